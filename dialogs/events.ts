@@ -1,0 +1,23 @@
+/**
+ * What the recognizer makes of a customer's activity: the only input the flow machines know.
+ * The bot stamps each with the time of the turn (`at`, ms since epoch), because timeouts are
+ * timestamps checked on the next turn, not timers.
+ */
+export type Language = 'ko' | 'en';
+
+export type RecognizedInput =
+  | { type: 'START' } // first contact: the customer (not the bot) joined the conversation
+  | { type: 'ISSUE' } // 인증서 발급
+  | { type: 'REGISTER' } // 타기관·타행 인증서 등록·해제
+  | { type: 'REISSUE' } // 재발급 (incl. forgotten password, lost certificate)
+  | { type: 'WHAT_IS' } // 공동인증서란?
+  | { type: 'AGENT' } // 상담원 연결
+  | { type: 'HELP' } // 도움말
+  | { type: 'CANCEL' } // 취소
+  | { type: 'RESTART' } // 처음으로 / 메뉴
+  | { type: 'LANGUAGE'; language?: Language } // 언어 변경, with the target when the customer named one
+  | { type: 'YES' }
+  | { type: 'NO' }
+  | { type: 'TEXT'; text: string }; // anything else; a journey step may still make sense of it
+
+export type FlowEvent = RecognizedInput & { at: number };

@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type checking is `npm run typecheck`'s job; tests transpile only, which keeps them fast.
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,118 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { MemoryStorage, Storage } from 'botbuilder';
+import type Redis from 'ioredis';
+import { ROOT_MACHINE_VERSION, rootMachine } from '../dialogs/rootMachine';
+import { CertificateBot } from './bot/certificateBot';
+import { FlowRunner } from './bot/flowRunner';
+import type { Config } from './config/config';
+import { createTranslator } from './i18n/translator';
+import type { Logger } from './logging/logger';
+import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplicator } from './state/activityDeduplicator';
+import { ConversationStore } from './state/conversationStore';
+import { createRedisClient } from './state/redisClient';
+import { RedisStorage } from './state/redisStorage';
+import { createBotAdapter } from './server/botAdapter';
+import { createServer } from './server/createServer';
+
+/** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
+const SETTLE_TIMEOUT_MS = 10_000;
+
+export interface App {
+  /** Starts listening; resolves with the bound port (useful with port 0 in tests). */
+  listen(): Promise<number>;
+  /** Stops taking requests, lets in-flight turns finish, then closes Redis. */
+  close(): Promise<void>;
+}
+
+interface StateBackend {
+  readonly storage: Storage;
+  readonly deduplicator: ActivityDeduplicator;
+  readonly isReachable: () => Promise<boolean>;
+  readonly close: () => Promise<void>;
+}
+
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  const state = createStateBackend(config, logger);
+  const bot = await createCertificateBot({ storage: state.storage, deduplicator: state.deduplicator, logger });
+  const adapter = createBotAdapter(config);
+  // The bot answers its own failures; this only catches what escapes it (e.g. a send that failed).
+  adapter.onTurnError = async (_context, error) => {
+    logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
+  };
+  let closing = false;
+  const server = createServer({
+    config,
+    adapter,
+    logic: (context) => bot.run(context),
+    logger,
+    isReady: async () => !closing && (await state.isReachable()),
+  });
+
+  return {
+    async listen() {
+      server.listen(config.port, config.host);
+      await once(server.server, 'listening');
+      const port = (server.address() as AddressInfo).port;
+      logger.info(
+        { host: config.host, port, localMode: config.localMode, state: config.redis ? 'redis' : 'memory' },
+        config.localMode
+          ? 'listening in local mode: no MicrosoftAppId, so callers are not authenticated; loopback serviceUrls only'
+          : 'listening; Bot Framework authentication is on',
+      );
+      return port;
+    },
+    async close() {
+      closing = true;
+      await new Promise<void>((resolve) => {
+        server.server.close(() => resolve());
+        server.server.closeIdleConnections();
+      });
+      await state.close();
+    },
+  };
+}
+
+/** The bot with its flow and translations, on whatever storage the caller gives it. */
+export async function createCertificateBot(deps: {
+  storage: Storage;
+  deduplicator: ActivityDeduplicator;
+  logger: Logger;
+  clock?: () => number;
+}): Promise<CertificateBot> {
+  return new CertificateBot({
+    store: new ConversationStore(deps.storage, deps.logger),
+    deduplicator: deps.deduplicator,
+    flow: new FlowRunner(rootMachine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS),
+    translator: await createTranslator(),
+    logger: deps.logger,
+    clock: deps.clock ?? Date.now,
+  });
+}
+
+function createStateBackend(config: Config, logger: Logger): StateBackend {
+  if (config.redis === undefined) {
+    return {
+      storage: new MemoryStorage(),
+      deduplicator: new MemoryActivityDeduplicator({ ttlSeconds: config.state.dedupTtlSeconds }),
+      isReachable: async () => true,
+      close: async () => undefined,
+    };
+  }
+  const redis: Redis = createRedisClient(config.redis.url, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
+  return {
+    storage: new RedisStorage(redis, { prefix: config.state.keyPrefix, ttlSeconds: config.state.ttlSeconds, logger }),
+    deduplicator: new RedisActivityDeduplicator(redis, { prefix: `${config.state.keyPrefix}seen/`, ttlSeconds: config.state.dedupTtlSeconds }),
+    isReachable: async () => {
+      if (redis.status !== 'ready') return false;
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { TurnContext } from 'botbuilder';
+import type { FlowEvent, Language } from '../../dialogs/events';
+import type { Reply } from '../../dialogs/replies';
+import { DEFAULT_LANGUAGE, Translator } from '../i18n/translator';
+import type { Logger } from '../logging/logger';
+import type { ActivityDeduplicator } from '../state/activityDeduplicator';
+import { ConversationStore, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
+import { activityToInput } from './activityToInput';
+import type { FlowRunner } from './flowRunner';
+import { renderReplies } from './replyRenderer';
+
+export interface CertificateBotDependencies {
+  readonly store: ConversationStore;
+  readonly deduplicator: ActivityDeduplicator;
+  readonly flow: FlowRunner;
+  readonly translator: Translator;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+interface TurnOutcome {
+  readonly replies: readonly Reply[];
+  readonly language: Language;
+}
+
+/** One turn: load state, recognize, step the flow, save, then render and send the replies. */
+export class CertificateBot {
+  constructor(private readonly deps: CertificateBotDependencies) {}
+
+  async run(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const input = activityToInput(activity);
+    if (input === undefined) return;
+    const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
+    let outcome: TurnOutcome;
+    try {
+      if (activity.id !== undefined && !(await this.deps.deduplicator.claim(`${activity.channelId}/${activity.conversation.id}/${activity.id}`))) {
+        // A channel retried an activity we already answered: acknowledge it and do nothing twice.
+        log.info({ activityId: activity.id }, 'duplicate activity skipped');
+        return;
+      }
+      const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
+      outcome = await this.step(address, { ...input, at: this.deps.clock() }, log);
+    } catch (err) {
+      const reference = randomUUID().slice(0, 8);
+      log.error({ reference, err: describe(err) }, 'turn failed');
+      outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
+    }
+    if (outcome.replies.length === 0) return;
+    await context.sendActivities(renderReplies(outcome.replies, this.deps.translator.forLanguage(outcome.language)));
+  }
+
+  /** Steps the flow and saves it; a turn that lost a race is replayed once on fresh state. */
+  private async step(address: StateAddress, event: FlowEvent, log: Logger): Promise<TurnOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.deps.store.load(address);
+      const step = await this.deps.flow.step(loaded.conversation?.flow, event);
+      const language = step.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
+      try {
+        await this.deps.store.save(address, loaded, { conversation: { flow: step.persisted }, language: step.language });
+        return { replies: step.replies, language };
+      } catch (err) {
+        if (!(err instanceof StateConflictError)) throw err;
+        log.warn({ attempt }, 'concurrent turn detected');
+        if (attempt >= 2) return { replies: [{ key: 'system.sayAgain' }], language };
+      }
+    }
+  }
+}
+
+/** Errors are logged by name and message only; ours never carry customer input. */
+function describe(err: unknown): { name: string; message: string; stack?: string } {
+  return err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'NonError', message: String(err) };
+}

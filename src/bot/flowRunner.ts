@@ -1,0 +1,68 @@
+import { AnyStateMachine, createActor, waitFor } from 'xstate';
+import type { FlowEvent, Language } from '../../dialogs/events';
+import type { FlowEmitted, Reply } from '../../dialogs/replies';
+
+/** What is kept between turns: the machine's persisted snapshot and the version that wrote it. */
+export interface PersistedFlow {
+  readonly version: number;
+  readonly snapshot: Record<string, unknown>;
+}
+
+export interface FlowStep {
+  readonly persisted: PersistedFlow;
+  readonly replies: readonly Reply[];
+  /** Set when the customer switched language during this step. */
+  readonly language?: Language;
+}
+
+/**
+ * Runs one turn of a flow machine: restore, send, wait until settled, collect replies, persist.
+ * Nothing survives in memory afterwards, so any instance can take the next turn.
+ */
+export class FlowRunner {
+  constructor(
+    private readonly machine: AnyStateMachine,
+    private readonly version: number,
+    private readonly settleTimeoutMs: number,
+  ) {}
+
+  async step(previous: PersistedFlow | undefined, event: FlowEvent): Promise<FlowStep> {
+    const replies: Reply[] = [];
+    let language: Language | undefined;
+    const restored = previous?.version === this.version ? this.restore(previous.snapshot) : undefined;
+    if (previous !== undefined && restored === undefined) {
+      // An older or unreadable snapshot: start over, and say so rather than pretend.
+      replies.push({ key: 'system.flowRestarted' });
+    }
+    const actor = restored ?? createActor(this.machine);
+    let failure: unknown;
+    actor.subscribe({ error: (err) => (failure = err) });
+    actor.on('*', (emitted: FlowEmitted) => {
+      if (emitted.type === 'reply') replies.push(withoutType(emitted));
+      else language = emitted.language;
+    });
+    try {
+      actor.start();
+      actor.send(event);
+      // States that wait on a service are tagged 'busy'; the turn ends when none is.
+      await waitFor(actor, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: this.settleTimeoutMs });
+      if (failure !== undefined) throw failure;
+      return { persisted: { version: this.version, snapshot: actor.getPersistedSnapshot() as Record<string, unknown> }, replies, language };
+    } finally {
+      actor.stop();
+    }
+  }
+
+  private restore(snapshot: unknown) {
+    try {
+      const actor = createActor(this.machine, { snapshot: snapshot as never });
+      return actor.getSnapshot().status === 'active' ? actor : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function withoutType({ type: _type, ...reply }: Extract<FlowEmitted, { type: 'reply' }>): Reply {
+  return reply;
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Interface } from 'node:readline/promises';
+import { z } from 'zod';
+
+/** What we read of the bot's replies; everything else in an activity is ignored here. */
+const ExpectedReplies = z.object({
+  activities: z.array(
+    z
+      .object({
+        type: z.string(),
+        text: z.string().optional(),
+        suggestedActions: z.object({ actions: z.array(z.object({ title: z.string(), value: z.unknown() })) }).optional(),
+      })
+      .passthrough(),
+  ),
+});
+type ReplyActivity = z.infer<typeof ExpectedReplies>['activities'][number];
+
+export interface TerminalChatOptions {
+  readonly botUrl: string;
+  readonly userId: string;
+  readonly write: (line: string) => void;
+}
+
+/**
+ * Talks to a running bot over HTTP with deliveryMode expectReplies, so the bot's replies come
+ * back in the response body and no callback endpoint is needed.
+ */
+export class TerminalChat {
+  private readonly conversationId = `terminal-${randomUUID()}`;
+  private choices: string[] = [];
+
+  constructor(private readonly options: TerminalChatOptions) {}
+
+  start(): Promise<void> {
+    return this.send({ type: 'conversationUpdate', membersAdded: [{ id: this.options.userId }] });
+  }
+
+  /** A number picks one of the choices last offered; anything else is sent as typed. */
+  say(line: string): Promise<void> {
+    const picked = /^\d+$/.test(line) ? this.choices[Number(line) - 1] : undefined;
+    return this.send({ type: 'message', text: picked ?? line });
+  }
+
+  private async send(partial: Record<string, unknown>): Promise<void> {
+    const activity = {
+      id: randomUUID(),
+      channelId: 'terminal',
+      serviceUrl: new URL(this.options.botUrl).origin,
+      conversation: { id: this.conversationId },
+      from: { id: this.options.userId, role: 'user' },
+      recipient: { id: 'bot', role: 'bot' },
+      locale: 'ko-KR',
+      deliveryMode: 'expectReplies',
+      timestamp: new Date().toISOString(),
+      ...partial,
+    };
+    const response = await fetch(this.options.botUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    if (!response.ok) throw new Error(`the bot answered HTTP ${response.status}: ${await response.text()}`);
+    const text = await response.text();
+    if (text === '') return;
+    for (const reply of ExpectedReplies.parse(JSON.parse(text)).activities) this.show(reply);
+  }
+
+  private show(reply: ReplyActivity): void {
+    if (reply.type !== 'message') return;
+    if (reply.text) this.options.write(`bot> ${reply.text}`);
+    const actions = reply.suggestedActions?.actions ?? [];
+    if (actions.length === 0) return;
+    this.choices = actions.map((a) => a.title);
+    this.choices.forEach((title, i) => this.options.write(`      ${i + 1}. ${title}`));
+  }
+}
+
+export async function runChatLoop(chat: TerminalChat, rl: Interface, write: (line: string) => void): Promise<void> {
+  // Listen before the first await, so piped-in lines that arrive meanwhile are not lost.
+  const lines = rl[Symbol.asyncIterator]();
+  await chat.start();
+  rl.setPrompt('you> ');
+  rl.prompt();
+  for await (const raw of { [Symbol.asyncIterator]: () => lines }) {
+    const line = raw.trim();
+    if (line === '/quit' || line === '/exit') return;
+    if (line !== '') {
+      try {
+        await chat.say(line);
+      } catch (err) {
+        write(`(error) ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    rl.prompt();
+  }
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** Raised when an environment variable has a bad value; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const redisUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional()
+  .refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
+
+const hostList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h !== ''),
+  );
+
+const EnvSchema = z.object({
+  PORT: integer(0, 65535).default('3978'),
+  HOST: optionalText,
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: optionalText,
+  LOCAL_SERVICE_URL_HOSTS: hostList.default('localhost,127.0.0.1,::1'),
+  REDIS_URL: redisUrl,
+  REDIS_COMMAND_TIMEOUT_MS: integer(50, 60000).default('2000'),
+  STATE_KEY_PREFIX: z.string().min(1).default('jca:'),
+  STATE_TTL_SECONDS: integer(60, 30 * 24 * 3600).default('1800'),
+  DEDUP_TTL_SECONDS: integer(30, 24 * 3600).default('600'),
+  MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024).default('262144'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Local mode: no app id, so botbuilder authenticates nobody; we then listen on loopback only. */
+  readonly localMode: boolean;
+  readonly botAuth: {
+    readonly MicrosoftAppId?: string;
+    readonly MicrosoftAppPassword?: string;
+    readonly MicrosoftAppType: string;
+    readonly MicrosoftAppTenantId?: string;
+  };
+  /** Hosts a local-mode caller may name as serviceUrl; replies go nowhere else. */
+  readonly localServiceUrlHosts: readonly string[];
+  readonly redis?: { readonly url: string; readonly commandTimeoutMs: number };
+  readonly state: { readonly keyPrefix: string; readonly ttlSeconds: number; readonly dedupTtlSeconds: number };
+  readonly maxBodyBytes: number;
+  readonly logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration. ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const localMode = e.MicrosoftAppId === undefined;
+  if (!localMode && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === undefined) {
+    throw new ConfigError('Invalid configuration. MicrosoftAppPassword: required when MicrosoftAppId is set');
+  }
+  if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppTenantId === undefined) {
+    throw new ConfigError('Invalid configuration. MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+    localMode,
+    botAuth: {
+      MicrosoftAppId: e.MicrosoftAppId,
+      MicrosoftAppPassword: e.MicrosoftAppPassword,
+      MicrosoftAppType: e.MicrosoftAppType,
+      MicrosoftAppTenantId: e.MicrosoftAppTenantId,
+    },
+    localServiceUrlHosts: e.LOCAL_SERVICE_URL_HOSTS,
+    redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    state: { keyPrefix: e.STATE_KEY_PREFIX, ttlSeconds: e.STATE_TTL_SECONDS, dedupTtlSeconds: e.DEDUP_TTL_SECONDS },
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

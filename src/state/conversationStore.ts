@@ -1,0 +1,87 @@
+import type { Storage, StoreItems } from 'botbuilder';
+import { z } from 'zod';
+import type { Language } from '../../dialogs/events';
+import type { Logger } from '../logging/logger';
+
+/** Where one turn's state lives: the conversation's flow and the customer's own preferences. */
+export interface StateAddress {
+  readonly conversationKey: string;
+  readonly userKey: string;
+}
+
+const ConversationDoc = z.object({
+  flow: z.object({ version: z.number().int(), snapshot: z.record(z.unknown()) }),
+});
+const UserDoc = z.object({ language: z.enum(['ko', 'en']) });
+
+export type ConversationDoc = z.infer<typeof ConversationDoc>;
+export type UserDoc = z.infer<typeof UserDoc>;
+
+export interface LoadedState {
+  readonly conversation?: ConversationDoc;
+  readonly user?: UserDoc;
+  /** The versions read, so the save can be a compare-and-set against them. */
+  readonly conversationETag?: string;
+}
+
+/** Another turn of the same conversation saved first; this turn's result must not overwrite it. */
+export class StateConflictError extends Error {
+  override name = 'StateConflictError';
+}
+
+export function stateAddress(channelId: string, conversationId: string, userId: string): StateAddress {
+  return {
+    conversationKey: `conversation/${channelId}/${conversationId}`,
+    userKey: `user/${channelId}/${userId}`,
+  };
+}
+
+/**
+ * Reads and writes one turn's state in a single storage call each way. The conversation is
+ * written with the eTag that was read, because botbuilder's BotState would write with '*'
+ * and let a racing turn silently overwrite another's progress.
+ */
+export class ConversationStore {
+  constructor(
+    private readonly storage: Storage,
+    private readonly logger: Logger,
+  ) {}
+
+  async load(address: StateAddress): Promise<LoadedState> {
+    const items = await this.storage.read([address.conversationKey, address.userKey]);
+    const conversationItem = items[address.conversationKey] as { eTag?: string } | undefined;
+    return {
+      conversation: this.parse(ConversationDoc, items[address.conversationKey], address.conversationKey),
+      user: this.parse(UserDoc, items[address.userKey], address.userKey),
+      conversationETag: conversationItem?.eTag,
+    };
+  }
+
+  async save(
+    address: StateAddress,
+    loaded: LoadedState,
+    next: { conversation: ConversationDoc; language?: Language },
+  ): Promise<void> {
+    const changes: StoreItems = {
+      [address.conversationKey]: { ...next.conversation, eTag: loaded.conversationETag },
+    };
+    if (next.language !== undefined && next.language !== loaded.user?.language) {
+      changes[address.userKey] = { language: next.language, eTag: '*' };
+    }
+    try {
+      await this.storage.write(changes);
+    } catch (err) {
+      if (err instanceof Error && /eTag conflict/i.test(err.message)) throw new StateConflictError(err.message);
+      throw err;
+    }
+  }
+
+  private parse<T>(schema: z.ZodType<T>, item: unknown, key: string): T | undefined {
+    if (item === undefined) return undefined;
+    const parsed = schema.safeParse(item);
+    if (parsed.success) return parsed.data;
+    // Never log the value: it may hold personal data. A fresh start is better than a crash.
+    this.logger.warn({ key }, 'unreadable state document ignored');
+    return undefined;
+  }
+}

@@ -1,0 +1,33 @@
+import { MemoryStorage } from 'botbuilder';
+import { Customer, lastChoices } from '../support/customer';
+import { createTestBot } from '../support/testBot';
+
+const key = (conversationId: string) => `conversation/test/${conversationId}`;
+
+test('a snapshot written by an older machine version restarts the step politely instead of crashing', async () => {
+  const storage = new MemoryStorage();
+  const customer = new Customer(await createTestBot({ storage }));
+  await storage.write({ [key(customer.conversationId)]: { flow: { version: 0, snapshot: { value: 'somewhereOld' } } } });
+  const replies = await customer.say('처음으로');
+  expect(replies[0]?.text).toContain('처음부터 다시 시작');
+  expect(lastChoices(replies)).toContain('인증서 발급');
+  // and the conversation is healthy afterwards
+  expect((await customer.say('재발급'))[0]?.text).toContain('인증서 재발급은 곧');
+});
+
+test('a snapshot this machine cannot restore is treated the same way', async () => {
+  const storage = new MemoryStorage();
+  const customer = new Customer(await createTestBot({ storage }));
+  await customer.join();
+  await storage.write({ [key(customer.conversationId)]: { flow: { version: 1, snapshot: { value: 'noSuchState', status: 'active', context: {} } } } });
+  const replies = await customer.say('처음으로');
+  expect(replies[0]?.text).toContain('처음부터 다시 시작');
+});
+
+test('a state document of the wrong shape is a fresh conversation', async () => {
+  const storage = new MemoryStorage();
+  const customer = new Customer(await createTestBot({ storage }));
+  await storage.write({ [key(customer.conversationId)]: { flow: 'garbage' } });
+  const replies = await customer.join();
+  expect(replies[0]?.text).toContain('공동인증서 도우미');
+});

@@ -1,0 +1,30 @@
+import { MemoryStorage, Storage, TestAdapter } from 'botbuilder';
+import pino from 'pino';
+import { createCertificateBot } from '../../src/app';
+import { createLogger, Logger } from '../../src/logging/logger';
+import { ActivityDeduplicator, MemoryActivityDeduplicator } from '../../src/state/activityDeduplicator';
+
+export interface TestBotOptions {
+  storage?: Storage;
+  deduplicator?: ActivityDeduplicator;
+  logger?: Logger;
+  clock?: () => number;
+}
+
+/** The real bot on a TestAdapter; storage defaults to memory, logs are silent unless given a logger. */
+export async function createTestBot(options: TestBotOptions = {}): Promise<TestAdapter> {
+  const bot = await createCertificateBot({
+    storage: options.storage ?? new MemoryStorage(),
+    deduplicator: options.deduplicator ?? new MemoryActivityDeduplicator({ ttlSeconds: 600 }),
+    logger: options.logger ?? pino({ level: 'silent' }),
+    clock: options.clock,
+  });
+  return new TestAdapter((context) => bot.run(context));
+}
+
+/** A logger whose JSON lines are kept in memory, so a test can read what was logged. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+  return { logger, lines };
+}
