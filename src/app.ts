@@ -10,13 +10,15 @@ import { createTranslator } from './i18n/translator';
 import type { Logger } from './logging/logger';
 import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplicator } from './state/activityDeduplicator';
 import { ConversationStore } from './state/conversationStore';
-import { createRedisClient } from './state/redisClient';
+import { createRedisClient, waitForRedisReady } from './state/redisClient';
 import { RedisStorage } from './state/redisStorage';
 import { createBotAdapter } from './server/botAdapter';
 import { createServer } from './server/createServer';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
 const SETTLE_TIMEOUT_MS = 10_000;
+/** Turns sent before Redis is connected would fail at once (no offline queue), so startup waits a little. */
+const STARTUP_REDIS_WAIT_MS = 3_000;
 
 export interface App {
   /** Starts listening; resolves with the bound port (useful with port 0 in tests). */
@@ -29,6 +31,8 @@ interface StateBackend {
   readonly storage: Storage;
   readonly deduplicator: ActivityDeduplicator;
   readonly isReachable: () => Promise<boolean>;
+  /** Resolves when storage is connected, or after a short wait: a bot with Redis down still starts, unready. */
+  readonly connected: () => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
@@ -51,6 +55,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
 
   return {
     async listen() {
+      await state.connected();
       server.listen(config.port, config.host);
       await once(server.server, 'listening');
       const port = (server.address() as AddressInfo).port;
@@ -65,7 +70,12 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     async close() {
       closing = true;
       await new Promise<void>((resolve) => {
-        server.server.close(() => resolve());
+        // Keep-alive connections would hold close() open; each is dropped once its turn is answered.
+        const dropIdle = setInterval(() => server.server.closeIdleConnections(), 50);
+        server.server.close(() => {
+          clearInterval(dropIdle);
+          resolve();
+        });
         server.server.closeIdleConnections();
       });
       await state.close();
@@ -96,6 +106,7 @@ function createStateBackend(config: Config, logger: Logger): StateBackend {
       storage: new MemoryStorage(),
       deduplicator: new MemoryActivityDeduplicator({ ttlSeconds: config.state.dedupTtlSeconds }),
       isReachable: async () => true,
+      connected: async () => undefined,
       close: async () => undefined,
     };
   }
@@ -103,6 +114,10 @@ function createStateBackend(config: Config, logger: Logger): StateBackend {
   return {
     storage: new RedisStorage(redis, { prefix: config.state.keyPrefix, ttlSeconds: config.state.ttlSeconds, logger }),
     deduplicator: new RedisActivityDeduplicator(redis, { prefix: `${config.state.keyPrefix}seen/`, ttlSeconds: config.state.dedupTtlSeconds }),
+    connected: () =>
+      waitForRedisReady(redis, STARTUP_REDIS_WAIT_MS).catch(() => {
+        logger.warn('Redis is not reachable yet; starting unready and retrying in the background');
+      }),
     isReachable: async () => {
       if (redis.status !== 'ready') return false;
       try {

@@ -17,7 +17,7 @@ export class Customer {
   constructor(
     private readonly adapter: TestAdapter,
     conversationId = `conv-${randomUUID()}`,
-    readonly userId = 'customer-1',
+    readonly userId = `customer-${randomUUID()}`,
   ) {
     this.conversationId = conversationId;
   }

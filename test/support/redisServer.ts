@@ -11,7 +11,8 @@ export interface TestRedisServer {
 }
 
 /** A throwaway redis-server on a free port, without persistence. Call `stop()` in `afterAll`. */
-export async function startRedisServer(): Promise<TestRedisServer> {
+/** `extraArgs` are passed to redis-server, e.g. `['--enable-debug-command', 'yes']` for DEBUG SLEEP. */
+export async function startRedisServer(extraArgs: readonly string[] = []): Promise<TestRedisServer> {
   const port = await findFreePort();
   let child: ChildProcess | undefined;
   // Last line of defence against leaked servers if the test process exits without stop().
@@ -23,7 +24,7 @@ export async function startRedisServer(): Promise<TestRedisServer> {
     if (child) throw new Error('redis-server is already running');
     const proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = proc;

@@ -1,0 +1,29 @@
+import type { TestAdapter } from 'botbuilder';
+import type Redis from 'ioredis';
+import { createLogger, Logger } from '../../src/logging/logger';
+import { RedisActivityDeduplicator } from '../../src/state/activityDeduplicator';
+import { createRedisClient, waitForRedisReady } from '../../src/state/redisClient';
+import { RedisStorage } from '../../src/state/redisStorage';
+import { createTestBot } from './testBot';
+
+export interface RedisTestBot {
+  readonly adapter: TestAdapter;
+  readonly redis: Redis;
+}
+
+/** The real bot on a TestAdapter with its state in Redis under `prefix`, as in production. */
+export async function createRedisTestBot(url: string, prefix: string, logger: Logger = createLogger('silent')): Promise<RedisTestBot> {
+  const redis = createRedisClient(url, logger);
+  await waitForRedisReady(redis, 5000);
+  const adapter = await createTestBot({
+    storage: new RedisStorage(redis, { prefix, ttlSeconds: 1800, logger }),
+    deduplicator: new RedisActivityDeduplicator(redis, { prefix: `${prefix}seen/`, ttlSeconds: 600 }),
+    logger,
+  });
+  return { adapter, redis };
+}
+
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+}
