@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { MemoryStorage, Storage } from 'botbuilder';
 import type Redis from 'ioredis';
@@ -16,7 +15,7 @@ import { createBotAdapter } from './server/botAdapter';
 import { createServer } from './server/createServer';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
-const SETTLE_TIMEOUT_MS = 10_000;
+const SETTLE_TIMEOUT_MS = 6_000;
 /** Turns sent before Redis is connected would fail at once (no offline queue), so startup waits a little. */
 const STARTUP_REDIS_WAIT_MS = 3_000;
 
@@ -56,8 +55,14 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   return {
     async listen() {
       await state.connected();
-      server.listen(config.port, config.host);
-      await once(server.server, 'listening');
+      // restify re-emits the HTTP server's 'error'; a port in use must fail startup with a message.
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.removeListener('error', reject);
+          resolve();
+        });
+      });
       const port = (server.address() as AddressInfo).port;
       logger.info(
         { host: config.host, port, localMode: config.localMode, state: config.redis ? 'redis' : 'memory' },

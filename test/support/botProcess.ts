@@ -16,18 +16,11 @@ export interface BotProcess {
  * Resolves once it logs that it is listening.
  */
 export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child, output: read, exited } = spawnBot(env);
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${read()}`)), 20_000);
     const check = (): void => {
-      const match = /"port":(\d+)/.exec(output);
+      const match = /"port":(\d+)/.exec(read());
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(Number(match[1]));
@@ -36,22 +29,27 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     child.stdout?.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`bot exited with ${code}:\n${output}`));
+      reject(new Error(`bot exited with ${code}:\n${read()}`));
     });
   });
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
+  return { child, url: `http://127.0.0.1:${port}`, output: read, exited };
 }
 
 /** Runs the built bot expecting it to stop by itself (e.g. on bad configuration). */
-export function runBotProcessToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, output }));
+export async function runBotProcessToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { output, exited } = spawnBot(env);
+  const code = await exited;
+  return { code, output: output() };
+}
+
+function spawnBot(env: Record<string, string>): Pick<BotProcess, 'child' | 'output' | 'exited'> {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
 }

@@ -23,7 +23,7 @@ export class Customer {
   }
 
   join(): Promise<SeenReply[]> {
-    return this.send({ type: 'conversationUpdate', membersAdded: [{ id: this.userId, name: 'customer' }] });
+    return this.send({ type: 'conversationUpdate', id: randomUUID(), membersAdded: [{ id: this.userId, name: 'customer' }] });
   }
 
   say(text: string, id: string = randomUUID()): Promise<SeenReply[]> {
