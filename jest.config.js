@@ -7,5 +7,6 @@ module.exports = {
     // Type checking is `npm run typecheck`'s job; tests transpile only, which keeps them fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
   testTimeout: 30000,
 };

@@ -49,6 +49,10 @@ const EnvSchema = z.object({
   STATE_TTL_SECONDS: integer(60, 30 * 24 * 3600).default('1800'),
   DEDUP_TTL_SECONDS: integer(30, 24 * 3600).default('600'),
   MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024).default('262144'),
+  PUBLIC_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/]/.test(v), 'must be an http(s) URL'),
+  CA_DIR: z.string().trim().min(1).default('var/ca'),
+  TRUSTED_ROOTS_DIR: optionalText,
+  CRL_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -72,6 +76,16 @@ export interface Config {
   readonly state: { readonly keyPrefix: string; readonly ttlSeconds: number; readonly dedupTtlSeconds: number };
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** How customers and channels reach this bot: links (downloads, CRLs) are built on it. */
+  readonly publicBaseUrl: string;
+  readonly certificates: {
+    /** Where the sandbox CAs keep their keys and certificates, created on first start. */
+    readonly caDirectory: string;
+    /** Extra trusted roots and intermediate CA certificates (PEM/DER), for other institutions. */
+    readonly trustedRootsDirectory?: string;
+    /** CRL files of other CAs, checked during registration. */
+    readonly crlDirectory?: string;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -103,5 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     state: { keyPrefix: e.STATE_KEY_PREFIX, ttlSeconds: e.STATE_TTL_SECONDS, dedupTtlSeconds: e.DEDUP_TTL_SECONDS },
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR },
   };
 }

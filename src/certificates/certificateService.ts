@@ -1,0 +1,185 @@
+import { join } from 'node:path';
+import type Redis from 'ioredis';
+import type { Logger } from '../logging/logger';
+import { AuditLog, MemoryAuditLog, RedisAuditLog } from './auditLog';
+import { CaLedger, MemoryCaLedger, RedisCaLedger, RevocationReason } from './caLedger';
+import { CertificateError } from './certificateError';
+import { CertificateSummary, inspectCertificate } from './certificateInspection';
+import { CertificateRegistry, MemoryCertificateRegistry, RedisCertificateRegistry, RegisteredCertificate } from './certificateRegistry';
+import { writeNpkiZip } from './npkiBundle';
+import { writePkcs12 } from './pkcs12';
+import { encryptPrivateKeyFile } from './privateKeyFile';
+import { RegistrationCheck, RegistrationVerifier } from './registrationVerifier';
+import { CrlFolderRevocation, SandboxCaRevocation } from './revocation';
+import { BANK_CA_PROFILE, CertificateType, OTHER_BANK_CA_PROFILE, SandboxCa } from './sandboxCa';
+import { TrustStore } from './trustStore';
+
+/** Who acted, for the audit log: the customer, the system, or an agent's id. */
+export interface Actor {
+  readonly actor: string;
+  readonly conversationId?: string;
+}
+
+export interface IssueCertificateRequest extends Actor {
+  /** The keyed hash of the customer's 주민등록번호. */
+  readonly customerId: string;
+  readonly realName: string;
+  /** The 주민등록번호 itself, for the VID only, within this call. */
+  readonly idn: string;
+  readonly type: CertificateType;
+  readonly password: string;
+  /** Reissue keeps the old certificate's expiry. */
+  readonly notAfter?: Date;
+}
+
+/** What the customer downloads: the NPKI pair (as files and as a zip of the folder layout) and a PFX. */
+export interface IssuedCertificate {
+  readonly summary: CertificateSummary;
+  readonly signCert: Buffer;
+  readonly signPri: Buffer;
+  readonly pfx: Buffer;
+  readonly npkiZip: Buffer;
+  readonly timings: { readonly keygenMs: number; readonly signMs: number; readonly keyEncryptionMs: number };
+}
+
+/**
+ * The certificate core as the journeys see it: issue, check and register, list, release and
+ * revoke, each audited. Passwords and 주민등록번호 pass through and are never kept.
+ */
+export class CertificateService {
+  constructor(
+    readonly bankCa: SandboxCa,
+    /** Plays "another bank", so a newcomer has a certificate to register. */
+    readonly otherBankCa: SandboxCa,
+    private readonly verifier: RegistrationVerifier,
+    private readonly registry: CertificateRegistry,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
+    try {
+      const issued = await this.bankCa.issue({ realName: request.realName, idn: request.idn, type: request.type, notAfter: request.notAfter });
+      const encryptStarted = performance.now();
+      const signPri = await encryptPrivateKeyFile(issued.privateKeyInfo, request.password);
+      const keyEncryptionMs = performance.now() - encryptStarted;
+      const pfx = writePkcs12({
+        certificate: issued.certificate,
+        privateKeyInfo: issued.privateKeyInfo,
+        chain: [Buffer.from(this.bankCa.issuingCertificate.raw)],
+        password: request.password,
+      });
+      const summary = inspectCertificate(issued.certificate);
+      await this.registry.add(this.registryEntry(request.customerId, summary, 'issued'));
+      await this.audit.record({ ...actorOf(request), action: 'issue', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, issuerDn: summary.issuerDn });
+      return {
+        summary,
+        signCert: issued.certificate,
+        signPri,
+        pfx,
+        npkiZip: writeNpkiZip({ caDirectory: this.bankCa.profile.caDirectory, subjectDn: summary.subjectDn, signCert: issued.certificate, signPri }),
+        timings: { ...issued.timings, keyEncryptionMs },
+      };
+    } catch (err) {
+      await this.audit.record({ ...actorOf(request), action: 'issue', outcome: 'failure', customerId: request.customerId, reason: failureReason(err) });
+      throw err;
+    }
+  }
+
+  /** The checks that need no password, for telling a customer early that a certificate will not do. */
+  checkCertificate(certificate: Buffer, now?: Date): Promise<CertificateSummary> {
+    return this.verifier.checkCertificate(certificate, now);
+  }
+
+  async register(request: RegistrationCheck & Actor & { readonly customerId: string }): Promise<RegisteredCertificate> {
+    try {
+      const { summary } = await this.verifier.verify(request);
+      const entry = this.registryEntry(request.customerId, summary, 'registered');
+      await this.registry.add(entry);
+      await this.audit.record({ ...actorOf(request), action: 'register', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, issuerDn: summary.issuerDn });
+      return entry;
+    } catch (err) {
+      await this.audit.record({ ...actorOf(request), action: 'register', outcome: 'failure', customerId: request.customerId, reason: failureReason(err) });
+      throw err;
+    }
+  }
+
+  list(customerId: string): Promise<RegisteredCertificate[]> {
+    return this.registry.list(customerId);
+  }
+
+  /** 해제: the certificate stays valid elsewhere; it is only no longer registered here. */
+  async release(customerId: string, fingerprintSha256: string, actor: Actor): Promise<RegisteredCertificate | undefined> {
+    const released = await this.registry.updateStatus(customerId, fingerprintSha256, 'released');
+    await this.audit.record({ ...actorOf(actor), action: 'release', outcome: released ? 'success' : 'failure', customerId, serialNumber: released?.serialNumber });
+    return released;
+  }
+
+  /** 폐기: revokes a certificate issued here (it appears in the CRL) and marks it in the registry. */
+  async revoke(customerId: string, fingerprintSha256: string, reason: RevocationReason, actor: Actor): Promise<RegisteredCertificate | undefined> {
+    const entry = await this.registry.find(customerId, fingerprintSha256);
+    const revokedByCa = entry?.origin === 'issued' && (await this.bankCa.revoke(entry.serialNumber, reason));
+    const revoked = revokedByCa ? await this.registry.updateStatus(customerId, fingerprintSha256, 'revoked', reason) : undefined;
+    await this.audit.record({ ...actorOf(actor), action: 'revoke', outcome: revoked ? 'success' : 'failure', customerId, serialNumber: entry?.serialNumber, reason });
+    return revoked;
+  }
+
+  crl(): Promise<Buffer> {
+    return this.bankCa.crl();
+  }
+
+  private registryEntry(customerId: string, summary: CertificateSummary, origin: RegisteredCertificate['origin']): RegisteredCertificate {
+    const now = new Date().toISOString();
+    return {
+      customerId,
+      serialNumber: summary.serialNumber,
+      issuerDn: summary.issuerDn,
+      subjectDn: summary.subjectDn,
+      notBefore: summary.notBefore.toISOString(),
+      notAfter: summary.notAfter.toISOString(),
+      fingerprintSha256: summary.fingerprintSha256,
+      policyOid: summary.policyOid,
+      origin,
+      status: 'active',
+      registeredAt: now,
+      updatedAt: now,
+    };
+  }
+}
+
+export interface CertificateServiceOptions {
+  readonly caDirectory: string;
+  readonly trustedRootsDirectory?: string;
+  readonly crlDirectory?: string;
+  /** Where this bot serves each CA's CRL; written into issued certificates. */
+  readonly crlUrl: (caId: string) => string;
+  /** Durable, shared records in Redis; in memory without it. */
+  readonly redis?: Redis;
+  readonly keyPrefix: string;
+  readonly logger: Logger;
+}
+
+export async function createCertificateService(options: CertificateServiceOptions): Promise<CertificateService> {
+  const ledger = (caId: string): CaLedger => (options.redis ? new RedisCaLedger(options.redis, { prefix: options.keyPrefix, caId }) : new MemoryCaLedger());
+  const open = (profile: typeof BANK_CA_PROFILE) =>
+    SandboxCa.open({ profile, folder: join(options.caDirectory, profile.id), ledger: ledger(profile.id), crlUrl: options.crlUrl(profile.id) });
+  const [bankCa, otherBankCa] = await Promise.all([open(BANK_CA_PROFILE), open(OTHER_BANK_CA_PROFILE)]);
+  const trustStore = await TrustStore.fromFolder(options.trustedRootsDirectory, {
+    roots: [bankCa.rootCertificate, otherBankCa.rootCertificate],
+    intermediates: [bankCa.issuingCertificate, otherBankCa.issuingCertificate],
+  });
+  const verifier = new RegistrationVerifier(trustStore, [new SandboxCaRevocation([bankCa, otherBankCa]), await CrlFolderRevocation.load(options.crlDirectory)]);
+  const registry = options.redis
+    ? new RedisCertificateRegistry(options.redis, { prefix: options.keyPrefix, logger: options.logger })
+    : new MemoryCertificateRegistry();
+  const audit = options.redis ? new RedisAuditLog(options.redis, { prefix: options.keyPrefix }) : new MemoryAuditLog();
+  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit);
+}
+
+function actorOf(actor: Actor): Actor {
+  return { actor: actor.actor, conversationId: actor.conversationId };
+}
+
+/** The typed reason, or a generic marker: error messages of ours never reach the audit log. */
+function failureReason(err: unknown): string {
+  return err instanceof CertificateError ? err.reason : 'internalError';
+}

@@ -1,0 +1,78 @@
+import { X509Certificate, createPublicKey } from 'node:crypto';
+import { CertificateError, assertFileSize } from './certificateError';
+import { CertificateSummary, inspectCertificate } from './certificateInspection';
+import { decryptPrivateKeyFile } from './privateKeyFile';
+import { readPrivateKeyInfo } from './privateKeyInfo';
+import { readPkcs12 } from './pkcs12';
+import { isRevoked, RevocationSource } from './revocation';
+import type { TrustStore } from './trustStore';
+import { verifyVirtualId } from './virtualId';
+
+/** A customer's certificate as they hand it over: the NPKI pair, or one PKCS#12 file. */
+export type CustomerCertificateFiles = { readonly signCert: Buffer; readonly signPri: Buffer } | { readonly pfx: Buffer };
+
+export interface RegistrationCheck {
+  readonly files: CustomerCertificateFiles;
+  readonly password: string;
+  /** The verified customer's 주민등록번호, for the VID check only; never kept. */
+  readonly idn: string;
+  readonly now?: Date;
+}
+
+export interface VerifiedCertificate {
+  readonly certificate: Buffer;
+  readonly summary: CertificateSummary;
+}
+
+/**
+ * Every check a bank makes before registering another institution's certificate. Each failure
+ * is a distinct CertificateError reason, in the order a customer can act on: the file, its
+ * validity, chain, revocation and kind, then the password, the key, and finally the owner.
+ */
+export class RegistrationVerifier {
+  constructor(
+    private readonly trustStore: TrustStore,
+    private readonly revocation: readonly RevocationSource[],
+  ) {}
+
+  /** The checks that need no password: worth doing before asking the customer for one. */
+  async checkCertificate(certificateDer: Buffer, now: Date = new Date(), extraChain: readonly Buffer[] = []): Promise<CertificateSummary> {
+    assertFileSize(certificateDer, 'certificate');
+    const summary = inspectCertificate(certificateDer);
+    if (now < summary.notBefore) throw new CertificateError('notYetValid', 'certificate');
+    if (now > summary.notAfter) throw new CertificateError('expired', 'certificate');
+    const certificate = new X509Certificate(certificateDer);
+    const chain = this.trustStore.chainOf(certificate, now, extraChain.map((der) => new X509Certificate(der)));
+    const issuer = chain[1];
+    if (issuer !== undefined && (await isRevoked(this.revocation, certificate, issuer))) throw new CertificateError('revoked', 'certificate');
+    if (summary.policy === undefined) throw new CertificateError('unsupportedFile', 'certificate', 'unknown certificate policy');
+    if (summary.policy.holder !== 'personal') throw new CertificateError('notPersonal', 'certificate');
+    return summary;
+  }
+
+  async verify(check: RegistrationCheck): Promise<VerifiedCertificate> {
+    const now = check.now ?? new Date();
+    const opened = await openFiles(check.files, check.password);
+    const summary = await this.checkCertificate(opened.certificate, now, opened.chain);
+    const { key, randomNum } = readPrivateKeyInfo(opened.privateKeyInfo);
+    const certificatePublicKey = new X509Certificate(opened.certificate).publicKey.export({ type: 'spki', format: 'der' });
+    if (!createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(certificatePublicKey)) {
+      throw new CertificateError('keyMismatch', 'privateKey');
+    }
+    // The VID binds the certificate to a 주민등록번호 through R, which only the key file holds.
+    if (randomNum === undefined) throw new CertificateError('ownerMismatch', 'privateKey', 'no randomNum in the key');
+    if (!verifyVirtualId(opened.certificate, check.idn, randomNum)) throw new CertificateError('ownerMismatch', 'certificate');
+    return { certificate: opened.certificate, summary };
+  }
+}
+
+async function openFiles(files: CustomerCertificateFiles, password: string): Promise<{ certificate: Buffer; privateKeyInfo: Buffer; chain: Buffer[] }> {
+  if ('pfx' in files) {
+    const pkcs12 = readPkcs12(files.pfx, password);
+    return { certificate: pkcs12.certificate, privateKeyInfo: pkcs12.privateKeyInfo, chain: pkcs12.chain };
+  }
+  // Parse the certificate first, so a key file given in its place is reported as the wrong file.
+  assertFileSize(files.signCert, 'certificate');
+  inspectCertificate(files.signCert);
+  return { certificate: files.signCert, privateKeyInfo: await decryptPrivateKeyFile(files.signPri, password), chain: [] };
+}

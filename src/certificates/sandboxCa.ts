@@ -1,0 +1,276 @@
+import { KeyObject, X509Certificate, createPublicKey, generateKeyPair, randomBytes, randomInt } from 'node:crypto';
+import { promisify } from 'node:util';
+import forge from 'node-forge';
+import { CaMaterial, CaMaterialSet, loadOrCreateCaMaterial } from './caKeyFolder';
+import type { CaLedger, RevocationReason } from './caLedger';
+import { OTHER_BANK_SANDBOX_POLICY, SANDBOX_POLICY } from './certificatePolicies';
+import { buildCrl, normalizeSerial } from './certificateRevocationList';
+import { buildPrivateKeyInfo } from './privateKeyInfo';
+import { identifyDataExtension } from './virtualId';
+import { NameAttribute, keyIdentifier, randomSerialNumber, signCertificate } from './x509Building';
+
+const { asn1 } = forge;
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** The two kinds of personal certificate the bank issues. */
+export type CertificateType = 'personalBanking' | 'personalGeneral';
+
+/** How one sandbox CA names itself and what it issues; the CA plays a real NPKI CA's profile. */
+export interface SandboxCaProfile {
+  readonly id: string;
+  /** The folder under NPKI/ where customers' files go, e.g. `yessign`. */
+  readonly caDirectory: string;
+  readonly organization: string;
+  readonly country: 'kr' | 'KR';
+  readonly rootCommonName: string;
+  readonly issuingCommonName: string;
+  /** The registering bank's OU in the subject, e.g. `WOORI`. */
+  readonly bankUnit: string;
+  /** First digits of the CN serial (00 + bank code), as NPKI CAs do. */
+  readonly serialPrefix: string;
+  readonly policies: Readonly<Record<CertificateType, string>>;
+  readonly userNotice: string;
+}
+
+export const BANK_CA_PROFILE: SandboxCaProfile = {
+  id: 'bank',
+  caDirectory: 'yessign',
+  organization: 'yessign',
+  country: 'kr',
+  rootCommonName: 'Sandbox RootCA',
+  issuingCommonName: 'yessignCA Sandbox Class 2',
+  bankUnit: 'SANDBOXBANK',
+  serialPrefix: '0020',
+  policies: SANDBOX_POLICY,
+  userNotice: '이 인증서는 샌드박스 인증기관에서 발급한 시험용 인증서입니다',
+};
+
+/** A second CA playing "another bank" (한국정보인증-like), so registration can be tried end to end. */
+export const OTHER_BANK_CA_PROFILE: SandboxCaProfile = {
+  id: 'other-bank',
+  caDirectory: 'KICA',
+  organization: 'KICA',
+  country: 'KR',
+  rootCommonName: 'Sandbox Other RootCA',
+  issuingCommonName: 'signGATE Sandbox CA',
+  bankUnit: 'OTHERBANK',
+  serialPrefix: '0081',
+  policies: OTHER_BANK_SANDBOX_POLICY,
+  userNotice: '이 인증서는 샌드박스 타기관 인증기관에서 발급한 시험용 인증서입니다',
+};
+
+export interface IssueRequest {
+  readonly realName: string;
+  /** 주민등록번호, 13 digits: used only to compute the VID, never kept. */
+  readonly idn: string;
+  readonly type: CertificateType;
+  /** Reissue keeps the old expiry; otherwise one year from now. */
+  readonly notAfter?: Date;
+  readonly now?: Date;
+}
+
+/** A fresh certificate and its key, before the key is encrypted with the customer's password. */
+export interface IssuedKeyPair {
+  readonly certificate: Buffer;
+  /** DER PrivateKeyInfo carrying the randomNum R; the caller encrypts it and drops it. */
+  readonly privateKeyInfo: Buffer;
+  readonly serialNumber: string;
+  readonly subjectDn: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Where the time went, for the benchmark. */
+  readonly timings: { readonly keygenMs: number; readonly signMs: number };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const ROOT_YEARS = 20;
+const ISSUING_YEARS = 10;
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * A root and an issuing CA issuing NPKI-profile personal certificates: subject
+ * `cn=홍길동()<digits>,ou=<bank>,ou=personal4IB,o=<CA>,c=kr`, critical keyUsage, critical
+ * certificatePolicies with a Korean userNotice, the VID in subjectAltName, a CRL distribution
+ * point, AKI/SKI, sha256WithRSA. It revokes with a reason and signs CRLs.
+ */
+export class SandboxCa {
+  readonly rootCertificate: X509Certificate;
+  readonly issuingCertificate: X509Certificate;
+
+  private constructor(
+    readonly profile: SandboxCaProfile,
+    private readonly material: CaMaterialSet,
+    private readonly ledger: CaLedger,
+    private readonly crlUrl: string,
+  ) {
+    this.rootCertificate = new X509Certificate(material.root.certificate);
+    this.issuingCertificate = new X509Certificate(material.issuing.certificate);
+  }
+
+  /** Loads the CA from `folder`, creating it there on first start. */
+  static async open(options: { profile: SandboxCaProfile; folder: string; ledger: CaLedger; crlUrl: string }): Promise<SandboxCa> {
+    const material = await loadOrCreateCaMaterial(options.folder, () => createCaMaterial(options.profile));
+    return new SandboxCa(options.profile, material, options.ledger, options.crlUrl);
+  }
+
+  async issue(request: IssueRequest): Promise<IssuedKeyPair> {
+    const now = request.now ?? new Date();
+    const started = performance.now();
+    const { privateKey, publicKey } = await newRsaKeyPair();
+    const keygenMs = performance.now() - started;
+
+    const randomNum = randomBytes(20);
+    const subject = this.subjectFor(request.realName);
+    const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+    const notAfter = request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS);
+    const serialNumber = await this.reserveSerial(subject, notAfter, now);
+
+    const signStarted = performance.now();
+    const certificate = signCertificate(
+      {
+        serialNumber,
+        subject,
+        issuerCertificate: this.material.issuing.certificate,
+        publicKey,
+        notBefore,
+        notAfter,
+        extensions: [
+          { name: 'authorityKeyIdentifier', keyIdentifier: keyIdentifier(this.issuingCertificate.publicKey).toString('binary') },
+          { name: 'subjectKeyIdentifier' },
+          { name: 'keyUsage', critical: true, digitalSignature: true, nonRepudiation: true },
+          { id: '2.5.29.32', critical: true, value: certificatePolicies(this.profile.policies[request.type], this.profile.userNotice) },
+          identifyDataExtension(request.realName, request.idn, randomNum, 'sha256'),
+          { name: 'cRLDistributionPoints', altNames: [{ type: 6, value: this.crlUrl }] },
+        ],
+      },
+      this.material.issuing.key,
+    );
+    const signMs = performance.now() - signStarted;
+    return {
+      certificate,
+      privateKeyInfo: buildPrivateKeyInfo(privateKey, randomNum),
+      serialNumber,
+      subjectDn: [...subject].reverse().map((a) => `${a.type.toLowerCase()}=${a.value}`).join(','),
+      notBefore,
+      notAfter,
+      timings: { keygenMs, signMs },
+    };
+  }
+
+  /** True when this CA issued the certificate (its issuing key signed it). */
+  issued(certificate: X509Certificate): boolean {
+    return certificate.checkIssued(this.issuingCertificate) && certificate.verify(this.issuingCertificate.publicKey);
+  }
+
+  async revocationStatus(serialNumber: string): Promise<'good' | 'revoked' | 'unknown'> {
+    const entry = await this.ledger.find(normalizeSerial(serialNumber));
+    if (entry === undefined) return 'unknown';
+    return entry.revokedAt === undefined ? 'good' : 'revoked';
+  }
+
+  /** Revokes once; false when this CA never issued the serial. */
+  async revoke(serialNumber: string, reason: RevocationReason, at: Date = new Date()): Promise<boolean> {
+    return (await this.ledger.revoke(normalizeSerial(serialNumber), reason, at)) !== undefined;
+  }
+
+  async crl(now: Date = new Date()): Promise<Buffer> {
+    const revoked = await this.ledger.revoked();
+    return buildCrl({
+      issuerCertificate: this.material.issuing.certificate,
+      issuerKey: this.material.issuing.key,
+      revoked: revoked.map((e) => ({ serialNumber: e.serialNumber, revokedAt: new Date(e.revokedAt ?? now), reason: e.reason })),
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + DAY_MS),
+      crlNumber: await this.ledger.nextCrlNumber(),
+    });
+  }
+
+  private subjectFor(realName: string): NameAttribute[] {
+    const digits = Array.from({ length: 22 - this.profile.serialPrefix.length }, () => randomInt(10)).join('');
+    return [
+      { type: 'C', value: this.profile.country },
+      { type: 'O', value: this.profile.organization },
+      { type: 'OU', value: 'personal4IB' },
+      { type: 'OU', value: this.profile.bankUnit },
+      { type: 'CN', value: `${realName}()${this.profile.serialPrefix}${digits}` },
+    ];
+  }
+
+  private async reserveSerial(subject: NameAttribute[], notAfter: Date, now: Date): Promise<string> {
+    for (;;) {
+      const serialNumber = randomSerialNumber();
+      const subjectDn = [...subject].reverse().map((a) => `${a.type.toLowerCase()}=${a.value}`).join(',');
+      if (await this.ledger.recordIssued({ serialNumber, subjectDn, notAfter: notAfter.toISOString(), issuedAt: now.toISOString() })) return serialNumber;
+    }
+  }
+}
+
+async function newRsaKeyPair(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  // Native and asynchronous: the event loop keeps serving other conversations meanwhile.
+  return generateKeyPairAsync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+}
+
+async function createCaMaterial(profile: SandboxCaProfile): Promise<CaMaterialSet> {
+  const now = new Date();
+  const rootKeys = await newRsaKeyPair();
+  const rootSubject: NameAttribute[] = [
+    { type: 'C', value: 'KR' },
+    { type: 'O', value: 'Sandbox' },
+    { type: 'OU', value: 'Sandbox Certification Authority Central' },
+    { type: 'CN', value: profile.rootCommonName },
+  ];
+  const root: CaMaterial = {
+    key: rootKeys.privateKey,
+    certificate: signCertificate(
+      {
+        serialNumber: randomSerialNumber(),
+        subject: rootSubject,
+        publicKey: rootKeys.publicKey,
+        notBefore: new Date(now.getTime() - CLOCK_SKEW_MS),
+        notAfter: new Date(now.getTime() + ROOT_YEARS * 365 * DAY_MS),
+        extensions: [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+        ],
+      },
+      rootKeys.privateKey,
+    ),
+  };
+  const issuingKeys = await newRsaKeyPair();
+  const issuing: CaMaterial = {
+    key: issuingKeys.privateKey,
+    certificate: signCertificate(
+      {
+        serialNumber: randomSerialNumber(),
+        subject: [
+          { type: 'C', value: profile.country },
+          { type: 'O', value: profile.organization },
+          { type: 'OU', value: 'AccreditedCA' },
+          { type: 'CN', value: profile.issuingCommonName },
+        ],
+        issuerCertificate: root.certificate,
+        publicKey: issuingKeys.publicKey,
+        notBefore: new Date(now.getTime() - CLOCK_SKEW_MS),
+        notAfter: new Date(now.getTime() + ISSUING_YEARS * 365 * DAY_MS),
+        extensions: [
+          { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+          { name: 'authorityKeyIdentifier', keyIdentifier: keyIdentifier(createPublicKey(rootKeys.privateKey)).toString('binary') },
+        ],
+      },
+      rootKeys.privateKey,
+    ),
+  };
+  return { root, issuing };
+}
+
+/** certificatePolicies: the type's OID with a Korean userNotice (BMPString, as NPKI CAs write it; forge encodes it from text). */
+function certificatePolicies(policyOid: string, notice: string): forge.asn1.Asn1 {
+  const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+  const oid = (dotted: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(dotted).getBytes());
+  return seq([
+    seq([oid(policyOid), seq([seq([oid('1.3.6.1.5.5.7.2.2'), seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, notice)])])])]),
+  ]);
+}

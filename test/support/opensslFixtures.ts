@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+export { FIXTURE_IDN, FIXTURE_NAME, FIXTURE_PASSWORD } from './globalSetup';
+
+/** The folder of certificates made by test/fixtures/make-other-bank-fixtures.sh for this run. */
+export function fixtureDir(): string {
+  const dir = process.env.JCA_OPENSSL_FIXTURES;
+  if (dir === undefined) throw new Error('fixtures missing: jest globalSetup did not run');
+  return dir;
+}
+
+export function fixture(file: string): Buffer {
+  return readFileSync(join(fixtureDir(), file));
+}
