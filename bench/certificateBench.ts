@@ -60,7 +60,7 @@ async function issuing(ca: SandboxCa): Promise<Row[]> {
     const encryptStarted = performance.now();
     await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD);
     const pfxStarted = performance.now();
-    writePkcs12({ certificate: issued.certificate, privateKeyInfo: issued.privateKeyInfo, chain: [Buffer.from(ca.issuingCertificate.raw)], password: PASSWORD });
+    await writePkcs12({ certificate: issued.certificate, privateKeyInfo: issued.privateKeyInfo, chain: [Buffer.from(ca.issuingCertificate.raw)], password: PASSWORD });
     const finished = performance.now();
     keygen.push(issued.timings.keygenMs);
     signing.push(issued.timings.signMs);

@@ -5,6 +5,7 @@ import { ROOT_MACHINE_VERSION, rootMachine } from '../dialogs/rootMachine';
 import { CertificateBot } from './bot/certificateBot';
 import { FlowRunner } from './bot/flowRunner';
 import type { Config } from './config/config';
+import { createCertificateService } from './certificates/certificateService';
 import { createTranslator } from './i18n/translator';
 import type { Logger } from './logging/logger';
 import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplicator } from './state/activityDeduplicator';
@@ -27,6 +28,8 @@ export interface App {
 }
 
 interface StateBackend {
+  /** The shared Redis client, when state is in Redis; durable certificate records use it too. */
+  readonly redis?: Redis;
   readonly storage: Storage;
   readonly deduplicator: ActivityDeduplicator;
   readonly isReachable: () => Promise<boolean>;
@@ -37,6 +40,16 @@ interface StateBackend {
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const state = createStateBackend(config, logger);
+  // Created (or loaded) at start, so the sandbox CAs exist before the first customer arrives.
+  const certificates = await createCertificateService({
+    caDirectory: config.certificates.caDirectory,
+    trustedRootsDirectory: config.certificates.trustedRootsDirectory,
+    crlDirectory: config.certificates.crlDirectory,
+    crlUrl: (caId) => `${config.publicBaseUrl}/ca/${caId}.crl`,
+    redis: state.redis,
+    keyPrefix: config.state.keyPrefix,
+    logger,
+  });
   const bot = await createCertificateBot({ storage: state.storage, deduplicator: state.deduplicator, logger });
   const adapter = createBotAdapter(config);
   // The bot answers its own failures; this only catches what escapes it (e.g. a send that failed).
@@ -50,6 +63,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logic: (context) => bot.run(context),
     logger,
     isReady: async () => !closing && (await state.isReachable()),
+    certificateRevocationList: (caId) => (caId === certificates.bankCa.profile.id ? certificates.crl() : undefined),
   });
 
   return {
@@ -117,6 +131,7 @@ function createStateBackend(config: Config, logger: Logger): StateBackend {
   }
   const redis: Redis = createRedisClient(config.redis.url, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
   return {
+    redis,
     storage: new RedisStorage(redis, { prefix: config.state.keyPrefix, ttlSeconds: config.state.ttlSeconds, logger }),
     deduplicator: new RedisActivityDeduplicator(redis, { prefix: `${config.state.keyPrefix}seen/`, ttlSeconds: config.state.dedupTtlSeconds }),
     connected: () =>

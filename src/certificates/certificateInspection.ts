@@ -9,11 +9,11 @@ import { createHash, createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
 import { CertificateError, assertFileSize } from './certificateError';
 import { lookupPolicy, type PolicyInfo } from './certificatePolicies';
+import { type Asn1, isUniversal, parseDer, toDerBuffer } from './der';
 import { DN_OID, dnToNpkiString, findAttribute, maskName, realNameFromCommonName } from './distinguishedName';
-import { identifyDataFromSubjectAltName, parseDerStrict, type VidHashAlgorithm } from './virtualId';
+import { identifyDataFromSubjectAltName, type VidHashAlgorithm } from './virtualId';
 
 const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
 
 export interface CertificateSummary {
   /** NPKI text form, leaf first: `cn=홍길동()0012345678901234,ou=WOORI,ou=personal4IB,o=yessign,c=kr`. */
@@ -67,10 +67,6 @@ const OIDS = {
 /** A parse failure at a named stage; turned into CertificateError('corruptFile') at the boundary. */
 class Malformed extends Error {}
 
-function isUniversal(node: Asn1 | undefined, type: number): node is Asn1 {
-  return node !== undefined && node.tagClass === asn1.Class.UNIVERSAL && node.type === type;
-}
-
 function childrenOf(node: Asn1 | undefined, what: string): Asn1[] {
   if (!node || !Array.isArray(node.value)) throw new Malformed(what);
   return node.value;
@@ -106,7 +102,7 @@ function publicKeyAlgorithmOf(spki: Asn1): string {
 
 /** keyUsage ::= BIT STRING; bit 0 is the most significant bit of the first content byte. */
 function parseKeyUsage(extnValue: string): KeyUsageName[] {
-  const node = parseDerStrict(extnValue);
+  const node = parseDer(extnValue);
   if (!isUniversal(node, asn1.Type.BITSTRING) || typeof node.value !== 'string') throw new Malformed('keyUsage');
   const bytes = Buffer.from(node.value, 'latin1');
   const unusedBits = bytes[0];
@@ -121,7 +117,7 @@ function parseKeyUsage(extnValue: string): KeyUsageName[] {
 
 /** certificatePolicies ::= SEQUENCE SIZE (1..MAX) OF SEQUENCE { policyIdentifier, qualifiers OPTIONAL }. */
 function parsePolicyOids(extnValue: string): string[] {
-  const node = parseDerStrict(extnValue);
+  const node = parseDer(extnValue);
   if (!isUniversal(node, asn1.Type.SEQUENCE)) throw new Malformed('certificatePolicies');
   const policies = childrenOf(node, 'certificatePolicies');
   if (policies.length === 0) throw new Malformed('certificatePolicies');
@@ -165,7 +161,8 @@ function extensionValues(cert: forge.pki.Certificate): Map<string, string> {
 function inspect(der: Uint8Array): CertificateSummary {
   let root: Asn1;
   try {
-    root = parseDerStrict(Buffer.from(der).toString('latin1'), true);
+    // forge's certificate reader needs the BIT STRINGs decoded, to find the RSA key inside.
+    root = parseDer(der, { decodeBitStrings: true });
   } catch {
     throw new Malformed('not DER');
   }
@@ -184,7 +181,7 @@ function inspect(der: Uint8Array): CertificateSummary {
 
   let publicKeyPem: string;
   try {
-    const key = createPublicKey({ key: Buffer.from(asn1.toDer(spki).getBytes(), 'latin1'), format: 'der', type: 'spki' });
+    const key = createPublicKey({ key: toDerBuffer(spki), format: 'der', type: 'spki' });
     if (key.asymmetricKeyType !== 'rsa') throw new Malformed('public key');
     publicKeyPem = key.export({ type: 'spki', format: 'pem' }).toString();
   } catch {

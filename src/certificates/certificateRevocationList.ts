@@ -2,7 +2,7 @@ import { KeyObject, X509Certificate, sign, verify } from 'node:crypto';
 import forge from 'node-forge';
 import type { RevocationReason } from './caLedger';
 import { REVOCATION_REASONS } from './caLedger';
-import { parseDer, toDerBuffer } from './der';
+import { algorithmIdentifier, bitString, contextSpecific, oidNode, octetString, parseDer, seq, toDerBuffer } from './der';
 import { keyIdentifier, subjectNameOf } from './x509Building';
 
 const { asn1 } = forge;
@@ -49,12 +49,12 @@ export function buildCrl(input: CrlInput): Buffer {
   );
   const tbs = seq([
     integer(Buffer.from([1])), // v2
-    algorithm(OID.sha256WithRSA),
+    algorithmIdentifier(OID.sha256WithRSA, null),
     subjectNameOf(input.issuerCertificate),
     utcTime(input.thisUpdate),
     utcTime(input.nextUpdate),
     ...(entries.length > 0 ? [seq(entries)] : []),
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+    contextSpecific(0, [
       seq([
         extension(OID.authorityKeyIdentifier, seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, keyIdentifier(issuer.publicKey).toString('binary'))])),
         extension(OID.crlNumber, integer(uintBytes(input.crlNumber))),
@@ -63,7 +63,7 @@ export function buildCrl(input: CrlInput): Buffer {
   ]);
   const tbsDer = toDerBuffer(tbs);
   const signature = sign('sha256', tbsDer, input.issuerKey);
-  const crl = seq([tbs, algorithm(OID.sha256WithRSA), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\0${signature.toString('binary')}`)]);
+  const crl = seq([tbs, algorithmIdentifier(OID.sha256WithRSA, null), bitString(signature)]);
   return toDerBuffer(crl);
 }
 
@@ -117,15 +117,8 @@ function toDate(node: forge.asn1.Asn1): Date {
   return node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(node.value as string) : asn1.generalizedTimeToDate(node.value as string);
 }
 
-const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
 const utcTime = (date: Date) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date));
-const algorithm = (oid: string) =>
-  seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes()), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
-const extension = (oid: string, value: forge.asn1.Asn1) =>
-  seq([
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes()),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(value).getBytes()),
-  ]);
+const extension = (oid: string, value: forge.asn1.Asn1) => seq([oidNode(oid), octetString(toDerBuffer(value))]);
 
 /** A DER INTEGER of unsigned bytes (a 0x00 is prepended when the high bit is set). */
 function integer(bytes: Buffer): forge.asn1.Asn1 {

@@ -62,7 +62,7 @@ export class CertificateService {
       const encryptStarted = performance.now();
       const signPri = await encryptPrivateKeyFile(issued.privateKeyInfo, request.password);
       const keyEncryptionMs = performance.now() - encryptStarted;
-      const pfx = writePkcs12({
+      const pfx = await writePkcs12({
         certificate: issued.certificate,
         privateKeyInfo: issued.privateKeyInfo,
         chain: [Buffer.from(this.bankCa.issuingCertificate.raw)],

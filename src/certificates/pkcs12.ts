@@ -8,20 +8,35 @@
  *    RC2 PBE) wants the password as BMPString, which forge builds from the JS string, but PBES2
  *    (OpenSSL 3's default, PBKDF2) wants its UTF-8 bytes, which forge does not produce. With forge
  *    alone, a non-ASCII password on an OpenSSL 3 file fails after its MAC has verified.
- * The crypto itself is forge's (`pkcs12.generateKey`, `pki.pbe.getCipher`, `encryptPrivateKeyInfo`).
+ * Reading uses forge's crypto (`pkcs12.generateKey`, `pki.pbe.getCipher`).
  *
  * Writing builds the PFX by hand for the same reason: `toPkcs12Asn1` rebuilds the PrivateKeyInfo from
  * a forge key object (dropping R) and only writes a SHA-1 MAC. Ours: PBES2 (PBKDF2 hmacWithSHA256,
  * AES-256-CBC) for the key bag and for the certificate bags, and a SHA-256 MAC, as OpenSSL 3 does.
+ * PBES2 runs on Node's native, asynchronous PBKDF2 and AES (`pbes2Encrypt`); forge's pure-JS
+ * PBKDF2 for SHA-256 would block the event loop for a tenth of a second or more.
  */
 import { X509Certificate, createHash, createHmac, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { CertificateError, assertFileSize } from './certificateError';
-import { parseDer, toDerBuffer as toDer } from './der';
+import {
+  type Asn1,
+  algorithmIdentifier,
+  attribute,
+  contextSpecific,
+  integer,
+  isUniversal,
+  octetString,
+  oidNode,
+  parseDer,
+  seq,
+  set,
+  toDerBuffer,
+} from './der';
+import { encryptedPrivateKeyInfo, pbes2Encrypt } from './privateKeyFile';
 import { OID_NPKI_RANDOM_NUM, readPrivateKeyInfo } from './privateKeyInfo';
 
 const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
 
 export interface Pkcs12Contents {
   /** DER of the certificate that goes with the private key (the end-entity certificate). */
@@ -89,14 +104,19 @@ const KEY_ALGORITHMS = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.10',
 /**
  * The sum of all key-derivation iterations one file may ask for. forge derives keys in pure
  * JavaScript (100,000 PBKDF2 rounds take about a second), so a hostile file could otherwise block
- * the process. OpenSSL writes 3 × 2048, Java 3 × 10,000, `writePkcs12` 3 × 10,000.
+ * the process. OpenSSL writes 3 × 2048, Java 3 × 10,000, `writePkcs12` 2 × 10,000 + 2048.
  */
 export const MAX_PKCS12_KDF_ITERATIONS = 100_000;
 const MAX_BAGS = 64;
 const MAX_NESTING = 4;
 
-/** Iterations `writePkcs12` uses for PBKDF2 and the MAC. */
-const WRITE_ITERATIONS = 10_000;
+/** PBKDF2 iterations `writePkcs12` uses for each PBES2 encryption: native, a few milliseconds off the event loop. */
+const WRITE_PBES2_ITERATIONS = 10_000;
+/**
+ * Iterations of the MAC's PKCS#12 KDF, which Node lacks and forge computes in JavaScript on the event
+ * loop: OpenSSL's default, 2048.
+ */
+const WRITE_MAC_ITERATIONS = 2048;
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -141,7 +161,7 @@ class PfxReader {
   constructor(private readonly password: string) {}
 
   read(bytes: Buffer): Pkcs12Contents {
-    const pfx = parseBer(bytes);
+    const pfx = parseDer(bytes);
     const [version, authSafe, macData, ...rest] = sequence(pfx);
     if (!isUniversal(version, asn1.Type.INTEGER) || !isUniversal(authSafe, asn1.Type.SEQUENCE) || rest.length > 0) {
       throw corrupt('not a PFX');
@@ -159,7 +179,7 @@ class PfxReader {
       this.macVerified = true;
     }
 
-    const contentInfos = sequence(parseBer(authSafeBytes));
+    const contentInfos = sequence(parseDer(authSafeBytes));
     for (const contentInfo of contentInfos) this.readContentInfo(contentInfo);
     return this.result();
   }
@@ -189,7 +209,7 @@ class PfxReader {
     const [typeNode, content] = sequence(contentInfo);
     const type = oidOf(typeNode);
     if (type === OID.data) {
-      this.readSafeContents(parseBer(octets(explicitContent(content))), 0);
+      this.readSafeContents(parseDer(octets(explicitContent(content))), 0);
     } else if (type === OID.encryptedData) {
       this.readSafeContents(this.decryptedSafeContents(explicitContent(content)), 0);
     } else if (type === OID.envelopedData) {
@@ -208,7 +228,7 @@ class PfxReader {
     }
     const plain = this.decrypt(algorithm, octets(encrypted));
     try {
-      return parseBer(plain);
+      return parseDer(plain);
     } catch {
       throw this.undecryptable();
     }
@@ -224,7 +244,7 @@ class PfxReader {
       const value = explicitContent(bagValue);
       switch (bagId) {
         case OID.keyBag:
-          this.keys.push({ privateKeyInfo: toDer(value), bagAttributes });
+          this.keys.push({ privateKeyInfo: toDerBuffer(value), bagAttributes });
           break;
         case OID.pkcs8ShroudedKeyBag:
           this.keys.push({ privateKeyInfo: this.decryptPrivateKeyInfo(value), bagAttributes });
@@ -391,10 +411,10 @@ function matchesKey(certificate: X509Certificate, key: KeyObject): boolean {
 /** The randomNum attribute among a SafeBag's attributes, normalized to SEQUENCE { OID, SET { BIT STRING } }. */
 function randomNumAttribute(bagAttributes: Asn1 | undefined): Asn1 | undefined {
   if (bagAttributes === undefined || !Array.isArray(bagAttributes.value)) return undefined;
-  for (const attribute of bagAttributes.value) {
+  for (const candidate of bagAttributes.value) {
     // Attributes we do not understand are skipped, never fatal.
-    if (!isUniversal(attribute, asn1.Type.SEQUENCE) || !Array.isArray(attribute.value)) continue;
-    const [type, values] = attribute.value;
+    if (!isUniversal(candidate, asn1.Type.SEQUENCE) || !Array.isArray(candidate.value)) continue;
+    const [type, values] = candidate.value;
     if (!isUniversal(values, asn1.Type.SET)) continue;
     if (type === undefined || type.type !== asn1.Type.OID || oidOf(type) !== OID_NPKI_RANDOM_NUM) continue;
     const [value] = sequence(values);
@@ -402,25 +422,22 @@ function randomNumAttribute(bagAttributes: Asn1 | undefined): Asn1 | undefined {
     // A BIT STRING is taken as is; an OCTET STRING holding R alone becomes the BIT STRING 00 || R.
     const bits = value.type === asn1.Type.BITSTRING ? (value.value as string) : value.type === asn1.Type.OCTETSTRING ? '\x00' + (value.value as string) : undefined;
     if (bits === undefined) return undefined;
-    return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_NPKI_RANDOM_NUM).getBytes()),
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, bits)]),
-    ]);
+    return attribute(OID_NPKI_RANDOM_NUM, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, bits));
   }
   return undefined;
 }
 
-/** The PrivateKeyInfo with `attribute` added to its [0] attributes (created when absent). */
-function withAttribute(root: Asn1, attribute: Asn1): Buffer {
+/** The PrivateKeyInfo with `added` among its [0] attributes (created when absent). */
+function withAttribute(root: Asn1, added: Asn1): Buffer {
   const fields = sequence(root);
   const existing = fields.find((node) => node.tagClass === asn1.Class.CONTEXT_SPECIFIC && node.type === 0);
   if (existing !== undefined && Array.isArray(existing.value)) {
-    existing.value.push(attribute);
+    existing.value.push(added);
   } else {
     // [0] goes right after privateKey, before a PKCS#8 v2 [1] publicKey if there is one.
-    fields.splice(3, 0, asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, true, [attribute]));
+    fields.splice(3, 0, contextSpecific(0, [added]));
   }
-  return toDer(root);
+  return toDerBuffer(root);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,10 +448,13 @@ function withAttribute(root: Asn1, attribute: Asn1): Buffer {
  * key bag, the certificate (with localKeyId and friendlyName) and the chain in a PBES2-encrypted
  * SafeContents, and a SHA-256 MAC. OpenSSL 3 opens it without `-legacy`.
  *
- * Throws CertificateError 'corruptFile' ('certificate' / 'privateKey') for input that does not
+ * The PBKDF2 work runs natively on libuv's thread pool; what stays on the event loop (forge's MAC
+ * KDF at 2048 iterations, DER building) takes a few milliseconds.
+ *
+ * Rejects with CertificateError 'corruptFile' ('certificate' / 'privateKey') for input that does not
  * parse and 'keyMismatch' when the key is not the certificate's.
  */
-export function writePkcs12(input: Pkcs12Input): Buffer {
+export async function writePkcs12(input: Pkcs12Input): Promise<Buffer> {
   if (input.password.length === 0) throw new Error('writePkcs12 needs a password');
   const certificates = [input.certificate, ...(input.chain ?? [])];
   for (const der of certificates) {
@@ -447,86 +467,64 @@ export function writePkcs12(input: Pkcs12Input): Buffer {
   const { key } = readPrivateKeyInfo(input.privateKeyInfo);
   if (!matchesKey(new X509Certificate(input.certificate), key)) throw new CertificateError('keyMismatch', 'privateKey');
 
-  const pbes2Password = forge.util.encodeUtf8(input.password);
-  const encryptionOptions = { algorithm: 'aes256', prfAlgorithm: 'sha256', count: WRITE_ITERATIONS, saltSize: 16 } as forge.pki.EncryptionOptions;
-
   const localKeyId = createHash('sha1').update(input.certificate).digest();
-  const attributes = [attributeNode(OID.localKeyId, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, localKeyId.toString('binary')))];
+  const attributes = [attribute(OID.localKeyId, octetString(localKeyId))];
   if (input.friendlyName !== undefined) {
     // forge writes a BMPSTRING's JS string as UTF-16BE.
-    attributes.push(attributeNode(OID.friendlyName, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, input.friendlyName)));
+    attributes.push(attribute(OID.friendlyName, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, input.friendlyName)));
   }
-  const bagAttributes = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, attributes);
+  const bagAttributes = set(attributes);
 
   // Certificates: SafeContents of CertBags, encrypted as an EncryptedData ContentInfo.
   const certBags = certificates.map((der, index) =>
     seq([
       oidNode(OID.certBag),
-      explicit0([seq([oidNode(OID.x509Certificate), explicit0([octetString(der)])])]),
+      contextSpecific(0, [seq([oidNode(OID.x509Certificate), contextSpecific(0, [octetString(der)])])]),
       ...(index === 0 ? [bagAttributes] : []),
     ]),
   );
-  // encryptPrivateKeyInfo encrypts the DER of whatever it is given; here, the SafeContents.
-  const encryptedCerts = forge.pki.encryptPrivateKeyInfo(seq(certBags), pbes2Password, { ...encryptionOptions });
-  const [certAlgorithm, certCiphertext] = sequence(encryptedCerts);
-  if (certAlgorithm === undefined || certCiphertext === undefined) throw new Error('unexpected output from forge');
+  const pbes2 = { cipher: 'aes-256-cbc', prf: 'sha256', iterations: WRITE_PBES2_ITERATIONS, saltBytes: 16 } as const;
+  // Both key derivations run on the thread pool at once. The key is encrypted byte for byte as given.
+  const [encryptedCerts, encryptedKey] = await Promise.all([
+    pbes2Encrypt(toDerBuffer(seq(certBags)), input.password, pbes2),
+    pbes2Encrypt(input.privateKeyInfo, input.password, pbes2),
+  ]);
   const certContentInfo = seq([
     oidNode(OID.encryptedData),
-    explicit0([
+    contextSpecific(0, [
       seq([
-        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(0).getBytes()),
+        integer(0),
         seq([
           oidNode(OID.data),
-          certAlgorithm,
-          asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, false, certCiphertext.value as string),
+          encryptedCerts.algorithm,
+          asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, false, encryptedCerts.ciphertext.toString('binary')),
         ]),
       ]),
     ]),
   ]);
 
-  // Key: the original PrivateKeyInfo, parsed without touching its BIT STRINGs so it re-encodes to the same bytes.
-  const encryptedKey = forge.pki.encryptPrivateKeyInfo(parseDer(input.privateKeyInfo), pbes2Password, { ...encryptionOptions });
-  const keyBag = seq([oidNode(OID.pkcs8ShroudedKeyBag), explicit0([encryptedKey]), bagAttributes]);
-  const keyContentInfo = seq([oidNode(OID.data), explicit0([octetString(toDer(seq([keyBag])))])]);
+  const keyBag = seq([
+    oidNode(OID.pkcs8ShroudedKeyBag),
+    contextSpecific(0, [encryptedPrivateKeyInfo(encryptedKey.algorithm, encryptedKey.ciphertext)]),
+    bagAttributes,
+  ]);
+  const keyContentInfo = seq([oidNode(OID.data), contextSpecific(0, [octetString(toDerBuffer(seq([keyBag])))])]);
 
-  const authSafe = toDer(seq([certContentInfo, keyContentInfo]));
+  const authSafe = toDerBuffer(seq([certContentInfo, keyContentInfo]));
   const macSalt = randomBytes(16);
-  const macKey = forge.pkcs12.generateKey(input.password, forge.util.createBuffer(macSalt.toString('binary')), 3, WRITE_ITERATIONS, 32, forge.md.sha256.create());
+  const macKey = forge.pkcs12.generateKey(input.password, forge.util.createBuffer(macSalt.toString('binary')), 3, WRITE_MAC_ITERATIONS, 32, forge.md.sha256.create());
   const mac = createHmac('sha256', Buffer.from(macKey.getBytes(), 'binary')).update(authSafe).digest();
 
   const pfx = seq([
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(3).getBytes()),
-    seq([oidNode(OID.data), explicit0([octetString(authSafe)])]),
-    seq([
-      seq([seq([oidNode(OID.sha256), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octetString(mac)]),
-      octetString(macSalt),
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(WRITE_ITERATIONS).getBytes()),
-    ]),
+    integer(3),
+    seq([oidNode(OID.data), contextSpecific(0, [octetString(authSafe)])]),
+    seq([seq([algorithmIdentifier(OID.sha256, null), octetString(mac)]), octetString(macSalt), integer(WRITE_MAC_ITERATIONS)]),
   ]);
-  return toDer(pfx);
-}
-
-function attributeNode(oid: string, value: Asn1): Asn1 {
-  return seq([oidNode(oid), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [value])]);
+  return toDerBuffer(pfx);
 }
 
 // ---------------------------------------------------------------------------------------------
 // ASN.1 helpers
-
-type FromDer = (bytes: forge.util.ByteStringBuffer, options: { strict: boolean; parseAllBytes: boolean; decodeBitStrings: boolean }) => Asn1;
-
-/**
- * BER as PKCS#12 allows it (indefinite lengths, constructed OCTET STRINGs), but nothing truncated,
- * nothing trailing, and BIT STRINGs left as bytes.
- */
-function parseBer(bytes: Buffer): Asn1 {
-  const fromDer = asn1.fromDer as unknown as FromDer;
-  return fromDer(forge.util.createBuffer(bytes.toString('binary')), { strict: true, parseAllBytes: true, decodeBitStrings: false });
-}
-
-function isUniversal(node: Asn1 | undefined, type: forge.asn1.Type): node is Asn1 {
-  return node !== undefined && node.tagClass === asn1.Class.UNIVERSAL && node.type === type;
-}
 
 /** The children of a SEQUENCE (or SET); throws corruptFile on anything else. */
 function sequence(node: Asn1 | undefined): Asn1[] {
@@ -570,22 +568,6 @@ function integerOf(node: Asn1): number {
   const significant = bytes.subarray(firstNonZero);
   if (significant.length > 4) throw unsupported('INTEGER too large');
   return significant.readUIntBE(0, significant.length);
-}
-
-function seq(children: Asn1[]): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, children);
-}
-
-function oidNode(oid: string): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes());
-}
-
-function octetString(bytes: Buffer): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
-}
-
-function explicit0(children: Asn1[]): Asn1 {
-  return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, true, children);
 }
 
 function uniqueBuffers(buffers: Buffer[]): Buffer[] {

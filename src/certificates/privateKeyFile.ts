@@ -12,16 +12,16 @@
  *
  * Every failure leaves as a CertificateError with the file role 'privateKey'.
  */
-import { createDecipheriv, createHash, pbkdf2, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, pbkdf2, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { assertFileSize, CertificateError } from './certificateError';
+import { type Asn1, algorithmIdentifier, integer, isUniversal, octetString, parseDer, seq, toDerBuffer } from './der';
 import { readPrivateKeyInfo } from './privateKeyInfo';
 import { seedCbcDecrypt, seedCbcEncrypt } from './seed';
 
 const pbkdf2Async = promisify(pbkdf2);
 const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
 
 const OID = {
   seedCbcWithSha1: '1.2.410.200004.1.15',
@@ -157,6 +157,13 @@ function cbcDecrypt(cipher: CipherSpec, key: Buffer, iv: Buffer, ciphertext: Buf
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
+/** Encrypts with PKCS#7 padding. */
+function cbcEncrypt(cipher: CipherSpec, key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
+  if (cipher.name === 'seed-cbc') return seedCbcEncrypt(key, iv, plaintext);
+  const encipher = createCipheriv(cipher.name, key, iv);
+  return Buffer.concat([encipher.update(plaintext), encipher.final()]);
+}
+
 const SEED_CIPHER = CIPHER_BY_OID[OID.seedCbc]!;
 
 /**
@@ -181,21 +188,8 @@ function decryptToPrivateKeyInfo(cipher: CipherSpec, key: Buffer, iv: Buffer, ci
 // ---------------------------------------------------------------------------------------------------
 // DER reading
 
-type FromDerOptions = { strict: boolean; parseAllBytes: boolean; decodeBitStrings: boolean };
-
-function parseDer(bytes: Uint8Array): Asn1 {
-  const fromDer = asn1.fromDer as unknown as (bytes: string, options: FromDerOptions) => Asn1;
-  return fromDer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('binary'), {
-    strict: true,
-    parseAllBytes: true,
-    decodeBitStrings: false,
-  });
-}
-
 function expectUniversal(node: Asn1 | undefined, type: forge.asn1.Type, constructed: boolean, what: string): Asn1 {
-  if (!node || node.tagClass !== asn1.Class.UNIVERSAL || node.type !== type || node.constructed !== constructed) {
-    throw corrupt(`expected ${what}`);
-  }
+  if (!isUniversal(node, type, constructed)) throw corrupt(`expected ${what}`);
   return node;
 }
 
@@ -229,7 +223,7 @@ function positiveInteger(node: Asn1 | undefined, what: string, max: number): num
 
 /** AlgorithmIdentifier parameters may be absent or NULL when there are none. */
 function isAbsentOrNull(node: Asn1 | undefined): boolean {
-  return node === undefined || (node.tagClass === asn1.Class.UNIVERSAL && node.type === asn1.Type.NULL);
+  return node === undefined || isUniversal(node, asn1.Type.NULL);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -279,7 +273,7 @@ function parsePbes2(node: Asn1 | undefined): EncryptionScheme {
 
   // PBKDF2-params ::= SEQUENCE { salt, iterationCount, keyLength INTEGER OPTIONAL, prf DEFAULT hmacWithSHA1 }
   const [saltNode, iterationsNode, ...rest] = sequence(kdfParameters, 'PBKDF2 parameters', 2, 4);
-  if (saltNode?.tagClass === asn1.Class.UNIVERSAL && saltNode.type === asn1.Type.SEQUENCE) {
+  if (isUniversal(saltNode, asn1.Type.SEQUENCE)) {
     throw unsupported('PBKDF2 salt from another source');
   }
   const salt = octets(saltNode, 'salt');
@@ -287,7 +281,7 @@ function parsePbes2(node: Asn1 | undefined): EncryptionScheme {
 
   let optional = rest;
   const [keyLength] = optional;
-  if (keyLength?.tagClass === asn1.Class.UNIVERSAL && keyLength.type === asn1.Type.INTEGER) {
+  if (isUniversal(keyLength, asn1.Type.INTEGER)) {
     // keyLength is rarely written; when it is, it must agree with the cipher, which decides dkLen either way.
     if (positiveInteger(keyLength, 'key length', 1024) !== cipher.keyBytes) throw corrupt('key length does not fit the cipher');
     optional = optional.slice(1);
@@ -355,6 +349,59 @@ async function decryptWithScheme(scheme: EncryptionScheme, encryptedData: Buffer
 // ---------------------------------------------------------------------------------------------------
 // Encryption
 
+export interface Pbes2EncryptOptions {
+  cipher: 'seed-cbc' | 'aes-256-cbc';
+  /** Default 'sha256' (written explicitly, as OpenSSL 3 does); 'sha1' is the DEFAULT and left out. */
+  prf?: 'sha256' | 'sha1';
+  /** Default 2048, what NPKI software writes. */
+  iterations?: number;
+  /** Default 8. */
+  saltBytes?: number;
+}
+
+const CIPHER_OID_BY_NAME: Readonly<Record<Pbes2EncryptOptions['cipher'], string>> = {
+  'seed-cbc': OID.seedCbc,
+  'aes-256-cbc': OID.aes256Cbc,
+};
+
+function assertIterations(iterations: number, max: number): void {
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > max) {
+    throw new RangeError(`iterations must be an integer from 1 to ${max}`);
+  }
+}
+
+/**
+ * PBES2 (RFC 8018) with PBKDF2 and a CBC cipher: a fresh salt and IV, the key from Node's native,
+ * asynchronous PBKDF2 (libuv's thread pool, not the event loop), then native AES or our SEED with
+ * PKCS#7 padding. The password goes in as its UTF-8 bytes. Returns the PBES2 AlgorithmIdentifier
+ * and the ciphertext, for an EncryptedPrivateKeyInfo or a PKCS#7 EncryptedData.
+ */
+export async function pbes2Encrypt(
+  plaintext: Buffer,
+  password: string,
+  options: Pbes2EncryptOptions,
+): Promise<{ algorithm: Asn1; ciphertext: Buffer }> {
+  const iterations = options.iterations ?? DEFAULT_ITERATIONS;
+  assertIterations(iterations, MAX_PBKDF2_ITERATIONS);
+  const prf = options.prf ?? 'sha256';
+  const cipherOid = CIPHER_OID_BY_NAME[options.cipher];
+  const cipher = CIPHER_BY_OID[cipherOid]!;
+
+  const salt = randomBytes(options.saltBytes ?? 8);
+  const iv = randomBytes(cipher.ivBytes);
+  const key = await pbkdf2Async(passwordBytes(password), salt, iterations, cipher.keyBytes, prf);
+  const ciphertext = cbcEncrypt(cipher, key, iv, plaintext);
+
+  const pbkdf2Parameters = [octetString(salt), integer(iterations)];
+  // hmacWithSHA1 is the DEFAULT, which DER says to leave out; SHA-256 is written with NULL parameters.
+  if (prf === 'sha256') pbkdf2Parameters.push(algorithmIdentifier(OID.hmacWithSha256, null));
+  const algorithm = algorithmIdentifier(OID.pbes2, [
+    algorithmIdentifier(OID.pbkdf2, pbkdf2Parameters),
+    algorithmIdentifier(cipherOid, octetString(iv)),
+  ]);
+  return { algorithm, ciphertext };
+}
+
 export interface EncryptPrivateKeyFileOptions {
   /** 'pbes2-seed' (default): PBES2 + PBKDF2 + SEED-CBC. 'seedCBCWithSHA1': KISA's 1.2.410.200004.1.15. */
   scheme?: 'pbes2-seed' | 'seedCBCWithSHA1';
@@ -375,57 +422,26 @@ export async function encryptPrivateKeyFile(
 ): Promise<Buffer> {
   const scheme = options.scheme ?? 'pbes2-seed';
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
-  const maxIterations = scheme === 'seedCBCWithSHA1' ? MAX_PBKDF1_ITERATIONS : MAX_PBKDF2_ITERATIONS;
-  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > maxIterations) {
-    throw new RangeError(`iterations must be an integer from 1 to ${maxIterations}`);
-  }
+  assertIterations(iterations, scheme === 'seedCBCWithSHA1' ? MAX_PBKDF1_ITERATIONS : MAX_PBKDF2_ITERATIONS);
   // Refuse to write a file that could never be read back.
   readPrivateKeyInfo(privateKeyInfo);
 
-  const salt = randomBytes(8);
   if (scheme === 'seedCBCWithSHA1') {
+    const salt = randomBytes(8);
     const { key, iv } = await deriveSeedCbcWithSha1Key(password, salt, iterations);
     const algorithm = algorithmIdentifier(OID.seedCbcWithSha1, [octetString(salt), integer(iterations)]);
     return encryptedPrivateKeyInfoDer(algorithm, seedCbcEncrypt(key, iv, privateKeyInfo));
   }
 
-  const prf = options.prf ?? 'sha256';
-  const iv = randomBytes(16);
-  const key = await pbkdf2Async(passwordBytes(password), salt, iterations, SEED_CIPHER.keyBytes, prf);
-  const pbkdf2Parameters = [octetString(salt), integer(iterations)];
-  // hmacWithSHA1 is the DEFAULT, which DER says to leave out; SHA-256 is written with NULL parameters.
-  if (prf === 'sha256') pbkdf2Parameters.push(algorithmIdentifier(OID.hmacWithSha256, null));
-  const algorithm = algorithmIdentifier(OID.pbes2, [
-    algorithmIdentifier(OID.pbkdf2, pbkdf2Parameters),
-    algorithmIdentifier(OID.seedCbc, octetString(iv)),
-  ]);
-  return encryptedPrivateKeyInfoDer(algorithm, seedCbcEncrypt(key, iv, privateKeyInfo));
+  const { algorithm, ciphertext } = await pbes2Encrypt(privateKeyInfo, password, { cipher: 'seed-cbc', prf: options.prf ?? 'sha256', iterations });
+  return encryptedPrivateKeyInfoDer(algorithm, ciphertext);
 }
 
-// ---------------------------------------------------------------------------------------------------
-// DER writing
-
-function octetString(bytes: Buffer): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
-}
-
-function integer(value: number): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
-}
-
-/** AlgorithmIdentifier { algorithm, parameters }: an array is a SEQUENCE of parameters, null is NULL. */
-function algorithmIdentifier(algorithm: string, parameters: Asn1 | Asn1[] | null): Asn1 {
-  const oidNode = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(algorithm).getBytes());
-  const parametersNode =
-    parameters === null
-      ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')
-      : Array.isArray(parameters)
-        ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parameters)
-        : parameters;
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [oidNode, parametersNode]);
+/** EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm, encryptedData OCTET STRING }. */
+export function encryptedPrivateKeyInfo(algorithm: Asn1, encryptedData: Buffer): Asn1 {
+  return seq([algorithm, octetString(encryptedData)]);
 }
 
 function encryptedPrivateKeyInfoDer(algorithm: Asn1, encryptedData: Buffer): Buffer {
-  const root = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [algorithm, octetString(encryptedData)]);
-  return Buffer.from(asn1.toDer(root).getBytes(), 'binary');
+  return toDerBuffer(encryptedPrivateKeyInfo(algorithm, encryptedData));
 }

@@ -13,6 +13,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { CertificateError } from './certificateError';
+import { attribute, bitString, contextSpecific, isUniversal, parseDer, toDerBuffer } from './der';
 
 /** id-randomNum (KISA): the private key attribute that holds R. */
 export const OID_NPKI_RANDOM_NUM = '1.2.410.200004.10.1.1.3';
@@ -26,23 +27,8 @@ export interface PrivateKeyInfo {
 
 const { asn1 } = forge;
 
-type FromDerOptions = { strict: boolean; parseAllBytes: boolean; decodeBitStrings: boolean };
-
-/**
- * Strict DER parse of a whole buffer. BIT STRING auto-decoding is off: otherwise forge turns an R that
- * happens to look like DER into child nodes and the bytes are no longer where we read them.
- */
-function parseDer(der: Buffer): forge.asn1.Asn1 {
-  const fromDer = asn1.fromDer as unknown as (bytes: string, options: FromDerOptions) => forge.asn1.Asn1;
-  return fromDer(der.toString('binary'), { strict: true, parseAllBytes: true, decodeBitStrings: false });
-}
-
 function corrupt(detail: string): CertificateError {
   return new CertificateError('corruptFile', 'privateKey', detail);
-}
-
-function isUniversal(node: forge.asn1.Asn1 | undefined, type: forge.asn1.Type, constructed: boolean): node is forge.asn1.Asn1 {
-  return node !== undefined && node.tagClass === asn1.Class.UNIVERSAL && node.type === type && node.constructed === constructed;
 }
 
 function childrenOf(node: forge.asn1.Asn1): forge.asn1.Asn1[] {
@@ -56,6 +42,7 @@ function childrenOf(node: forge.asn1.Asn1): forge.asn1.Asn1[] {
 export function readPrivateKeyInfo(der: Buffer): PrivateKeyInfo {
   let randomNum: Buffer | undefined;
   try {
+    // parseDer leaves BIT STRINGs alone: an R that happens to look like DER stays bytes, where we read it.
     const root = parseDer(der);
     const fields = childrenOf(root);
     // version, privateKeyAlgorithm, privateKey, then [0] attributes and (PKCS#8 v2) [1] publicKey, both optional.
@@ -119,13 +106,7 @@ export function buildPrivateKeyInfo(key: KeyObject, randomNum?: Buffer): Buffer 
   const fields = childrenOf(root);
   if (fields.length !== 3) throw new Error('unexpected PKCS#8 export from node:crypto');
 
-  const bitString = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, '\x00' + randomNum.toString('binary'));
-  const attribute = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_NPKI_RANDOM_NUM).getBytes()),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [bitString]),
-  ]);
   // [0] IMPLICIT SET OF Attribute: context tag 0, constructed.
-  const attributes = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, true, [attribute]);
-  fields.push(attributes);
-  return Buffer.from(asn1.toDer(root).getBytes(), 'binary');
+  fields.push(contextSpecific(0, [attribute(OID_NPKI_RANDOM_NUM, bitString(randomNum))]));
+  return toDerBuffer(root);
 }

@@ -5,6 +5,7 @@ import { CaMaterial, CaMaterialSet, loadOrCreateCaMaterial } from './caKeyFolder
 import type { CaLedger, RevocationReason } from './caLedger';
 import { OTHER_BANK_SANDBOX_POLICY, SANDBOX_POLICY } from './certificatePolicies';
 import { buildCrl, normalizeSerial } from './certificateRevocationList';
+import { oidNode, seq } from './der';
 import { buildPrivateKeyInfo } from './privateKeyInfo';
 import { identifyDataExtension } from './virtualId';
 import { NameAttribute, keyIdentifier, randomSerialNumber, signCertificate } from './x509Building';
@@ -268,9 +269,7 @@ async function createCaMaterial(profile: SandboxCaProfile): Promise<CaMaterialSe
 
 /** certificatePolicies: the type's OID with a Korean userNotice (BMPString, as NPKI CAs write it; forge encodes it from text). */
 function certificatePolicies(policyOid: string, notice: string): forge.asn1.Asn1 {
-  const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-  const oid = (dotted: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(dotted).getBytes());
   return seq([
-    seq([oid(policyOid), seq([seq([oid('1.3.6.1.5.5.7.2.2'), seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, notice)])])])]),
+    seq([oidNode(policyOid), seq([seq([oidNode('1.3.6.1.5.5.7.2.2'), seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, notice)])])])]),
   ]);
 }

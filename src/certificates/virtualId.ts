@@ -15,6 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import forge from 'node-forge';
 import { CertificateError, assertFileSize } from './certificateError';
+import { type Asn1, algorithmIdentifier, bitString, contextSpecific, isUniversal, octetString, oidNode, parseDer, seq, toDerBuffer, utf8String } from './der';
 import { decodeAttributeValue } from './distinguishedName';
 
 const { asn1 } = forge;
@@ -39,26 +40,6 @@ export const OID = {
 
 const HASH_OIDS: Readonly<Record<VidHashAlgorithm, string>> = { sha256: OID.sha256, sha1: OID.sha1 };
 
-/** No legitimate certificate nests anywhere near this deep; the limit keeps hostile input cheap. */
-export const MAX_ASN1_DEPTH = 64;
-
-interface FromDerOptions {
-  strict: boolean;
-  parseAllBytes: boolean;
-  decodeBitStrings: boolean;
-  maxDepth: number;
-}
-
-/**
- * Parses DER (a binary string) strictly: every byte must belong to the one top-level value,
- * lengths must fit, nesting is limited. Throws forge's plain errors on failure.
- */
-export function parseDerStrict(bytes: string, decodeBitStrings = false): forge.asn1.Asn1 {
-  const options: FromDerOptions = { strict: true, parseAllBytes: true, decodeBitStrings, maxDepth: MAX_ASN1_DEPTH };
-  const fromDer = asn1.fromDer as unknown as (input: forge.util.ByteBuffer, opts: FromDerOptions) => forge.asn1.Asn1;
-  return fromDer(forge.util.createBuffer(bytes), options);
-}
-
 // ---------------------------------------------------------------------------------------------
 // computing the VID
 
@@ -73,11 +54,7 @@ function assertRandomNum(randomNum: Buffer): void {
 
 /** DER(SEQUENCE { PrintableString idn, BIT STRING 00 || R }). */
 function hashContentDer(idn: string, randomNum: Buffer): Buffer {
-  const content = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.PRINTABLESTRING, false, idn),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\x00${randomNum.toString('latin1')}`),
-  ]);
-  return Buffer.from(asn1.toDer(content).getBytes(), 'latin1');
+  return toDerBuffer(seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.PRINTABLESTRING, false, idn), bitString(randomNum)]));
 }
 
 /**
@@ -94,18 +71,6 @@ export function computeVirtualId(idn: string, randomNum: Buffer, hash: VidHashAl
 
 // ---------------------------------------------------------------------------------------------
 // writing the subjectAltName extension
-
-function ctx(tag: number, children: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, children);
-}
-
-function oid(dotted: string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(dotted).getBytes());
-}
-
-function seq(children: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, children);
-}
 
 /**
  * The subjectAltName extension (for node-forge's `cert.setExtensions`) carrying the otherName
@@ -128,28 +93,18 @@ export function identifyDataExtension(
   idn: string,
   randomNum: Buffer,
   hash: VidHashAlgorithm = 'sha256',
-): { name: 'subjectAltName'; value: forge.asn1.Asn1 } {
+): { name: 'subjectAltName'; value: Asn1 } {
   const virtualId = computeVirtualId(idn, randomNum, hash);
   const identifyData = seq([
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(realName)),
-    seq([
-      seq([
-        oid(OID.vid),
-        seq([
-          seq([oid(HASH_OIDS[hash])]),
-          ctx(0, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, virtualId.toString('latin1'))]),
-        ]),
-      ]),
-    ]),
+    utf8String(realName),
+    seq([seq([oidNode(OID.vid), seq([algorithmIdentifier(HASH_OIDS[hash]), contextSpecific(0, [octetString(virtualId)])])])]),
   ]);
-  const generalNames = seq([ctx(0, [oid(OID.identifyData), ctx(0, [identifyData])])]);
+  const generalNames = seq([contextSpecific(0, [oidNode(OID.identifyData), contextSpecific(0, [identifyData])])]);
   return { name: 'subjectAltName', value: generalNames };
 }
 
 // ---------------------------------------------------------------------------------------------
 // reading it back
-
-type Asn1 = forge.asn1.Asn1;
 
 function children(node: Asn1 | undefined): Asn1[] {
   if (!node || !Array.isArray(node.value)) throw new Error('expected a constructed ASN.1 value');
@@ -159,10 +114,6 @@ function children(node: Asn1 | undefined): Asn1[] {
 function primitive(node: Asn1 | undefined): string {
   if (!node || typeof node.value !== 'string') throw new Error('expected a primitive ASN.1 value');
   return node.value;
-}
-
-function isUniversal(node: Asn1 | undefined, type: number): node is Asn1 {
-  return node !== undefined && node.tagClass === asn1.Class.UNIVERSAL && node.type === type;
 }
 
 function isContext(node: Asn1 | undefined, tag: number): node is Asn1 {
@@ -266,7 +217,7 @@ function identifyDataFromGeneralNames(generalNames: Asn1): IdentifyData | undefi
 export function identifyDataFromSubjectAltName(extnValue: string): IdentifyData | undefined {
   let generalNames: Asn1;
   try {
-    generalNames = parseDerStrict(extnValue);
+    generalNames = parseDer(extnValue);
   } catch {
     throw new CertificateError('corruptFile', 'certificate', 'malformed subjectAltName');
   }
@@ -277,7 +228,7 @@ export function identifyDataFromSubjectAltName(extnValue: string): IdentifyData 
 function subjectAltNameOf(der: Uint8Array): string | undefined {
   let extensions: Asn1[] = [];
   try {
-    const certificate = parseDerStrict(Buffer.from(der).toString('latin1'));
+    const certificate = parseDer(der);
     if (!isUniversal(certificate, asn1.Type.SEQUENCE)) throw new Error('not a SEQUENCE');
     const [tbs, signatureAlgorithm, signature] = children(certificate);
     if (!isUniversal(tbs, asn1.Type.SEQUENCE) || !isUniversal(signatureAlgorithm, asn1.Type.SEQUENCE)) {

@@ -1,6 +1,6 @@
 import { KeyObject, X509Certificate, createHash, randomBytes, sign } from 'node:crypto';
 import forge from 'node-forge';
-import { parseDer, toDerBuffer } from './der';
+import { contextSpecific, oidNode, parseDer, seq, set, toDerBuffer, utf8String } from './der';
 
 const { asn1 } = forge;
 
@@ -21,17 +21,12 @@ const NAME_OIDS: Record<NameAttribute['type'], string> = {
 };
 
 export function nameToAsn1(attributes: readonly NameAttribute[]): forge.asn1.Asn1 {
-  return asn1.create(
-    asn1.Class.UNIVERSAL,
-    asn1.Type.SEQUENCE,
-    true,
+  return seq(
     attributes.map(({ type, value }) =>
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [
-        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(NAME_OIDS[type]).getBytes()),
-          type === 'C'
-            ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.PRINTABLESTRING, false, value)
-            : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(value)),
+      set([
+        seq([
+          oidNode(NAME_OIDS[type]),
+          type === 'C' ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.PRINTABLESTRING, false, value) : utf8String(value),
         ]),
       ]),
     ),
@@ -51,7 +46,7 @@ function tbsFields(certificate: forge.asn1.Asn1): forge.asn1.Asn1[] {
   const tbs = (certificate.value as forge.asn1.Asn1[])[0];
   const fields = tbs?.value as forge.asn1.Asn1[] | undefined;
   if (fields === undefined) throw new Error('not a certificate');
-  return fields[0]?.tagClass === asn1.Class.CONTEXT_SPECIFIC ? fields : [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, []), ...fields];
+  return fields[0]?.tagClass === asn1.Class.CONTEXT_SPECIFIC ? fields : [contextSpecific(0, []), ...fields];
 }
 
 /** A positive 16-byte serial from a CSPRNG, as lower-case hex without leading zero bytes. */

@@ -12,6 +12,8 @@ export interface ServerDependencies {
   readonly logger: Logger;
   /** Whether the process can take turns now: storage reachable and not shutting down. */
   readonly isReady: () => Promise<boolean>;
+  /** The signed CRL of one of our CAs by id, or undefined for an unknown id. */
+  readonly certificateRevocationList: (caId: string) => Promise<Buffer> | undefined;
 }
 
 export function createServer(deps: ServerDependencies): Server {
@@ -26,6 +28,17 @@ export function createServer(deps: ServerDependencies): Server {
   server.get('/readyz', async (_req, res) => {
     const ready = await deps.isReady();
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+  });
+  // The CRL distribution point written into every certificate we issue.
+  server.get('/ca/:file', async (req, res) => {
+    const caId = /^([a-z-]+)\.crl$/.exec(String(req.params.file))?.[1];
+    const crl = caId === undefined ? undefined : deps.certificateRevocationList(caId);
+    if (crl === undefined) {
+      res.send(404, { error: 'no such CRL' });
+      return;
+    }
+    res.setHeader('content-type', 'application/pkix-crl');
+    res.sendRaw(200, await crl);
   });
   return server;
 }

@@ -156,9 +156,9 @@ describe('writePkcs12', () => {
   // 0x04 0x12 … looks like a DER OCTET STRING: the case where forge would decode the BIT STRING.
   const randomNum = Buffer.concat([Buffer.from([0x04, 0x12]), Buffer.alloc(18, 0xab)]);
 
-  it('keeps the randomNum attribute through writePkcs12 and readPkcs12', () => {
+  it('keeps the randomNum attribute through writePkcs12 and readPkcs12', async () => {
     const privateKeyInfo = buildPrivateKeyInfo(key, randomNum);
-    const pfx = writePkcs12({ certificate: certDer, privateKeyInfo, password: PASSWORD, friendlyName: '홍길동' });
+    const pfx = await writePkcs12({ certificate: certDer, privateKeyInfo, password: PASSWORD, friendlyName: '홍길동' });
     const contents = readPkcs12(pfx, PASSWORD);
     expect(contents.privateKeyInfo.equals(privateKeyInfo)).toBe(true);
     expect(readPrivateKeyInfo(contents.privateKeyInfo).randomNum?.equals(randomNum)).toBe(true);
@@ -177,9 +177,9 @@ describe('writePkcs12', () => {
     expect(certBags[0]?.attributes.localKeyId).toEqual(keyBags[0]?.attributes.localKeyId);
   });
 
-  it('writes what OpenSSL 3 opens without -legacy: AES-256, SHA-256 MAC, key and certificate', () => {
+  it('writes what OpenSSL 3 opens without -legacy: AES-256, SHA-256 MAC, key and certificate', async () => {
     const privateKeyInfo = buildPrivateKeyInfo(leafKey, randomNum);
-    const pfx = writePkcs12({ certificate: leafDer, chain: [caDer], privateKeyInfo, password: '비번-abc', friendlyName: '홍길동()0012345678901234' });
+    const pfx = await writePkcs12({ certificate: leafDer, chain: [caDer], privateKeyInfo, password: '비번-abc', friendlyName: '홍길동()0012345678901234' });
     writeFileSync(file('ours.p12'), pfx);
 
     // -info goes to stderr, the PEM blocks to stdout.
@@ -205,12 +205,37 @@ describe('writePkcs12', () => {
     expect(back.chain.map((c) => c.toString('hex'))).toEqual([caDer.toString('hex')]);
   });
 
-  it('refuses a key that is not the certificate’s, and input that does not parse', () => {
+  it('derives its PBES2 keys natively with 10,000 iterations, off the event loop, and MACs with 2048', async () => {
+    const privateKeyInfo = buildPrivateKeyInfo(key, randomNum);
+    // Event-loop turns while the PFX is written: PBKDF2 runs on the thread pool, so the loop keeps turning.
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      if (!counting) return;
+      turns += 1;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const pfx = await writePkcs12({ certificate: certDer, privateKeyInfo, password: PASSWORD });
+    counting = false;
+    expect(turns).toBeGreaterThan(0);
+
+    writeFileSync(file('iterations.p12'), pfx);
+    const run = spawnSync('openssl', ['pkcs12', '-in', 'iterations.p12', '-passin', `pass:${PASSWORD}`, '-info', '-noout'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const info = run.stdout + run.stderr;
+    expect(info).toContain('MAC: sha256, Iteration 2048');
+    expect(info).toContain('Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256');
+    expect(info).toContain('PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256');
+    expect(readPkcs12(pfx, PASSWORD).privateKeyInfo.equals(privateKeyInfo)).toBe(true);
+  });
+
+  it('refuses a key that is not the certificate’s, and input that does not parse', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
-    expect(() => writePkcs12({ certificate: certDer, privateKeyInfo: buildPrivateKeyInfo(other), password: PASSWORD })).toThrow(
+    await expect(writePkcs12({ certificate: certDer, privateKeyInfo: buildPrivateKeyInfo(other), password: PASSWORD })).rejects.toThrow(
       expect.objectContaining({ reason: 'keyMismatch' }),
     );
-    expect(() => writePkcs12({ certificate: Buffer.from('nope'), privateKeyInfo: buildPrivateKeyInfo(key), password: PASSWORD })).toThrow(
+    await expect(writePkcs12({ certificate: Buffer.from('nope'), privateKeyInfo: buildPrivateKeyInfo(key), password: PASSWORD })).rejects.toThrow(
       expect.objectContaining({ reason: 'corruptFile', file: 'certificate' }),
     );
   });

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { CertificateError, type CertificateFailure } from '../../src/certificates/certificateError';
-import { decryptPrivateKeyFile, deriveSeedCbcWithSha1Key, encryptPrivateKeyFile, pbkdf1Sha1 } from '../../src/certificates/privateKeyFile';
+import {
+  decryptPrivateKeyFile,
+  deriveSeedCbcWithSha1Key,
+  encryptedPrivateKeyInfo,
+  encryptPrivateKeyFile,
+  pbes2Encrypt,
+  pbkdf1Sha1,
+} from '../../src/certificates/privateKeyFile';
 import { buildPrivateKeyInfo, OID_NPKI_RANDOM_NUM, readPrivateKeyInfo } from '../../src/certificates/privateKeyInfo';
 
 const { asn1 } = forge;
@@ -259,6 +266,48 @@ describe('writing signPri.key', () => {
   it('refuses to write what is not a PrivateKeyInfo, and silly iteration counts', async () => {
     await expect(encryptPrivateKeyFile(certificateDer, PASSWORD)).rejects.toBeInstanceOf(CertificateError);
     await expect(encryptPrivateKeyFile(privateKeyInfo, PASSWORD, { iterations: 0 })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('pbes2Encrypt', () => {
+  it('writes PBES2 + PBKDF2-HMAC-SHA256 + AES-256-CBC that OpenSSL decrypts step by step and as a PKCS#8 file', async () => {
+    const { algorithm, ciphertext } = await pbes2Encrypt(privateKeyInfo, PASSWORD, { cipher: 'aes-256-cbc', iterations: 10_000, saltBytes: 16 });
+    const pbkdf2Params = child(algorithm, 1, 0, 1);
+    const salt = bytesOf(child(pbkdf2Params, 0));
+    expect(salt.length).toBe(16);
+    expect(bytesOf(child(pbkdf2Params, 1)).toString('hex')).toBe('2710');
+    expect(oidOf(child(pbkdf2Params, 2, 0))).toBe('1.2.840.113549.2.9');
+    expect(oidOf(child(algorithm, 1, 1, 0))).toBe('2.16.840.1.101.3.4.1.42');
+    const iv = bytesOf(child(algorithm, 1, 1, 1));
+    expect(iv.length).toBe(16);
+
+    const key = opensslPbkdf2('SHA256', PASSWORD, salt, 10_000, 32);
+    const plain = openssl(['enc', '-d', '-aes-256-cbc', '-K', key.toString('hex'), '-iv', iv.toString('hex')], ciphertext);
+    expect(plain.equals(privateKeyInfo)).toBe(true);
+
+    const file = toBuffer(encryptedPrivateKeyInfo(algorithm, ciphertext));
+    writeFileSync(join(dir, 'aes.key'), file);
+    // No legacy provider: AES is in OpenSSL's default one.
+    const opensslKey = openssl(['pkcs8', '-inform', 'DER', '-in', join(dir, 'aes.key'), '-passin', `pass:${PASSWORD}`, '-outform', 'DER']);
+    expect(opensslKey.toString('hex')).toBe(privateKey.export({ type: 'pkcs1', format: 'der' }).toString('hex'));
+    expect((await decryptPrivateKeyFile(file, PASSWORD)).equals(privateKeyInfo)).toBe(true);
+  });
+
+  it('takes the password as UTF-8 and leaves an hmacWithSHA1 prf out', async () => {
+    const password = '비밀번호-abc';
+    const { algorithm, ciphertext } = await pbes2Encrypt(Buffer.from('any bytes at all'), password, { cipher: 'seed-cbc', prf: 'sha1', iterations: 100 });
+    const pbkdf2Params = child(algorithm, 1, 0, 1);
+    expect((pbkdf2Params.value as Asn1[]).length).toBe(2);
+    const salt = bytesOf(child(pbkdf2Params, 0));
+    expect(salt.length).toBe(8);
+    expect(oidOf(child(algorithm, 1, 1, 0))).toBe('1.2.410.200004.1.4');
+    const key = opensslPbkdf2('SHA1', password, salt, 100, 16);
+    expect(opensslSeedCbc('-d', key, bytesOf(child(algorithm, 1, 1, 1)), ciphertext).toString()).toBe('any bytes at all');
+  });
+
+  it('refuses silly iteration counts', async () => {
+    await expect(pbes2Encrypt(privateKeyInfo, PASSWORD, { cipher: 'aes-256-cbc', iterations: 0 })).rejects.toBeInstanceOf(RangeError);
+    await expect(pbes2Encrypt(privateKeyInfo, PASSWORD, { cipher: 'aes-256-cbc', iterations: 1.5 })).rejects.toBeInstanceOf(RangeError);
   });
 });
 

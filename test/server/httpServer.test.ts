@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import Redis from 'ioredis';
 import { activity, post, RunningBot, startHttpBot } from '../support/httpBot';
@@ -45,6 +46,15 @@ describe('local mode (no MicrosoftAppId)', () => {
   test('refuses an oversized body with 413', async () => {
     const { status } = await post(bot.url, activity({ text: 'ㄱ'.repeat(300_000) }));
     expect(status).toBe(413);
+  });
+
+  test('serves the sandbox CA’s signed CRL at the distribution point written into certificates', async () => {
+    const response = await fetch(`${bot.url}/ca/bank.crl`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pkix-crl');
+    const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-issuer'], { input: Buffer.from(await response.arrayBuffer()) }).toString();
+    expect(text).toContain('yessignCA Sandbox Class 2');
+    expect((await fetch(`${bot.url}/ca/unknown.crl`)).status).toBe(404);
   });
 
   test('health and readiness answer', async () => {
