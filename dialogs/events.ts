@@ -16,8 +16,18 @@ export type RecognizedInput =
   | { type: 'CANCEL' } // 취소
   | { type: 'RESTART' } // 처음으로 / 메뉴
   | { type: 'LANGUAGE'; language?: Language } // 언어 변경, with the target when the customer named one
+  | { type: 'RESEND' } // 인증번호 재전송
   | { type: 'YES' }
   | { type: 'NO' }
   | { type: 'TEXT'; text: string }; // anything else; a journey step may still make sense of it
 
-export type FlowEvent = RecognizedInput & { at: number };
+/**
+ * Personal data the bot recognized and made safe before the flow sees it: the flow gets the
+ * customer id (a keyed hash), masked forms and sealed values, never the digits.
+ */
+export type ProtectedInput =
+  | { type: 'RRN'; customerId: string; masked: string; birthDate: readonly string[]; sealed: string }
+  | { type: 'RRN_INVALID'; problem: 'format' | 'birthDate' | 'genderDigit' }
+  | { type: 'PHONE'; masked: string; sealed: string };
+
+export type FlowEvent = (RecognizedInput | ProtectedInput) & { at: number };

@@ -26,3 +26,4 @@ export const MENU_CHOICES = [
 
 export const YES_NO_CHOICES = ['yesNo.yes', 'yesNo.no'] as const;
 export const LANGUAGE_CHOICES = ['language.choices.ko', 'language.choices.en'] as const;
+export const CARRIER_CHOICES = ['identity.carriers.SKT', 'identity.carriers.KT', 'identity.carriers.LGU', 'identity.carriers.MVNO'] as const;

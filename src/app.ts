@@ -1,8 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { MemoryStorage, Storage } from 'botbuilder';
 import type Redis from 'ioredis';
-import { ROOT_MACHINE_VERSION, rootMachine } from '../dialogs/rootMachine';
+import { randomBytes } from 'node:crypto';
+import { ROOT_MACHINE_VERSION } from '../dialogs/rootMachine';
 import { CertificateBot } from './bot/certificateBot';
+import { provideFlowServices } from './bot/flowServices';
+import { PersonalDataGuard } from './bot/personalDataGuard';
+import type { IdentityProvider, Lockout } from './identity/identityProvider';
+import { MemoryLockout, RedisLockout } from './identity/identityProvider';
+import { ChatDisplayOtpSender, SandboxIdentityProvider } from './identity/sandboxIdentityProvider';
+import { SecretBox } from './state/secretBox';
 import { FlowRunner } from './bot/flowRunner';
 import type { Config } from './config/config';
 import { createCertificateService } from './certificates/certificateService';
@@ -50,7 +57,16 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     keyPrefix: config.state.keyPrefix,
     logger,
   });
-  const bot = await createCertificateBot({ storage: state.storage, deduplicator: state.deduplicator, logger });
+  const box = new SecretBox(config.secretsKey ?? ephemeralSecretsKey(logger));
+  const bot = await createCertificateBot({
+    storage: state.storage,
+    deduplicator: state.deduplicator,
+    logger,
+    box,
+    // Local mode shows the sandbox's one-time codes in the chat so a newcomer can finish a journey.
+    identity: new SandboxIdentityProvider({ sender: new ChatDisplayOtpSender(logger), key: box.hashKey('otp'), revealCodes: config.localMode }),
+    lockout: state.redis ? new RedisLockout(state.redis, { prefix: config.state.keyPrefix }) : new MemoryLockout(),
+  });
   const adapter = createBotAdapter(config);
   // The bot answers its own failures; this only catches what escapes it (e.g. a send that failed).
   adapter.onTurnError = async (_context, error) => {
@@ -102,21 +118,35 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   };
 }
 
-/** The bot with its flow and translations, on whatever storage the caller gives it. */
-export async function createCertificateBot(deps: {
-  storage: Storage;
-  deduplicator: ActivityDeduplicator;
-  logger: Logger;
-  clock?: () => number;
-}): Promise<CertificateBot> {
+export interface BotServices {
+  readonly storage: Storage;
+  readonly deduplicator: ActivityDeduplicator;
+  readonly logger: Logger;
+  readonly box: SecretBox;
+  readonly identity: IdentityProvider;
+  readonly lockout: Lockout;
+  readonly clock?: () => number;
+}
+
+/** The bot with its flow, services and translations, on whatever storage the caller gives it. */
+export async function createCertificateBot(deps: BotServices): Promise<CertificateBot> {
+  const clock = deps.clock ?? Date.now;
+  const machine = provideFlowServices({ identity: deps.identity, lockout: deps.lockout, box: deps.box, now: () => new Date(clock()) });
   return new CertificateBot({
     store: new ConversationStore(deps.storage, deps.logger),
     deduplicator: deps.deduplicator,
-    flow: new FlowRunner(rootMachine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS),
+    flow: new FlowRunner(machine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS),
     translator: await createTranslator(),
     logger: deps.logger,
-    clock: deps.clock ?? Date.now,
+    clock,
+    guard: new PersonalDataGuard(deps.box, () => new Date(clock())),
   });
+}
+
+/** Without SECRETS_KEY, sealed values and customer ids last only as long as this process. */
+function ephemeralSecretsKey(logger: Logger): Buffer {
+  logger.warn('SECRETS_KEY is not set: using a random key for this process; set it when state must survive restarts or several instances share it');
+  return randomBytes(32);
 }
 
 function createStateBackend(config: Config, logger: Logger): StateBackend {

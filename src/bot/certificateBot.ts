@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';
 import { ConversationStore, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
 import { activityToInput } from './activityToInput';
+import { PersonalDataGuard } from './personalDataGuard';
 import type { FlowRunner } from './flowRunner';
 import { renderReplies } from './replyRenderer';
 
@@ -17,6 +18,7 @@ export interface CertificateBotDependencies {
   readonly translator: Translator;
   readonly logger: Logger;
   readonly clock: () => number;
+  readonly guard: PersonalDataGuard;
 }
 
 interface TurnOutcome {
@@ -30,8 +32,9 @@ export class CertificateBot {
 
   async run(context: TurnContext): Promise<void> {
     const { activity } = context;
-    const input = activityToInput(activity);
-    if (input === undefined) return;
+    const recognized = activityToInput(activity);
+    if (recognized === undefined) return;
+    const input = this.deps.guard.protect(recognized);
     const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
     let outcome: TurnOutcome;
     try {
@@ -47,8 +50,11 @@ export class CertificateBot {
       log.error({ reference, err: describe(err) }, 'turn failed');
       outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
     }
-    if (outcome.replies.length === 0) return;
-    await context.sendActivities(renderReplies(outcome.replies, this.deps.translator.forLanguage(outcome.language)));
+    if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, this.deps.translator.forLanguage(outcome.language)));
+    if (PersonalDataGuard.isSensitive(input) && activity.id !== undefined) {
+      // Best effort: many channels cannot delete a customer's message, and that must not fail the turn.
+      await context.deleteActivity(activity.id).catch(() => log.debug('channel could not delete a sensitive message'));
+    }
   }
 
   /** Steps the flow and saves it; a turn that lost a race is replayed once on fresh state. */

@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   CA_DIR: z.string().trim().min(1).default('var/ca'),
   TRUSTED_ROOTS_DIR: optionalText,
   CRL_DIR: optionalText,
+  SECRETS_KEY: optionalText.refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -76,6 +77,8 @@ export interface Config {
   readonly state: { readonly keyPrefix: string; readonly ttlSeconds: number; readonly dedupTtlSeconds: number };
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** Seals values a flow carries between turns and keys customer ids; shared by every instance. */
+  readonly secretsKey?: Buffer;
   /** How customers and channels reach this bot: links (downloads, CRLs) are built on it. */
   readonly publicBaseUrl: string;
   readonly certificates: {
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     state: { keyPrefix: e.STATE_KEY_PREFIX, ttlSeconds: e.STATE_TTL_SECONDS, dedupTtlSeconds: e.DEDUP_TTL_SECONDS },
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR },
   };

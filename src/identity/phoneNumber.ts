@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { MaskedValue } from './maskedValue';
 
 /** The three networks and the 알뜰폰 (MVNO) operators that run on each. */
 export type MobileCarrier = 'SKT' | 'KT' | 'LGU+' | 'SKT_MVNO' | 'KT_MVNO' | 'LGU+_MVNO';
@@ -34,12 +34,13 @@ export function parseCarrier(text: string): CarrierParseResult {
  * digits come out only through `digits`, a getter that `JSON.stringify`, spreading and
  * `Object.keys` do not see.
  */
-export class MobileNumber {
+export class MobileNumber extends MaskedValue {
   readonly #digits: string;
   /** `010-****-5678` (or `011-***-5678` for the old 10-digit numbers). */
   readonly masked: string;
 
   private constructor(digits: string) {
+    super();
     this.#digits = digits;
     this.masked = `${digits.slice(0, 3)}-${'*'.repeat(digits.length - 7)}-${digits.slice(-4)}`;
     Object.freeze(this);
@@ -63,22 +64,6 @@ export class MobileNumber {
   /** `01012345678`: for the OTP sender only; never log or store it. */
   get digits(): string {
     return this.#digits;
-  }
-
-  toString(): string {
-    return this.masked;
-  }
-
-  toJSON(): string {
-    return this.masked;
-  }
-
-  [Symbol.toPrimitive](): string {
-    return this.masked;
-  }
-
-  [inspect.custom](): string {
-    return this.masked;
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { inspect } from 'node:util';
+import { MaskedValue } from './maskedValue';
 
 /**
  * 주민등록번호 (and 외국인등록번호, which has the same shape): `YYMMDD-SNNNNNN`.
@@ -12,7 +12,7 @@ import { inspect } from 'node:util';
  * Because `toJSON()` masks, an instance put into conversation state comes back as a masked
  * string: keep `customerIdOf(rrn, key)` and `rrn.masked` between turns, never the number.
  */
-export class ResidentRegistrationNumber {
+export class ResidentRegistrationNumber extends MaskedValue {
   readonly #digits: string;
   /** `900101-1******`: the only form that may be shown, logged or stored. */
   readonly masked: string;
@@ -23,6 +23,7 @@ export class ResidentRegistrationNumber {
   readonly foreigner: boolean;
 
   private constructor(digits: string, birthDate: BirthDate, foreigner: boolean) {
+    super();
     this.#digits = digits;
     this.masked = `${digits.slice(0, 6)}-${digits.slice(6, 7)}******`;
     this.birthDate = Object.freeze({ ...birthDate });
@@ -55,22 +56,6 @@ export class ResidentRegistrationNumber {
   /** The 13 digits, no hyphen. Only for the turn that needs them (VID check, hashing); never store or log. */
   revealDigits(): string {
     return this.#digits;
-  }
-
-  toString(): string {
-    return this.masked;
-  }
-
-  toJSON(): string {
-    return this.masked;
-  }
-
-  [Symbol.toPrimitive](): string {
-    return this.masked;
-  }
-
-  [inspect.custom](): string {
-    return this.masked;
   }
 }
 

@@ -179,6 +179,13 @@ const cases: Array<[string, RecognizedInput]> = [
   ['nope', NO],
   ['No thanks', NO],
 
+  // RESEND: a new one-time code
+  ['인증번호 다시 보내 주세요', { type: 'RESEND' }],
+  ['재전송', { type: 'RESEND' }],
+  ['문자가 안 와요', { type: 'RESEND' }],
+  ['resend', { type: 'RESEND' }],
+  ['Please send the code again', { type: 'RESEND' }],
+
   // TEXT: data for journey steps and anything unrecognized, trimmed but otherwise unchanged
   ['홍길동', text('홍길동')],
   ['  홍길동  ', text('홍길동')],

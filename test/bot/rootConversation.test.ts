@@ -29,8 +29,7 @@ describe('first contact', () => {
   test('a customer whose first message is a request is welcomed and then served', async () => {
     const replies = await customer.say('인증서 발급받고 싶어요');
     expect(replies[0]?.text).toContain('공동인증서 도우미');
-    expect(texts(replies).join('\n')).toContain('인증서 발급은 곧');
-    expect(lastChoices(replies)).toEqual(KO_MENU);
+    expect(texts(replies).join('\n')).toContain('본인 인증');
   });
 
   test('the welcome is not repeated when the channel announces the conversation again', async () => {
@@ -42,8 +41,11 @@ describe('first contact', () => {
 describe('main menu in Korean', () => {
   beforeEach(() => customer.join());
 
+  test('인증서 발급 starts with 본인 인증', async () => {
+    expect((await customer.say('인증서 발급'))[0]?.text).toContain('본인 인증');
+  });
+
   test.each([
-    ['인증서 발급', '인증서 발급은 곧'],
     ['타기관 인증서 등록·해제', '타기관 인증서 등록·해제는 곧'],
     ['재발급', '인증서 재발급은 곧'],
     ['상담원 연결', '상담원 연결은 곧'],
@@ -106,7 +108,6 @@ describe('language', () => {
   });
 
   test.each([
-    ['Issue a certificate', 'Certificate issuance will soon'],
     ["Register / release another institution's certificate", "Registering another institution's certificate will soon"],
     ['Reissue', 'Certificate reissue will soon'],
     ['Talk to an agent', 'Talking to an agent will soon'],
@@ -115,6 +116,11 @@ describe('language', () => {
     const replies = await customer.say(choice);
     expect(replies[0]?.text).toContain(expected);
     expect(lastChoices(replies)).toEqual(EN_MENU);
+  });
+
+  test('in English, Issue a certificate starts with identity verification', async () => {
+    await customer.say('English');
+    expect((await customer.say('Issue a certificate'))[0]?.text).toContain('verify your identity');
   });
 
   test('in English, the joint certificate is explained, and cancel returns to the menu', async () => {

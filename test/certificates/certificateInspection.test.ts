@@ -14,6 +14,7 @@ import {
   type PolicyInfo,
 } from '../../src/certificates/certificatePolicies';
 import { dnToNpkiString, maskName, realNameFromCommonName } from '../../src/certificates/distinguishedName';
+import { expectCertificateError } from '../support/certificateErrors';
 
 // Fixtures are made with the openssl CLI, independently of the code under test.
 let dir: string;
@@ -39,17 +40,6 @@ function makeCertificate(name: string, subject: string, extra: string[] = [], ke
 function opensslField(der: string, flag: string): string {
   const line = openssl(['x509', '-inform', 'DER', '-in', der, '-noout', flag, '-dateopt', 'iso_8601']).trim();
   return line.slice(line.indexOf('=') + 1);
-}
-
-function expectFailure(input: Uint8Array, reason: string): void {
-  let caught: unknown;
-  try {
-    inspectCertificate(input);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(CertificateError);
-  expect(caught).toMatchObject({ reason, file: 'certificate' });
 }
 
 const KOREAN_SUBJECT = '/C=kr/O=yessign/OU=personal4IB/OU=WOORI/CN=홍길동()0012345678901234';
@@ -182,13 +172,13 @@ describe('inspectCertificate on an NPKI-style certificate made by openssl', () =
 
   it('refuses a non-RSA key as unsupported', () => {
     const der = makeCertificate('ec', KOREAN_SUBJECT, [], 'ec.pem');
-    expectFailure(der, 'unsupportedFile');
+    expectCertificateError(() => inspectCertificate(der), 'unsupportedFile', 'certificate');
   });
 });
 
 describe('inspectCertificate on bad input', () => {
   it('refuses an empty buffer', () => {
-    expectFailure(new Uint8Array(0), 'corruptFile');
+    expectCertificateError(() => inspectCertificate(new Uint8Array(0)), 'corruptFile', 'certificate');
   });
 
   it('refuses random bytes', () => {
@@ -198,32 +188,32 @@ describe('inspectCertificate on bad input', () => {
       block = createHash('sha256').update(block).digest();
       chunks.push(block);
     }
-    expectFailure(Buffer.concat(chunks), 'corruptFile');
+    expectCertificateError(() => inspectCertificate(Buffer.concat(chunks)), 'corruptFile', 'certificate');
     // Also random bytes that start like a certificate.
-    expectFailure(Buffer.concat([Buffer.from([0x30, 0x82, 0x07, 0xfc]), Buffer.concat(chunks).subarray(0, 2044)]), 'corruptFile');
+    expectCertificateError(() => inspectCertificate(Buffer.concat([Buffer.from([0x30, 0x82, 0x07, 0xfc]), Buffer.concat(chunks).subarray(0, 2044)])), 'corruptFile', 'certificate');
   });
 
   it('refuses truncated DER', () => {
     for (const cut of [1, 2, 4, 10, 100, yessign.length / 2, yessign.length - 1]) {
-      expectFailure(yessign.subarray(0, Math.floor(cut)), 'corruptFile');
+      expectCertificateError(() => inspectCertificate(yessign.subarray(0, Math.floor(cut))), 'corruptFile', 'certificate');
     }
   });
 
   it('refuses trailing bytes after the certificate', () => {
-    expectFailure(Buffer.concat([yessign, Buffer.from([0x00])]), 'corruptFile');
+    expectCertificateError(() => inspectCertificate(Buffer.concat([yessign, Buffer.from([0x00])])), 'corruptFile', 'certificate');
   });
 
   it('refuses PEM text', () => {
     const pem = openssl(['x509', '-inform', 'DER', '-in', 'yessign.der']);
     expect(pem).toContain('-----BEGIN CERTIFICATE-----');
-    expectFailure(Buffer.from(pem), 'corruptFile');
+    expectCertificateError(() => inspectCertificate(Buffer.from(pem)), 'corruptFile', 'certificate');
   });
 
   it('refuses a private key given as the certificate', () => {
     openssl(['pkcs8', '-topk8', '-in', 'rsa.pem', '-outform', 'DER', '-out', 'encrypted.key', '-v2', 'aes-256-cbc', '-passout', 'pass:secret1!']);
     openssl(['pkcs8', '-topk8', '-in', 'rsa.pem', '-outform', 'DER', '-out', 'plain.key', '-nocrypt']);
-    expectFailure(readFileSync(path.join(dir, 'encrypted.key')), 'corruptFile');
-    expectFailure(readFileSync(path.join(dir, 'plain.key')), 'corruptFile');
+    expectCertificateError(() => inspectCertificate(readFileSync(path.join(dir, 'encrypted.key'))), 'corruptFile', 'certificate');
+    expectCertificateError(() => inspectCertificate(readFileSync(path.join(dir, 'plain.key'))), 'corruptFile', 'certificate');
   });
 
   it('refuses 10,000 nested SEQUENCEs (definite lengths) without blowing the stack', () => {
@@ -239,17 +229,17 @@ describe('inspectCertificate on bad input', () => {
       nested = Buffer.concat([header, nested]);
     }
     expect(nested.length).toBeLessThanOrEqual(MAX_FILE_BYTES);
-    expectFailure(nested, 'corruptFile');
+    expectCertificateError(() => inspectCertificate(nested), 'corruptFile', 'certificate');
   });
 
   it('refuses 10,000 nested SEQUENCEs (indefinite lengths)', () => {
     const nested = Buffer.concat([Buffer.alloc(20_000, Buffer.from([0x30, 0x80])), Buffer.alloc(20_000, 0)]);
-    expectFailure(nested, 'corruptFile');
+    expectCertificateError(() => inspectCertificate(nested), 'corruptFile', 'certificate');
   });
 
   it('refuses a file over 64 KB as too large', () => {
-    expectFailure(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30), 'fileTooLarge');
-    expectFailure(Buffer.concat([yessign, Buffer.alloc(MAX_FILE_BYTES)]), 'fileTooLarge');
+    expectCertificateError(() => inspectCertificate(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30)), 'fileTooLarge', 'certificate');
+    expectCertificateError(() => inspectCertificate(Buffer.concat([yessign, Buffer.alloc(MAX_FILE_BYTES)])), 'fileTooLarge', 'certificate');
   });
 
   it('lets nothing but a CertificateError escape on mangled certificates', () => {

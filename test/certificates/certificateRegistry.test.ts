@@ -7,6 +7,7 @@ import {
   RedisCertificateRegistry,
   RegisteredCertificate,
 } from '../../src/certificates/certificateRegistry';
+import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PREFIX = `test:certificateRegistry:${randomBytes(6).toString('hex')}:`;
@@ -37,25 +38,11 @@ function certificate(owner: string, overrides: Partial<RegisteredCertificate> = 
   };
 }
 
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(keys);
-  } while (cursor !== '0');
-}
-
 async function everythingUnder(redis: Redis, prefix: string): Promise<string> {
   const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) {
-      parts.push(key, ...Object.entries(await redis.hgetall(key)).flat());
-    }
-  } while (cursor !== '0');
+  for (const key of await keysMatching(redis, `${prefix}*`)) {
+    parts.push(key, ...Object.entries(await redis.hgetall(key)).flat());
+  }
   return parts.join('\n');
 }
 
@@ -67,7 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteKeys(redis, `${PREFIX}*`);
+  await deleteKeysMatching(redis, `${PREFIX}*`);
   redis.disconnect();
 });
 

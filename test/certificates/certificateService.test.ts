@@ -8,6 +8,7 @@ import { CertificateService, createCertificateService } from '../../src/certific
 import { readNpkiZip } from '../../src/certificates/npkiBundle';
 import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 import { createLogger } from '../../src/logging/logger';
+import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 
 const PASSWORD = 'Gildong#2026!';
 const IDN = '9001011234567';
@@ -30,8 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 });
 
@@ -84,7 +84,7 @@ test('revoking a certificate issued here puts it in the CRL and refuses its regi
 
 test('nothing the service stored holds a password, a 주민등록번호 or a private key', async () => {
   const dump: string[] = [];
-  for (const key of await redis.keys(`${prefix}*`)) {
+  for (const key of await keysMatching(redis, `${prefix}*`)) {
     const type = await redis.type(key);
     if (type === 'hash') dump.push(...Object.entries(await redis.hgetall(key)).flat());
     else if (type === 'stream') dump.push(...(await redis.xrange(key, '-', '+')).flatMap(([, fields]) => fields));

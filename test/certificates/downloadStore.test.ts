@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from '../../src/certificates/downloadStore';
 import { SecretBox } from '../../src/state/secretBox';
+import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 
 const box = new SecretBox(randomBytes(32));
 const prefix = `jca-test-downloads-${process.pid}:`;
@@ -16,8 +17,7 @@ beforeAll(() => {
   redis = new Redis('redis://127.0.0.1:6379');
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 });
 
@@ -64,7 +64,7 @@ test('an expired link is gone (memory clock), and Redis expires the files by TTL
 test('Redis holds neither the token nor the file bytes in clear', async () => {
   const store = new RedisDownloadStore(redis, box, prefix);
   const { token } = await store.offer(files, 60_000);
-  const keys = await redis.keys(`${prefix}*`);
+  const keys = await keysMatching(redis, `${prefix}*`);
   const values = await Promise.all(keys.map((k) => redis.get(k)));
   const everything = keys.join('\n') + values.join('\n');
   expect(everything).not.toContain(token);

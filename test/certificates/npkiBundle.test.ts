@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { CertificateError } from '../../src/certificates/certificateError';
 import { MAX_ZIP_BYTES, npkiFolderPath, readNpkiZip, writeNpkiZip } from '../../src/certificates/npkiBundle';
+import { expectCertificateError } from '../support/certificateErrors';
 
 const DN = 'cn=홍길동()0012345678901234,ou=WOORI,ou=personal4IB,o=yessign,c=kr';
 const FOLDER = `NPKI/yessign/USER/${DN}/`;
@@ -16,18 +17,6 @@ const pfx = randomBytes(2500);
 
 function zip(files: Record<string, Uint8Array>): Buffer {
   return Buffer.from(zipSync(files as Zippable));
-}
-
-function expectFailure(action: () => unknown, reason: string): void {
-  let thrown: unknown;
-  try {
-    action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CertificateError);
-  expect((thrown as CertificateError).reason).toBe(reason);
-  expect((thrown as CertificateError).file).toBe('zip');
 }
 
 describe('npkiFolderPath', () => {
@@ -132,11 +121,11 @@ describe('readNpkiZip', () => {
   });
 
   it('reports a certificate without its key as missingKey, nothing usable as missingCertificate', () => {
-    expectFailure(() => readNpkiZip(zip({ [`${FOLDER}signCert.der`]: signCert })), 'missingKey');
-    expectFailure(() => readNpkiZip(zip({ [`${FOLDER}signPri.key`]: signPri })), 'missingCertificate');
-    expectFailure(() => readNpkiZip(zip({ 'a/signCert.der': signCert, 'b/signPri.key': signPri })), 'missingKey');
-    expectFailure(() => readNpkiZip(zip({ 'readme.txt': randomBytes(10) })), 'missingCertificate');
-    expectFailure(() => readNpkiZip(zip({})), 'missingCertificate');
+    expectCertificateError(() => readNpkiZip(zip({ [`${FOLDER}signCert.der`]: signCert })), 'missingKey', 'zip');
+    expectCertificateError(() => readNpkiZip(zip({ [`${FOLDER}signPri.key`]: signPri })), 'missingCertificate', 'zip');
+    expectCertificateError(() => readNpkiZip(zip({ 'a/signCert.der': signCert, 'b/signPri.key': signPri })), 'missingKey', 'zip');
+    expectCertificateError(() => readNpkiZip(zip({ 'readme.txt': randomBytes(10) })), 'missingCertificate', 'zip');
+    expectCertificateError(() => readNpkiZip(zip({})), 'missingCertificate', 'zip');
   });
 
   it('refuses several pairs or several PFX', () => {
@@ -146,29 +135,29 @@ describe('readNpkiZip', () => {
       'NPKI/KICA/USER/cn=b/signCert.der': signCert,
       'NPKI/KICA/USER/cn=b/signPri.key': signPri,
     });
-    expectFailure(() => readNpkiZip(two), 'unsupportedFile');
-    expectFailure(() => readNpkiZip(zip({ 'a.pfx': pfx, 'b.p12': pfx })), 'unsupportedFile');
-    expectFailure(() => readNpkiZip(zip({ 'x/signCert.der': signCert, 'x/SIGNCERT.DER': signCert, 'x/signPri.key': signPri })), 'unsupportedFile');
+    expectCertificateError(() => readNpkiZip(two), 'unsupportedFile', 'zip');
+    expectCertificateError(() => readNpkiZip(zip({ 'a.pfx': pfx, 'b.p12': pfx })), 'unsupportedFile', 'zip');
+    expectCertificateError(() => readNpkiZip(zip({ 'x/signCert.der': signCert, 'x/SIGNCERT.DER': signCert, 'x/signPri.key': signPri })), 'unsupportedFile', 'zip');
   });
 
   it('refuses a zip bomb by its declared size, before inflating it', () => {
     const bomb = zip({ [`${FOLDER}signCert.der`]: new Uint8Array(10 * 1024 * 1024), [`${FOLDER}signPri.key`]: signPri });
     expect(bomb.length).toBeLessThan(MAX_ZIP_BYTES);
-    expectFailure(() => readNpkiZip(bomb), 'fileTooLarge');
+    expectCertificateError(() => readNpkiZip(bomb), 'fileTooLarge', 'zip');
     // Ignored names count too: nothing large is accepted anywhere in the zip.
-    expectFailure(() => readNpkiZip(zip({ 'zeros.bin': new Uint8Array(10 * 1024 * 1024), 'signCert.der': signCert, 'signPri.key': signPri })), 'fileTooLarge');
+    expectCertificateError(() => readNpkiZip(zip({ 'zeros.bin': new Uint8Array(10 * 1024 * 1024), 'signCert.der': signCert, 'signPri.key': signPri })), 'fileTooLarge', 'zip');
   });
 
   it('refuses entries that together exceed 1 MB, even when each is small', () => {
     const files: Record<string, Uint8Array> = { 'signCert.der': signCert, 'signPri.key': signPri };
     for (let i = 0; i < 20; i += 1) files[`filler${i}.bin`] = new Uint8Array(60 * 1024);
-    expectFailure(() => readNpkiZip(zip(files)), 'fileTooLarge');
+    expectCertificateError(() => readNpkiZip(zip(files)), 'fileTooLarge', 'zip');
   });
 
   it('refuses more than 64 entries', () => {
     const files: Record<string, Uint8Array> = { 'signCert.der': signCert, 'signPri.key': signPri };
     for (let i = 0; i < 100; i += 1) files[`f${i}.txt`] = new Uint8Array([i]);
-    expectFailure(() => readNpkiZip(zip(files)), 'fileTooLarge');
+    expectCertificateError(() => readNpkiZip(zip(files)), 'fileTooLarge', 'zip');
   });
 
   it('refuses an entry whose header understates its size', () => {
@@ -177,16 +166,16 @@ describe('readNpkiZip', () => {
     const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     expect(central).toBeGreaterThan(0);
     bytes.writeUInt32LE(1000, central + 24);
-    expectFailure(() => readNpkiZip(bytes), 'corruptFile');
+    expectCertificateError(() => readNpkiZip(bytes), 'corruptFile', 'zip');
   });
 
   it('refuses random bytes, truncated zips, and oversized input', () => {
-    expectFailure(() => readNpkiZip(randomBytes(5000)), 'corruptFile');
-    expectFailure(() => readNpkiZip(new Uint8Array(0)), 'corruptFile');
+    expectCertificateError(() => readNpkiZip(randomBytes(5000)), 'corruptFile', 'zip');
+    expectCertificateError(() => readNpkiZip(new Uint8Array(0)), 'corruptFile', 'zip');
     const good = writeNpkiZip({ caDirectory: 'yessign', subjectDn: DN, signCert, signPri });
-    expectFailure(() => readNpkiZip(good.subarray(0, good.length - 30)), 'corruptFile');
-    expectFailure(() => readNpkiZip(good.subarray(30)), 'corruptFile');
-    expectFailure(() => readNpkiZip(Buffer.alloc(MAX_ZIP_BYTES + 1)), 'fileTooLarge');
+    expectCertificateError(() => readNpkiZip(good.subarray(0, good.length - 30)), 'corruptFile', 'zip');
+    expectCertificateError(() => readNpkiZip(good.subarray(30)), 'corruptFile', 'zip');
+    expectCertificateError(() => readNpkiZip(Buffer.alloc(MAX_ZIP_BYTES + 1)), 'fileTooLarge', 'zip');
   });
 
   it('lets nothing but CertificateError escape, whatever the damage', () => {

@@ -7,6 +7,7 @@ import forge from 'node-forge';
 import { CertificateError, MAX_FILE_BYTES } from '../../src/certificates/certificateError';
 import { readPkcs12, writePkcs12 } from '../../src/certificates/pkcs12';
 import { buildPrivateKeyInfo, readPrivateKeyInfo } from '../../src/certificates/privateKeyInfo';
+import { expectCertificateError } from '../support/certificateErrors';
 
 const PASSWORD = 'Npki!pass123';
 const SUBJECT = '/C=kr/O=yessign/OU=personal4IB/CN=홍길동()0012345678901234';
@@ -20,18 +21,6 @@ let key: KeyObject;
 let leafDer: Buffer;
 let caDer: Buffer;
 let leafKey: KeyObject;
-
-function expectFailure(action: () => unknown, reason: string, role = 'pfx'): void {
-  let thrown: unknown;
-  try {
-    action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CertificateError);
-  expect((thrown as CertificateError).reason).toBe(reason);
-  expect((thrown as CertificateError).file).toBe(role);
-}
 
 function samePrivateKey(privateKeyInfo: Buffer, expected: KeyObject): boolean {
   const actual = createPrivateKey({ key: privateKeyInfo, format: 'der', type: 'pkcs8' });
@@ -101,30 +90,30 @@ describe('readPkcs12 on files made by OpenSSL 3', () => {
   });
 
   it.each(['default.p12', 'legacy.p12', 'pkcs12pbe-3des.p12'])('refuses a wrong password on %s', (name) => {
-    expectFailure(() => readPkcs12(readFileSync(file(name)), 'wrong-password'), 'wrongPassword');
-    expectFailure(() => readPkcs12(readFileSync(file(name)), ''), 'wrongPassword');
+    expectCertificateError(() => readPkcs12(readFileSync(file(name)), 'wrong-password'), 'wrongPassword', 'pfx');
+    expectCertificateError(() => readPkcs12(readFileSync(file(name)), ''), 'wrongPassword', 'pfx');
   });
 
   it('reports a PFX without a key as missingKey, one without a certificate as missingCertificate', () => {
-    expectFailure(() => readPkcs12(readFileSync(file('nokeys.p12')), PASSWORD), 'missingKey');
-    expectFailure(() => readPkcs12(readFileSync(file('nocerts.p12')), PASSWORD), 'missingCertificate');
+    expectCertificateError(() => readPkcs12(readFileSync(file('nokeys.p12')), PASSWORD), 'missingKey', 'pfx');
+    expectCertificateError(() => readPkcs12(readFileSync(file('nocerts.p12')), PASSWORD), 'missingCertificate', 'pfx');
   });
 
   it('refuses a file that asks for more key-derivation work than any real one', () => {
-    expectFailure(() => readPkcs12(readFileSync(file('expensive.p12')), PASSWORD), 'unsupportedFile');
+    expectCertificateError(() => readPkcs12(readFileSync(file('expensive.p12')), PASSWORD), 'unsupportedFile', 'pfx');
   });
 });
 
 describe('readPkcs12 on bad input', () => {
   it('refuses random bytes, a truncated file, an empty file and an oversized one', () => {
     const pfx = readFileSync(file('default.p12'));
-    expectFailure(() => readPkcs12(Buffer.from(forge.random.getBytesSync(2000), 'binary'), PASSWORD), 'corruptFile');
-    expectFailure(() => readPkcs12(pfx.subarray(0, pfx.length - 10), PASSWORD), 'corruptFile');
-    expectFailure(() => readPkcs12(pfx.subarray(0, 100), PASSWORD), 'corruptFile');
-    expectFailure(() => readPkcs12(Buffer.concat([pfx, Buffer.from([0])]), PASSWORD), 'corruptFile');
-    expectFailure(() => readPkcs12(new Uint8Array(0), PASSWORD), 'corruptFile');
-    expectFailure(() => readPkcs12(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30), PASSWORD), 'fileTooLarge');
-    expectFailure(() => readPkcs12(certDer, PASSWORD), 'corruptFile');
+    expectCertificateError(() => readPkcs12(Buffer.from(forge.random.getBytesSync(2000), 'binary'), PASSWORD), 'corruptFile', 'pfx');
+    expectCertificateError(() => readPkcs12(pfx.subarray(0, pfx.length - 10), PASSWORD), 'corruptFile', 'pfx');
+    expectCertificateError(() => readPkcs12(pfx.subarray(0, 100), PASSWORD), 'corruptFile', 'pfx');
+    expectCertificateError(() => readPkcs12(Buffer.concat([pfx, Buffer.from([0])]), PASSWORD), 'corruptFile', 'pfx');
+    expectCertificateError(() => readPkcs12(new Uint8Array(0), PASSWORD), 'corruptFile', 'pfx');
+    expectCertificateError(() => readPkcs12(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30), PASSWORD), 'fileTooLarge', 'pfx');
+    expectCertificateError(() => readPkcs12(certDer, PASSWORD), 'corruptFile', 'pfx');
   });
 
   it('lets nothing but CertificateError escape, whatever the damage', () => {
@@ -163,7 +152,7 @@ describe('writePkcs12', () => {
     expect(contents.privateKeyInfo.equals(privateKeyInfo)).toBe(true);
     expect(readPrivateKeyInfo(contents.privateKeyInfo).randomNum?.equals(randomNum)).toBe(true);
     expect(contents.certificate.equals(certDer)).toBe(true);
-    expectFailure(() => readPkcs12(pfx, `${PASSWORD}x`), 'wrongPassword');
+    expectCertificateError(() => readPkcs12(pfx, `${PASSWORD}x`), 'wrongPassword', 'pfx');
 
     // forge's own reader opens it too and sees the friendly name (a BMPString) and the paired localKeyId.
     const parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(pfx.toString('binary')), PASSWORD);
@@ -282,6 +271,6 @@ describe('randomNum kept in the key bag’s attributes', () => {
 
   it('without a MAC, a wrong password still reads as wrongPassword', () => {
     const pfx = pfxWithRandomNumInBagAttributes(Buffer.alloc(20, 1));
-    expectFailure(() => readPkcs12(pfx, 'not-the-password'), 'wrongPassword');
+    expectCertificateError(() => readPkcs12(pfx, 'not-the-password'), 'wrongPassword', 'pfx');
   });
 });

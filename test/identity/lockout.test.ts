@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Lockout, MemoryLockout, RedisLockout } from '../../src/identity/lockout';
 import { OTP_LOCKOUT_MS } from '../../src/identity/oneTimePassword';
+import { deleteKeysMatching } from '../support/redisCleanup';
 
 const PREFIX = `test:lockout:${randomBytes(6).toString('hex')}:`;
 const newCustomer = (): string => randomBytes(32).toString('hex');
@@ -13,12 +14,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${PREFIX}*`);
   redis.disconnect();
 });
 

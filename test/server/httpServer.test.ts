@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import Redis from 'ioredis';
 import { activity, post, RunningBot, startHttpBot } from '../support/httpBot';
+import { keysMatching } from '../support/redisCleanup';
 
 describe('local mode (no MicrosoftAppId)', () => {
   let bot: RunningBot;
@@ -85,7 +86,7 @@ describe('with a MicrosoftAppId configured', () => {
   test('a request with no token gets 401 and leaves no trace in state', async () => {
     const { status } = await post(bot.url, activity());
     expect(status).toBe(401);
-    expect(await redis.keys(`${prefix}*`)).toEqual([]);
+    expect(await keysMatching(redis, `${prefix}*`)).toEqual([]);
   });
 
   test('a request with a forged token gets 401 and leaves no trace in state', async () => {
@@ -102,7 +103,7 @@ describe('with a MicrosoftAppId configured', () => {
     const signature = createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url');
     const { status } = await post(bot.url, activity(), { authorization: `Bearer ${unsigned}.${signature}` });
     expect(status).toBe(401);
-    expect(await redis.keys(`${prefix}*`)).toEqual([]);
+    expect(await keysMatching(redis, `${prefix}*`)).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   MemoryActivityDeduplicator,
   RedisActivityDeduplicator,
 } from '../../src/state/activityDeduplicator';
+import { deleteKeysMatching } from '../support/redisCleanup';
 
 const PREFIX = `test:dedup:${randomBytes(6).toString('hex')}:`;
 const newKey = (): string => `msteams/conv/${randomBytes(6).toString('hex')}`;
@@ -16,12 +17,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${PREFIX}*`);
   redis.disconnect();
 });
 

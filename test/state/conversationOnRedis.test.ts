@@ -7,7 +7,8 @@ import { MemoryStorage } from 'botbuilder';
 import Redis from 'ioredis';
 import { waitForRedisReady } from '../../src/state/redisClient';
 import { Customer, lastChoices, texts } from '../support/customer';
-import { createRedisTestBot, deleteKeys, RedisTestBot } from '../support/redisBot';
+import { createRedisTestBot, RedisTestBot } from '../support/redisBot';
+import { deleteKeysMatching } from '../support/redisCleanup';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 import { capturingLogger, createTestBot } from '../support/testBot';
 
@@ -23,7 +24,7 @@ describe('on the shared Redis', () => {
   };
   afterAll(async () => {
     const admin = new Redis(SHARED_REDIS);
-    await deleteKeys(admin, prefix);
+    await deleteKeysMatching(admin, `${prefix}*`);
     admin.disconnect();
     for (const bot of bots) bot.redis.disconnect();
   });

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { createLogger, Logger } from '../../src/logging/logger';
 import { createRedisClient, waitForRedisReady } from '../../src/state/redisClient';
 import { RedisStorage } from '../../src/state/redisStorage';
+import { deleteKeysMatching } from '../support/redisCleanup';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -22,15 +23,6 @@ function captureLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger('debug', stream), lines };
 }
 
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(keys);
-  } while (cursor !== '0');
-}
-
 let redis: Redis;
 let storage: RedisStorage;
 const log = captureLogger();
@@ -42,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteKeys(redis, `${PREFIX}*`);
+  await deleteKeysMatching(redis, `${PREFIX}*`);
   redis.disconnect();
 });
 

@@ -22,8 +22,3 @@ export async function createRedisTestBot(url: string, prefix: string, logger: Lo
   });
   return { adapter, redis };
 }
-
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-}

@@ -1,0 +1,91 @@
+import { assign, emit, fromPromise, setup } from 'xstate';
+import type { OtpChallenge } from '../src/identity/oneTimePassword';
+import type { MobileCarrier } from '../src/identity/phoneNumber';
+import type { FlowEvent } from './events';
+import type { CheckCodeInput, CheckCodeOutput, SendCodeInput, SendCodeOutput } from './identityServices';
+import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, YES_NO_CHOICES } from './replies';
+
+/** After this many inputs in a row that we could not understand, we offer an agent. */
+export const MISUNDERSTOOD_LIMIT = 3;
+
+/** What 본인 인증 has gathered so far; only masked, hashed and sealed values. */
+export interface IdentityDraft {
+  name?: string;
+  customerId?: string;
+  maskedRrn?: string;
+  birthDate?: readonly string[];
+  sealedRrn?: string;
+  carrier?: MobileCarrier;
+  maskedPhone?: string;
+  sealedPhone?: string;
+  challenge?: OtpChallenge;
+}
+
+/** A customer whose identity was verified with a one-time code. */
+export interface VerifiedIdentity {
+  name: string;
+  customerId: string;
+  maskedRrn: string;
+  birthDate: readonly string[];
+  sealedRrn: string;
+  maskedPhone: string;
+  sealedPhone: string;
+}
+
+export interface FlowContext {
+  misunderstood: number;
+  identityDraft?: IdentityDraft;
+  identity?: VerifiedIdentity;
+}
+
+/**
+ * Everything the flow machines may name: replies, context updates, guards and the services the
+ * bot provides (`machine.provide`), so the machines stay pure and tests can run them alone.
+ */
+export const flow = setup({
+  types: {
+    context: {} as FlowContext,
+    events: {} as FlowEvent,
+    emitted: {} as FlowEmitted,
+  },
+  actors: {
+    sendVerificationCode: fromPromise<SendCodeOutput, SendCodeInput>(async () => {
+      throw new Error('sendVerificationCode must be provided by the bot');
+    }),
+    checkVerificationCode: fromPromise<CheckCodeOutput, CheckCodeInput>(async () => {
+      throw new Error('checkVerificationCode must be provided by the bot');
+    }),
+  },
+  actions: {
+    greet: emit({ type: 'reply', key: 'welcome' }),
+    showMenu: emit({ type: 'reply', key: 'menu.prompt', choices: MENU_CHOICES }),
+    explainJointCertificate: emit({ type: 'reply', key: 'whatIs.intro' }),
+    explainSecurity: emit({ type: 'reply', key: 'whatIs.security' }),
+    explainLegalEffect: emit({ type: 'reply', key: 'whatIs.legal' }),
+    explainUses: emit({ type: 'reply', key: 'whatIs.uses' }),
+    explainHelp: emit({ type: 'reply', key: 'help.body' }),
+    explainCommands: emit({ type: 'reply', key: 'help.commands' }),
+    confirmCancelled: emit({ type: 'reply', key: 'cancel.done' }),
+    askLanguage: emit({ type: 'reply', key: 'language.prompt', choices: LANGUAGE_CHOICES }),
+    switchLanguage: emit(({ event }) => ({
+      type: 'languageChanged' as const,
+      language: event.type === 'LANGUAGE' && event.language === 'en' ? ('en' as const) : ('ko' as const),
+    })),
+    confirmLanguage: emit({ type: 'reply', key: 'language.changed' }),
+    askToRephrase: emit({ type: 'reply', key: 'misunderstood.retry', choices: MENU_CHOICES }),
+    offerAgent: emit({ type: 'reply', key: 'misunderstood.offerAgent', choices: YES_NO_CHOICES }),
+    countMisunderstanding: assign({ misunderstood: ({ context }) => context.misunderstood + 1 }),
+    forgetMisunderstandings: assign({ misunderstood: 0 }),
+    announceComingSoon: emit((_, params: { journey: string }) => ({
+      type: 'reply' as const,
+      key: 'journey.comingSoon',
+      params: { journey: { key: `journey.name.${params.journey}` } },
+    })),
+    say: emit((_, params: { key: string }) => ({ type: 'reply' as const, key: params.key })),
+  },
+  guards: {
+    namesLanguage: ({ event }) => event.type === 'LANGUAGE' && event.language !== undefined,
+    isChitChat: ({ event }) => event.type === 'TEXT' || event.type === 'YES' || event.type === 'NO' || event.type === 'START',
+    reachesMisunderstoodLimit: ({ context }) => context.misunderstood + 1 >= MISUNDERSTOOD_LIMIT,
+  },
+});
