@@ -2,7 +2,16 @@ import { assign, emit, fromPromise, setup } from 'xstate';
 import type { OtpChallenge } from '../src/identity/oneTimePassword';
 import type { MobileCarrier } from '../src/identity/phoneNumber';
 import type { FlowEvent } from './events';
-import type { CheckCodeInput, CheckCodeOutput, SendCodeInput, SendCodeOutput } from './identityServices';
+import type {
+  CheckCodeInput,
+  CheckCodeOutput,
+  CheckPasswordInput,
+  CheckPasswordOutput,
+  IssueInput,
+  IssueOutput,
+  SendCodeInput,
+  SendCodeOutput,
+} from './identityServices';
 import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, YES_NO_CHOICES } from './replies';
 
 /** After this many inputs in a row that we could not understand, we offer an agent. */
@@ -32,10 +41,17 @@ export interface VerifiedIdentity {
   sealedPhone: string;
 }
 
+/** 발급 in progress: the chosen type and, between the two password turns, only a keyed hash. */
+export interface IssuanceDraft {
+  type?: 'personalBanking' | 'personalGeneral';
+  passwordFingerprint?: string;
+}
+
 export interface FlowContext {
   misunderstood: number;
   identityDraft?: IdentityDraft;
   identity?: VerifiedIdentity;
+  issuance?: IssuanceDraft;
 }
 
 /**
@@ -54,6 +70,12 @@ export const flow = setup({
     }),
     checkVerificationCode: fromPromise<CheckCodeOutput, CheckCodeInput>(async () => {
       throw new Error('checkVerificationCode must be provided by the bot');
+    }),
+    checkNewPassword: fromPromise<CheckPasswordOutput, CheckPasswordInput>(async () => {
+      throw new Error('checkNewPassword must be provided by the bot');
+    }),
+    issueCertificate: fromPromise<IssueOutput, IssueInput>(async () => {
+      throw new Error('issueCertificate must be provided by the bot');
     }),
   },
   actions: {
@@ -81,7 +103,7 @@ export const flow = setup({
       key: 'journey.comingSoon',
       params: { journey: { key: `journey.name.${params.journey}` } },
     })),
-    say: emit((_, params: { key: string }) => ({ type: 'reply' as const, key: params.key })),
+    apologize: emit({ type: 'reply', key: 'system.stepFailed', choices: ['menu.choices.agent'] }),
   },
   guards: {
     namesLanguage: ({ event }) => event.type === 'LANGUAGE' && event.language !== undefined,

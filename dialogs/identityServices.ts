@@ -26,3 +26,39 @@ export interface CheckCodeInput {
 }
 
 export type CheckCodeOutput = OtpVerification;
+
+/** A new certificate password, checked against the rules within its turn. */
+export interface CheckPasswordInput {
+  readonly password: string;
+  readonly birthDate: readonly string[];
+  readonly sealedPhone: string;
+}
+
+export interface CheckPasswordOutput {
+  /** Rule names from src/certificates/passwordPolicy.ts; empty when the password is acceptable. */
+  readonly broken: readonly string[];
+  /** A keyed hash, so the confirmation can be compared without keeping the password. */
+  readonly fingerprint: string;
+}
+
+export interface IssueInput {
+  readonly password: string;
+  readonly fingerprint: string;
+  readonly customerId: string;
+  readonly name: string;
+  readonly sealedRrn: string;
+  readonly type: 'personalBanking' | 'personalGeneral';
+}
+
+export type IssueOutput =
+  | { readonly status: 'mismatch' }
+  | {
+      readonly status: 'issued';
+      readonly type: 'personalBanking' | 'personalGeneral';
+      readonly caName: string;
+      readonly serialNumber: string;
+      readonly notBefore: string;
+      readonly notAfter: string;
+      readonly maskedName: string;
+      readonly downloadUrl: string;
+    };

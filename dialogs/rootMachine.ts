@@ -1,12 +1,12 @@
 import { raise } from 'xstate';
 import { flow } from './flowSetup';
-import { identityVerification } from './identityVerification';
+import { issuance } from './issuance';
 
 /**
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the
  * customer's step politely instead of restoring a snapshot this machine no longer understands.
  */
-export const ROOT_MACHINE_VERSION = 2;
+export const ROOT_MACHINE_VERSION = 3;
 
 const notUnderstood = [
   { guard: 'reachesMisunderstoodLimit', target: '.offeringAgent' },
@@ -72,17 +72,7 @@ export const rootMachine = flow.createMachine({
       },
     },
     // Placeholders: the journeys and the handoff arrive in later issues.
-    // 발급: 본인 인증 first, as the article's procedure has it; the rest of the journey follows.
-    issuing: {
-      initial: 'verifyingIdentity',
-      states: {
-        verifyingIdentity: { ...identityVerification, onDone: 'requestingIssuance' },
-        requestingIssuance: {
-          entry: { type: 'announceComingSoon', params: { journey: 'issue' } },
-          always: '#root.menu',
-        },
-      },
-    },
+    issuing: issuance,
     registering: {
       entry: { type: 'announceComingSoon', params: { journey: 'register' } },
       always: 'menu',

@@ -12,7 +12,8 @@ import { ChatDisplayOtpSender, SandboxIdentityProvider } from './identity/sandbo
 import { SecretBox } from './state/secretBox';
 import { FlowRunner } from './bot/flowRunner';
 import type { Config } from './config/config';
-import { createCertificateService } from './certificates/certificateService';
+import { CertificateService, createCertificateService } from './certificates/certificateService';
+import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from './certificates/downloadStore';
 import { createTranslator } from './i18n/translator';
 import type { Logger } from './logging/logger';
 import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplicator } from './state/activityDeduplicator';
@@ -58,7 +59,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
   });
   const box = new SecretBox(config.secretsKey ?? ephemeralSecretsKey(logger));
+  const downloads: DownloadStore = state.redis ? new RedisDownloadStore(state.redis, box, config.state.keyPrefix) : new MemoryDownloadStore(box);
   const bot = await createCertificateBot({
+    certificates,
+    downloads,
+    publicBaseUrl: config.publicBaseUrl,
     storage: state.storage,
     deduplicator: state.deduplicator,
     logger,
@@ -79,6 +84,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logic: (context) => bot.run(context),
     logger,
     isReady: async () => !closing && (await state.isReachable()),
+    downloads,
     certificateRevocationList: (caId) => (caId === certificates.bankCa.profile.id ? certificates.crl() : undefined),
   });
 
@@ -125,13 +131,16 @@ export interface BotServices {
   readonly box: SecretBox;
   readonly identity: IdentityProvider;
   readonly lockout: Lockout;
+  readonly certificates: CertificateService;
+  readonly downloads: DownloadStore;
+  readonly publicBaseUrl: string;
   readonly clock?: () => number;
 }
 
 /** The bot with its flow, services and translations, on whatever storage the caller gives it. */
 export async function createCertificateBot(deps: BotServices): Promise<CertificateBot> {
   const clock = deps.clock ?? Date.now;
-  const machine = provideFlowServices({ identity: deps.identity, lockout: deps.lockout, box: deps.box, now: () => new Date(clock()) });
+  const machine = provideFlowServices({ ...deps, now: () => new Date(clock()) });
   return new CertificateBot({
     store: new ConversationStore(deps.storage, deps.logger),
     deduplicator: deps.deduplicator,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import type { FlowEvent, Language } from '../../dialogs/events';
+import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/events';
 import type { Reply } from '../../dialogs/replies';
 import { DEFAULT_LANGUAGE, Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
@@ -24,6 +24,8 @@ export interface CertificateBotDependencies {
 interface TurnOutcome {
   readonly replies: readonly Reply[];
   readonly language: Language;
+  /** The message carried a secret (주민등록번호, phone, password) and should leave the channel's history. */
+  readonly sensitive?: boolean;
 }
 
 /** One turn: load state, recognize, step the flow, save, then render and send the replies. */
@@ -44,28 +46,30 @@ export class CertificateBot {
         return;
       }
       const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
-      outcome = await this.step(address, { ...input, at: this.deps.clock() }, log);
+      const at = this.deps.clock();
+      outcome = await this.step(address, (awaitingSecret) => ({ ...(awaitingSecret ? asSecret(activity.text, input) : input), at }), log);
     } catch (err) {
       const reference = randomUUID().slice(0, 8);
       log.error({ reference, err: describe(err) }, 'turn failed');
       outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
     }
     if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, this.deps.translator.forLanguage(outcome.language)));
-    if (PersonalDataGuard.isSensitive(input) && activity.id !== undefined) {
-      // Best effort: many channels cannot delete a customer's message, and that must not fail the turn.
-      await context.deleteActivity(activity.id).catch(() => log.debug('channel could not delete a sensitive message'));
+    if ((outcome.sensitive || PersonalDataGuard.isSensitive(input)) && activity.id !== undefined) {
+      // Best effort and not awaited: many channels cannot delete a customer's message, and the
+      // connector's retries must neither fail nor slow the turn.
+      context.deleteActivity(activity.id).catch(() => log.debug('channel could not delete a sensitive message'));
     }
   }
 
   /** Steps the flow and saves it; a turn that lost a race is replayed once on fresh state. */
-  private async step(address: StateAddress, event: FlowEvent, log: Logger): Promise<TurnOutcome> {
+  private async step(address: StateAddress, event: (awaitingSecret: boolean) => FlowEvent, log: Logger): Promise<TurnOutcome> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.deps.store.load(address);
       const step = await this.deps.flow.step(loaded.conversation?.flow, event);
       const language = step.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
       try {
         await this.deps.store.save(address, loaded, { conversation: { flow: step.persisted }, language: step.language });
-        return { replies: step.replies, language };
+        return { replies: step.replies, language, sensitive: step.receivedSecret };
       } catch (err) {
         if (!(err instanceof StateConflictError)) throw err;
         log.warn({ attempt }, 'concurrent turn detected');
@@ -73,6 +77,14 @@ export class CertificateBot {
       }
     }
   }
+}
+
+/**
+ * While a password is awaited, a message with a digit is the password as typed, even if it
+ * looks like a command ("Help#2026x"); a valid password has digits, so a bare "취소" still cancels.
+ */
+function asSecret(text: string | undefined, recognized: RecognizedInput | ProtectedInput): RecognizedInput | ProtectedInput {
+  return text !== undefined && /\d/.test(text) ? { type: 'TEXT', text } : recognized;
 }
 
 /** Errors are logged by name and message only; ours never carry customer input. */

@@ -13,6 +13,8 @@ export interface FlowStep {
   readonly replies: readonly Reply[];
   /** Set when the customer switched language during this step. */
   readonly language?: Language;
+  /** The step had asked for a secret (a password): the customer's message should be deleted. */
+  readonly receivedSecret: boolean;
 }
 
 /**
@@ -26,7 +28,11 @@ export class FlowRunner {
     private readonly settleTimeoutMs: number,
   ) {}
 
-  async step(previous: PersistedFlow | undefined, event: FlowEvent): Promise<FlowStep> {
+  /**
+   * `eventFor` is told whether the current step asked for a secret (a password), so that a
+   * password is taken as typed rather than read as a command.
+   */
+  async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
     const restored = previous?.version === this.version ? this.restore(previous.snapshot) : undefined;
@@ -35,6 +41,7 @@ export class FlowRunner {
       replies.push({ key: 'system.flowRestarted' });
     }
     const actor = restored ?? createActor(this.machine);
+    const receivedSecret = actor.getSnapshot().hasTag('secretInput');
     let failure: unknown;
     actor.subscribe({ error: (err) => (failure = err) });
     actor.on('*', (emitted: FlowEmitted) => {
@@ -43,11 +50,11 @@ export class FlowRunner {
     });
     try {
       actor.start();
-      actor.send(event);
+      actor.send(eventFor(receivedSecret));
       // States that wait on a service are tagged 'busy'; the turn ends when none is.
       await waitFor(actor, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: this.settleTimeoutMs });
       if (failure !== undefined) throw failure;
-      return { persisted: { version: this.version, snapshot: actor.getPersistedSnapshot() as Record<string, unknown> }, replies, language };
+      return { persisted: { version: this.version, snapshot: actor.getPersistedSnapshot() as Record<string, unknown> }, replies, language, receivedSecret };
     } finally {
       actor.stop();
     }

@@ -1,5 +1,19 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import type { CheckCodeInput, CheckCodeOutput, SendCodeInput, SendCodeOutput } from '../../dialogs/identityServices';
+import type {
+  CheckCodeInput,
+  CheckCodeOutput,
+  CheckPasswordInput,
+  CheckPasswordOutput,
+  IssueInput,
+  IssueOutput,
+  SendCodeInput,
+  SendCodeOutput,
+} from '../../dialogs/identityServices';
+import type { CertificateService } from '../certificates/certificateService';
+import type { DownloadStore } from '../certificates/downloadStore';
+import { brokenPasswordRules } from '../certificates/passwordPolicy';
+import type { Logger } from '../logging/logger';
 import { rootMachine } from '../../dialogs/rootMachine';
 import type { IdentityProvider, Lockout } from '../identity/identityProvider';
 import { OTP_LOCKOUT_MS } from '../identity/oneTimePassword';
@@ -12,15 +26,24 @@ export interface FlowServiceDependencies {
   readonly identity: IdentityProvider;
   readonly lockout: Lockout;
   readonly box: SecretBox;
+  readonly certificates: CertificateService;
+  readonly downloads: DownloadStore;
+  /** Where customers reach this bot, for download links. */
+  readonly publicBaseUrl: string;
+  readonly logger: Logger;
   readonly now: () => Date;
 }
+
+const DOWNLOAD_TTL_MS = 10 * 60 * 1000;
 
 /** The root machine with the bot's services behind its named actors. */
 export function provideFlowServices(deps: FlowServiceDependencies) {
   return rootMachine.provide({
     actors: {
-      sendVerificationCode: fromPromise<SendCodeOutput, SendCodeInput>(({ input }) => sendVerificationCode(deps, input)),
-      checkVerificationCode: fromPromise<CheckCodeOutput, CheckCodeInput>(({ input }) => checkVerificationCode(deps, input)),
+      sendVerificationCode: fromPromise<SendCodeOutput, SendCodeInput>(({ input }) => logged(deps, 'sendVerificationCode', sendVerificationCode(deps, input))),
+      checkVerificationCode: fromPromise<CheckCodeOutput, CheckCodeInput>(({ input }) => logged(deps, 'checkVerificationCode', checkVerificationCode(deps, input))),
+      checkNewPassword: fromPromise<CheckPasswordOutput, CheckPasswordInput>(async ({ input }) => checkNewPassword(deps, input)),
+      issueCertificate: fromPromise<IssueOutput, IssueInput>(({ input }) => logged(deps, 'issueCertificate', issueCertificate(deps, input))),
     },
   });
 }
@@ -47,6 +70,61 @@ async function checkVerificationCode(deps: FlowServiceDependencies, input: Check
   // The lock holds across conversations and instances, not just this challenge.
   if (outcome.result === 'locked') await deps.lockout.lock(input.customerId, now.getTime() + OTP_LOCKOUT_MS);
   return outcome;
+}
+
+/** Our failures are logged here, by name only; the flow then apologizes and offers an agent. */
+async function logged<T>(deps: FlowServiceDependencies, service: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    deps.logger.error({ service, err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'flow service failed');
+    throw err;
+  }
+}
+
+function passwordFingerprint(box: SecretBox, password: string): string {
+  return createHmac('sha256', box.hashKey('password-confirmation')).update(password).digest('hex');
+}
+
+async function checkNewPassword(deps: FlowServiceDependencies, input: CheckPasswordInput): Promise<CheckPasswordOutput> {
+  const phone = deps.box.open(SEAL.phone, input.sealedPhone)?.toString();
+  return {
+    broken: brokenPasswordRules(input.password, { birthDate: input.birthDate, phone }),
+    fingerprint: passwordFingerprint(deps.box, input.password),
+  };
+}
+
+async function issueCertificate(deps: FlowServiceDependencies, input: IssueInput): Promise<IssueOutput> {
+  const expected = Buffer.from(input.fingerprint, 'hex');
+  const given = Buffer.from(passwordFingerprint(deps.box, input.password), 'hex');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { status: 'mismatch' };
+  const rrn = unsealRrn(deps.box, input.sealedRrn, deps.now());
+  const issued = await deps.certificates.issue({
+    customerId: input.customerId,
+    realName: input.name,
+    idn: rrn.revealDigits(),
+    type: input.type,
+    password: input.password,
+    actor: 'customer',
+  });
+  const { token } = await deps.downloads.offer(
+    {
+      zip: { fileName: 'NPKI.zip', contentType: 'application/zip', bytes: issued.npkiZip },
+      pfx: { fileName: 'certificate.pfx', contentType: 'application/x-pkcs12', bytes: issued.pfx },
+    },
+    DOWNLOAD_TTL_MS,
+  );
+  const day = (date: Date) => date.toISOString().slice(0, 10);
+  return {
+    status: 'issued',
+    type: input.type,
+    caName: issued.summary.issuerOrganization ?? issued.summary.issuerCommonName,
+    serialNumber: issued.summary.serialNumber,
+    notBefore: day(issued.summary.notBefore),
+    notAfter: day(issued.summary.notAfter),
+    maskedName: issued.summary.maskedName,
+    downloadUrl: `${deps.publicBaseUrl}/certificates/download/${token}`,
+  };
 }
 
 function unsealPhone(box: SecretBox, sealed: string): MobileNumber {

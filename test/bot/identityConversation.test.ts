@@ -36,8 +36,8 @@ test('본인 인증: name, 주민등록번호 (echoed masked), carrier, phone, t
   expect(code).toMatch(/^\d{6}$/);
   const verified = texts(await customer.say(code as string));
   expect(verified[0]).toBe('본인 인증이 완료되었어요.');
-  // the rest of issuance is the next step of this issue
-  expect(verified.join('\n')).toContain('인증서 발급은 곧');
+  // and the journey goes on to the terms
+  expect(verified.join('\n')).toContain('약관');
 });
 
 test('the 주민등록번호 is refused with the specific problem, and the message is deleted where possible', async () => {

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryStorage, Storage, TestAdapter } from 'botbuilder';
 import pino from 'pino';
 import { createCertificateBot } from '../../src/app';
+import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
+import { DownloadStore, MemoryDownloadStore } from '../../src/certificates/downloadStore';
 import { createLogger, Logger } from '../../src/logging/logger';
 import { MemoryLockout, OtpSender } from '../../src/identity/identityProvider';
 import { CapturingOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
@@ -15,18 +19,36 @@ export interface TestBotOptions {
   clock?: () => number;
   /** Where the sandbox "sends" one-time codes; tests read them from a CapturingOtpSender. */
   otpSender?: OtpSender;
+  downloads?: DownloadStore;
+}
+
+let certificates: Promise<CertificateService> | undefined;
+
+/** One sandbox CA for the test run, kept in a shared temporary folder (created once, like CA_DIR). */
+export function testCertificateService(): Promise<CertificateService> {
+  certificates ??= createCertificateService({
+    caDirectory: join(tmpdir(), 'jca-test-ca'),
+    crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
+    keyPrefix: 'test:',
+    logger: createLogger('silent'),
+  });
+  return certificates;
 }
 
 /** The real bot on a TestAdapter; storage defaults to memory, logs are silent unless given a logger. */
 export async function createTestBot(options: TestBotOptions = {}): Promise<TestAdapter> {
+  const box = new SecretBox(randomBytes(32));
   const bot = await createCertificateBot({
     storage: options.storage ?? new MemoryStorage(),
     deduplicator: options.deduplicator ?? new MemoryActivityDeduplicator({ ttlSeconds: 600 }),
     logger: options.logger ?? pino({ level: 'silent' }),
     clock: options.clock,
-    box: new SecretBox(randomBytes(32)),
+    box,
     identity: new SandboxIdentityProvider({ sender: options.otpSender ?? new CapturingOtpSender(), key: randomBytes(32) }),
     lockout: new MemoryLockout({ now: options.clock }),
+    certificates: await testCertificateService(),
+    downloads: options.downloads ?? new MemoryDownloadStore(box),
+    publicBaseUrl: 'http://127.0.0.1:3978',
   });
   return new TestAdapter((context) => bot.run(context));
 }
