@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { TestAdapter } from 'botbuilder';
 import type Redis from 'ioredis';
+import { RedisDownloadStore } from '../../src/certificates/downloadStore';
+import type { OtpSender } from '../../src/identity/identityProvider';
 import { createLogger, Logger } from '../../src/logging/logger';
+import { SecretBox } from '../../src/state/secretBox';
 import { RedisActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { createRedisClient, waitForRedisReady } from '../../src/state/redisClient';
 import { RedisStorage } from '../../src/state/redisStorage';
@@ -12,13 +16,20 @@ export interface RedisTestBot {
 }
 
 /** The real bot on a TestAdapter with its state in Redis under `prefix`, as in production. */
-export async function createRedisTestBot(url: string, prefix: string, logger: Logger = createLogger('silent')): Promise<RedisTestBot> {
+export async function createRedisTestBot(
+  url: string,
+  prefix: string,
+  logger: Logger = createLogger('silent'),
+  otpSender?: OtpSender,
+): Promise<RedisTestBot> {
   const redis = createRedisClient(url, logger);
   await waitForRedisReady(redis, 5000);
   const adapter = await createTestBot({
     storage: new RedisStorage(redis, { prefix, ttlSeconds: 1800, logger }),
     deduplicator: new RedisActivityDeduplicator(redis, { prefix: `${prefix}seen/`, ttlSeconds: 600 }),
+    downloads: new RedisDownloadStore(redis, new SecretBox(randomBytes(32)), prefix),
     logger,
+    otpSender,
   });
   return { adapter, redis };
 }
