@@ -87,7 +87,7 @@ export const identityVerification = flow.createStateConfig({
         onDone: [
           {
             guard: ({ event }) => event.output.status === 'locked',
-            target: '#root.offeringAgent',
+            target: '#root.offeringAgentAfterLockout',
             actions: emit({ type: 'reply', key: 'identity.locked' }),
           },
           {
@@ -166,7 +166,7 @@ export const identityVerification = flow.createStateConfig({
             target: 'awaitingCode',
             actions: emit({ type: 'reply', key: 'identity.codeExpired', choices: ['identity.resendChoice'] }),
           },
-          { target: '#root.offeringAgent', actions: emit({ type: 'reply', key: 'identity.locked' }) },
+          { target: '#root.offeringAgentAfterLockout', actions: emit({ type: 'reply', key: 'identity.locked' }) },
         ],
         onError: { target: '#root.menu', actions: emit({ type: 'reply', key: 'system.serviceUnavailable', choices: ['menu.choices.agent'] }) },
       },

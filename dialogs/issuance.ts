@@ -14,7 +14,8 @@ export const CERTIFICATE_TYPE_CHOICES = ['issuance.types.personalBanking', 'issu
 export const issuance = flow.createStateConfig({
   initial: 'verifyingIdentity',
   entry: assign({ issuance: {} }),
-  exit: assign({ issuance: undefined }),
+  // A verified identity is not kept past the journey: the next one verifies again.
+  exit: assign({ issuance: undefined, identity: undefined }),
   states: {
     verifyingIdentity: { ...identityVerification, onDone: 'agreeingToTerms' },
     agreeingToTerms: {

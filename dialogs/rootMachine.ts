@@ -1,12 +1,13 @@
-import { raise } from 'xstate';
+import { emit, raise } from 'xstate';
 import { flow } from './flowSetup';
 import { issuance } from './issuance';
+import { YES_NO_CHOICES } from './replies';
 
 /**
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the
  * customer's step politely instead of restoring a snapshot this machine no longer understands.
  */
-export const ROOT_MACHINE_VERSION = 3;
+export const ROOT_MACHINE_VERSION = 4;
 
 const notUnderstood = [
   { guard: 'reachesMisunderstoodLimit', target: '.offeringAgent' },
@@ -69,6 +70,15 @@ export const rootMachine = flow.createMachine({
         YES: 'handingOff',
         NO: 'menu',
         TEXT: { target: 'offeringAgent', reenter: true },
+      },
+    },
+    // After a lockout the customer was already told why; the question is only whether to call a person.
+    offeringAgentAfterLockout: {
+      entry: emit({ type: 'reply', key: 'identity.offerAgent', choices: YES_NO_CHOICES }),
+      on: {
+        YES: 'handingOff',
+        NO: 'menu',
+        TEXT: { target: 'offeringAgentAfterLockout', reenter: true },
       },
     },
     // Placeholders: the journeys and the handoff arrive in later issues.

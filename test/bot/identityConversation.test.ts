@@ -57,8 +57,9 @@ test('a wrong code says how many tries are left; the fifth locks for 10 minutes 
   expect(texts(await customer.say(wrong))[0]).toContain('4번 더');
   for (let i = 0; i < 3; i++) await customer.say(wrong);
   const locked = await customer.say(wrong);
-  expect(locked[0]?.text).toContain('10분 동안');
+  expect(texts(locked)).toEqual([expect.stringContaining('10분 동안'), '상담원을 연결해 드릴까요?']);
   expect(lastChoices(locked)).toEqual(['네', '아니요']);
+  expect((await customer.say('네'))[0]?.text).toContain('상담원 연결은 곧');
 
   // a new attempt within the 10 minutes is refused at once, without sending a code
   const sentBefore = otp.countFor('01024681357');
