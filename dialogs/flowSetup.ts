@@ -11,7 +11,7 @@ import type {
   IssueOutput,
   SendCodeInput,
   SendCodeOutput,
-} from './identityServices';
+} from './serviceContracts';
 import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, YES_NO_CHOICES } from './replies';
 
 /** After this many inputs in a row that we could not understand, we offer an agent. */

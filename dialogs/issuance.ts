@@ -1,6 +1,6 @@
 import { assign, emit, enqueueActions } from 'xstate';
 import { flow } from './flowSetup';
-import type { IssueOutput } from './identityServices';
+import type { IssueOutput } from './serviceContracts';
 import type { FlowEmitted } from './replies';
 import { identityVerification } from './identityVerification';
 

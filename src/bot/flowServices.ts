@@ -1,15 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import type {
-  CheckCodeInput,
-  CheckCodeOutput,
-  CheckPasswordInput,
-  CheckPasswordOutput,
-  IssueInput,
-  IssueOutput,
-  SendCodeInput,
-  SendCodeOutput,
-} from '../../dialogs/identityServices';
+import type * as Flow from '../../dialogs/serviceContracts';
 import type { CertificateService } from '../certificates/certificateService';
 import type { DownloadStore } from '../certificates/downloadStore';
 import { brokenPasswordRules } from '../certificates/passwordPolicy';
@@ -40,15 +31,15 @@ const DOWNLOAD_TTL_MS = 10 * 60 * 1000;
 export function provideFlowServices(deps: FlowServiceDependencies) {
   return rootMachine.provide({
     actors: {
-      sendVerificationCode: fromPromise<SendCodeOutput, SendCodeInput>(({ input }) => logged(deps, 'sendVerificationCode', sendVerificationCode(deps, input))),
-      checkVerificationCode: fromPromise<CheckCodeOutput, CheckCodeInput>(({ input }) => logged(deps, 'checkVerificationCode', checkVerificationCode(deps, input))),
-      checkNewPassword: fromPromise<CheckPasswordOutput, CheckPasswordInput>(async ({ input }) => checkNewPassword(deps, input)),
-      issueCertificate: fromPromise<IssueOutput, IssueInput>(({ input }) => logged(deps, 'issueCertificate', issueCertificate(deps, input))),
+      sendVerificationCode: fromPromise<Flow.SendCodeOutput, Flow.SendCodeInput>(({ input }) => logged(deps, 'sendVerificationCode', sendVerificationCode(deps, input))),
+      checkVerificationCode: fromPromise<Flow.CheckCodeOutput, Flow.CheckCodeInput>(({ input }) => logged(deps, 'checkVerificationCode', checkVerificationCode(deps, input))),
+      checkNewPassword: fromPromise<Flow.CheckPasswordOutput, Flow.CheckPasswordInput>(async ({ input }) => checkNewPassword(deps, input)),
+      issueCertificate: fromPromise<Flow.IssueOutput, Flow.IssueInput>(({ input }) => logged(deps, 'issueCertificate', issueCertificate(deps, input))),
     },
   });
 }
 
-async function sendVerificationCode(deps: FlowServiceDependencies, input: SendCodeInput): Promise<SendCodeOutput> {
+async function sendVerificationCode(deps: FlowServiceDependencies, input: Flow.SendCodeInput): Promise<Flow.SendCodeOutput> {
   const now = deps.now();
   const lockedUntil = await deps.lockout.lockedUntil(input.customerId);
   if (lockedUntil !== undefined && lockedUntil > now.getTime()) return { status: 'locked', until: lockedUntil };
@@ -64,7 +55,7 @@ async function sendVerificationCode(deps: FlowServiceDependencies, input: SendCo
   return { status: 'sent', challenge: started.challenge, sandboxCode: started.sandboxCode };
 }
 
-async function checkVerificationCode(deps: FlowServiceDependencies, input: CheckCodeInput): Promise<CheckCodeOutput> {
+async function checkVerificationCode(deps: FlowServiceDependencies, input: Flow.CheckCodeInput): Promise<Flow.CheckCodeOutput> {
   const now = deps.now();
   const outcome = await deps.identity.checkCode(input.challenge, input.code, now);
   // The lock holds across conversations and instances, not just this challenge.
@@ -86,7 +77,7 @@ function passwordFingerprint(box: SecretBox, password: string): string {
   return createHmac('sha256', box.hashKey('password-confirmation')).update(password).digest('hex');
 }
 
-async function checkNewPassword(deps: FlowServiceDependencies, input: CheckPasswordInput): Promise<CheckPasswordOutput> {
+async function checkNewPassword(deps: FlowServiceDependencies, input: Flow.CheckPasswordInput): Promise<Flow.CheckPasswordOutput> {
   const phone = deps.box.open(SEAL.phone, input.sealedPhone)?.toString();
   return {
     broken: brokenPasswordRules(input.password, { birthDate: input.birthDate, phone }),
@@ -94,7 +85,7 @@ async function checkNewPassword(deps: FlowServiceDependencies, input: CheckPassw
   };
 }
 
-async function issueCertificate(deps: FlowServiceDependencies, input: IssueInput): Promise<IssueOutput> {
+async function issueCertificate(deps: FlowServiceDependencies, input: Flow.IssueInput): Promise<Flow.IssueOutput> {
   const expected = Buffer.from(input.fingerprint, 'hex');
   const given = Buffer.from(passwordFingerprint(deps.box, input.password), 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { status: 'mismatch' };

@@ -1,7 +1,7 @@
 import type { OtpChallenge, OtpPurpose, OtpVerification } from '../src/identity/oneTimePassword';
 import type { MobileCarrier } from '../src/identity/phoneNumber';
 
-/** What the identity steps ask of the bot's services; only masked, hashed and sealed data goes in. */
+/** What the flow machines ask of the bot's services (their named actors); only masked, hashed and sealed data goes in, and secrets only within their turn. */
 export interface SendCodeInput {
   readonly customerId: string;
   readonly name: string;
