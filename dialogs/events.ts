@@ -19,7 +19,8 @@ export type RecognizedInput =
   | { type: 'RESEND' } // 인증번호 재전송
   | { type: 'YES' }
   | { type: 'NO' }
-  | { type: 'TEXT'; text: string }; // anything else; a journey step may still make sense of it
+  | { type: 'TEXT'; text: string } // anything else; a journey step may still make sense of it
+  | { type: 'ATTACHMENTS'; attachments: readonly { readonly name?: string; readonly contentUrl?: string }[] };
 
 /**
  * Personal data the bot recognized and made safe before the flow sees it: the flow gets the
@@ -28,6 +29,15 @@ export type RecognizedInput =
 export type ProtectedInput =
   | { type: 'RRN'; customerId: string; masked: string; birthDate: readonly string[]; sealed: string }
   | { type: 'RRN_INVALID'; problem: 'format' | 'birthDate' | 'genderDigit' }
-  | { type: 'PHONE'; masked: string; sealed: string };
+  | { type: 'PHONE'; masked: string; sealed: string }
+  | { type: 'FILES'; files: SealedFiles; refused: readonly ('tooLarge' | 'unknownKind' | 'unreadable')[] };
+
+/** Certificate files a customer sent, sealed: they are held only encrypted, and only until the journey ends. */
+export interface SealedFiles {
+  readonly signCert?: string;
+  readonly signPri?: string;
+  readonly pfx?: string;
+  readonly zip?: string;
+}
 
 export type FlowEvent = (RecognizedInput | ProtectedInput) & { at: number };

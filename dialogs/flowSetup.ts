@@ -1,16 +1,20 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { OtpChallenge } from '../src/identity/oneTimePassword';
 import type { MobileCarrier } from '../src/identity/phoneNumber';
-import type { FlowEvent } from './events';
+import type { FlowEvent, SealedFiles } from './events';
 import type {
   CheckCodeInput,
   CheckCodeOutput,
   CheckPasswordInput,
   CheckPasswordOutput,
+  CompleteRegistrationInput,
+  CompleteRegistrationOutput,
   IssueInput,
   IssueOutput,
   SendCodeInput,
   SendCodeOutput,
+  UnlockInput,
+  UnlockOutput,
 } from './serviceContracts';
 import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, YES_NO_CHOICES } from './replies';
 
@@ -47,11 +51,20 @@ export interface IssuanceDraft {
   passwordFingerprint?: string;
 }
 
+/** 타기관 등록 in progress: the uploaded files, sealed, and what the password turn unlocked, sealed. */
+export interface RegistrationDraft {
+  files: SealedFiles;
+  wrongPasswords: number;
+  sealedCertificate?: string;
+  sealedRandomNum?: string;
+}
+
 export interface FlowContext {
   misunderstood: number;
   identityDraft?: IdentityDraft;
   identity?: VerifiedIdentity;
   issuance?: IssuanceDraft;
+  registration?: RegistrationDraft;
 }
 
 /**
@@ -76,6 +89,12 @@ export const flow = setup({
     }),
     issueCertificate: fromPromise<IssueOutput, IssueInput>(async () => {
       throw new Error('issueCertificate must be provided by the bot');
+    }),
+    unlockUploadedCertificate: fromPromise<UnlockOutput, UnlockInput>(async () => {
+      throw new Error('unlockUploadedCertificate must be provided by the bot');
+    }),
+    completeRegistration: fromPromise<CompleteRegistrationOutput, CompleteRegistrationInput>(async () => {
+      throw new Error('completeRegistration must be provided by the bot');
     }),
   },
   actions: {

@@ -1,13 +1,14 @@
 import { emit, raise } from 'xstate';
 import { flow } from './flowSetup';
 import { issuance } from './issuance';
+import { registration } from './registration';
 import { YES_NO_CHOICES } from './replies';
 
 /**
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the
  * customer's step politely instead of restoring a snapshot this machine no longer understands.
  */
-export const ROOT_MACHINE_VERSION = 4;
+export const ROOT_MACHINE_VERSION = 5;
 
 const notUnderstood = [
   { guard: 'reachesMisunderstoodLimit', target: '.offeringAgent' },
@@ -44,6 +45,8 @@ export const rootMachine = flow.createMachine({
     RRN: notUnderstood,
     RRN_INVALID: notUnderstood,
     PHONE: notUnderstood,
+    FILES: notUnderstood,
+    ATTACHMENTS: notUnderstood,
   },
   states: {
     firstContact: {
@@ -83,10 +86,7 @@ export const rootMachine = flow.createMachine({
     },
     // Placeholders: the journeys and the handoff arrive in later issues.
     issuing: issuance,
-    registering: {
-      entry: { type: 'announceComingSoon', params: { journey: 'register' } },
-      always: 'menu',
-    },
+    registering: registration,
     reissuing: {
       entry: { type: 'announceComingSoon', params: { journey: 'reissue' } },
       always: 'menu',

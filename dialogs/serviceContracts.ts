@@ -1,3 +1,4 @@
+import type { SealedFiles } from './events';
 import type { OtpChallenge, OtpPurpose, OtpVerification } from '../src/identity/oneTimePassword';
 import type { MobileCarrier } from '../src/identity/phoneNumber';
 
@@ -62,3 +63,26 @@ export type IssueOutput =
       readonly maskedName: string;
       readonly downloadUrl: string;
     };
+
+/** Registration, first turn: the password opens the uploaded files and every check but the owner's runs. */
+export interface UnlockInput {
+  readonly files: SealedFiles;
+  readonly password: string;
+  readonly customerId: string;
+}
+
+export type UnlockOutput =
+  | { readonly status: 'unlocked'; readonly sealedCertificate: string; readonly sealedRandomNum?: string }
+  | { readonly status: 'failed'; readonly reason: string; readonly file?: string };
+
+/** Second turn: the owner check with the 주민등록번호 asked again, then the registration. */
+export interface CompleteRegistrationInput {
+  readonly sealedCertificate: string;
+  readonly sealedRandomNum?: string;
+  readonly sealedRrn: string;
+  readonly customerId: string;
+}
+
+export type CompleteRegistrationOutput =
+  | { readonly status: 'registered'; readonly ca: string; readonly kind: string; readonly notAfter: string; readonly registeredAt: string }
+  | { readonly status: 'failed'; readonly reason: string };

@@ -6,6 +6,9 @@ import { recognize } from './recognizer';
 export function activityToInput(activity: Activity): RecognizedInput | undefined {
   switch (activity.type) {
     case ActivityTypes.Message:
+      if ((activity.attachments ?? []).length > 0) {
+        return { type: 'ATTACHMENTS', attachments: (activity.attachments ?? []).map((a) => ({ name: a.name, contentUrl: a.contentUrl })) };
+      }
       return recognize(activity.text ?? '');
     case ActivityTypes.ConversationUpdate: {
       // Channels also announce the bot itself joining; only a customer joining starts a conversation.

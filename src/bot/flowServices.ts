@@ -3,6 +3,8 @@ import { fromPromise } from 'xstate';
 import type * as Flow from '../../dialogs/serviceContracts';
 import type { CertificateService } from '../certificates/certificateService';
 import type { DownloadStore } from '../certificates/downloadStore';
+import { CertificateError } from '../certificates/certificateError';
+import { lookupPolicy } from '../certificates/certificatePolicies';
 import { brokenPasswordRules } from '../certificates/passwordPolicy';
 import type { Logger } from '../logging/logger';
 import { rootMachine } from '../../dialogs/rootMachine';
@@ -12,6 +14,7 @@ import { MobileNumber } from '../identity/phoneNumber';
 import { ResidentRegistrationNumber } from '../identity/residentRegistrationNumber';
 import type { SecretBox } from '../state/secretBox';
 import { SEAL } from './personalDataGuard';
+import { UPLOAD_SEAL } from './uploadedFiles';
 
 export interface FlowServiceDependencies {
   readonly identity: IdentityProvider;
@@ -35,6 +38,10 @@ export function provideFlowServices(deps: FlowServiceDependencies) {
       checkVerificationCode: fromPromise<Flow.CheckCodeOutput, Flow.CheckCodeInput>(({ input }) => logged(deps, 'checkVerificationCode', checkVerificationCode(deps, input))),
       checkNewPassword: fromPromise<Flow.CheckPasswordOutput, Flow.CheckPasswordInput>(async ({ input }) => checkNewPassword(deps, input)),
       issueCertificate: fromPromise<Flow.IssueOutput, Flow.IssueInput>(({ input }) => logged(deps, 'issueCertificate', issueCertificate(deps, input))),
+      unlockUploadedCertificate: fromPromise<Flow.UnlockOutput, Flow.UnlockInput>(({ input }) => logged(deps, 'unlockUploadedCertificate', unlockUploaded(deps, input))),
+      completeRegistration: fromPromise<Flow.CompleteRegistrationOutput, Flow.CompleteRegistrationInput>(({ input }) =>
+        logged(deps, 'completeRegistration', completeRegistration(deps, input)),
+      ),
     },
   });
 }
@@ -116,6 +123,47 @@ async function issueCertificate(deps: FlowServiceDependencies, input: Flow.Issue
     maskedName: issued.summary.maskedName,
     downloadUrl: `${deps.publicBaseUrl}/certificates/download/${token}`,
   };
+}
+
+const REGISTRATION_SEAL = { certificate: 'registration-certificate', randomNum: 'registration-r' } as const;
+
+async function unlockUploaded(deps: FlowServiceDependencies, input: Flow.UnlockInput): Promise<Flow.UnlockOutput> {
+  const open = (sealed: string | undefined) => (sealed === undefined ? undefined : deps.box.open(UPLOAD_SEAL, sealed));
+  const [signCert, signPri, pfx, zip] = [open(input.files.signCert), open(input.files.signPri), open(input.files.pfx), open(input.files.zip)];
+  const files = zip ? { zip } : pfx ? { pfx } : signCert && signPri ? { signCert, signPri } : undefined;
+  if (files === undefined) return { status: 'failed', reason: 'missingCertificate' };
+  try {
+    const unlocked = await deps.certificates.unlockForRegistration({ files, password: input.password, customerId: input.customerId, actor: 'customer' });
+    return {
+      status: 'unlocked',
+      sealedCertificate: deps.box.seal(REGISTRATION_SEAL.certificate, unlocked.certificate),
+      sealedRandomNum: unlocked.randomNum && deps.box.seal(REGISTRATION_SEAL.randomNum, unlocked.randomNum),
+    };
+  } catch (err) {
+    if (err instanceof CertificateError) return { status: 'failed', reason: err.reason, file: err.file };
+    throw err;
+  }
+}
+
+async function completeRegistration(deps: FlowServiceDependencies, input: Flow.CompleteRegistrationInput): Promise<Flow.CompleteRegistrationOutput> {
+  const certificate = deps.box.open(REGISTRATION_SEAL.certificate, input.sealedCertificate);
+  if (certificate === undefined) throw new Error('sealed certificate did not open');
+  const randomNum = input.sealedRandomNum === undefined ? undefined : deps.box.open(REGISTRATION_SEAL.randomNum, input.sealedRandomNum);
+  const rrn = unsealRrn(deps.box, input.sealedRrn, deps.now());
+  try {
+    const registered = await deps.certificates.completeRegistration({ certificate, idn: rrn.revealDigits(), randomNum, customerId: input.customerId, actor: 'customer' });
+    const policy = registered.policyOid === undefined ? undefined : lookupPolicy(registered.policyOid);
+    return {
+      status: 'registered',
+      ca: policy?.ca ?? 'unknown',
+      kind: policy?.kind ?? 'other',
+      notAfter: registered.notAfter.slice(0, 10),
+      registeredAt: registered.registeredAt.slice(0, 10),
+    };
+  } catch (err) {
+    if (err instanceof CertificateError) return { status: 'failed', reason: err.reason };
+    throw err;
+  }
 }
 
 function unsealPhone(box: SecretBox, sealed: string): MobileNumber {

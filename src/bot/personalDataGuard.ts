@@ -2,11 +2,12 @@ import type { ProtectedInput, RecognizedInput } from '../../dialogs/events';
 import { parseMobileNumber } from '../identity/phoneNumber';
 import { customerIdOf, parseResidentRegistrationNumber } from '../identity/residentRegistrationNumber';
 import type { SecretBox } from '../state/secretBox';
+import { sealUploads } from './uploadedFiles';
 
 export const SEAL = { rrn: 'rrn', phone: 'phone' } as const;
 
 /**
- * Turns a typed 주민등록번호 or mobile number into what the flow may keep: a keyed-hash customer
+ * Turns a typed 주민등록번호 or mobile number (and uploaded certificate files) into what the flow may keep: a keyed-hash customer
  * id, masked forms and sealed values. Runs on every message, so the digits never reach the flow,
  * its state or its replies. Anything else passes through.
  */
@@ -21,6 +22,7 @@ export class PersonalDataGuard {
   }
 
   protect(input: RecognizedInput): RecognizedInput | ProtectedInput {
+    if (input.type === 'ATTACHMENTS') return sealUploads(input, this.box);
     if (input.type !== 'TEXT') return input;
     const digits = input.text.normalize('NFKC').replace(/[\s-]/g, '');
     if (!/^\+?\d+$/.test(digits)) return input;
@@ -43,6 +45,6 @@ export class PersonalDataGuard {
 
   /** True when the message carried data the channel should delete from its history, where it can. */
   static isSensitive(input: RecognizedInput | ProtectedInput): boolean {
-    return input.type === 'RRN' || input.type === 'RRN_INVALID' || input.type === 'PHONE';
+    return input.type === 'RRN' || input.type === 'RRN_INVALID' || input.type === 'PHONE' || input.type === 'FILES';
   }
 }

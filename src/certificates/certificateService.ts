@@ -6,10 +6,10 @@ import { CaLedger, MemoryCaLedger, RedisCaLedger, RevocationReason } from './caL
 import { CertificateError } from './certificateError';
 import { CertificateSummary, inspectCertificate } from './certificateInspection';
 import { CertificateRegistry, MemoryCertificateRegistry, RedisCertificateRegistry, RegisteredCertificate } from './certificateRegistry';
-import { writeNpkiZip } from './npkiBundle';
+import { readNpkiZip, writeNpkiZip } from './npkiBundle';
 import { writePkcs12 } from './pkcs12';
 import { encryptPrivateKeyFile } from './privateKeyFile';
-import { RegistrationCheck, RegistrationVerifier } from './registrationVerifier';
+import { CustomerCertificateFiles, RegistrationCheck, RegistrationVerifier } from './registrationVerifier';
 import { CrlFolderRevocation, SandboxCaRevocation } from './revocation';
 import { BANK_CA_PROFILE, CertificateType, OTHER_BANK_CA_PROFILE, SandboxCa } from './sandboxCa';
 import { TrustStore } from './trustStore';
@@ -91,12 +91,37 @@ export class CertificateService {
   }
 
   async register(request: RegistrationCheck & Actor & { readonly customerId: string }): Promise<RegisteredCertificate> {
-    try {
+    return this.auditingFailures(request, async () => {
       const { summary } = await this.verifier.verify(request);
-      const entry = this.registryEntry(request.customerId, summary, 'registered');
-      await this.registry.add(entry);
-      await this.audit.record({ ...actorOf(request), action: 'register', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, issuerDn: summary.issuerDn });
-      return entry;
+      return this.recordRegistration(request, summary);
+    });
+  }
+
+  /** Registration in two turns, first half: the password opens the files and every check but the owner's runs. */
+  async unlockForRegistration(request: { readonly files: CustomerCertificateFiles | { readonly zip: Buffer }; readonly password: string; readonly customerId: string } & Actor) {
+    const files = 'zip' in request.files ? readNpkiZip(request.files.zip) : request.files;
+    return this.auditingFailures(request, () => this.verifier.unlock(files, request.password));
+  }
+
+  /** Second half: the owner check with the 주민등록번호 asked again, then the registration. */
+  async completeRegistration(request: { readonly certificate: Buffer; readonly idn: string; readonly randomNum?: Buffer; readonly customerId: string } & Actor): Promise<RegisteredCertificate> {
+    return this.auditingFailures(request, async () => {
+      this.verifier.checkOwner(request.certificate, request.idn, request.randomNum);
+      return this.recordRegistration(request, inspectCertificate(request.certificate));
+    });
+  }
+
+  private async recordRegistration(request: Actor & { readonly customerId: string }, summary: CertificateSummary): Promise<RegisteredCertificate> {
+    const entry = this.registryEntry(request.customerId, summary, 'registered');
+    await this.registry.add(entry);
+    await this.audit.record({ ...actorOf(request), action: 'register', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, issuerDn: summary.issuerDn });
+    return entry;
+  }
+
+  /** A failed registration attempt is audited with its typed reason. */
+  private async auditingFailures<T>(request: Actor & { readonly customerId: string }, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (err) {
       await this.audit.record({ ...actorOf(request), action: 'register', outcome: 'failure', customerId: request.customerId, reason: failureReason(err) });
       throw err;

@@ -51,19 +51,37 @@ export class RegistrationVerifier {
   }
 
   async verify(check: RegistrationCheck): Promise<VerifiedCertificate> {
-    const now = check.now ?? new Date();
-    const opened = await openFiles(check.files, check.password);
+    const unlocked = await this.unlock(check.files, check.password, check.now);
+    this.checkOwner(unlocked.certificate, check.idn, unlocked.randomNum);
+    return { certificate: unlocked.certificate, summary: unlocked.summary };
+  }
+
+  /**
+   * Everything but the owner check: the password opens the key, the key is the certificate's,
+   * and the certificate passes every check. The owner check can then run in a later turn, with
+   * the 주민등록번호 asked again, from R (which the caller keeps sealed).
+   */
+  async unlock(files: CustomerCertificateFiles, password: string, now: Date = new Date()): Promise<UnlockedCertificate> {
+    const opened = await openFiles(files, password);
     const summary = await this.checkCertificate(opened.certificate, now, opened.chain);
     const { key, randomNum } = readPrivateKeyInfo(opened.privateKeyInfo);
     const certificatePublicKey = new X509Certificate(opened.certificate).publicKey.export({ type: 'spki', format: 'der' });
     if (!createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(certificatePublicKey)) {
       throw new CertificateError('keyMismatch', 'privateKey');
     }
-    // The VID binds the certificate to a 주민등록번호 through R, which only the key file holds.
-    if (randomNum === undefined) throw new CertificateError('ownerMismatch', 'privateKey', 'no randomNum in the key');
-    if (!verifyVirtualId(opened.certificate, check.idn, randomNum)) throw new CertificateError('ownerMismatch', 'certificate');
-    return { certificate: opened.certificate, summary };
+    return { certificate: opened.certificate, summary, randomNum };
   }
+
+  /** The VID binds the certificate to a 주민등록번호 through R, which only the key file holds. */
+  checkOwner(certificate: Buffer, idn: string, randomNum: Buffer | undefined): void {
+    if (randomNum === undefined) throw new CertificateError('ownerMismatch', 'privateKey', 'no randomNum in the key');
+    if (!verifyVirtualId(certificate, idn, randomNum)) throw new CertificateError('ownerMismatch', 'certificate');
+  }
+}
+
+export interface UnlockedCertificate extends VerifiedCertificate {
+  /** R from the key's attributes; as sensitive as the 주민등록번호 itself. */
+  readonly randomNum?: Buffer;
 }
 
 async function openFiles(files: CustomerCertificateFiles, password: string): Promise<{ certificate: Buffer; privateKeyInfo: Buffer; chain: Buffer[] }> {

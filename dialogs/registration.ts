@@ -1,0 +1,153 @@
+import { assign, emit, enqueueActions } from 'xstate';
+import type { SealedFiles } from './events';
+import { flow } from './flowSetup';
+import { identityVerification } from './identityVerification';
+import type { CompleteRegistrationOutput } from './serviceContracts';
+import type { FlowEmitted } from './replies';
+
+/** After this many wrong passwords, registration is locked for the conversation. */
+export const MAX_WRONG_PASSWORDS = 5;
+
+const complete = (files: SealedFiles) => files.pfx !== undefined || files.zip !== undefined || (files.signCert !== undefined && files.signPri !== undefined);
+
+/**
+ * 다른 기관 인증서 등록, as the bank's article has it: 본인 인증, the certificate files, the
+ * certificate's password, then 등록 요청. The password turn runs every check but the owner's;
+ * the 주민등록번호 is asked again for that one, so neither secret outlives its turn.
+ */
+export const registration = flow.createStateConfig({
+  initial: 'verifyingIdentity',
+  entry: assign({ registration: { files: {}, wrongPasswords: 0 } }),
+  // The uploaded files and what they unlocked go with the journey, whatever the way out.
+  exit: assign({ registration: undefined, identity: undefined }),
+  states: {
+    verifyingIdentity: { ...identityVerification, onDone: 'awaitingFiles' },
+    awaitingFiles: {
+      entry: emit({ type: 'reply', key: 'registration.askFiles' }),
+      on: {
+        FILES: [
+          {
+            guard: ({ event }) => event.refused.length > 0,
+            actions: enqueueActions(({ enqueue, event }) => {
+              for (const reason of new Set(event.refused)) enqueue.emit({ type: 'reply', key: `registration.refused.${reason}` });
+            }),
+          },
+          {
+            guard: ({ context, event }) => complete({ ...context.registration?.files, ...event.files }),
+            target: 'askingPassword',
+            actions: assign(({ context, event }) => ({ registration: { wrongPasswords: 0, ...context.registration, files: { ...context.registration?.files, ...event.files } } })),
+          },
+          {
+            // One of the pair: wait for the other, in this message or the next.
+            actions: [
+              assign(({ context, event }) => ({ registration: { wrongPasswords: 0, ...context.registration, files: { ...context.registration?.files, ...event.files } } })),
+              emit(({ context }) => ({ type: 'reply' as const, key: context.registration?.files.signCert ? 'registration.needKey' : 'registration.needCertificate' })),
+            ],
+          },
+        ],
+        TEXT: { target: 'awaitingFiles', reenter: true },
+      },
+    },
+    askingPassword: {
+      tags: 'secretInput',
+      entry: emit({ type: 'reply', key: 'registration.askPassword' }),
+      on: { TEXT: 'unlocking' },
+    },
+    unlocking: {
+      tags: ['busy', 'secretInput'],
+      invoke: {
+        src: 'unlockUploadedCertificate',
+        input: ({ context, event }) => ({
+          files: context.registration?.files ?? {},
+          password: event.type === 'TEXT' ? event.text : '',
+          customerId: context.identity?.customerId ?? '',
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.status === 'unlocked',
+            target: 'askingRrnAgain',
+            actions: assign(({ context, event }) => ({
+              registration: {
+                files: {},
+                wrongPasswords: context.registration?.wrongPasswords ?? 0,
+                sealedCertificate: event.output.status === 'unlocked' ? event.output.sealedCertificate : undefined,
+                sealedRandomNum: event.output.status === 'unlocked' ? event.output.sealedRandomNum : undefined,
+              },
+            })),
+          },
+          {
+            guard: ({ context, event }) =>
+              event.output.status === 'failed' && event.output.reason === 'wrongPassword' && (context.registration?.wrongPasswords ?? 0) + 1 >= MAX_WRONG_PASSWORDS,
+            target: '#root.offeringAgentAfterLockout',
+            actions: emit({ type: 'reply', key: 'registration.passwordLocked' }),
+          },
+          {
+            guard: ({ event }) => event.output.status === 'failed' && event.output.reason === 'wrongPassword',
+            target: 'askingPassword',
+            actions: [
+              assign(({ context }) => ({
+                registration: { files: context.registration?.files ?? {}, wrongPasswords: (context.registration?.wrongPasswords ?? 0) + 1 },
+              })),
+              emit(({ context }) => ({
+                type: 'reply' as const,
+                key: 'registration.wrongPassword',
+                params: { left: MAX_WRONG_PASSWORDS - (context.registration?.wrongPasswords ?? 0) },
+              })),
+            ],
+          },
+          { target: '#root.menu', actions: emit(({ event }) => refusal(event.output.status === 'failed' ? event.output : { reason: 'corruptFile' })) },
+        ],
+        onError: { target: '#root.menu', actions: 'apologize' },
+      },
+    },
+    askingRrnAgain: {
+      entry: emit({ type: 'reply', key: 'registration.askRrnAgain' }),
+      on: {
+        RRN: [
+          { guard: ({ context, event }) => event.customerId === context.identity?.customerId, target: 'registering' },
+          { actions: emit({ type: 'reply', key: 'registration.rrnDiffers' }) },
+        ],
+        RRN_INVALID: { actions: emit(({ event }) => ({ type: 'reply' as const, key: `identity.rrnInvalid.${event.problem}` })) },
+        TEXT: { actions: emit({ type: 'reply', key: 'identity.rrnInvalid.format' }) },
+      },
+    },
+    registering: {
+      tags: 'busy',
+      invoke: {
+        src: 'completeRegistration',
+        input: ({ context, event }) => ({
+          sealedCertificate: context.registration?.sealedCertificate ?? '',
+          sealedRandomNum: context.registration?.sealedRandomNum,
+          sealedRrn: event.type === 'RRN' ? event.sealed : '',
+          customerId: context.identity?.customerId ?? '',
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.status === 'registered',
+            target: '#root.menu',
+            actions: emit(({ event }) => registeredCard(event.output)),
+          },
+          { target: '#root.offeringAgentAfterLockout', actions: emit(({ event }) => refusal(event.output.status === 'failed' ? event.output : { reason: 'ownerMismatch' })) },
+        ],
+        onError: { target: '#root.menu', actions: 'apologize' },
+      },
+    },
+  },
+});
+
+/** Each reason the certificate core gives has its own explanation and way forward. */
+function refusal(failure: { reason: string; file?: string }): FlowEmitted {
+  const byFile = failure.reason === 'corruptFile' || failure.reason === 'fileTooLarge';
+  const key = `registration.failed.${failure.reason}${byFile && failure.file ? `.${failure.file}` : ''}`;
+  // The menu that follows offers the way forward each explanation names (발급, 재발급, 상담원).
+  return { type: 'reply', key };
+}
+
+function registeredCard(output: CompleteRegistrationOutput): FlowEmitted {
+  if (output.status !== 'registered') return { type: 'reply', key: 'system.stepFailed' };
+  return {
+    type: 'reply',
+    key: 'registration.registered',
+    params: { ca: { key: `registration.cas.${output.ca}` }, kind: { key: `registration.kinds.${output.kind}` }, notAfter: output.notAfter, registeredAt: output.registeredAt },
+  };
+}

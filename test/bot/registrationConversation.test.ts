@@ -1,0 +1,79 @@
+import type { TestAdapter } from 'botbuilder';
+import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
+import { Customer, lastChoices, texts } from '../support/customer';
+import { CUSTOMER, verifyIdentity } from '../support/journeys';
+import { createTestBot, testCertificateService } from '../support/testBot';
+
+const PASSWORD = 'Other#Bank2026';
+let otp: CapturingOtpSender;
+let adapter: TestAdapter;
+let customer: Customer;
+
+const asAttachment = (name: string, bytes: Buffer) => ({ name, contentType: 'application/octet-stream', contentUrl: `data:application/octet-stream;base64,${bytes.toString('base64')}` });
+
+/** Another bank's certificate for the test customer, from the sandbox's second CA. */
+async function otherBankFiles(idn = CUSTOMER.rrn.replace('-', '')): Promise<{ signCert: Buffer; signPri: Buffer }> {
+  const service = await testCertificateService();
+  const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn, type: 'personalGeneral' });
+  return { signCert: issued.certificate, signPri: await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD) };
+}
+
+beforeEach(async () => {
+  otp = new CapturingOtpSender();
+  adapter = await createTestBot({ otpSender: otp });
+  customer = new Customer(adapter);
+  await customer.join();
+});
+
+test('등록: 본인 인증, the two files in two messages, the password, the 주민등록번호 again, then the card', async () => {
+  const files = await otherBankFiles();
+  const asked = await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  expect(texts(asked).join('\n')).toContain('signCert.der와 signPri.key');
+  expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert)] }))[0]).toContain('signPri.key)도 보내 주세요');
+  expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('signPri.key', files.signPri)] }))[0]).toContain('비밀번호를 입력해 주세요');
+  expect(texts(await customer.say('wrong#Pass2026'))[0]).toContain('4번 더');
+  expect(texts(await customer.say(PASSWORD))[0]).toContain('주민등록번호를 한 번 더');
+  const card = texts(await customer.say(CUSTOMER.rrn));
+  expect(card[0]).toMatch(/인증서를 등록했어요[\s\S]*한국정보인증\(KICA\)[\s\S]*개인 범용/);
+});
+
+test('someone else’s certificate is refused at the owner check and an agent is offered', async () => {
+  const files = await otherBankFiles('8505052345678');
+  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] });
+  await customer.say(PASSWORD);
+  const refused = await customer.say(CUSTOMER.rrn);
+  expect(texts(refused)).toEqual([expect.stringContaining('명의로 확인되지 않아요'), '상담원을 연결해 드릴까요?']);
+});
+
+test('a revoked certificate is refused with the way forward: reissue at the issuing bank', async () => {
+  const service = await testCertificateService();
+  const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
+  await service.otherBankCa.revoke(issued.serialNumber, 'keyCompromise');
+  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', issued.certificate), asAttachment('signPri.key', await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD))] });
+  const replies = await customer.say(PASSWORD);
+  expect(replies[0]?.text).toContain('폐기되었어요');
+  expect(replies[0]?.text).toContain('재발급');
+});
+
+test('an expired certificate offers issuance instead', async () => {
+  const service = await testCertificateService();
+  const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral', notAfter: new Date(Date.now() - 86_400_000), now: new Date(Date.now() - 2 * 86_400_000) });
+  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', issued.certificate), asAttachment('signPri.key', await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD))] });
+  const replies = await customer.say(PASSWORD);
+  expect(replies[0]?.text).toContain('유효기간이 지났어요');
+  expect(lastChoices(replies)).toContain('인증서 발급');
+});
+
+test('five wrong passwords lock registration and offer an agent; a file that is not a certificate is refused', async () => {
+  const files = await otherBankFiles();
+  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('photo.jpg', Buffer.from('jpeg'))] }))[0]).toContain('인증서 파일이 아닌 것 같아요');
+  await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] });
+  for (let i = 0; i < 4; i++) await customer.say(`wrong#Pass${i}0x`);
+  const locked = await customer.say('wrong#Pass90x');
+  expect(texts(locked)).toEqual([expect.stringContaining('5번 잘못'), '상담원을 연결해 드릴까요?']);
+});
