@@ -125,7 +125,7 @@ function issuedCard(output: IssueOutput): FlowEmitted {
     type: 'reply',
     key: 'issuance.issued',
     params: {
-      ca: output.caName,
+      ca: { key: `certificates.cas.${output.ca}` },
       type: { key: `issuance.types.${output.type}` },
       serial: output.serialNumber,
       from: output.notBefore,

@@ -148,6 +148,6 @@ function registeredCard(output: CompleteRegistrationOutput): FlowEmitted {
   return {
     type: 'reply',
     key: 'registration.registered',
-    params: { ca: { key: `registration.cas.${output.ca}` }, kind: { key: `registration.kinds.${output.kind}` }, notAfter: output.notAfter, registeredAt: output.registeredAt },
+    params: { ca: { key: `certificates.cas.${output.ca}` }, kind: { key: `certificates.kinds.${output.kind}` }, notAfter: output.notAfter, registeredAt: output.registeredAt },
   };
 }

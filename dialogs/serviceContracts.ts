@@ -56,7 +56,8 @@ export type IssueOutput =
   | {
       readonly status: 'issued';
       readonly type: 'personalBanking' | 'personalGeneral';
-      readonly caName: string;
+      /** The CA's id from the policy table (yessign, KICA …), or 'unknown'. */
+      readonly ca: string;
       readonly serialNumber: string;
       readonly notBefore: string;
       readonly notAfter: string;

@@ -116,7 +116,7 @@ async function issueCertificate(deps: FlowServiceDependencies, input: Flow.Issue
   return {
     status: 'issued',
     type: input.type,
-    caName: issued.summary.issuerOrganization ?? issued.summary.issuerCommonName,
+    ca: issued.summary.policy?.ca ?? 'unknown',
     serialNumber: issued.summary.serialNumber,
     notBefore: day(issued.summary.notBefore),
     notAfter: day(issued.summary.notAfter),

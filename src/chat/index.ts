@@ -6,7 +6,7 @@ import { TerminalChat, runChatLoop } from './terminalChat';
 const botUrl = process.env.BOT_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3978'}/api/messages`;
 const write = (line: string): void => void process.stdout.write(`${line}\n`);
 const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-write(`Connected to ${botUrl}. Type a message, a number to pick a choice, or /quit.`);
+write(`Connected to ${botUrl}. Type a message, a number to pick a choice, /attach <file>… to send files, or /quit.`);
 const chat = new TerminalChat({ botUrl, userId: `terminal-${userInfo().username}`, write });
 runChatLoop(chat, rl, write)
   .catch((err: unknown) => write(`(error) ${err instanceof Error ? err.message : String(err)}`))

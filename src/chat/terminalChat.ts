@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Interface } from 'node:readline/promises';
 import { z } from 'zod';
 
@@ -40,6 +42,18 @@ export class TerminalChat {
   say(line: string): Promise<void> {
     const picked = /^\d+$/.test(line) ? this.choices[Number(line) - 1] : undefined;
     return this.send({ type: 'message', text: picked ?? line });
+  }
+
+  /** Sends files as attachments (data: URIs), the way a channel delivers an upload. */
+  async attach(paths: readonly string[]): Promise<void> {
+    const attachments = await Promise.all(
+      paths.map(async (path) => ({
+        name: basename(path),
+        contentType: 'application/octet-stream',
+        contentUrl: `data:application/octet-stream;base64,${(await readFile(path)).toString('base64')}`,
+      })),
+    );
+    return this.send({ type: 'message', attachments });
   }
 
   private async send(partial: Record<string, unknown>): Promise<void> {
@@ -87,7 +101,9 @@ export async function runChatLoop(chat: TerminalChat, rl: Interface, write: (lin
     if (line === '/quit' || line === '/exit') return;
     if (line !== '') {
       try {
-        await chat.say(line);
+        // `/attach <file> [<file>…]` uploads certificate files; paths with spaces go in quotes.
+        if (line.startsWith('/attach ')) await chat.attach([...line.slice(8).matchAll(/"([^"]+)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? ''));
+        else await chat.say(line);
       } catch (err) {
         write(`(error) ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -40,7 +40,7 @@ test('발급: terms, type, password and confirmation, then a card, a one-time li
   const deleted = jest.spyOn(adapter, 'deleteActivity');
   expect(texts(await customer.say(PASSWORD, 'password-1'))[0]).toContain('한 번 더');
   const issued = texts(await customer.say(PASSWORD, 'password-2'));
-  expect(issued[0]).toMatch(/인증서가 발급되었어요[\s\S]*발급기관: yessign[\s\S]*은행·신용카드·보험용[\s\S]*이름: 홍\*동/);
+  expect(issued[0]).toMatch(/인증서가 발급되었어요[\s\S]*발급기관: 금융결제원\(yessign\)[\s\S]*은행·신용카드·보험용[\s\S]*이름: 홍\*동/);
   const url = /\/certificates\/download\/([\w-]+)/.exec(issued[1] ?? '');
   expect(url).not.toBeNull();
   expect(issued[2]).toContain('비밀번호는 다른 사람과 공유하지 마세요');
