@@ -40,4 +40,7 @@ export interface SealedFiles {
   readonly zip?: string;
 }
 
-export type FlowEvent = (RecognizedInput | ProtectedInput) & { at: number };
+/** Sent by the bot before a customer's event when the conversation sat idle past the limit. */
+export type SystemInput = { type: 'IDLE_EXPIRED' };
+
+export type FlowEvent = (RecognizedInput | ProtectedInput | SystemInput) & { at: number };

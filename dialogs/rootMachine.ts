@@ -1,4 +1,4 @@
-import { emit, raise } from 'xstate';
+import { emit, or, raise, stateIn } from 'xstate';
 import { flow } from './flowSetup';
 import { issuance } from './issuance';
 import { registration } from './registration';
@@ -8,7 +8,7 @@ import { YES_NO_CHOICES } from './replies';
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the
  * customer's step politely instead of restoring a snapshot this machine no longer understands.
  */
-export const ROOT_MACHINE_VERSION = 5;
+export const ROOT_MACHINE_VERSION = 6;
 
 const notUnderstood = [
   { guard: 'reachesMisunderstoodLimit', target: '.offeringAgent' },
@@ -22,6 +22,11 @@ export const rootMachine = flow.createMachine({
   // Commands that work from any step: the customer can always leave, ask for help or a person.
   on: {
     START: {}, // a channel may announce the conversation again on reconnect: nothing to say
+    // Timeouts are timestamps checked by the bot on the next turn, not timers (they do not persist).
+    IDLE_EXPIRED: [
+      { guard: or([stateIn('#root.menu'), stateIn('#root.firstContact')]) },
+      { target: '.menu', actions: emit({ type: 'reply', key: 'flow.expired' }) },
+    ],
     CANCEL: { target: '.menu', actions: ['forgetMisunderstandings', 'confirmCancelled'] },
     RESTART: { target: '.menu', actions: 'forgetMisunderstandings' },
     HELP: { target: '.menu', actions: ['forgetMisunderstandings', 'explainHelp', 'explainCommands'] },

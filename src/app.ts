@@ -64,6 +64,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     certificates,
     downloads,
     publicBaseUrl: config.publicBaseUrl,
+    flowIdleMs: config.flowIdleMinutes * 60_000,
     storage: state.storage,
     deduplicator: state.deduplicator,
     logger,
@@ -134,6 +135,7 @@ export interface BotServices {
   readonly certificates: CertificateService;
   readonly downloads: DownloadStore;
   readonly publicBaseUrl: string;
+  readonly flowIdleMs: number;
   readonly clock?: () => number;
 }
 
@@ -149,6 +151,7 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
     logger: deps.logger,
     clock,
     guard: new PersonalDataGuard(deps.box, () => new Date(clock())),
+    flowIdleMs: deps.flowIdleMs,
   });
 }
 

@@ -19,6 +19,8 @@ export interface CertificateBotDependencies {
   readonly logger: Logger;
   readonly clock: () => number;
   readonly guard: PersonalDataGuard;
+  /** A journey idle longer than this is ended on the next turn. */
+  readonly flowIdleMs: number;
 }
 
 interface TurnOutcome {
@@ -65,10 +67,13 @@ export class CertificateBot {
   private async step(address: StateAddress, event: (awaitingSecret: boolean) => FlowEvent, log: Logger): Promise<TurnOutcome> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.deps.store.load(address);
-      const step = await this.deps.flow.step(loaded.conversation?.flow, event);
+      const now = this.deps.clock();
+      const lastTurnAt = loaded.conversation?.lastTurnAt;
+      const idleSince = lastTurnAt !== undefined && now - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
+      const step = await this.deps.flow.step(loaded.conversation?.flow, event, { idleSince });
       const language = step.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
       try {
-        await this.deps.store.save(address, loaded, { conversation: { flow: step.persisted }, language: step.language });
+        await this.deps.store.save(address, loaded, { conversation: { flow: step.persisted, lastTurnAt: now }, language: step.language });
         return { replies: step.replies, language, sensitive: step.receivedSecret };
       } catch (err) {
         if (!(err instanceof StateConflictError)) throw err;

@@ -32,7 +32,7 @@ export class FlowRunner {
    * `eventFor` is told whether the current step asked for a secret (a password), so that a
    * password is taken as typed rather than read as a command.
    */
-  async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent): Promise<FlowStep> {
+  async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent, options: { idleSince?: number } = {}): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
     const restored = previous?.version === this.version ? this.restore(previous.snapshot) : undefined;
@@ -50,7 +50,10 @@ export class FlowRunner {
     });
     try {
       actor.start();
-      actor.send(eventFor(receivedSecret));
+      const event = eventFor(receivedSecret);
+      // A journey left idle too long ends before the new input is looked at.
+      if (options.idleSince !== undefined) actor.send({ type: 'IDLE_EXPIRED', at: event.at });
+      actor.send(event);
       // States that wait on a service are tagged 'busy'; the turn ends when none is.
       await waitFor(actor, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: this.settleTimeoutMs });
       if (failure !== undefined) throw failure;

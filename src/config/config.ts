@@ -48,6 +48,7 @@ const EnvSchema = z.object({
   STATE_KEY_PREFIX: z.string().min(1).default('jca:'),
   STATE_TTL_SECONDS: integer(60, 30 * 24 * 3600).default('1800'),
   DEDUP_TTL_SECONDS: integer(30, 24 * 3600).default('600'),
+  FLOW_IDLE_MINUTES: integer(1, 24 * 60).default('10'),
   MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024).default('262144'),
   PUBLIC_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/]/.test(v), 'must be an http(s) URL'),
   CA_DIR: z.string().trim().min(1).default('var/ca'),
@@ -77,6 +78,8 @@ export interface Config {
   readonly state: { readonly keyPrefix: string; readonly ttlSeconds: number; readonly dedupTtlSeconds: number };
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** A journey idle longer than this is ended, safely, on the customer's next turn. */
+  readonly flowIdleMinutes: number;
   /** Seals values a flow carries between turns and keys customer ids; shared by every instance. */
   readonly secretsKey?: Buffer;
   /** How customers and channels reach this bot: links (downloads, CRLs) are built on it. */
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     state: { keyPrefix: e.STATE_KEY_PREFIX, ttlSeconds: e.STATE_TTL_SECONDS, dedupTtlSeconds: e.DEDUP_TTL_SECONDS },
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    flowIdleMinutes: e.FLOW_IDLE_MINUTES,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR },

@@ -11,6 +11,8 @@ export interface StateAddress {
 
 const ConversationDoc = z.object({
   flow: z.object({ version: z.number().int(), snapshot: z.record(z.unknown()) }),
+  /** When the customer last took a turn (ms), for the idle limit of a journey. */
+  lastTurnAt: z.number().optional(),
 });
 const UserDoc = z.object({ language: z.enum(['ko', 'en']) });
 

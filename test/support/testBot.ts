@@ -49,6 +49,7 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestA
     certificates: await testCertificateService(),
     downloads: options.downloads ?? new MemoryDownloadStore(box),
     publicBaseUrl: 'http://127.0.0.1:3978',
+    flowIdleMs: 10 * 60_000,
   });
   return new TestAdapter((context) => bot.run(context));
 }
