@@ -3,6 +3,7 @@ import { MemoryStorage, Storage } from 'botbuilder';
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { ROOT_MACHINE_VERSION } from '../dialogs/rootMachine';
+import { AttachmentDownloader } from './bot/attachmentDownloader';
 import { CertificateBot } from './bot/certificateBot';
 import { provideFlowServices } from './bot/flowServices';
 import { PersonalDataGuard } from './bot/personalDataGuard';
@@ -65,6 +66,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     downloads,
     publicBaseUrl: config.publicBaseUrl,
     flowIdleMs: config.flowIdleMinutes * 60_000,
+    uploadHosts: config.uploadHosts,
     storage: state.storage,
     deduplicator: state.deduplicator,
     logger,
@@ -136,6 +138,8 @@ export interface BotServices {
   readonly downloads: DownloadStore;
   readonly publicBaseUrl: string;
   readonly flowIdleMs: number;
+  /** Hosts besides the channel's own from which uploaded files may be fetched. */
+  readonly uploadHosts: readonly string[];
   readonly clock?: () => number;
 }
 
@@ -152,6 +156,7 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
     clock,
     guard: new PersonalDataGuard(deps.box, () => new Date(clock())),
     flowIdleMs: deps.flowIdleMs,
+    attachments: new AttachmentDownloader(deps.uploadHosts),
   });
 }
 

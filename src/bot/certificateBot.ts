@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';
 import { ConversationStore, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
 import { activityToInput } from './activityToInput';
+import type { AttachmentDownloader } from './attachmentDownloader';
 import { PersonalDataGuard } from './personalDataGuard';
 import type { FlowRunner } from './flowRunner';
 import { renderReplies } from './replyRenderer';
@@ -21,6 +22,7 @@ export interface CertificateBotDependencies {
   readonly guard: PersonalDataGuard;
   /** A journey idle longer than this is ended on the next turn. */
   readonly flowIdleMs: number;
+  readonly attachments: AttachmentDownloader;
 }
 
 interface TurnOutcome {
@@ -35,7 +37,7 @@ export class CertificateBot {
   constructor(private readonly deps: CertificateBotDependencies) {}
 
   async run(context: TurnContext): Promise<void> {
-    const { activity } = context;
+    const activity = await this.deps.attachments.inline(context.activity);
     const recognized = activityToInput(activity);
     if (recognized === undefined) return;
     const input = this.deps.guard.protect(recognized);

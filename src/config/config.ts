@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   STATE_TTL_SECONDS: integer(60, 30 * 24 * 3600).default('1800'),
   DEDUP_TTL_SECONDS: integer(30, 24 * 3600).default('600'),
   FLOW_IDLE_MINUTES: integer(1, 24 * 60).default('10'),
+  UPLOAD_HOSTS: hostList.default(''),
   MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024).default('262144'),
   PUBLIC_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/]/.test(v), 'must be an http(s) URL'),
   CA_DIR: z.string().trim().min(1).default('var/ca'),
@@ -80,6 +81,8 @@ export interface Config {
   readonly logLevel: string;
   /** A journey idle longer than this is ended, safely, on the customer's next turn. */
   readonly flowIdleMinutes: number;
+  /** Hosts, besides a channel's own, from which customers' uploaded files may be fetched. */
+  readonly uploadHosts: readonly string[];
   /** Seals values a flow carries between turns and keys customer ids; shared by every instance. */
   readonly secretsKey?: Buffer;
   /** How customers and channels reach this bot: links (downloads, CRLs) are built on it. */
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     flowIdleMinutes: e.FLOW_IDLE_MINUTES,
+    uploadHosts: e.UPLOAD_HOSTS,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR },

@@ -50,6 +50,7 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestA
     downloads: options.downloads ?? new MemoryDownloadStore(box),
     publicBaseUrl: 'http://127.0.0.1:3978',
     flowIdleMs: 10 * 60_000,
+    uploadHosts: [],
   });
   return new TestAdapter((context) => bot.run(context));
 }
