@@ -9,6 +9,8 @@ import type {
   CheckPasswordOutput,
   CompleteRegistrationInput,
   CompleteRegistrationOutput,
+  FindCertificateInput,
+  FindCertificateOutput,
   IssueInput,
   IssueOutput,
   SendCodeInput,
@@ -89,6 +91,9 @@ export const flow = setup({
     }),
     issueCertificate: fromPromise<IssueOutput, IssueInput>(async () => {
       throw new Error('issueCertificate must be provided by the bot');
+    }),
+    findValidCertificate: fromPromise<FindCertificateOutput, FindCertificateInput>(async () => {
+      throw new Error('findValidCertificate must be provided by the bot');
     }),
     unlockUploadedCertificate: fromPromise<UnlockOutput, UnlockInput>(async () => {
       throw new Error('unlockUploadedCertificate must be provided by the bot');

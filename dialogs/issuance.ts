@@ -32,16 +32,38 @@ export const issuance = flow.createStateConfig({
         TEXT: [
           {
             guard: ({ event }) => /범용|general|4,?400/i.test(event.text),
-            target: 'choosingPassword',
-            actions: [assign({ issuance: { type: 'personalGeneral' } }), emit({ type: 'reply', key: 'issuance.feeNotice' })],
+            target: 'checkingExisting',
+            actions: assign({ issuance: { type: 'personalGeneral' } }),
           },
           {
             guard: ({ event }) => /은행|신용카드|보험|bank|card|insurance|무료|free/i.test(event.text),
-            target: 'choosingPassword',
+            target: 'checkingExisting',
             actions: assign({ issuance: { type: 'personalBanking' } }),
           },
           { target: 'choosingType', reenter: true },
         ],
+      },
+    },
+    // A customer who already holds a valid certificate of that type here needs a reissue, not a second one.
+    checkingExisting: {
+      tags: 'busy',
+      invoke: {
+        src: 'findValidCertificate',
+        input: ({ context }) => ({ customerId: context.identity?.customerId ?? '', type: context.issuance?.type ?? 'personalBanking' }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.notAfter !== undefined,
+            target: '#root.menu',
+            actions: emit(({ event }) => ({ type: 'reply' as const, key: 'issuance.alreadyHave', params: { notAfter: event.output.notAfter ?? '' } })),
+          },
+          {
+            guard: ({ context }) => context.issuance?.type === 'personalGeneral',
+            target: 'choosingPassword',
+            actions: emit({ type: 'reply', key: 'issuance.feeNotice' }),
+          },
+          { target: 'choosingPassword' },
+        ],
+        onError: { target: '#root.menu', actions: 'apologize' },
       },
     },
     choosingPassword: {

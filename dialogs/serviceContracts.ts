@@ -87,3 +87,14 @@ export interface CompleteRegistrationInput {
 export type CompleteRegistrationOutput =
   | { readonly status: 'registered'; readonly ca: string; readonly kind: string; readonly notAfter: string; readonly registeredAt: string }
   | { readonly status: 'failed'; readonly reason: string };
+
+/** Whether the customer already holds a valid certificate of this type here (issued or registered). */
+export interface FindCertificateInput {
+  readonly customerId: string;
+  readonly type: 'personalBanking' | 'personalGeneral';
+}
+
+export interface FindCertificateOutput {
+  /** The expiry (YYYY-MM-DD) of the valid one, if there is one. */
+  readonly notAfter?: string;
+}

@@ -38,6 +38,9 @@ export function provideFlowServices(deps: FlowServiceDependencies) {
       checkVerificationCode: fromPromise<Flow.CheckCodeOutput, Flow.CheckCodeInput>(({ input }) => logged(deps, 'checkVerificationCode', checkVerificationCode(deps, input))),
       checkNewPassword: fromPromise<Flow.CheckPasswordOutput, Flow.CheckPasswordInput>(async ({ input }) => checkNewPassword(deps, input)),
       issueCertificate: fromPromise<Flow.IssueOutput, Flow.IssueInput>(({ input }) => logged(deps, 'issueCertificate', issueCertificate(deps, input))),
+      findValidCertificate: fromPromise<Flow.FindCertificateOutput, Flow.FindCertificateInput>(({ input }) =>
+        logged(deps, 'findValidCertificate', findValidCertificate(deps, input)),
+      ),
       unlockUploadedCertificate: fromPromise<Flow.UnlockOutput, Flow.UnlockInput>(({ input }) => logged(deps, 'unlockUploadedCertificate', unlockUploaded(deps, input))),
       completeRegistration: fromPromise<Flow.CompleteRegistrationOutput, Flow.CompleteRegistrationInput>(({ input }) =>
         logged(deps, 'completeRegistration', completeRegistration(deps, input)),
@@ -123,6 +126,14 @@ async function issueCertificate(deps: FlowServiceDependencies, input: Flow.Issue
     maskedName: issued.summary.maskedName,
     downloadUrl: `${deps.publicBaseUrl}/certificates/download/${token}`,
   };
+}
+
+async function findValidCertificate(deps: FlowServiceDependencies, input: Flow.FindCertificateInput): Promise<Flow.FindCertificateOutput> {
+  const now = deps.now().toISOString();
+  const valid = (await deps.certificates.list(input.customerId)).find(
+    (c) => c.status === 'active' && c.notAfter > now && c.policyOid !== undefined && lookupPolicy(c.policyOid)?.kind === input.type,
+  );
+  return { notAfter: valid?.notAfter.slice(0, 10) };
 }
 
 const REGISTRATION_SEAL = { certificate: 'registration-certificate', randomNum: 'registration-r' } as const;

@@ -115,3 +115,18 @@ describe('an idle journey', () => {
     expect(texts(await idle.say('동의합니다'))[0]).toContain('어떤 인증서를 발급할까요');
   });
 });
+
+test('a customer who already has a valid certificate of that type is offered reissue instead', async () => {
+  await upToThePassword();
+  await customer.say(PASSWORD);
+  await customer.say(PASSWORD);
+  await verifyIdentity(customer, otp, '인증서 발급');
+  await customer.say('동의합니다');
+  const replies = await customer.say('은행·신용카드·보험용 (무료)');
+  expect(replies[0]?.text).toContain('이미 이 은행에서 쓸 수 있는 같은 종류의 인증서가 있어요');
+  expect(lastChoices(replies)).toContain('재발급');
+  // another type is fine
+  await verifyIdentity(customer, otp, '인증서 발급');
+  await customer.say('동의합니다');
+  expect(texts(await customer.say('범용 (4,400원)')).join('\n')).toContain('4,400원');
+});
