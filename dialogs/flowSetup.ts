@@ -69,6 +69,13 @@ export interface FlowContext {
   registration?: RegistrationDraft;
 }
 
+/** A named actor the bot implements (`machine.provide`); running the bare machine without it is a bug. */
+function provided<TOutput, TInput>(name: string) {
+  return fromPromise<TOutput, TInput>(async () => {
+    throw new Error(`${name} must be provided by the bot`);
+  });
+}
+
 /**
  * Everything the flow machines may name: replies, context updates, guards and the services the
  * bot provides (`machine.provide`), so the machines stay pure and tests can run them alone.
@@ -80,27 +87,13 @@ export const flow = setup({
     emitted: {} as FlowEmitted,
   },
   actors: {
-    sendVerificationCode: fromPromise<SendCodeOutput, SendCodeInput>(async () => {
-      throw new Error('sendVerificationCode must be provided by the bot');
-    }),
-    checkVerificationCode: fromPromise<CheckCodeOutput, CheckCodeInput>(async () => {
-      throw new Error('checkVerificationCode must be provided by the bot');
-    }),
-    checkNewPassword: fromPromise<CheckPasswordOutput, CheckPasswordInput>(async () => {
-      throw new Error('checkNewPassword must be provided by the bot');
-    }),
-    issueCertificate: fromPromise<IssueOutput, IssueInput>(async () => {
-      throw new Error('issueCertificate must be provided by the bot');
-    }),
-    findValidCertificate: fromPromise<FindCertificateOutput, FindCertificateInput>(async () => {
-      throw new Error('findValidCertificate must be provided by the bot');
-    }),
-    unlockUploadedCertificate: fromPromise<UnlockOutput, UnlockInput>(async () => {
-      throw new Error('unlockUploadedCertificate must be provided by the bot');
-    }),
-    completeRegistration: fromPromise<CompleteRegistrationOutput, CompleteRegistrationInput>(async () => {
-      throw new Error('completeRegistration must be provided by the bot');
-    }),
+    sendVerificationCode: provided<SendCodeOutput, SendCodeInput>('sendVerificationCode'),
+    checkVerificationCode: provided<CheckCodeOutput, CheckCodeInput>('checkVerificationCode'),
+    checkNewPassword: provided<CheckPasswordOutput, CheckPasswordInput>('checkNewPassword'),
+    issueCertificate: provided<IssueOutput, IssueInput>('issueCertificate'),
+    findValidCertificate: provided<FindCertificateOutput, FindCertificateInput>('findValidCertificate'),
+    unlockUploadedCertificate: provided<UnlockOutput, UnlockInput>('unlockUploadedCertificate'),
+    completeRegistration: provided<CompleteRegistrationOutput, CompleteRegistrationInput>('completeRegistration'),
   },
   actions: {
     greet: emit({ type: 'reply', key: 'welcome' }),

@@ -93,25 +93,27 @@ test('in English', async () => {
 });
 
 describe('an idle journey', () => {
-  test('a customer back after the idle limit is told the journey expired, and starts safely from the menu', async () => {
+  /** A customer verified and at the terms, on a clock the test moves. */
+  async function idleCustomer(): Promise<{ idle: Customer; wait: (ms: number) => void }> {
     let now = Date.UTC(2026, 10, 26, 3, 0, 0);
     const idleOtp = new CapturingOtpSender();
     const idle = new Customer(await createTestBot({ otpSender: idleOtp, clock: () => now }));
     await idle.join();
     await verifyIdentity(idle, idleOtp, '인증서 발급');
-    now += 10 * 60_000 + 1;
+    return { idle, wait: (ms) => void (now += ms) };
+  }
+
+  test('a customer back after the idle limit is told the journey expired, and starts safely from the menu', async () => {
+    const { idle, wait } = await idleCustomer();
+    wait(10 * 60_000 + 1);
     const replies = texts(await idle.say('동의합니다'));
     expect(replies[0]).toContain('진행하던 일을 안전하게 종료했어요');
     expect(replies.join('\n')).not.toContain('어떤 인증서를 발급할까요');
   });
 
   test('within the limit the journey goes on', async () => {
-    let now = Date.UTC(2026, 10, 26, 3, 0, 0);
-    const idleOtp = new CapturingOtpSender();
-    const idle = new Customer(await createTestBot({ otpSender: idleOtp, clock: () => now }));
-    await idle.join();
-    await verifyIdentity(idle, idleOtp, '인증서 발급');
-    now += 9 * 60_000;
+    const { idle, wait } = await idleCustomer();
+    wait(9 * 60_000);
     expect(texts(await idle.say('동의합니다'))[0]).toContain('어떤 인증서를 발급할까요');
   });
 });
