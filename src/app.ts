@@ -141,6 +141,8 @@ export interface BotServices {
   /** Hosts besides the channel's own from which uploaded files may be fetched. */
   readonly uploadHosts: readonly string[];
   readonly clock?: () => number;
+  /** Told the flow states each turn passes through (tests measure state coverage with it). */
+  readonly onStates?: (stateIds: readonly string[]) => void;
 }
 
 /** The bot with its flow, services and translations, on whatever storage the caller gives it. */
@@ -150,7 +152,7 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
   return new CertificateBot({
     store: new ConversationStore(deps.storage, deps.logger),
     deduplicator: deps.deduplicator,
-    flow: new FlowRunner(machine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS),
+    flow: new FlowRunner(machine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS, deps.onStates),
     translator: await createTranslator(),
     logger: deps.logger,
     clock,

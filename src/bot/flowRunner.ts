@@ -1,4 +1,4 @@
-import { AnyStateMachine, createActor, waitFor } from 'xstate';
+import { AnyStateMachine, createActor, InspectionEvent, waitFor } from 'xstate';
 import type { FlowEvent, Language } from '../../dialogs/events';
 import type { FlowEmitted, Reply } from '../../dialogs/replies';
 
@@ -26,6 +26,8 @@ export class FlowRunner {
     private readonly machine: AnyStateMachine,
     private readonly version: number,
     private readonly settleTimeoutMs: number,
+    /** Told every state the machine passes through, transient ones included (tracing, state coverage). */
+    private readonly onStates?: (stateIds: readonly string[]) => void,
   ) {}
 
   /**
@@ -35,12 +37,16 @@ export class FlowRunner {
   async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent, options: { idleSince?: number } = {}): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
-    const restored = previous?.version === this.version ? this.restore(previous.snapshot) : undefined;
+    const inspect = (e: InspectionEvent): void => {
+      if (this.onStates === undefined || (e.type !== '@xstate.microstep' && e.type !== '@xstate.snapshot')) return;
+      this.onStates(stateIds(this.machine.id, (e.snapshot as { value?: unknown }).value));
+    };
+    const restored = previous?.version === this.version ? this.restore(previous.snapshot, inspect) : undefined;
     if (previous !== undefined && restored === undefined) {
       // An older or unreadable snapshot: start over, and say so rather than pretend.
       replies.push({ key: 'system.flowRestarted' });
     }
-    const actor = restored ?? createActor(this.machine);
+    const actor = restored ?? createActor(this.machine, { inspect });
     const receivedSecret = actor.getSnapshot().hasTag('secretInput');
     let failure: unknown;
     actor.subscribe({ error: (err) => (failure = err) });
@@ -63,9 +69,9 @@ export class FlowRunner {
     }
   }
 
-  private restore(snapshot: unknown) {
+  private restore(snapshot: unknown, inspect: (e: InspectionEvent) => void) {
     try {
-      const actor = createActor(this.machine, { snapshot: snapshot as never });
+      const actor = createActor(this.machine, { snapshot: snapshot as never, inspect });
       return actor.getSnapshot().status === 'active' ? actor : undefined;
     } catch {
       return undefined;
@@ -75,4 +81,11 @@ export class FlowRunner {
 
 function withoutType({ type: _type, ...reply }: Extract<FlowEmitted, { type: 'reply' }>): Reply {
   return reply;
+}
+
+/** `{ issuing: { verifyingIdentity: 'askingName' } }` → root.issuing, root.issuing.verifyingIdentity, … */
+function stateIds(prefix: string, value: unknown): string[] {
+  if (typeof value === 'string') return [`${prefix}.${value}`];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) => [`${prefix}.${key}`, ...stateIds(`${prefix}.${key}`, child)]);
 }

@@ -14,4 +14,5 @@ export default function globalSetup(): void {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   process.env.JCA_OPENSSL_FIXTURES = dir;
+  process.env.JCA_STATE_COVERAGE_DIR = mkdtempSync(join(tmpdir(), 'jca-state-coverage-'));
 }

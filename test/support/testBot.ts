@@ -11,6 +11,7 @@ import { MemoryLockout, OtpSender } from '../../src/identity/identityProvider';
 import { CapturingOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
 import { ActivityDeduplicator, MemoryActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { SecretBox } from '../../src/state/secretBox';
+import { recordVisitedStates } from './stateCoverage';
 
 export interface TestBotOptions {
   storage?: Storage;
@@ -51,6 +52,7 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestA
     publicBaseUrl: 'http://127.0.0.1:3978',
     flowIdleMs: 10 * 60_000,
     uploadHosts: [],
+    onStates: recordVisitedStates,
   });
   return new TestAdapter((context) => bot.run(context));
 }

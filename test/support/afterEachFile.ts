@@ -1,0 +1,3 @@
+import { flushVisitedStates } from './stateCoverage';
+
+afterAll(() => flushVisitedStates());
