@@ -132,3 +132,17 @@ test('a customer who already has a valid certificate of that type is offered rei
   await customer.say('동의합니다');
   expect(texts(await customer.say('범용 (4,400원)')).join('\n')).toContain('4,400원');
 });
+
+test.each([
+  ['the terms', []],
+  ['the type', ['동의합니다']],
+  ['the password', ['동의합니다', '범용 (4,400원)']],
+  ['the confirmation', ['동의합니다', '범용 (4,400원)', PASSWORD]],
+])('취소 at %s returns to the menu, and a new issuance starts from 본인 인증', async (_step, inputs) => {
+  await verifyIdentity(customer, otp, '인증서 발급');
+  for (const input of inputs) await customer.say(input);
+  const cancelled = await customer.say('취소');
+  expect(cancelled[0]?.text).toContain('취소했어요');
+  expect(lastChoices(cancelled)).toContain('인증서 발급');
+  expect(texts(await customer.say('인증서 발급'))[0]).toContain('본인 인증');
+});

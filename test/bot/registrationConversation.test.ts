@@ -77,3 +77,30 @@ test('five wrong passwords lock registration and offer an agent; a file that is 
   const locked = await customer.say('wrong#Pass90x');
   expect(texts(locked)).toEqual([expect.stringContaining('5번 잘못'), '상담원을 연결해 드릴까요?']);
 });
+
+test.each([
+  ['the files', []],
+  ['the password', ['files']],
+  ['the 주민등록번호 again', ['files', PASSWORD]],
+])('취소 while waiting for %s returns to the menu, and a new registration starts from 본인 인증', async (_step, inputs) => {
+  const files = await otherBankFiles();
+  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  for (const input of inputs) {
+    if (input === 'files') await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] });
+    else await customer.say(input);
+  }
+  const cancelled = await customer.say('취소');
+  expect(cancelled[0]?.text).toContain('취소했어요');
+  expect(lastChoices(cancelled)).toContain('인증서 발급');
+  // the journey kept nothing: a new registration starts again with 본인 인증
+  expect(texts(await customer.say('타기관 인증서 등록'))[0]).toContain('본인 인증');
+});
+
+test('in English', async () => {
+  const files = await otherBankFiles();
+  await customer.say('English');
+  await verifyIdentity(customer, otp, "Register / release another institution's certificate");
+  expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] }))[0]).toContain("certificate's password");
+  expect(texts(await customer.say(PASSWORD))[0]).toContain('once more');
+  expect(texts(await customer.say(CUSTOMER.rrn))[0]).toMatch(/The certificate is registered[\s\S]*KICA[\s\S]*personal, general use/);
+});
