@@ -5,12 +5,14 @@ import { Customer, SeenReply } from '../support/customer';
 import { CUSTOMER } from '../support/journeys';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { createRedisTestBot } from '../support/redisBot';
-import { capturingLogger } from '../support/testBot';
+import { capturingLogger, testCertificateService } from '../support/testBot';
+import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 
 const PASSWORD = 'Gildong#2026!';
+const OTHER_PASSWORD = 'Other#Bank2026';
 const prefix = `jca-test-secrets-${randomUUID()}:`;
 
-test('after an issuance with Redis state, no 주민등록번호, password or one-time code is in the logs, Redis or the transcript', async () => {
+test('after an issuance and a registration with Redis state, no 주민등록번호, password, one-time code or key is in the logs, Redis or the transcript', async () => {
   const { logger, lines } = capturingLogger();
   const otp = new CapturingOtpSender();
   const bot = await createRedisTestBot('redis://127.0.0.1:6379', prefix, logger, otp);
@@ -27,8 +29,22 @@ test('after an issuance with Redis state, no 주민등록번호, password or one
     transcript.push(...(await customer.say(PASSWORD)));
     expect(transcript.map((r) => r.text).join('\n')).toContain('인증서가 발급되었어요');
     stored.push(...(await dumpRedis(admin)));
+
+    // registration of another bank's certificate: files, its password, the 주민등록번호 again
+    const other = await (await testCertificateService()).otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
+    const signPri = await encryptPrivateKeyFile(other.privateKeyInfo, OTHER_PASSWORD);
+    for (const text of ['타기관 인증서 등록', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone]) transcript.push(...(await customer.say(text)));
+    transcript.push(...(await customer.say(otp.lastCodeFor(CUSTOMER.phoneDigits) as string)));
+    const upload = (name: string, bytes: Buffer) => ({ name, contentType: 'application/octet-stream', contentUrl: `data:;base64,${bytes.toString('base64')}` });
+    transcript.push(...(await customer.send({ type: 'message', attachments: [upload('signCert.der', other.certificate), upload('signPri.key', signPri)] })));
+    transcript.push(...(await customer.say(OTHER_PASSWORD)));
+    stored.push(...(await dumpRedis(admin))); // the files and R are held here, sealed
+    transcript.push(...(await customer.say(CUSTOMER.rrn)));
+    expect(transcript.map((r) => r.text).join('\n')).toContain('인증서를 등록했어요');
+    stored.push(...(await dumpRedis(admin)));
+    const keyBytes = signPri.toString('base64').slice(0, 40);
     const haystacks = { logs: lines.join('\n'), redis: stored.join('\n'), transcript: transcript.map((r) => r.text).join('\n') };
-    const secrets = [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), '1234567', PASSWORD, code, CUSTOMER.phoneDigits, '2468-1357'];
+    const secrets = [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), '1234567', PASSWORD, OTHER_PASSWORD, code, CUSTOMER.phoneDigits, '2468-1357', keyBytes];
     for (const [where, text] of Object.entries(haystacks)) {
       for (const secret of secrets) expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
     }
