@@ -37,10 +37,13 @@ export class FlowRunner {
   async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent, options: { idleSince?: number } = {}): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
-    const inspect = (e: InspectionEvent): void => {
-      if (this.onStates === undefined || (e.type !== '@xstate.microstep' && e.type !== '@xstate.snapshot')) return;
-      this.onStates(stateIds(this.machine.id, (e.snapshot as { value?: unknown }).value));
-    };
+    // Inspection costs on every microstep; production turns without a listener skip it.
+    const onStates = this.onStates;
+    const inspect =
+      onStates &&
+      ((e: InspectionEvent): void => {
+        if (e.type === '@xstate.microstep' || e.type === '@xstate.snapshot') onStates(stateIds(this.machine.id, (e.snapshot as { value?: unknown }).value));
+      });
     const restored = previous?.version === this.version ? this.restore(previous.snapshot, inspect) : undefined;
     if (previous !== undefined && restored === undefined) {
       // An older or unreadable snapshot: start over, and say so rather than pretend.
@@ -69,7 +72,7 @@ export class FlowRunner {
     }
   }
 
-  private restore(snapshot: unknown, inspect: (e: InspectionEvent) => void) {
+  private restore(snapshot: unknown, inspect: ((e: InspectionEvent) => void) | undefined) {
     try {
       const actor = createActor(this.machine, { snapshot: snapshot as never, inspect });
       return actor.getSnapshot().status === 'active' ? actor : undefined;

@@ -2,21 +2,12 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Lockout, MemoryLockout, RedisLockout } from '../../src/identity/lockout';
 import { OTP_LOCKOUT_MS } from '../../src/identity/oneTimePassword';
-import { deleteKeysMatching } from '../support/redisCleanup';
+import { useSharedRedis } from '../support/redisCleanup';
 
 const PREFIX = `test:lockout:${randomBytes(6).toString('hex')}:`;
 const newCustomer = (): string => randomBytes(32).toString('hex');
 
-let redis: Redis;
-
-beforeAll(() => {
-  redis = new Redis('redis://127.0.0.1:6379');
-});
-
-afterAll(async () => {
-  await deleteKeysMatching(redis, `${PREFIX}*`);
-  redis.disconnect();
-});
+const sharedRedis = useSharedRedis(PREFIX);
 
 /** A clock the test moves by hand. */
 function manualClock(start = Date.now()): { now: () => number; advance: (ms: number) => void } {
@@ -25,7 +16,7 @@ function manualClock(start = Date.now()): { now: () => number; advance: (ms: num
 }
 
 describe.each([
-  ['Redis', (now: () => number): Lockout => new RedisLockout(redis, { prefix: PREFIX, now })],
+  ['Redis', (now: () => number): Lockout => new RedisLockout(sharedRedis(), { prefix: PREFIX, now })],
   ['memory', (now: () => number): Lockout => new MemoryLockout({ now })],
 ])('%s lockout', (_name, make) => {
   test('nobody is locked out at first', async () => {
@@ -73,21 +64,21 @@ describe.each([
 
 describe('RedisLockout', () => {
   test('the key carries a PX TTL equal to the lock time, and the number is not in it', async () => {
-    const lockout = new RedisLockout(redis, { prefix: PREFIX });
+    const lockout = new RedisLockout(sharedRedis(), { prefix: PREFIX });
     const customer = newCustomer();
     await lockout.lock(customer, Date.now() + OTP_LOCKOUT_MS);
-    const ttl = await redis.pttl(PREFIX + customer);
+    const ttl = await sharedRedis().pttl(PREFIX + customer);
     expect(ttl).toBeGreaterThan(OTP_LOCKOUT_MS - 5_000);
     expect(ttl).toBeLessThanOrEqual(OTP_LOCKOUT_MS);
   });
 
   test('the key really expires in Redis when the lock ends', async () => {
-    const lockout = new RedisLockout(redis, { prefix: PREFIX });
+    const lockout = new RedisLockout(sharedRedis(), { prefix: PREFIX });
     const customer = newCustomer();
     await lockout.lock(customer, Date.now() + 150);
-    expect(await redis.exists(PREFIX + customer)).toBe(1);
+    expect(await sharedRedis().exists(PREFIX + customer)).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await redis.exists(PREFIX + customer)).toBe(0);
+    expect(await sharedRedis().exists(PREFIX + customer)).toBe(0);
     expect(await lockout.lockedUntil(customer)).toBeUndefined();
   });
 
@@ -96,7 +87,7 @@ describe('RedisLockout', () => {
     try {
       const customer = newCustomer();
       const until = Date.now() + OTP_LOCKOUT_MS;
-      await new RedisLockout(redis, { prefix: PREFIX }).lock(customer, until);
+      await new RedisLockout(sharedRedis(), { prefix: PREFIX }).lock(customer, until);
       expect(await new RedisLockout(other, { prefix: PREFIX }).lockedUntil(customer)).toBe(until);
     } finally {
       other.disconnect();
@@ -105,8 +96,8 @@ describe('RedisLockout', () => {
 
   test('keys live under the prefix', async () => {
     const customer = newCustomer();
-    await new RedisLockout(redis, { prefix: PREFIX }).lock(customer, Date.now() + 60_000);
-    expect(await redis.get(PREFIX + customer)).toMatch(/^\d+$/);
+    await new RedisLockout(sharedRedis(), { prefix: PREFIX }).lock(customer, Date.now() + 60_000);
+    expect(await sharedRedis().get(PREFIX + customer)).toMatch(/^\d+$/);
   });
 });
 

@@ -5,24 +5,15 @@ import {
   MemoryActivityDeduplicator,
   RedisActivityDeduplicator,
 } from '../../src/state/activityDeduplicator';
-import { deleteKeysMatching } from '../support/redisCleanup';
+import { useSharedRedis } from '../support/redisCleanup';
 
 const PREFIX = `test:dedup:${randomBytes(6).toString('hex')}:`;
 const newKey = (): string => `msteams/conv/${randomBytes(6).toString('hex')}`;
 
-let redis: Redis;
-
-beforeAll(() => {
-  redis = new Redis('redis://127.0.0.1:6379');
-});
-
-afterAll(async () => {
-  await deleteKeysMatching(redis, `${PREFIX}*`);
-  redis.disconnect();
-});
+const sharedRedis = useSharedRedis(PREFIX);
 
 describe.each([
-  ['Redis', (): ActivityDeduplicator => new RedisActivityDeduplicator(redis, { prefix: PREFIX, ttlSeconds: 60 })],
+  ['Redis', (): ActivityDeduplicator => new RedisActivityDeduplicator(sharedRedis(), { prefix: PREFIX, ttlSeconds: 60 })],
   ['memory', (): ActivityDeduplicator => new MemoryActivityDeduplicator({ ttlSeconds: 60 })],
 ])('%s deduplicator', (_name, make) => {
   test('the first claim wins, the second is a duplicate', async () => {
@@ -43,27 +34,27 @@ describe.each([
 
 describe('RedisActivityDeduplicator', () => {
   test('the claim expires after ttlSeconds', async () => {
-    const dedup = new RedisActivityDeduplicator(redis, { prefix: PREFIX, ttlSeconds: 60 });
+    const dedup = new RedisActivityDeduplicator(sharedRedis(), { prefix: PREFIX, ttlSeconds: 60 });
     const key = newKey();
     await dedup.claim(key);
-    const ttl = await redis.pttl(PREFIX + key);
+    const ttl = await sharedRedis().pttl(PREFIX + key);
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
   test('a duplicate claim does not extend the TTL', async () => {
-    const dedup = new RedisActivityDeduplicator(redis, { prefix: PREFIX, ttlSeconds: 60 });
+    const dedup = new RedisActivityDeduplicator(sharedRedis(), { prefix: PREFIX, ttlSeconds: 60 });
     const key = newKey();
     await dedup.claim(key);
-    await redis.pexpire(PREFIX + key, 5_000);
+    await sharedRedis().pexpire(PREFIX + key, 5_000);
     expect(await dedup.claim(key)).toBe(false);
-    expect(await redis.pttl(PREFIX + key)).toBeLessThanOrEqual(5_000);
+    expect(await sharedRedis().pttl(PREFIX + key)).toBeLessThanOrEqual(5_000);
   });
 
   test('instances sharing Redis see each other’s claims', async () => {
     const other = new Redis('redis://127.0.0.1:6379');
     try {
-      const a = new RedisActivityDeduplicator(redis, { prefix: PREFIX, ttlSeconds: 60 });
+      const a = new RedisActivityDeduplicator(sharedRedis(), { prefix: PREFIX, ttlSeconds: 60 });
       const b = new RedisActivityDeduplicator(other, { prefix: PREFIX, ttlSeconds: 60 });
       const key = newKey();
       expect(await a.claim(key)).toBe(true);

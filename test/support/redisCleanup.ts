@@ -1,3 +1,4 @@
+import RedisClient from 'ioredis';
 import type Redis from 'ioredis';
 
 /**
@@ -23,4 +24,24 @@ export async function keysMatching(redis: Redis, pattern: string): Promise<strin
 /** Deletes every key matching `pattern` (a glob such as `${prefix}*`). */
 export async function deleteKeysMatching(redis: Redis, pattern: string): Promise<void> {
   for await (const keys of keyBatches(redis, pattern)) await redis.del(keys);
+}
+
+/**
+ * A client on the shared Redis for one test file, whose keys under `prefix` are deleted after
+ * the file: call at the top level, read the client with the returned function inside tests.
+ */
+export function useSharedRedis(prefix: string): () => Redis {
+  let redis: Redis | undefined;
+  beforeAll(() => {
+    redis = new RedisClient('redis://127.0.0.1:6379');
+  });
+  afterAll(async () => {
+    if (redis === undefined) return;
+    await deleteKeysMatching(redis, `${prefix}*`);
+    redis.disconnect();
+  });
+  return () => {
+    if (redis === undefined) throw new Error('useSharedRedis: the client exists only inside tests');
+    return redis;
+  };
 }
