@@ -8,8 +8,8 @@ export type Language = 'ko' | 'en';
 export type RecognizedInput =
   | { type: 'START' } // first contact: the customer (not the bot) joined the conversation
   | { type: 'ISSUE' } // 인증서 발급
-  | { type: 'REGISTER' } // 타기관·타행 인증서 등록·해제
-  | { type: 'REISSUE' } // 재발급 (incl. forgotten password, lost certificate)
+  | { type: 'REGISTER'; manage?: true } // 타기관·타행 인증서 등록, or (manage) seeing and releasing the registered ones
+  | { type: 'REISSUE'; text: string } // 재발급 (incl. forgotten password, lost certificate); the text names the reason
   | { type: 'WHAT_IS' } // 공동인증서란?
   | { type: 'AGENT' } // 상담원 연결
   | { type: 'HELP' } // 도움말

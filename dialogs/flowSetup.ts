@@ -3,6 +3,7 @@ import type { OtpChallenge } from '../src/identity/oneTimePassword';
 import type { MobileCarrier } from '../src/identity/phoneNumber';
 import type { FlowEvent, SealedFiles } from './events';
 import type {
+  CertificateChoice,
   CheckCodeInput,
   CheckCodeOutput,
   CheckPasswordInput,
@@ -13,12 +14,17 @@ import type {
   FindCertificateOutput,
   IssueInput,
   IssueOutput,
+  ListCertificatesInput,
+  ListCertificatesOutput,
+  ReleaseInput,
+  ReleaseOutput,
+  Replacement,
   SendCodeInput,
   SendCodeOutput,
   UnlockInput,
   UnlockOutput,
 } from './serviceContracts';
-import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, YES_NO_CHOICES } from './replies';
+import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, Reply, YES_NO_CHOICES } from './replies';
 
 /** After this many inputs in a row that we could not understand, we offer an agent. */
 export const MISUNDERSTOOD_LIMIT = 3;
@@ -33,7 +39,6 @@ export interface IdentityDraft {
   carrier?: MobileCarrier;
   maskedPhone?: string;
   sealedPhone?: string;
-  challenge?: OtpChallenge;
 }
 
 /** A customer whose identity was verified with a one-time code. */
@@ -43,6 +48,7 @@ export interface VerifiedIdentity {
   maskedRrn: string;
   birthDate: readonly string[];
   sealedRrn: string;
+  carrier: MobileCarrier;
   maskedPhone: string;
   sealedPhone: string;
 }
@@ -51,6 +57,7 @@ export interface VerifiedIdentity {
 export interface IssuanceDraft {
   type?: 'personalBanking' | 'personalGeneral';
   passwordFingerprint?: string;
+  replaces?: Replacement;
 }
 
 /** 타기관 등록 in progress: the uploaded files, sealed, and what the password turn unlocked, sealed. */
@@ -61,12 +68,21 @@ export interface RegistrationDraft {
   sealedRandomNum?: string;
 }
 
+/** The customer's certificates as last listed, and the one they picked. */
+export interface CertificateSelection {
+  choices: readonly CertificateChoice[];
+  picked?: CertificateChoice;
+}
+
 export interface FlowContext {
   misunderstood: number;
   identityDraft?: IdentityDraft;
   identity?: VerifiedIdentity;
+  /** The one-time code awaited (본인 인증 or 추가 인증); hashed, never the code. */
+  codeChallenge?: OtpChallenge;
   issuance?: IssuanceDraft;
   registration?: RegistrationDraft;
+  certificates?: CertificateSelection;
 }
 
 /** A named actor the bot implements (`machine.provide`); running the bare machine without it is a bug. */
@@ -94,6 +110,8 @@ export const flow = setup({
     findValidCertificate: provided<FindCertificateOutput, FindCertificateInput>('findValidCertificate'),
     unlockUploadedCertificate: provided<UnlockOutput, UnlockInput>('unlockUploadedCertificate'),
     completeRegistration: provided<CompleteRegistrationOutput, CompleteRegistrationInput>('completeRegistration'),
+    listCertificates: provided<ListCertificatesOutput, ListCertificatesInput>('listCertificates'),
+    releaseCertificate: provided<ReleaseOutput, ReleaseInput>('releaseCertificate'),
   },
   actions: {
     greet: emit({ type: 'reply', key: 'welcome' }),
@@ -121,6 +139,8 @@ export const flow = setup({
       params: { journey: { key: `journey.name.${params.journey}` } },
     })),
     apologize: emit({ type: 'reply', key: 'system.stepFailed', choices: ['menu.choices.agent'] }),
+    /** A journey's question; asked again, with the same words, when the answer did not fit. */
+    ask: emit((_, question: Reply) => ({ type: 'reply' as const, ...question })),
   },
   guards: {
     namesLanguage: ({ event }) => event.type === 'LANGUAGE' && event.language !== undefined,
@@ -128,3 +148,14 @@ export const flow = setup({
     reachesMisunderstoodLimit: ({ context }) => context.misunderstood + 1 >= MISUNDERSTOOD_LIMIT,
   },
 });
+
+/**
+ * An answer a journey's question cannot use: the question is asked again, and after a few misses
+ * in a row the customer is offered a person. Questions forget earlier misses on entry.
+ */
+export function askAgain<TQuestion>(question: TQuestion) {
+  return [
+    { guard: 'reachesMisunderstoodLimit', target: '#root.offeringAgent' },
+    { actions: ['countMisunderstanding', question] },
+  ] as const;
+}

@@ -1,7 +1,10 @@
 import { assign, emit } from 'xstate';
 import { parseCarrier } from '../src/identity/phoneNumber';
-import { flow } from './flowSetup';
+import { askAgain, flow } from './flowSetup';
+import { oneTimeCode } from './oneTimeCode';
 import { CARRIER_CHOICES } from './replies';
+
+const ASK_CARRIER = { type: 'ask', params: { key: 'identity.askCarrier', choices: CARRIER_CHOICES } } as const;
 
 /**
  * 본인 인증, as the bank's article has it: name, 주민등록번호, 통신사 and 휴대폰 번호, then the
@@ -43,7 +46,7 @@ export const identityVerification = flow.createStateConfig({
       },
     },
     askingCarrier: {
-      entry: emit({ type: 'reply', key: 'identity.askCarrier', choices: CARRIER_CHOICES }),
+      entry: ['forgetMisunderstandings', ASK_CARRIER],
       on: {
         TEXT: [
           {
@@ -54,7 +57,7 @@ export const identityVerification = flow.createStateConfig({
               return { identityDraft: { ...context.identityDraft, carrier: parsed.ok ? parsed.value : undefined } };
             }),
           },
-          { target: 'askingCarrier', reenter: true },
+          ...askAgain(ASK_CARRIER),
         ],
       },
     },
@@ -62,113 +65,34 @@ export const identityVerification = flow.createStateConfig({
       entry: emit({ type: 'reply', key: 'identity.askPhone' }),
       on: {
         PHONE: {
-          target: 'sendingCode',
+          target: 'confirmingPhone',
           actions: assign(({ context, event }) => ({ identityDraft: { ...context.identityDraft, maskedPhone: event.masked, sealedPhone: event.sealed } })),
         },
         TEXT: { actions: emit({ type: 'reply', key: 'identity.phoneInvalid' }) },
       },
     },
-    sendingCode: {
-      tags: 'busy',
-      invoke: {
-        src: 'sendVerificationCode',
-        input: ({ context }) => {
-          const d = context.identityDraft ?? {};
-          return {
-            customerId: d.customerId ?? '',
-            name: d.name ?? '',
-            sealedRrn: d.sealedRrn ?? '',
-            carrier: d.carrier ?? 'SKT',
-            sealedPhone: d.sealedPhone ?? '',
-            purpose: 'identity' as const,
-            previous: d.challenge,
-          };
-        },
-        onDone: [
-          {
-            guard: ({ event }) => event.output.status === 'locked',
-            target: '#root.offeringAgentAfterLockout',
-            actions: emit({ type: 'reply', key: 'identity.locked' }),
-          },
-          {
-            guard: ({ event }) => event.output.status === 'tooSoon',
-            target: 'awaitingCode',
-            actions: emit({ type: 'reply', key: 'identity.resendTooSoon' }),
-          },
-          {
-            target: 'awaitingCode',
-            actions: [
-              assign(({ context, event }) => ({
-                identityDraft: { ...context.identityDraft, challenge: event.output.status === 'sent' ? event.output.challenge : undefined },
-              })),
-              emit(({ context }) => ({ type: 'reply' as const, key: 'identity.codeSent', params: { phone: context.identityDraft?.maskedPhone ?? '' } })),
-              emit(({ event }) => ({
-                type: 'reply' as const,
-                // Local mode only: the sandbox shows the code it "sent", so a newcomer can go on.
-                key: event.output.status === 'sent' && event.output.sandboxCode !== undefined ? 'identity.sandboxCode' : 'identity.codeHint',
-                params: { code: event.output.status === 'sent' ? (event.output.sandboxCode ?? '') : '' },
-              })),
-            ],
-          },
+    confirmingPhone: {
+      ...oneTimeCode('identity', (context) => context.identityDraft),
+      onDone: {
+        target: 'verified',
+        actions: [
+          assign(({ context }) => {
+            const d = context.identityDraft ?? {};
+            return {
+              identity: {
+                name: d.name ?? '',
+                customerId: d.customerId ?? '',
+                maskedRrn: d.maskedRrn ?? '',
+                birthDate: d.birthDate ?? [],
+                sealedRrn: d.sealedRrn ?? '',
+                carrier: d.carrier ?? 'SKT',
+                maskedPhone: d.maskedPhone ?? '',
+                sealedPhone: d.sealedPhone ?? '',
+              },
+            };
+          }),
+          emit({ type: 'reply', key: 'identity.verified' }),
         ],
-        onError: { target: '#root.menu', actions: emit({ type: 'reply', key: 'system.serviceUnavailable', choices: ['menu.choices.agent'] }) },
-      },
-    },
-    awaitingCode: {
-      on: {
-        TEXT: 'checkingCode',
-        RESEND: 'sendingCode',
-      },
-    },
-    checkingCode: {
-      tags: 'busy',
-      invoke: {
-        src: 'checkVerificationCode',
-        input: ({ context, event }) => ({
-          customerId: context.identityDraft?.customerId ?? '',
-          challenge: context.identityDraft?.challenge ?? { id: '', purpose: 'identity', codeHash: '', expiresAt: 0, attempts: 0, sentAt: 0 },
-          code: event.type === 'TEXT' ? event.text : '',
-        }),
-        onDone: [
-          {
-            guard: ({ event }) => event.output.result === 'ok',
-            target: 'verified',
-            actions: [
-              assign(({ context }) => {
-                const d = context.identityDraft ?? {};
-                return {
-                  identity: {
-                    name: d.name ?? '',
-                    customerId: d.customerId ?? '',
-                    maskedRrn: d.maskedRrn ?? '',
-                    birthDate: d.birthDate ?? [],
-                    sealedRrn: d.sealedRrn ?? '',
-                    maskedPhone: d.maskedPhone ?? '',
-                    sealedPhone: d.sealedPhone ?? '',
-                  },
-                };
-              }),
-              emit({ type: 'reply', key: 'identity.verified' }),
-            ],
-          },
-          {
-            guard: ({ event }) => event.output.result === 'wrong',
-            target: 'awaitingCode',
-            actions: [
-              assign(({ context, event }) => ({
-                identityDraft: { ...context.identityDraft, challenge: event.output.result === 'wrong' ? event.output.challenge : context.identityDraft?.challenge },
-              })),
-              emit(({ event }) => ({ type: 'reply' as const, key: 'identity.codeWrong', params: { left: event.output.result === 'wrong' ? event.output.attemptsLeft : 0 } })),
-            ],
-          },
-          {
-            guard: ({ event }) => event.output.result === 'expired',
-            target: 'awaitingCode',
-            actions: emit({ type: 'reply', key: 'identity.codeExpired', choices: ['identity.resendChoice'] }),
-          },
-          { target: '#root.offeringAgentAfterLockout', actions: emit({ type: 'reply', key: 'identity.locked' }) },
-        ],
-        onError: { target: '#root.menu', actions: emit({ type: 'reply', key: 'system.serviceUnavailable', choices: ['menu.choices.agent'] }) },
       },
     },
     verified: { type: 'final' },

@@ -1,15 +1,16 @@
-import { assign, emit, enqueueActions } from 'xstate';
-import { flow } from './flowSetup';
-import type { IssueOutput } from './serviceContracts';
-import type { FlowEmitted } from './replies';
+import { assign, emit } from 'xstate';
+import { askAgain, flow } from './flowSetup';
 import { identityVerification } from './identityVerification';
+import { newCertificate } from './newCertificate';
 
 export const CERTIFICATE_TYPE_CHOICES = ['issuance.types.personalBanking', 'issuance.types.personalGeneral'] as const;
 
+const TERMS = { type: 'ask', params: { key: 'issuance.terms', choices: ['issuance.agree', 'yesNo.no'] } } as const;
+const CHOOSE_TYPE = { type: 'ask', params: { key: 'issuance.chooseType', choices: CERTIFICATE_TYPE_CHOICES } } as const;
+
 /**
  * 공동인증서 발급, following the bank's procedure: 본인 인증, then the terms, the kind of
- * certificate, a password and its confirmation; the CA issues, and a one-time download link
- * is given with the article's advice. The password lives only in the turn that uses it.
+ * certificate, then a new certificate with its password (shared with reissue).
  */
 export const issuance = flow.createStateConfig({
   initial: 'verifyingIdentity',
@@ -19,15 +20,15 @@ export const issuance = flow.createStateConfig({
   states: {
     verifyingIdentity: { ...identityVerification, onDone: 'agreeingToTerms' },
     agreeingToTerms: {
-      entry: emit({ type: 'reply', key: 'issuance.terms', choices: ['issuance.agree', 'yesNo.no'] }),
+      entry: ['forgetMisunderstandings', TERMS],
       on: {
         YES: 'choosingType',
         NO: { target: '#root.menu', actions: emit({ type: 'reply', key: 'issuance.termsDeclined' }) },
-        TEXT: { target: 'agreeingToTerms', reenter: true },
+        TEXT: askAgain(TERMS),
       },
     },
     choosingType: {
-      entry: emit({ type: 'reply', key: 'issuance.chooseType', choices: CERTIFICATE_TYPE_CHOICES }),
+      entry: ['forgetMisunderstandings', CHOOSE_TYPE],
       on: {
         TEXT: [
           {
@@ -40,7 +41,7 @@ export const issuance = flow.createStateConfig({
             target: 'checkingExisting',
             actions: assign({ issuance: { type: 'personalBanking' } }),
           },
-          { target: 'choosingType', reenter: true },
+          ...askAgain(CHOOSE_TYPE),
         ],
       },
     },
@@ -58,101 +59,14 @@ export const issuance = flow.createStateConfig({
           },
           {
             guard: ({ context }) => context.issuance?.type === 'personalGeneral',
-            target: 'choosingPassword',
+            target: 'creatingCertificate',
             actions: emit({ type: 'reply', key: 'issuance.feeNotice' }),
           },
-          { target: 'choosingPassword' },
+          { target: 'creatingCertificate' },
         ],
         onError: { target: '#root.menu', actions: 'apologize' },
       },
     },
-    choosingPassword: {
-      tags: 'secretInput',
-      entry: emit({ type: 'reply', key: 'issuance.askPassword' }),
-      on: { TEXT: 'checkingPassword' },
-    },
-    checkingPassword: {
-      tags: ['busy', 'secretInput'],
-      invoke: {
-        src: 'checkNewPassword',
-        input: ({ context, event }) => ({
-          password: event.type === 'TEXT' ? event.text : '',
-          birthDate: context.identity?.birthDate ?? [],
-          sealedPhone: context.identity?.sealedPhone ?? '',
-        }),
-        onDone: [
-          {
-            guard: ({ event }) => event.output.broken.length > 0,
-            target: 'choosingPassword',
-            // Every broken rule is named, so the customer can fix them all at once.
-            actions: enqueueActions(({ enqueue, event }) => {
-              enqueue.emit({ type: 'reply', key: 'issuance.passwordRules' });
-              for (const rule of event.output.broken) enqueue.emit({ type: 'reply', key: `passwordRules.${rule}` });
-            }),
-          },
-          {
-            target: 'confirmingPassword',
-            actions: assign(({ context, event }) => ({ issuance: { ...context.issuance, passwordFingerprint: event.output.fingerprint } })),
-          },
-        ],
-        onError: { target: '#root.menu', actions: 'apologize' },
-      },
-    },
-    confirmingPassword: {
-      tags: 'secretInput',
-      entry: emit({ type: 'reply', key: 'issuance.confirmPassword' }),
-      on: { TEXT: 'issuing' },
-    },
-    issuing: {
-      tags: ['busy', 'secretInput'],
-      invoke: {
-        src: 'issueCertificate',
-        input: ({ context, event }) => ({
-          password: event.type === 'TEXT' ? event.text : '',
-          fingerprint: context.issuance?.passwordFingerprint ?? '',
-          customerId: context.identity?.customerId ?? '',
-          name: context.identity?.name ?? '',
-          sealedRrn: context.identity?.sealedRrn ?? '',
-          type: context.issuance?.type ?? 'personalBanking',
-        }),
-        onDone: [
-          {
-            guard: ({ event }) => event.output.status === 'mismatch',
-            target: 'choosingPassword',
-            actions: emit({ type: 'reply', key: 'issuance.passwordMismatch' }),
-          },
-          {
-            target: '#root.menu',
-            actions: [
-              // Transition actions run after the journey's exit cleared its context: use the output only.
-              emit(({ event }) => issuedCard(event.output)),
-              emit(({ event }) => ({
-                type: 'reply' as const,
-                key: 'issuance.download',
-                params: { url: event.output.status === 'issued' ? event.output.downloadUrl : '' },
-              })),
-              emit({ type: 'reply', key: 'issuance.advice' }),
-            ],
-          },
-        ],
-        onError: { target: '#root.menu', actions: 'apologize' },
-      },
-    },
+    creatingCertificate: newCertificate,
   },
 });
-
-function issuedCard(output: IssueOutput): FlowEmitted {
-  if (output.status !== 'issued') return { type: 'reply', key: 'system.stepFailed' };
-  return {
-    type: 'reply',
-    key: 'issuance.issued',
-    params: {
-      ca: { key: `certificates.cas.${output.ca}` },
-      type: { key: `issuance.types.${output.type}` },
-      serial: output.serialNumber,
-      from: output.notBefore,
-      to: output.notAfter,
-      name: output.maskedName,
-    },
-  };
-}

@@ -1,6 +1,8 @@
 import { assign, emit, enqueueActions } from 'xstate';
 import type { SealedFiles } from './events';
-import { flow } from './flowSetup';
+import { askAgain, flow } from './flowSetup';
+import { additionalAuthentication } from './additionalAuthentication';
+import { certificateRelease } from './certificateRelease';
 import { identityVerification } from './identityVerification';
 import type { CompleteRegistrationOutput } from './serviceContracts';
 import type { FlowEmitted } from './replies';
@@ -8,22 +10,39 @@ import type { FlowEmitted } from './replies';
 /** After this many wrong passwords, registration is locked for the conversation. */
 export const MAX_WRONG_PASSWORDS = 5;
 
+const CHOOSE_ACTION = { type: 'ask', params: { key: 'registration.chooseAction', choices: ['registration.choices.add', 'registration.choices.manage'] } } as const;
+const ASK_FILES = { type: 'ask', params: { key: 'registration.askFiles', asks: 'files' } } as const;
+
 const complete = (files: SealedFiles) => files.pfx !== undefined || files.zip !== undefined || (files.signCert !== undefined && files.signPri !== undefined);
 
 /**
- * 다른 기관 인증서 등록, as the bank's article has it: 본인 인증, the certificate files, the
- * certificate's password, then 등록 요청. The password turn runs every check but the owner's;
+ * 다른 기관 인증서 등록, as the bank's article has it: 본인 인증 and 추가 인증, the certificate
+ * files, the certificate's password, then 등록 요청; or the registered ones listed and released. The password turn runs every check but the owner's;
  * the 주민등록번호 is asked again for that one, so neither secret outlives its turn.
  */
 export const registration = flow.createStateConfig({
   initial: 'verifyingIdentity',
   entry: assign({ registration: { files: {}, wrongPasswords: 0 } }),
   // The uploaded files and what they unlocked go with the journey, whatever the way out.
-  exit: assign({ registration: undefined, identity: undefined }),
+  exit: assign({ registration: undefined, identity: undefined, certificates: undefined }),
   states: {
-    verifyingIdentity: { ...identityVerification, onDone: 'awaitingFiles' },
+    verifyingIdentity: { ...identityVerification, onDone: 'authenticatingFurther' },
+    authenticatingFurther: { ...additionalAuthentication, onDone: 'choosingAction' },
+    // The menu offers 등록·해제 together; both need the customer verified first.
+    choosingAction: {
+      entry: ['forgetMisunderstandings', CHOOSE_ACTION],
+      on: {
+        REGISTER: [{ guard: ({ event }) => event.manage === true, target: 'managing' }, { target: 'awaitingFiles' }],
+        TEXT: [
+          { guard: ({ event }) => /^\s*1(?!\d)/.test(event.text), target: 'awaitingFiles' },
+          { guard: ({ event }) => /^\s*2(?!\d)/.test(event.text), target: 'managing' },
+          ...askAgain(CHOOSE_ACTION),
+        ],
+      },
+    },
+    managing: certificateRelease,
     awaitingFiles: {
-      entry: emit({ type: 'reply', key: 'registration.askFiles' }),
+      entry: ['forgetMisunderstandings', ASK_FILES],
       on: {
         FILES: [
           {
@@ -45,12 +64,12 @@ export const registration = flow.createStateConfig({
             ],
           },
         ],
-        TEXT: { target: 'awaitingFiles', reenter: true },
+        TEXT: askAgain(ASK_FILES),
       },
     },
     askingPassword: {
       tags: 'secretInput',
-      entry: emit({ type: 'reply', key: 'registration.askPassword' }),
+      entry: emit({ type: 'reply', key: 'registration.askPassword', asks: 'password' }),
       on: { TEXT: 'unlocking' },
     },
     unlocking: {

@@ -4,11 +4,21 @@
  */
 export type ReplyParam = string | number | { readonly key: string };
 
+export type ReplyParams = Readonly<Record<string, ReplyParam>>;
+
+/**
+ * A choice offered after a reply: a label key, or a label built from data (a certificate in a
+ * list) that answers with its own short value ("1"), since the flow cannot read translated labels.
+ */
+export type ReplyChoice = string | { readonly key: string; readonly params: ReplyParams; readonly value: string };
+
 export interface Reply {
   readonly key: string;
-  readonly params?: Readonly<Record<string, ReplyParam>>;
-  /** Keys of the choice labels offered after this reply (suggested actions, or numbered choices). */
-  readonly choices?: readonly string[];
+  readonly params?: ReplyParams;
+  /** The choices offered after this reply (suggested actions, or numbered choices). */
+  readonly choices?: readonly ReplyChoice[];
+  /** What the reply asks for, when a channel can collect it better than as a plain message. */
+  readonly asks?: 'password' | 'files';
 }
 
 /** Events a machine emits for the bot; they are not persisted, which is right for replies. */

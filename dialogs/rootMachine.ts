@@ -2,13 +2,14 @@ import { emit, or, raise, stateIn } from 'xstate';
 import { flow } from './flowSetup';
 import { issuance } from './issuance';
 import { registration } from './registration';
+import { reissue } from './reissue';
 import { YES_NO_CHOICES } from './replies';
 
 /**
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the
  * customer's step politely instead of restoring a snapshot this machine no longer understands.
  */
-export const ROOT_MACHINE_VERSION = 6;
+export const ROOT_MACHINE_VERSION = 7;
 
 const notUnderstood = [
   { guard: 'reachesMisunderstoodLimit', target: '.offeringAgent' },
@@ -89,13 +90,10 @@ export const rootMachine = flow.createMachine({
         TEXT: { target: 'offeringAgentAfterLockout', reenter: true },
       },
     },
-    // Placeholders: the journeys and the handoff arrive in later issues.
     issuing: issuance,
     registering: registration,
-    reissuing: {
-      entry: { type: 'announceComingSoon', params: { journey: 'reissue' } },
-      always: 'menu',
-    },
+    reissuing: reissue,
+    // Placeholder: the handoff to an agent arrives with the agent desk (issue D).
     handingOff: {
       entry: { type: 'announceComingSoon', params: { journey: 'agent' } },
       always: 'menu',

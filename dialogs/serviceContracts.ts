@@ -1,6 +1,7 @@
 import type { SealedFiles } from './events';
 import type { OtpChallenge, OtpPurpose, OtpVerification } from '../src/identity/oneTimePassword';
 import type { MobileCarrier } from '../src/identity/phoneNumber';
+import type { RevocationReason } from '../src/certificates/caLedger';
 
 /** What the flow machines ask of the bot's services (their named actors); only masked, hashed and sealed data goes in, and secrets only within their turn. */
 export interface SendCodeInput {
@@ -42,6 +43,15 @@ export interface CheckPasswordOutput {
   readonly fingerprint: string;
 }
 
+/** The certificate a reissue or renewal replaces; the old one is revoked once the new one is issued. */
+export interface Replacement {
+  readonly mode: 'renewal' | 'reissue';
+  readonly fingerprint: string;
+  readonly reason: RevocationReason;
+  /** The old certificate's expiry (YYYY-MM-DD): a reissue keeps it, a renewal adds a year to it. */
+  readonly notAfter: string;
+}
+
 export interface IssueInput {
   readonly password: string;
   readonly fingerprint: string;
@@ -49,6 +59,8 @@ export interface IssueInput {
   readonly name: string;
   readonly sealedRrn: string;
   readonly type: 'personalBanking' | 'personalGeneral';
+  /** Reissue and renewal: the certificate to revoke once the new one is issued. */
+  readonly replaces?: Replacement;
 }
 
 export type IssueOutput =
@@ -63,6 +75,8 @@ export type IssueOutput =
       readonly notAfter: string;
       readonly maskedName: string;
       readonly downloadUrl: string;
+      /** Set when an old certificate was replaced (and revoked). */
+      readonly replaced?: Replacement['mode'];
     };
 
 /** Registration, first turn: the password opens the uploaded files and every check but the owner's runs. */
@@ -97,4 +111,38 @@ export interface FindCertificateInput {
 export interface FindCertificateOutput {
   /** The expiry (YYYY-MM-DD) of the valid one, if there is one. */
   readonly notAfter?: string;
+}
+
+/** A customer's certificate as the journeys show it in a list; the fingerprint names it, nothing secret. */
+export interface CertificateChoice {
+  readonly fingerprint: string;
+  readonly origin: 'issued' | 'registered';
+  /** The CA's id from the policy table, or 'unknown'. */
+  readonly ca: string;
+  /** The kind from the policy table (personalBanking, personalGeneral …), or 'other'. */
+  readonly kind: string;
+  readonly serialNumber: string;
+  /** YYYY-MM-DD */
+  readonly notAfter: string;
+  /** Whole days until it expires, from the time of the listing; negative once expired. */
+  readonly daysLeft: number;
+}
+
+export interface ListCertificatesInput {
+  readonly customerId: string;
+  /** Registered ones only (해제), or every active one issued or registered here (재발급). */
+  readonly origin: 'registered' | 'any';
+}
+
+export interface ListCertificatesOutput {
+  readonly certificates: readonly CertificateChoice[];
+}
+
+export interface ReleaseInput {
+  readonly customerId: string;
+  readonly fingerprint: string;
+}
+
+export interface ReleaseOutput {
+  readonly released: boolean;
 }

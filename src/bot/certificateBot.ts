@@ -6,7 +6,7 @@ import { DEFAULT_LANGUAGE, Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';
 import { ConversationStore, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
-import { activityToInput } from './activityToInput';
+import { activityToInput, cardSecretOf } from './activityToInput';
 import type { AttachmentDownloader } from './attachmentDownloader';
 import { PersonalDataGuard } from './personalDataGuard';
 import type { FlowRunner } from './flowRunner';
@@ -40,6 +40,8 @@ export class CertificateBot {
     const activity = await this.deps.attachments.inline(context.activity);
     const recognized = activityToInput(activity);
     if (recognized === undefined) return;
+    // A password card posts the password in `value`, not `text`; it is a secret wherever it arrives.
+    const cardSecret = cardSecretOf(activity);
     const input = this.deps.guard.protect(recognized);
     const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
     let outcome: TurnOutcome;
@@ -51,14 +53,14 @@ export class CertificateBot {
       }
       const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
       const at = this.deps.clock();
-      outcome = await this.step(address, (awaitingSecret) => ({ ...(awaitingSecret ? asSecret(activity.text, input) : input), at }), log);
+      outcome = await this.step(address, (awaitingSecret) => ({ ...(awaitingSecret ? asSecret(cardSecret ?? activity.text, input) : input), at }), log);
     } catch (err) {
       const reference = randomUUID().slice(0, 8);
       log.error({ reference, err: describe(err) }, 'turn failed');
       outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
     }
-    if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, this.deps.translator.forLanguage(outcome.language)));
-    if ((outcome.sensitive || PersonalDataGuard.isSensitive(input)) && activity.id !== undefined) {
+    if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, this.deps.translator.forLanguage(outcome.language), activity.channelId));
+    if ((outcome.sensitive || cardSecret !== undefined || PersonalDataGuard.isSensitive(input)) && activity.id !== undefined) {
       // Best effort and not awaited: many channels cannot delete a customer's message, and the
       // connector's retries must neither fail nor slow the turn.
       context.deleteActivity(activity.id).catch(() => log.debug('channel could not delete a sensitive message'));

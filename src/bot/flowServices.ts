@@ -45,6 +45,8 @@ export function provideFlowServices(deps: FlowServiceDependencies) {
       completeRegistration: fromPromise<Flow.CompleteRegistrationOutput, Flow.CompleteRegistrationInput>(({ input }) =>
         logged(deps, 'completeRegistration', completeRegistration(deps, input)),
       ),
+      listCertificates: fromPromise<Flow.ListCertificatesOutput, Flow.ListCertificatesInput>(({ input }) => logged(deps, 'listCertificates', listCertificates(deps, input))),
+      releaseCertificate: fromPromise<Flow.ReleaseOutput, Flow.ReleaseInput>(({ input }) => logged(deps, 'releaseCertificate', releaseCertificate(deps, input))),
     },
   });
 }
@@ -107,7 +109,10 @@ async function issueCertificate(deps: FlowServiceDependencies, input: Flow.Issue
     type: input.type,
     password: input.password,
     actor: 'customer',
+    notAfter: input.replaces && replacementExpiry(input.replaces),
   });
+  // Revoked only once its successor exists, so a failed issuance leaves the customer their old one.
+  if (input.replaces !== undefined) await deps.certificates.revoke(input.customerId, input.replaces.fingerprint, input.replaces.reason, { actor: 'customer' });
   const { token } = await deps.downloads.offer(
     {
       zip: { fileName: 'NPKI.zip', contentType: 'application/zip', bytes: issued.npkiZip },
@@ -125,7 +130,45 @@ async function issueCertificate(deps: FlowServiceDependencies, input: Flow.Issue
     notAfter: day(issued.summary.notAfter),
     maskedName: issued.summary.maskedName,
     downloadUrl: `${deps.publicBaseUrl}/certificates/download/${token}`,
+    replaced: input.replaces?.mode,
   };
+}
+
+/** A reissue keeps the old expiry; a renewal runs a year past it (end of that day, like the old one). */
+function replacementExpiry(replaces: Flow.Replacement): Date {
+  const old = new Date(`${replaces.notAfter}T23:59:59Z`);
+  if (replaces.mode === 'reissue') return old;
+  const renewed = new Date(old);
+  renewed.setUTCFullYear(old.getUTCFullYear() + 1);
+  return renewed;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function listCertificates(deps: FlowServiceDependencies, input: Flow.ListCertificatesInput): Promise<Flow.ListCertificatesOutput> {
+  const now = deps.now().getTime();
+  const listed = await deps.certificates.list(input.customerId);
+  const certificates = listed
+    .filter((c) => c.status === 'active' && (input.origin === 'any' || c.origin === input.origin))
+    .sort((a, b) => a.notAfter.localeCompare(b.notAfter))
+    .map((c) => {
+      const policy = c.policyOid === undefined ? undefined : lookupPolicy(c.policyOid);
+      return {
+        fingerprint: c.fingerprintSha256,
+        origin: c.origin,
+        ca: policy?.ca ?? 'unknown',
+        kind: policy?.kind ?? 'other',
+        serialNumber: c.serialNumber,
+        notAfter: c.notAfter.slice(0, 10),
+        daysLeft: Math.floor((Date.parse(c.notAfter) - now) / DAY_MS),
+      };
+    });
+  return { certificates };
+}
+
+async function releaseCertificate(deps: FlowServiceDependencies, input: Flow.ReleaseInput): Promise<Flow.ReleaseOutput> {
+  const released = await deps.certificates.release(input.customerId, input.fingerprint, { actor: 'customer' });
+  return { released: released !== undefined };
 }
 
 async function findValidCertificate(deps: FlowServiceDependencies, input: Flow.FindCertificateInput): Promise<Flow.FindCertificateOutput> {

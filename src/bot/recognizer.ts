@@ -25,7 +25,8 @@ export function recognize(text: string): RecognizedInput {
   if (!/\p{L}/u.test(compact)) return { type: 'TEXT', text: original };
   for (const rule of RULES) {
     if (rule.compact.some((re) => re.test(compact)) || rule.words.some((re) => re.test(words))) {
-      return { ...rule.event };
+      // A reissue request often names its reason ("분실했어요"), which the reissue journey asks for.
+      return rule.event.type === 'REISSUE' ? { type: 'REISSUE', text: original } : { ...rule.event };
     }
   }
   return { type: 'TEXT', text: original };
@@ -58,7 +59,8 @@ function normalize(text: string): Normalized {
 }
 
 interface Rule {
-  event: RecognizedInput;
+  /** REISSUE gets the utterance added when it matches. */
+  event: Exclude<RecognizedInput, { type: 'REISSUE' }> | { type: 'REISSUE' };
   /** Tested against the compact form (Korean; spacing-insensitive). */
   compact: RegExp[];
   /** Tested against the space-separated words form (English; word boundaries). */
@@ -146,15 +148,17 @@ const RULES: Rule[] = [
     words: [/^(?:the )?language(?: please)?$/, /\b(?:change|switch|select|set|choose) (?:the |my )?language\b/],
   },
   {
-    event: { type: 'REGISTER' },
+    event: { type: 'REGISTER', manage: true },
     compact: [
       new RegExp(`${REGISTRATION}(?:을|를|된(?:인증서|것|거)(?:를|을)?)?(?:해제|취소|삭제|해지)`),
       /인증서(?:를|을)?(?:해제|등록해제)/,
+      new RegExp(`${REGISTRATION}(?:된|한)(?:인증서)?(?:를|을)?(?:조회|보기|보여|목록|확인|관리)`),
       whole('해제'),
     ],
     words: [
       /\b(?:unregister|deregister|release|releasing)\b/,
       /\b(?:cancel|remove|delete)\b.*\bregist(?:ered|ration)\b/,
+      /\b(?:see|show|list|view|manage) (?:my |the )?registered\b/,
     ],
   },
   {

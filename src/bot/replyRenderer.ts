@@ -1,16 +1,70 @@
-import { Activity, MessageFactory } from 'botbuilder';
+import { ActionTypes, Activity, Attachment, CardAction, CardFactory, MessageFactory } from 'botbuilder';
 import type { TFunction } from 'i18next';
-import type { Reply, ReplyParam } from '../../dialogs/replies';
+import type { Reply, ReplyChoice, ReplyParam } from '../../dialogs/replies';
+import { capabilitiesOf, ChannelCapabilities } from './channelCapabilities';
 
-/** Turns a flow's reply keys into message activities in one language. */
-export function renderReplies(replies: readonly Reply[], t: TFunction): Partial<Activity>[] {
-  return replies.map((reply) => {
-    const text = t(reply.key, resolveParams(reply.params, t));
-    if (reply.choices === undefined || reply.choices.length === 0) return MessageFactory.text(text);
-    return MessageFactory.suggestedActions(
-      reply.choices.map((key) => t(key)),
-      text,
-    );
+/** The Adaptive Card input a password card posts back as `activity.value.secret`. */
+export const SECRET_INPUT_ID = 'secret';
+
+/** Turns a flow's reply keys into message activities in one language, shaped for the channel. */
+export function renderReplies(replies: readonly Reply[], t: TFunction, channelId: string): Partial<Activity>[] {
+  const can = capabilitiesOf(channelId);
+  return replies.map((reply) => renderReply(reply, t, can));
+}
+
+function renderReply(reply: Reply, t: TFunction, can: ChannelCapabilities): Partial<Activity> {
+  // A channel without upload gets a variant that says how to go on without sending files.
+  const key = reply.asks === 'files' && !can.upload ? `${reply.key}WithoutUpload` : reply.key;
+  let text = t(key, resolveParams(reply.params, t));
+  const choices = reply.choices ?? [];
+  const actions = choices.map((choice) => toAction(choice, t));
+  // Without buttons the choices go into the text, so the customer still sees what to answer.
+  if (actions.length > 0 && !can.suggestedActions) text = `${text}\n\n${numberedLines(choices, actions).join('\n')}`;
+  const activity = actions.length > 0 && can.suggestedActions ? MessageFactory.suggestedActions(actions, text) : MessageFactory.text(text);
+  if (reply.asks === 'password' && can.adaptiveCards) {
+    // The card shows the prompt itself; the same text beside it would appear twice in Web Chat and Teams.
+    delete activity.text;
+    activity.attachments = [passwordCard(text, t)];
+  }
+  return activity;
+}
+
+/** A label key answers with its label; a data-built label answers with its own value ("1"). */
+function toAction(choice: ReplyChoice, t: TFunction): CardAction {
+  if (typeof choice === 'string') {
+    const title = t(choice);
+    return { type: ActionTypes.ImBack, title, value: title };
+  }
+  return { type: ActionTypes.ImBack, title: t(choice.key, resolveParams(choice.params, t)), value: choice.value };
+}
+
+/**
+ * "1. …" lines. A data-built choice is numbered by its value, which is what the flow reads; a
+ * label-key choice is numbered by position but answered by its label (or words of it).
+ */
+function numberedLines(choices: readonly ReplyChoice[], actions: readonly CardAction[]): string[] {
+  return choices.map((choice, i) => {
+    const title = String(actions[i]?.title ?? '');
+    if (typeof choice === 'string') return `${i + 1}. ${title}`;
+    // A data-built label may carry its number already ("1. 금융결제원 …"); do not print it twice.
+    const label = title.trimStart();
+    const numbered = label.startsWith(choice.value) && !/^\d/.test(label.slice(choice.value.length));
+    return numbered ? title : `${choice.value}. ${title}`;
+  });
+}
+
+/** One card asking for a password in a masked field; its submit arrives as `value.secret`. */
+function passwordCard(prompt: string, t: TFunction): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5', // Input.Text style "password" is 1.5; older hosts show the fallback text
+    fallbackText: prompt,
+    body: [
+      { type: 'TextBlock', text: prompt, wrap: true },
+      { type: 'Input.Text', id: SECRET_INPUT_ID, style: 'password', isRequired: true },
+    ],
+    actions: [{ type: 'Action.Submit', title: t('cards.submit') }],
   });
 }
 

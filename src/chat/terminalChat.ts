@@ -85,8 +85,9 @@ export class TerminalChat {
     if (reply.text) this.options.write(`bot> ${reply.text}`);
     const actions = reply.suggestedActions?.actions ?? [];
     if (actions.length === 0) return;
-    this.choices = actions.map((a) => a.title);
-    this.choices.forEach((title, i) => this.options.write(`      ${i + 1}. ${title}`));
+    // A button answers with its value (a list item's "1"), as Web Chat's imBack does.
+    this.choices = actions.map((a) => (typeof a.value === 'string' ? a.value : a.title));
+    actions.forEach((a, i) => this.options.write(`      ${i + 1}. ${a.title}`));
   }
 }
 

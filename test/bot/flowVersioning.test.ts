@@ -12,7 +12,7 @@ test('a snapshot written by an older machine version restarts the step politely 
   expect(replies[0]?.text).toContain('처음부터 다시 시작');
   expect(lastChoices(replies)).toContain('인증서 발급');
   // and the conversation is healthy afterwards
-  expect((await customer.say('재발급'))[0]?.text).toContain('인증서 재발급은 곧');
+  expect((await customer.say('재발급'))[0]?.text).toContain('본인 인증');
 });
 
 test('a snapshot this machine cannot restore is treated the same way', async () => {

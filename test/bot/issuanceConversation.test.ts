@@ -146,3 +146,24 @@ test.each([
   expect(lastChoices(cancelled)).toContain('인증서 발급');
   expect(texts(await customer.say('인증서 발급'))[0]).toContain('본인 인증');
 });
+
+test('an answer a question cannot use asks it again; the third miss in a row offers an agent', async () => {
+  await verifyIdentity(customer, otp, '인증서 발급');
+  await customer.say('동의합니다');
+  const again = await customer.say('파란색이요');
+  expect(again[0]?.text).toContain('어떤 인증서를 발급할까요?');
+  expect(lastChoices(again)).toEqual(['은행·신용카드·보험용 (무료)', '범용 (4,400원)']);
+  await customer.say('글쎄요');
+  const offer = await customer.say('음');
+  expect(texts(offer).join('\n')).toContain('상담원을 연결해 드릴까요?');
+  expect(texts(await customer.say('네'))[0]).toContain('상담원 연결은 곧');
+});
+
+test('misses at one question are forgotten once it is answered', async () => {
+  await verifyIdentity(customer, otp, '인증서 발급');
+  await customer.say('글쎄요');
+  await customer.say('음');
+  const types = await customer.say('동의합니다');
+  expect(lastChoices(types)).toEqual(['은행·신용카드·보험용 (무료)', '범용 (4,400원)']);
+  expect((await customer.say('파란색이요'))[0]?.text).toContain('어떤 인증서를 발급할까요?');
+});

@@ -3,7 +3,9 @@ import { recognize } from '../../src/bot/recognizer';
 
 const ISSUE: RecognizedInput = { type: 'ISSUE' };
 const REGISTER: RecognizedInput = { type: 'REGISTER' };
-const REISSUE: RecognizedInput = { type: 'REISSUE' };
+const MANAGE: RecognizedInput = { type: 'REGISTER', manage: true };
+// The reissue journey reads the reason from the customer's own words.
+const REISSUE = { type: 'REISSUE' } as const;
 const WHAT_IS: RecognizedInput = { type: 'WHAT_IS' };
 const AGENT: RecognizedInput = { type: 'AGENT' };
 const HELP: RecognizedInput = { type: 'HELP' };
@@ -16,10 +18,10 @@ const KO: RecognizedInput = { type: 'LANGUAGE', language: 'ko' };
 const LANGUAGE: RecognizedInput = { type: 'LANGUAGE' };
 const text = (t: string): RecognizedInput => ({ type: 'TEXT', text: t });
 
-const cases: Array<[string, RecognizedInput]> = [
+const cases: Array<[string, RecognizedInput | typeof REISSUE]> = [
   // Menu buttons, Korean labels
   ['인증서 발급', ISSUE],
-  ['타기관 인증서 등록·해제', REGISTER],
+  ['타기관 인증서 등록·해제', MANAGE],
   ['재발급', REISSUE],
   ['공동인증서란?', WHAT_IS],
   ['상담원 연결', AGENT],
@@ -30,7 +32,7 @@ const cases: Array<[string, RecognizedInput]> = [
   ['English', EN],
   // Menu buttons, English labels
   ['Issue a certificate', ISSUE],
-  ["Register / release another institution's certificate", REGISTER],
+  ["Register / release another institution's certificate", MANAGE],
   ['Reissue', REISSUE],
   ['What is a joint certificate?', WHAT_IS],
   ['Talk to an agent', AGENT],
@@ -57,16 +59,19 @@ const cases: Array<[string, RecognizedInput]> = [
   ['타행 인증서 등록', REGISTER],
   ['다른 은행 인증서 가져오기', REGISTER],
   ['다른 기관 인증서 등록해 주세요', REGISTER],
-  ['인증서 등록 해제', REGISTER],
-  ['등록된 인증서 보기', REGISTER],
-  ['인증서 등록 취소', REGISTER], // releasing a registration, not CANCEL of the flow
-  ['등록된 인증서 삭제해주세요', REGISTER],
+  ['인증서 등록 해제', MANAGE],
+  ['등록된 인증서 보기', MANAGE],
+  ['인증서 등록 취소', MANAGE], // releasing a registration, not CANCEL of the flow
+  ['등록된 인증서 삭제해주세요', MANAGE],
   ['다른 은행에서 발급받은 인증서 등록할래요', REGISTER], // mentions 발급, still REGISTER
   ['타행인증서등록', REGISTER],
   ['register a certificate from another bank', REGISTER],
   ['import my certificate', REGISTER],
-  ['release', REGISTER],
-  ['cancel my certificate registration', REGISTER],
+  ['release', MANAGE],
+  ['등록된 인증서 조회', MANAGE],
+  ['등록한 인증서 보기', MANAGE],
+  ['show my registered certificates', MANAGE],
+  ['cancel my certificate registration', MANAGE],
 
   // REISSUE
   ['인증서 재발급 받을래요', REISSUE], // contains 발급, still REISSUE
@@ -215,6 +220,6 @@ describe('recognize', () => {
   });
 
   test.each(cases)('%j → %j', (utterance, expected) => {
-    expect(recognize(utterance)).toEqual(expected);
+    expect(recognize(utterance)).toEqual(expected === REISSUE ? { ...REISSUE, text: utterance.trim() } : expected);
   });
 });

@@ -2,22 +2,14 @@ import type { TestAdapter } from 'botbuilder';
 import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
-import { CUSTOMER, verifyIdentity } from '../support/journeys';
+import { CUSTOMER, OTHER_BANK_PASSWORD, asAttachment, otherBankFiles, startRegistration } from '../support/journeys';
 import { createTestBot, testCertificateService } from '../support/testBot';
 
-const PASSWORD = 'Other#Bank2026';
+const PASSWORD = OTHER_BANK_PASSWORD;
 let otp: CapturingOtpSender;
 let adapter: TestAdapter;
 let customer: Customer;
 
-const asAttachment = (name: string, bytes: Buffer) => ({ name, contentType: 'application/octet-stream', contentUrl: `data:application/octet-stream;base64,${bytes.toString('base64')}` });
-
-/** Another bank's certificate for the test customer, from the sandbox's second CA. */
-async function otherBankFiles(idn = CUSTOMER.rrn.replace('-', '')): Promise<{ signCert: Buffer; signPri: Buffer }> {
-  const service = await testCertificateService();
-  const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn, type: 'personalGeneral' });
-  return { signCert: issued.certificate, signPri: await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD) };
-}
 
 beforeEach(async () => {
   otp = new CapturingOtpSender();
@@ -28,7 +20,7 @@ beforeEach(async () => {
 
 test('등록: 본인 인증, the two files in two messages, the password, the 주민등록번호 again, then the card', async () => {
   const files = await otherBankFiles();
-  const asked = await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  const asked = await startRegistration(customer, otp);
   expect(texts(asked).join('\n')).toContain('signCert.der와 signPri.key');
   expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert)] }))[0]).toContain('signPri.key)도 보내 주세요');
   expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('signPri.key', files.signPri)] }))[0]).toContain('비밀번호를 입력해 주세요');
@@ -40,7 +32,7 @@ test('등록: 본인 인증, the two files in two messages, the password, the �
 
 test('someone else’s certificate is refused at the owner check and an agent is offered', async () => {
   const files = await otherBankFiles('8505052345678');
-  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await startRegistration(customer, otp);
   await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] });
   await customer.say(PASSWORD);
   const refused = await customer.say(CUSTOMER.rrn);
@@ -51,7 +43,7 @@ test('a revoked certificate is refused with the way forward: reissue at the issu
   const service = await testCertificateService();
   const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
   await service.otherBankCa.revoke(issued.serialNumber, 'keyCompromise');
-  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await startRegistration(customer, otp);
   await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', issued.certificate), asAttachment('signPri.key', await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD))] });
   const replies = await customer.say(PASSWORD);
   expect(replies[0]?.text).toContain('폐기되었어요');
@@ -61,7 +53,7 @@ test('a revoked certificate is refused with the way forward: reissue at the issu
 test('an expired certificate offers issuance instead', async () => {
   const service = await testCertificateService();
   const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral', notAfter: new Date(Date.now() - 86_400_000), now: new Date(Date.now() - 2 * 86_400_000) });
-  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await startRegistration(customer, otp);
   await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', issued.certificate), asAttachment('signPri.key', await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD))] });
   const replies = await customer.say(PASSWORD);
   expect(replies[0]?.text).toContain('유효기간이 지났어요');
@@ -70,7 +62,7 @@ test('an expired certificate offers issuance instead', async () => {
 
 test('five wrong passwords lock registration and offer an agent; a file that is not a certificate is refused', async () => {
   const files = await otherBankFiles();
-  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await startRegistration(customer, otp);
   expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('photo.jpg', Buffer.from('jpeg'))] }))[0]).toContain('인증서 파일이 아닌 것 같아요');
   await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] });
   for (let i = 0; i < 4; i++) await customer.say(`wrong#Pass${i}0x`);
@@ -84,7 +76,7 @@ test.each([
   ['the 주민등록번호 again', ['files', PASSWORD]],
 ])('취소 while waiting for %s returns to the menu, and a new registration starts from 본인 인증', async (_step, inputs) => {
   const files = await otherBankFiles();
-  await verifyIdentity(customer, otp, '타기관 인증서 등록');
+  await startRegistration(customer, otp);
   for (const input of inputs) {
     if (input === 'files') await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] });
     else await customer.say(input);
@@ -99,7 +91,7 @@ test.each([
 test('in English', async () => {
   const files = await otherBankFiles();
   await customer.say('English');
-  await verifyIdentity(customer, otp, "Register / release another institution's certificate");
+  await startRegistration(customer, otp, 'en');
   expect(texts(await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] }))[0]).toContain("certificate's password");
   expect(texts(await customer.say(PASSWORD))[0]).toContain('once more');
   expect(texts(await customer.say(CUSTOMER.rrn))[0]).toMatch(/The certificate is registered[\s\S]*KICA[\s\S]*personal, general use/);

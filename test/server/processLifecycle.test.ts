@@ -38,7 +38,7 @@ describe('SIGTERM', () => {
 
     const { status, body } = await inFlight;
     expect(status).toBe(200);
-    expect(body.activities[0].text).toContain('인증서 재발급은 곧');
+    expect(body.activities[0].text).toContain('본인 인증');
     expect(await bot.exited).toBe(0);
     expect(bot.output()).toContain('"msg":"stopped"');
     await stall;

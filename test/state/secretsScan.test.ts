@@ -10,9 +10,10 @@ import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 
 const PASSWORD = 'Gildong#2026!';
 const OTHER_PASSWORD = 'Other#Bank2026';
+const NEW_PASSWORD = 'Newpass#7319!';
 const prefix = `jca-test-secrets-${randomUUID()}:`;
 
-test('after an issuance and a registration with Redis state, no 주민등록번호, password, one-time code or key is in the logs, Redis or the transcript', async () => {
+test('after an issuance, a registration, a release and a reissue with Redis state, no 주민등록번호, password, one-time code or key is in the logs, Redis or the transcript', async () => {
   const { logger, lines } = capturingLogger();
   const otp = new CapturingOtpSender();
   const bot = await createRedisTestBot('redis://127.0.0.1:6379', prefix, logger, otp);
@@ -33,8 +34,18 @@ test('after an issuance and a registration with Redis state, no 주민등록번�
     // registration of another bank's certificate: files, its password, the 주민등록번호 again
     const other = await (await testCertificateService()).otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
     const signPri = await encryptPrivateKeyFile(other.privateKeyInfo, OTHER_PASSWORD);
-    for (const text of ['타기관 인증서 등록', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone]) transcript.push(...(await customer.say(text)));
-    transcript.push(...(await customer.say(otp.lastCodeFor(CUSTOMER.phoneDigits) as string)));
+    const codes = [code];
+    /** 본인 인증 and 추가 인증 at the start of a journey, every code kept for the scan. */
+    const verify = async (start: string) => {
+      for (const text of [start, CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone]) transcript.push(...(await customer.say(text)));
+      for (let i = 0; i < 2; i++) {
+        codes.push(otp.lastCodeFor(CUSTOMER.phoneDigits) as string);
+        transcript.push(...(await customer.say(codes.at(-1) as string)));
+      }
+      stored.push(...(await dumpRedis(admin)));
+    };
+    await verify('타기관 인증서 등록');
+    transcript.push(...(await customer.say('인증서 등록하기')));
     const upload = (name: string, bytes: Buffer) => ({ name, contentType: 'application/octet-stream', contentUrl: `data:;base64,${bytes.toString('base64')}` });
     transcript.push(...(await customer.send({ type: 'message', attachments: [upload('signCert.der', other.certificate), upload('signPri.key', signPri)] })));
     transcript.push(...(await customer.say(OTHER_PASSWORD)));
@@ -42,11 +53,25 @@ test('after an issuance and a registration with Redis state, no 주민등록번�
     transcript.push(...(await customer.say(CUSTOMER.rrn)));
     expect(transcript.map((r) => r.text).join('\n')).toContain('인증서를 등록했어요');
     stored.push(...(await dumpRedis(admin)));
+
+    // release it, then reissue the issued one with a new password
+    await verify('타기관 인증서 등록·해제');
+    for (const text of ['등록된 인증서 해제', '1', '네']) transcript.push(...(await customer.say(text)));
+    await verify('재발급');
+    for (const text of ['1', '인증서 분실', '네', NEW_PASSWORD]) transcript.push(...(await customer.say(text)));
+    stored.push(...(await dumpRedis(admin)));
+    transcript.push(...(await customer.say(NEW_PASSWORD)));
+    expect(transcript.map((r) => r.text).join('\n')).toMatch(/등록을 해제했어요[\s\S]*인증서를 재발급했어요/);
+    stored.push(...(await dumpRedis(admin)));
     const keyBytes = signPri.toString('base64').slice(0, 40);
     const haystacks = { logs: lines.join('\n'), redis: stored.join('\n'), transcript: transcript.map((r) => r.text).join('\n') };
-    const secrets = [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), '1234567', PASSWORD, OTHER_PASSWORD, code, CUSTOMER.phoneDigits, '2468-1357', keyBytes];
+    const secrets = [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), '1234567', PASSWORD, OTHER_PASSWORD, NEW_PASSWORD, CUSTOMER.phoneDigits, '2468-1357', keyBytes];
+    // A 6-digit code counts as a token of its own: six digits may occur by chance inside a hex serial or fingerprint.
+    const codeTokens = codes.map((c) => new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`));
+    expect(codes).toEqual(Array.from({ length: 7 }, () => expect.stringMatching(/^\d{6}$/)));
     for (const [where, text] of Object.entries(haystacks)) {
       for (const secret of secrets) expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
+      for (const token of codeTokens) expect({ where, leaked: token.test(text) ? token.source : undefined }).toEqual({ where, leaked: undefined });
     }
     // the scan sees real content: the masked forms are there, the secrets are not
     expect(haystacks.transcript).toContain('900101-1******');

@@ -1,0 +1,103 @@
+import { assign, emit, enqueueActions } from 'xstate';
+import { flow } from './flowSetup';
+import type { IssueOutput } from './serviceContracts';
+import type { FlowEmitted } from './replies';
+
+/**
+ * The end of 발급, 재발급 and 갱신 alike: a password and its confirmation, the CA issues (and,
+ * for a reissue or renewal, revokes the old certificate), and a one-time download link is given
+ * with the article's advice. The password lives only in the turn that uses it; between the two
+ * turns only a keyed hash is kept.
+ */
+export const newCertificate = flow.createStateConfig({
+  initial: 'choosingPassword',
+  states: {
+    choosingPassword: {
+      tags: 'secretInput',
+      entry: emit({ type: 'reply', key: 'issuance.askPassword', asks: 'password' }),
+      on: { TEXT: 'checkingPassword' },
+    },
+    checkingPassword: {
+      tags: ['busy', 'secretInput'],
+      invoke: {
+        src: 'checkNewPassword',
+        input: ({ context, event }) => ({
+          password: event.type === 'TEXT' ? event.text : '',
+          birthDate: context.identity?.birthDate ?? [],
+          sealedPhone: context.identity?.sealedPhone ?? '',
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.broken.length > 0,
+            target: 'choosingPassword',
+            // Every broken rule is named, so the customer can fix them all at once.
+            actions: enqueueActions(({ enqueue, event }) => {
+              enqueue.emit({ type: 'reply', key: 'issuance.passwordRules' });
+              for (const rule of event.output.broken) enqueue.emit({ type: 'reply', key: `passwordRules.${rule}` });
+            }),
+          },
+          {
+            target: 'confirmingPassword',
+            actions: assign(({ context, event }) => ({ issuance: { ...context.issuance, passwordFingerprint: event.output.fingerprint } })),
+          },
+        ],
+        onError: { target: '#root.menu', actions: 'apologize' },
+      },
+    },
+    confirmingPassword: {
+      tags: 'secretInput',
+      entry: emit({ type: 'reply', key: 'issuance.confirmPassword', asks: 'password' }),
+      on: { TEXT: 'issuing' },
+    },
+    issuing: {
+      tags: ['busy', 'secretInput'],
+      invoke: {
+        src: 'issueCertificate',
+        input: ({ context, event }) => ({
+          password: event.type === 'TEXT' ? event.text : '',
+          fingerprint: context.issuance?.passwordFingerprint ?? '',
+          customerId: context.identity?.customerId ?? '',
+          name: context.identity?.name ?? '',
+          sealedRrn: context.identity?.sealedRrn ?? '',
+          type: context.issuance?.type ?? 'personalBanking',
+          replaces: context.issuance?.replaces,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.status === 'mismatch',
+            target: 'choosingPassword',
+            actions: emit({ type: 'reply', key: 'issuance.passwordMismatch' }),
+          },
+          {
+            target: '#root.menu',
+            // Transition actions run after the journey's exit cleared its context: use the output only.
+            actions: enqueueActions(({ enqueue, event }) => {
+              for (const reply of issuedReplies(event.output)) enqueue.emit(reply);
+            }),
+          },
+        ],
+        onError: { target: '#root.menu', actions: 'apologize' },
+      },
+    },
+  },
+});
+
+function issuedReplies(output: IssueOutput): FlowEmitted[] {
+  if (output.status !== 'issued') return [{ type: 'reply', key: 'system.stepFailed' }];
+  const card: FlowEmitted = {
+    type: 'reply',
+    key: output.replaced === undefined ? 'issuance.issued' : `reissue.done.${output.replaced}`,
+    params: {
+      ca: { key: `certificates.cas.${output.ca}` },
+      type: { key: `issuance.types.${output.type}` },
+      serial: output.serialNumber,
+      from: output.notBefore,
+      to: output.notAfter,
+      name: output.maskedName,
+    },
+  };
+  const download: FlowEmitted = { type: 'reply', key: 'issuance.download', params: { url: output.downloadUrl } };
+  // The old certificate is revoked: it stops working here and everywhere it was copied.
+  const replaced: FlowEmitted[] = output.replaced === undefined ? [] : [{ type: 'reply', key: 'reissue.oldRevoked' }, { type: 'reply', key: 'reissue.otherDevices' }];
+  return [card, download, ...replaced, { type: 'reply', key: 'issuance.advice' }];
+}

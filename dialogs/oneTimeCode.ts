@@ -1,0 +1,111 @@
+import { assign, emit } from 'xstate';
+import type { OtpPurpose } from '../src/identity/oneTimePassword';
+import type { MobileCarrier } from '../src/identity/phoneNumber';
+import { FlowContext, flow } from './flowSetup';
+
+/** Whom a code goes to: what 본인 인증 gathered so far, or the verified customer. */
+export interface CodeRecipient {
+  readonly customerId?: string;
+  readonly name?: string;
+  readonly sealedRrn?: string;
+  readonly carrier?: MobileCarrier;
+  readonly maskedPhone?: string;
+  readonly sealedPhone?: string;
+}
+
+const NO_CHALLENGE = { id: '', purpose: 'identity', codeHash: '', expiresAt: 0, attempts: 0, sentAt: 0 } as const;
+
+/**
+ * A one-time code sent to the customer's phone, typed back, and checked within its turn: the
+ * last step of 본인 인증, and the whole of the 추가 인증 (전자금융사기 예방서비스). It can be
+ * resent; wrong codes count across resends, and too many lock the customer and offer an agent.
+ * Reaching `confirmed` (final) means the code was right.
+ */
+export function oneTimeCode(purpose: OtpPurpose, recipient: (context: FlowContext) => CodeRecipient | undefined) {
+  return flow.createStateConfig({
+    initial: 'sendingCode',
+    exit: assign({ codeChallenge: undefined }),
+    states: {
+      sendingCode: {
+        tags: 'busy',
+        invoke: {
+          src: 'sendVerificationCode',
+          input: ({ context }) => {
+            const to = recipient(context) ?? {};
+            return {
+              customerId: to.customerId ?? '',
+              name: to.name ?? '',
+              sealedRrn: to.sealedRrn ?? '',
+              carrier: to.carrier ?? 'SKT',
+              sealedPhone: to.sealedPhone ?? '',
+              purpose,
+              previous: context.codeChallenge,
+            };
+          },
+          onDone: [
+            {
+              guard: ({ event }) => event.output.status === 'locked',
+              target: '#root.offeringAgentAfterLockout',
+              actions: emit({ type: 'reply', key: 'identity.locked' }),
+            },
+            {
+              guard: ({ event }) => event.output.status === 'tooSoon',
+              target: 'awaitingCode',
+              actions: emit({ type: 'reply', key: 'identity.resendTooSoon' }),
+            },
+            {
+              target: 'awaitingCode',
+              actions: [
+                assign(({ event }) => ({ codeChallenge: event.output.status === 'sent' ? event.output.challenge : undefined })),
+                emit(({ context }) => ({ type: 'reply' as const, key: `codes.${purpose}.sent`, params: { phone: recipient(context)?.maskedPhone ?? '' } })),
+                emit(({ event }) => ({
+                  type: 'reply' as const,
+                  // Local mode only: the sandbox shows the code it "sent", so a newcomer can go on.
+                  key: event.output.status === 'sent' && event.output.sandboxCode !== undefined ? 'identity.sandboxCode' : 'identity.codeHint',
+                  params: { code: event.output.status === 'sent' ? (event.output.sandboxCode ?? '') : '' },
+                })),
+              ],
+            },
+          ],
+          onError: { target: '#root.menu', actions: emit({ type: 'reply', key: 'system.serviceUnavailable', choices: ['menu.choices.agent'] }) },
+        },
+      },
+      awaitingCode: {
+        on: {
+          TEXT: 'checkingCode',
+          RESEND: 'sendingCode',
+        },
+      },
+      checkingCode: {
+        tags: 'busy',
+        invoke: {
+          src: 'checkVerificationCode',
+          input: ({ context, event }) => ({
+            customerId: recipient(context)?.customerId ?? '',
+            challenge: context.codeChallenge ?? NO_CHALLENGE,
+            code: event.type === 'TEXT' ? event.text : '',
+          }),
+          onDone: [
+            { guard: ({ event }) => event.output.result === 'ok', target: 'confirmed' },
+            {
+              guard: ({ event }) => event.output.result === 'wrong',
+              target: 'awaitingCode',
+              actions: [
+                assign(({ context, event }) => ({ codeChallenge: event.output.result === 'wrong' ? event.output.challenge : context.codeChallenge })),
+                emit(({ event }) => ({ type: 'reply' as const, key: 'identity.codeWrong', params: { left: event.output.result === 'wrong' ? event.output.attemptsLeft : 0 } })),
+              ],
+            },
+            {
+              guard: ({ event }) => event.output.result === 'expired',
+              target: 'awaitingCode',
+              actions: emit({ type: 'reply', key: 'identity.codeExpired', choices: ['identity.resendChoice'] }),
+            },
+            { target: '#root.offeringAgentAfterLockout', actions: emit({ type: 'reply', key: 'identity.locked' }) },
+          ],
+          onError: { target: '#root.menu', actions: emit({ type: 'reply', key: 'system.serviceUnavailable', choices: ['menu.choices.agent'] }) },
+        },
+      },
+      confirmed: { type: 'final' },
+    },
+  });
+}

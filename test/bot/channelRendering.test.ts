@@ -1,0 +1,175 @@
+import type { Activity, CardAction, TestAdapter } from 'botbuilder';
+import type { TFunction } from 'i18next';
+import type { Reply } from '../../dialogs/replies';
+import { activityToInput, cardSecretOf } from '../../src/bot/activityToInput';
+import { capabilitiesOf } from '../../src/bot/channelCapabilities';
+import { renderReplies } from '../../src/bot/replyRenderer';
+import { createTranslator } from '../../src/i18n/translator';
+import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
+import { Customer, lastChoices, texts } from '../support/customer';
+import { verifyIdentity } from '../support/journeys';
+import { createTestBot } from '../support/testBot';
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+const PASSWORD = 'Gildong#2026!';
+
+let ko: TFunction;
+
+beforeAll(async () => {
+  ko = (await createTranslator()).forLanguage('ko');
+});
+
+function renderOne(reply: Reply, channelId: string, t: TFunction = ko): Partial<Activity> {
+  const [activity, ...rest] = renderReplies([reply], t, channelId);
+  expect(rest).toEqual([]);
+  if (activity === undefined) throw new Error('nothing rendered');
+  return activity;
+}
+
+/** An identity translator that shows which key and parameters were asked for. */
+const keysOnly = ((key: string, params?: object) => (params && Object.keys(params).length > 0 ? `${key}${JSON.stringify(params)}` : key)) as unknown as TFunction;
+
+describe('a password is asked for in a masked card where the channel renders Adaptive Cards', () => {
+  const reply: Reply = { key: 'issuance.askPassword', asks: 'password' };
+
+  test.each(['directline', 'msteams'])('%s: one card with a password input and a submit button', (channel) => {
+    const activity = renderOne(reply, channel);
+    expect(activity.text ?? '').toBe('');
+    expect(activity.attachments).toHaveLength(1);
+    const attachment = activity.attachments?.[0];
+    expect(attachment?.contentType).toBe(ADAPTIVE_CARD);
+    expect(attachment?.content).toMatchObject({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlock', text: ko('issuance.askPassword'), wrap: true },
+        { type: 'Input.Text', id: 'secret', style: 'password', isRequired: true },
+      ],
+      actions: [{ type: 'Action.Submit', title: '확인' }],
+    });
+  });
+
+  test.each(['slack', 'telegram', 'facebook', 'sms', 'test', 'some-new-channel'])('%s: the prompt as plain text', (channel) => {
+    const activity = renderOne(reply, channel);
+    expect(activity.text).toBe(ko('issuance.askPassword'));
+    expect(activity.attachments ?? []).toEqual([]);
+  });
+});
+
+describe('choices built from data answer with their value', () => {
+  const reply: Reply = {
+    key: 'menu.prompt',
+    choices: [
+      { key: 'certificates.cas.yessign', params: {}, value: '1' },
+      { key: 'certificates.cas.KICA', params: {}, value: '2' },
+    ],
+  };
+
+  test.each(['directline', 'msteams', 'telegram', 'facebook'])('%s: suggested actions posting back "1" and "2"', (channel) => {
+    const activity = renderOne(reply, channel);
+    expect(activity.text).toBe(ko('menu.prompt'));
+    expect(activity.suggestedActions?.actions).toEqual<CardAction[]>([
+      { type: 'imBack', title: '금융결제원(yessign)', value: '1' },
+      { type: 'imBack', title: '한국정보인증(KICA)', value: '2' },
+    ]);
+  });
+
+  test.each(['slack', 'sms'])('%s: numbered lines under the text instead', (channel) => {
+    const activity = renderOne(reply, channel);
+    expect(activity.suggestedActions).toBeUndefined();
+    expect(activity.text).toBe(`${ko('menu.prompt')}\n\n1. 금융결제원(yessign)\n2. 한국정보인증(KICA)`);
+  });
+
+  test('a label that already starts with its number is not numbered twice', () => {
+    const numbered: Reply = { key: 'menu.prompt', choices: [{ key: 'certificates.choice', params: { number: 1 }, value: '1' }] };
+    const label = (key: string, params?: { number?: number }) => (key === 'certificates.choice' ? `${params?.number ?? ''}. 금융결제원` : key);
+    expect(renderOne(numbered, 'sms', label as unknown as TFunction).text).toBe('menu.prompt\n\n1. 금융결제원');
+  });
+
+  test('label parameters are resolved like reply parameters, keys included', () => {
+    const withParams: Reply = { key: 'menu.prompt', choices: [{ key: 'certificates.choice', params: { ca: { key: 'certificates.cas.KICA' }, number: 1 }, value: '1' }] };
+    expect(renderOne(withParams, 'directline', keysOnly).suggestedActions?.actions).toEqual([
+      { type: 'imBack', title: 'certificates.choice{"ca":"certificates.cas.KICA","number":1}', value: '1' },
+    ]);
+  });
+});
+
+describe('label-key choices', () => {
+  const reply: Reply = { key: 'menu.prompt', choices: ['menu.choices.issue', 'menu.choices.agent'] };
+
+  test('are suggested actions answering with their label where the channel has them', () => {
+    expect(renderOne(reply, 'telegram').suggestedActions?.actions).toEqual([
+      { type: 'imBack', title: '인증서 발급', value: '인증서 발급' },
+      { type: 'imBack', title: '상담원 연결', value: '상담원 연결' },
+    ]);
+  });
+
+  test('are numbered lines with their labels elsewhere', () => {
+    expect(renderOne(reply, 'sms').text).toBe(`${ko('menu.prompt')}\n\n1. 인증서 발급\n2. 상담원 연결`);
+  });
+});
+
+describe('a request for files', () => {
+  const reply: Reply = { key: 'registration.askFiles', asks: 'files' };
+
+  test('becomes its WithoutUpload variant where the channel cannot upload', () => {
+    expect(renderOne(reply, 'sms', keysOnly).text).toBe('registration.askFilesWithoutUpload');
+  });
+
+  test.each(['directline', 'msteams', 'slack', 'telegram', 'facebook'])('%s: stays as it is', (channel) => {
+    expect(renderOne(reply, channel, keysOnly).text).toBe('registration.askFiles');
+  });
+});
+
+describe('channel capabilities', () => {
+  test('unknown channels, and names of Object.prototype, get plain text only', () => {
+    for (const channel of ['some-new-channel', 'constructor', 'toString', '']) {
+      expect(capabilitiesOf(channel)).toEqual({ suggestedActions: false, adaptiveCards: false, upload: false });
+    }
+  });
+
+  test('channel ids are matched case-insensitively', () => {
+    expect(capabilitiesOf('MSTeams')).toEqual(capabilitiesOf('msteams'));
+  });
+});
+
+describe('a password card submit', () => {
+  const message = (value: unknown): Activity => ({ type: 'message', value }) as Activity;
+
+  test('is the typed text, taken as is', () => {
+    expect(activityToInput(message({ secret: 'Abc!2345678x' }))).toEqual({ type: 'TEXT', text: 'Abc!2345678x' });
+    // a password field is not read for commands
+    expect(activityToInput(message({ secret: '취소' }))).toEqual({ type: 'TEXT', text: '취소' });
+  });
+
+  test.each([{ secret: 5 }, { password: 'Abc!2345678x' }, 'Abc!2345678x', null, undefined])('%p is not a secret', (value) => {
+    expect(cardSecretOf(message(value))).toBeUndefined();
+    expect(activityToInput(message(value))).toEqual({ type: 'TEXT', text: '' });
+  });
+
+  test('only a message carries one', () => {
+    expect(cardSecretOf({ type: 'event', value: { secret: 'Abc!2345678x' } } as Activity)).toBeUndefined();
+  });
+});
+
+describe('through the bot', () => {
+  let adapter: TestAdapter;
+  let customer: Customer;
+  let otp: CapturingOtpSender;
+
+  beforeEach(async () => {
+    otp = new CapturingOtpSender();
+    adapter = await createTestBot({ otpSender: otp });
+    customer = new Customer(adapter);
+    await customer.join();
+  });
+
+  test('a password submitted from the card is the password, and its message is deleted', async () => {
+    const terms = await verifyIdentity(customer, otp, '인증서 발급');
+    const types = await customer.say(lastChoices(terms)[0] ?? '');
+    expect(texts(await customer.say(lastChoices(types)[0] ?? '')).join('\n')).toContain(ko('issuance.askPassword'));
+    const deleted = jest.spyOn(adapter, 'deleteActivity');
+    expect(texts(await customer.send({ type: 'message', id: 'card-1', value: { secret: PASSWORD } }))).toEqual([ko('issuance.confirmPassword')]);
+    expect(deleted.mock.calls.map(([, reference]) => reference.activityId)).toEqual(['card-1']);
+  });
+});
