@@ -64,7 +64,7 @@ function chosen(context: FlowContext, text: string): CertificateChoice | undefin
 function listReply(prompt: string, context: FlowContext): Reply {
   const choices: ReplyChoice[] = (context.certificates?.choices ?? []).map((c, i) => ({
     key: 'certificates.choice',
-    params: { number: i + 1, ca: { key: `certificates.cas.${c.ca}` }, kind: { key: `certificates.kinds.${c.kind}` }, notAfter: c.notAfter },
+    params: { ca: { key: `certificates.cas.${c.ca}` }, kind: { key: `certificates.kinds.${c.kind}` }, notAfter: c.notAfter },
     value: String(i + 1),
   }));
   return { key: prompt, choices };

@@ -50,7 +50,7 @@ export const reissue = flow.createStateConfig({
       ...certificatePicker('any', { none: 'reissue.none', prompt: 'reissue.pick' }),
       onDone: [
         { guard: ({ context }) => context.certificates?.picked?.origin === 'registered', target: 'issuedElsewhere' },
-        { guard: ({ context }) => (context.certificates?.picked?.daysLeft ?? 0) < 0, target: 'alreadyExpired' },
+        { guard: ({ context }) => (context.certificates?.picked?.daysLeft ?? 0) <= 0, target: 'alreadyExpired' },
         { guard: ({ context }) => (context.certificates?.picked?.daysLeft ?? 0) <= RENEWAL_WINDOW_DAYS, target: 'offeringRenewal' },
         { target: 'choosingReason' },
       ],

@@ -124,7 +124,7 @@ export interface CertificateChoice {
   readonly serialNumber: string;
   /** YYYY-MM-DD */
   readonly notAfter: string;
-  /** Whole days until it expires, from the time of the listing; negative once expired. */
+  /** Days until it expires, counted up (a part day is a day), from the time of the listing; 0 or less once expired. */
   readonly daysLeft: number;
 }
 

@@ -54,6 +54,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     caDirectory: config.certificates.caDirectory,
     trustedRootsDirectory: config.certificates.trustedRootsDirectory,
     crlDirectory: config.certificates.crlDirectory,
+    validityDays: config.certificates.validityDays,
     crlUrl: (caId) => `${config.publicBaseUrl}/ca/${caId}.crl`,
     redis: state.redis,
     keyPrefix: config.state.keyPrefix,

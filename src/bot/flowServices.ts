@@ -160,7 +160,7 @@ async function listCertificates(deps: FlowServiceDependencies, input: Flow.ListC
         kind: policy?.kind ?? 'other',
         serialNumber: c.serialNumber,
         notAfter: c.notAfter.slice(0, 10),
-        daysLeft: Math.floor((Date.parse(c.notAfter) - now) / DAY_MS),
+        daysLeft: Math.ceil((Date.parse(c.notAfter) - now) / DAY_MS),
       };
     });
   return { certificates };

@@ -45,11 +45,7 @@ function toAction(choice: ReplyChoice, t: TFunction): CardAction {
 function numberedLines(choices: readonly ReplyChoice[], actions: readonly CardAction[]): string[] {
   return choices.map((choice, i) => {
     const title = String(actions[i]?.title ?? '');
-    if (typeof choice === 'string') return `${i + 1}. ${title}`;
-    // A data-built label may carry its number already ("1. 금융결제원 …"); do not print it twice.
-    const label = title.trimStart();
-    const numbered = label.startsWith(choice.value) && !/^\d/.test(label.slice(choice.value.length));
-    return numbered ? title : `${choice.value}. ${title}`;
+    return `${typeof choice === 'string' ? i + 1 : choice.value}. ${title}`;
   });
 }
 

@@ -54,11 +54,14 @@ export class CertificateService {
     private readonly verifier: RegistrationVerifier,
     private readonly registry: CertificateRegistry,
     private readonly audit: AuditLog,
+    /** How long a new certificate is valid; shorter in a sandbox, to try renewal. */
+    private readonly validityDays = 365,
   ) {}
 
   async issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
     try {
-      const issued = await this.bankCa.issue({ realName: request.realName, idn: request.idn, type: request.type, notAfter: request.notAfter });
+      const notAfter = request.notAfter ?? new Date(Date.now() + this.validityDays * 24 * 60 * 60 * 1000);
+      const issued = await this.bankCa.issue({ realName: request.realName, idn: request.idn, type: request.type, notAfter });
       const encryptStarted = performance.now();
       const signPri = await encryptPrivateKeyFile(issued.privateKeyInfo, request.password);
       const keyEncryptionMs = performance.now() - encryptStarted;
@@ -181,6 +184,8 @@ export interface CertificateServiceOptions {
   readonly redis?: Redis;
   readonly keyPrefix: string;
   readonly logger: Logger;
+  /** Validity of newly issued certificates, in days (365 unless set). */
+  readonly validityDays?: number;
 }
 
 export async function createCertificateService(options: CertificateServiceOptions): Promise<CertificateService> {
@@ -197,7 +202,7 @@ export async function createCertificateService(options: CertificateServiceOption
     ? new RedisCertificateRegistry(options.redis, { prefix: options.keyPrefix, logger: options.logger })
     : new MemoryCertificateRegistry();
   const audit = options.redis ? new RedisAuditLog(options.redis, { prefix: options.keyPrefix }) : new MemoryAuditLog();
-  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit);
+  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit, options.validityDays);
 }
 
 function actorOf(actor: Actor): Actor {

@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024).default('262144'),
   PUBLIC_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/]/.test(v), 'must be an http(s) URL'),
   CA_DIR: z.string().trim().min(1).default('var/ca'),
+  CERT_VALIDITY_DAYS: integer(1, 825).default('365'),
   TRUSTED_ROOTS_DIR: optionalText,
   CRL_DIR: optionalText,
   SECRETS_KEY: optionalText.refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
@@ -94,6 +95,8 @@ export interface Config {
     readonly trustedRootsDirectory?: string;
     /** CRL files of other CAs, checked during registration. */
     readonly crlDirectory?: string;
+    /** Validity of newly issued certificates, in days. */
+    readonly validityDays: number;
   };
 }
 
@@ -130,6 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     uploadHosts: e.UPLOAD_HOSTS,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
-    certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR },
+    certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR, validityDays: e.CERT_VALIDITY_DAYS },
   };
 }

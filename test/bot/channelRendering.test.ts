@@ -80,16 +80,10 @@ describe('choices built from data answer with their value', () => {
     expect(activity.text).toBe(`${ko('menu.prompt')}\n\n1. 금융결제원(yessign)\n2. 한국정보인증(KICA)`);
   });
 
-  test('a label that already starts with its number is not numbered twice', () => {
-    const numbered: Reply = { key: 'menu.prompt', choices: [{ key: 'certificates.choice', params: { number: 1 }, value: '1' }] };
-    const label = (key: string, params?: { number?: number }) => (key === 'certificates.choice' ? `${params?.number ?? ''}. 금융결제원` : key);
-    expect(renderOne(numbered, 'sms', label as unknown as TFunction).text).toBe('menu.prompt\n\n1. 금융결제원');
-  });
-
   test('label parameters are resolved like reply parameters, keys included', () => {
-    const withParams: Reply = { key: 'menu.prompt', choices: [{ key: 'certificates.choice', params: { ca: { key: 'certificates.cas.KICA' }, number: 1 }, value: '1' }] };
+    const withParams: Reply = { key: 'menu.prompt', choices: [{ key: 'certificates.choice', params: { ca: { key: 'certificates.cas.KICA' }, notAfter: '2027-11-26' }, value: '1' }] };
     expect(renderOne(withParams, 'directline', keysOnly).suggestedActions?.actions).toEqual([
-      { type: 'imBack', title: 'certificates.choice{"ca":"certificates.cas.KICA","number":1}', value: '1' },
+      { type: 'imBack', title: 'certificates.choice{"ca":"certificates.cas.KICA","notAfter":"2027-11-26"}', value: '1' },
     ]);
   });
 });

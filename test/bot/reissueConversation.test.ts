@@ -65,13 +65,13 @@ async function startReissue(start = '재발급'): Promise<SeenReply[]> {
 test('재발급 for a lost certificate: pick it, give the reason, confirm, new password, then the same expiry and the old one revoked', async () => {
   const old = await issueOne();
   const list = await startReissue();
-  expect(lastChoices(list)).toEqual([`1. 금융결제원(yessign) 은행·신용카드·보험용 (만료일 ${old.notAfter})`]);
+  expect(lastChoices(list)).toEqual([`금융결제원(yessign) 은행·신용카드·보험용 (만료일 ${old.notAfter})`]);
   const reasons = await customer.say('1');
   expect(reasons[0]?.text).toContain('재발급 사유');
   expect(lastChoices(reasons)).toEqual(['인증서 분실', '비밀번호 분실', '유출 의심', '기타']);
   const confirm = await customer.say('인증서 분실');
   expect(confirm[0]?.text).toContain(`일련번호 ${old.serial})는 폐기되어`);
-  expect(confirm[0]?.text).toContain(`기존과 같은 ${old.notAfter}예요`);
+  expect(confirm[0]?.text).toContain(`기존과 같아요(${old.notAfter})`);
   expect((await customer.say('네'))[0]?.text).toContain('비밀번호를 정해 주세요');
   await customer.say(NEW_PASSWORD);
   const done = texts(await customer.say(NEW_PASSWORD));
@@ -85,7 +85,7 @@ test('재발급 for a lost certificate: pick it, give the reason, confirm, new p
   expect(crlEntry(await revokedByCrl(), old.serial)).toContain('Superseded');
   // The old certificate is gone from the customer's list; only the new one is offered next time.
   const next = await startReissue();
-  expect(lastChoices(next)).toEqual([`1. 금융결제원(yessign) 은행·신용카드·보험용 (만료일 ${old.notAfter})`]);
+  expect(lastChoices(next)).toEqual([`금융결제원(yessign) 은행·신용카드·보험용 (만료일 ${old.notAfter})`]);
 });
 
 test('유출 의심 revokes the old certificate for key compromise', async () => {
@@ -130,7 +130,7 @@ test('declining renewal leads to a reissue instead, which keeps the expiry', asy
   await startReissue();
   await customer.say('1');
   expect((await customer.say('아니요'))[0]?.text).toContain('재발급 사유');
-  expect((await customer.say('기타'))[0]?.text).toContain(`기존과 같은 ${old.notAfter}예요`);
+  expect((await customer.say('기타'))[0]?.text).toContain(`기존과 같아요(${old.notAfter})`);
 });
 
 test('renewal vs reissue: far from expiry there is no renewal offer, only the reason', async () => {
@@ -186,7 +186,7 @@ test('in English', async () => {
   const old = await issueOne();
   await customer.say('English');
   const list = await startReissue('Reissue');
-  expect(lastChoices(list)).toEqual([`1. KFTC (yessign) banking, credit card and insurance (expires ${old.notAfter})`]);
+  expect(lastChoices(list)).toEqual([`KFTC (yessign) banking, credit card and insurance (expires ${old.notAfter})`]);
   expect(lastChoices(await customer.say('1'))).toEqual(['Lost certificate', 'Forgot password', 'Suspected leak', 'Other']);
   expect((await customer.say('Forgot password'))[0]?.text).toContain('stop working');
   await customer.say('yes');

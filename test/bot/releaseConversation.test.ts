@@ -24,7 +24,7 @@ test('해제: the registered certificates are listed, one is released after a co
   expect(lastChoices(action)).toEqual(['인증서 등록하기', '등록된 인증서 해제']);
   const list = await customer.say('등록된 인증서 해제');
   expect(list[0]?.text).toContain('해제할 인증서를 골라 주세요');
-  expect(lastChoices(list)).toEqual([`1. 한국정보인증(KICA) 개인 범용 (만료일 ${notAfter})`]);
+  expect(lastChoices(list)).toEqual([`한국정보인증(KICA) 개인 범용 (만료일 ${notAfter})`]);
   const confirm = await customer.say('1');
   expect(confirm[0]?.text).toContain(`한국정보인증(KICA) 개인 범용 인증서(만료일 ${notAfter})의 등록을 해제할까요?`);
   expect(lastChoices(confirm)).toEqual(['네', '아니요']);
@@ -78,7 +78,7 @@ test('in English', async () => {
   await customer.say('English');
   await verifyWithAdditionalCode(customer, otp, "Register / release another institution's certificate");
   const list = await customer.say('Release a registered certificate');
-  expect(lastChoices(list)[0]).toMatch(/^1\. KICA personal, general use \(expires \d{4}-\d{2}-\d{2}\)$/);
+  expect(lastChoices(list)[0]).toMatch(/^KICA personal, general use \(expires \d{4}-\d{2}-\d{2}\)$/);
   expect((await customer.say('1'))[0]?.text).toContain('stays valid at the institution that issued it');
   expect((await customer.say('yes'))[0]?.text).toContain('The certificate is released');
 });
