@@ -40,7 +40,10 @@ export interface SealedFiles {
   readonly zip?: string;
 }
 
-/** Sent by the bot before a customer's event when the conversation sat idle past the limit. */
-export type SystemInput = { type: 'IDLE_EXPIRED' };
+/**
+ * Sent by the bot: IDLE_EXPIRED before a customer's event when the conversation sat idle past the
+ * limit; RESUME when an agent hands the conversation back to the flow.
+ */
+export type SystemInput = { type: 'IDLE_EXPIRED' } | { type: 'RESUME' };
 
 export type FlowEvent = (RecognizedInput | ProtectedInput | SystemInput) & { at: number };

@@ -133,11 +133,6 @@ export const flow = setup({
     offerAgent: emit({ type: 'reply', key: 'misunderstood.offerAgent', choices: YES_NO_CHOICES }),
     countMisunderstanding: assign({ misunderstood: ({ context }) => context.misunderstood + 1 }),
     forgetMisunderstandings: assign({ misunderstood: 0 }),
-    announceComingSoon: emit((_, params: { journey: string }) => ({
-      type: 'reply' as const,
-      key: 'journey.comingSoon',
-      params: { journey: { key: `journey.name.${params.journey}` } },
-    })),
     apologize: emit({ type: 'reply', key: 'system.stepFailed', choices: ['menu.choices.agent'] }),
     /** A journey's question; asked again, with the same words, when the answer did not fit. */
     ask: emit((_, question: Reply) => ({ type: 'reply' as const, ...question })),

@@ -22,9 +22,14 @@ export interface Reply {
 }
 
 /** Events a machine emits for the bot; they are not persisted, which is right for replies. */
+/** Why a conversation goes to a person; shown to the agent. */
+export type HandoffReason = 'customerAsked' | 'misunderstood' | 'lockout' | 'error';
+
 export type FlowEmitted =
   | ({ type: 'reply' } & Reply)
-  | { type: 'languageChanged'; language: 'ko' | 'en' };
+  | { type: 'languageChanged'; language: 'ko' | 'en' }
+  // The bot queues the conversation for an agent; the flow stays where it is, to resume there.
+  | { type: 'handoff'; reason: HandoffReason };
 
 export const MENU_CHOICES = [
   'menu.choices.issue',

@@ -9,7 +9,7 @@ import { YES_NO_CHOICES } from './replies';
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the
  * customer's step politely instead of restoring a snapshot this machine no longer understands.
  */
-export const ROOT_MACHINE_VERSION = 7;
+export const ROOT_MACHINE_VERSION = 8;
 
 const notUnderstood = [
   { guard: 'reachesMisunderstoodLimit', target: '.offeringAgent' },
@@ -30,6 +30,8 @@ export const rootMachine = flow.createMachine({
     ],
     CANCEL: { target: '.menu', actions: ['forgetMisunderstandings', 'confirmCancelled'] },
     RESTART: { target: '.menu', actions: 'forgetMisunderstandings' },
+    // Back from an agent: the step the customer was at goes on (the bot shows its question again).
+    RESUME: {},
     HELP: { target: '.menu', actions: ['forgetMisunderstandings', 'explainHelp', 'explainCommands'] },
     WHAT_IS: {
       target: '.menu',
@@ -38,7 +40,8 @@ export const rootMachine = flow.createMachine({
     ISSUE: { target: '.issuing', actions: 'forgetMisunderstandings' },
     REGISTER: { target: '.registering', actions: 'forgetMisunderstandings' },
     REISSUE: { target: '.reissuing', actions: 'forgetMisunderstandings' },
-    AGENT: { target: '.handingOff', actions: 'forgetMisunderstandings' },
+    // The flow keeps its step while an agent has the conversation, so it can resume there.
+    AGENT: { actions: ['forgetMisunderstandings', emit({ type: 'handoff', reason: 'customerAsked' })] },
     LANGUAGE: [
       { guard: 'namesLanguage', target: '.menu', actions: ['switchLanguage', 'confirmLanguage'] },
       { target: '.choosingLanguage' },
@@ -76,7 +79,7 @@ export const rootMachine = flow.createMachine({
     offeringAgent: {
       entry: ['forgetMisunderstandings', 'offerAgent'],
       on: {
-        YES: 'handingOff',
+        YES: { target: 'waitingForAgent', actions: emit({ type: 'handoff', reason: 'misunderstood' }) },
         NO: 'menu',
         TEXT: { target: 'offeringAgent', reenter: true },
       },
@@ -85,19 +88,18 @@ export const rootMachine = flow.createMachine({
     offeringAgentAfterLockout: {
       entry: emit({ type: 'reply', key: 'identity.offerAgent', choices: YES_NO_CHOICES }),
       on: {
-        YES: 'handingOff',
+        YES: { target: 'waitingForAgent', actions: emit({ type: 'handoff', reason: 'lockout' }) },
         NO: 'menu',
         TEXT: { target: 'offeringAgentAfterLockout', reenter: true },
       },
     },
+    // Handed to an agent from an offer: nothing to resume but the menu.
+    waitingForAgent: {
+      on: { RESUME: 'menu' },
+    },
     issuing: issuance,
     registering: registration,
     reissuing: reissue,
-    // Placeholder: the handoff to an agent arrives with the agent desk (issue D).
-    handingOff: {
-      entry: { type: 'announceComingSoon', params: { journey: 'agent' } },
-      always: 'menu',
-    },
   },
 });
 

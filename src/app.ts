@@ -23,6 +23,16 @@ import { createRedisClient, waitForRedisReady } from './state/redisClient';
 import { RedisStorage } from './state/redisStorage';
 import { createBotAdapter } from './server/botAdapter';
 import { createServer } from './server/createServer';
+import { HandoffBoard, MemoryHandoffBoard, RedisHandoffBoard } from './handoff/handoffBoard';
+import { DeskEvents, MemoryDeskEvents, RedisDeskEvents } from './handoff/handoffEvents';
+import { AgentDirectory } from './agentDesk/agentAccounts';
+import { registerSessionRoutes } from './agentDesk/agentAuth';
+import { AgentDesk } from './agentDesk/agentDesk';
+import { MemoryAgentSessions, RedisAgentSessions } from './agentDesk/agentSessions';
+import { DeskStreams, registerDeskRoutes } from './agentDesk/deskRoutes';
+import { MemoryHandoffAudit, RedisHandoffAudit } from './agentDesk/handoffAudit';
+import { AdapterMessenger } from './server/adapterMessenger';
+import { ServiceHours } from './handoff/serviceHours';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
 const SETTLE_TIMEOUT_MS = 6_000;
@@ -62,7 +72,13 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   });
   const box = new SecretBox(config.secretsKey ?? ephemeralSecretsKey(logger));
   const downloads: DownloadStore = state.redis ? new RedisDownloadStore(state.redis, box, config.state.keyPrefix) : new MemoryDownloadStore(box);
+  const prefix = config.state.keyPrefix;
+  const board = state.redis ? new RedisHandoffBoard(state.redis, prefix) : new MemoryHandoffBoard();
+  const deskEvents = state.redis ? new RedisDeskEvents(state.redis, prefix) : new MemoryDeskEvents();
   const bot = await createCertificateBot({
+    board,
+    deskEvents,
+    serviceHours: config.agentDesk.hours,
     certificates,
     downloads,
     publicBaseUrl: config.publicBaseUrl,
@@ -77,6 +93,21 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     lockout: state.redis ? new RedisLockout(state.redis, { prefix: config.state.keyPrefix }) : new MemoryLockout(),
   });
   const adapter = createBotAdapter(config);
+  const directory = await agentDirectoryFor(config, logger);
+  const sessionTtlSeconds = config.agentDesk.sessionMinutes * 60;
+  const sessions = state.redis ? new RedisAgentSessions(state.redis, { prefix, ttlSeconds: sessionTtlSeconds }) : new MemoryAgentSessions({ ttlSeconds: sessionTtlSeconds });
+  const desk = new AgentDesk({
+    store: new ConversationStore(state.storage, logger),
+    board,
+    events: deskEvents,
+    messenger: new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId),
+    translator: await createTranslator(),
+    audit: state.redis ? new RedisHandoffAudit(state.redis, prefix) : new MemoryHandoffAudit(),
+    logger,
+    clock: Date.now,
+    handBack: (id, mode, agentId) => bot.handBack(id, mode, agentId),
+  });
+  let streams: DeskStreams | undefined;
   // The bot answers its own failures; this only catches what escapes it (e.g. a send that failed).
   adapter.onTurnError = async (_context, error) => {
     logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
@@ -90,6 +121,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     isReady: async () => !closing && (await state.isReachable()),
     downloads,
     certificateRevocationList: (caId) => (caId === certificates.bankCa.profile.id ? certificates.crl() : undefined),
+    mount: (routes) => {
+      registerSessionRoutes(routes, { directory, sessions, secureCookies: config.publicBaseUrl.startsWith('https:'), sessionTtlSeconds, logger });
+      streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents });
+    },
   });
 
   return {
@@ -114,6 +149,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     },
     async close() {
       closing = true;
+      streams?.closeAll();
       await new Promise<void>((resolve) => {
         // Keep-alive connections would hold close() open; each is dropped once its turn is answered.
         const dropIdle = setInterval(() => server.server.closeIdleConnections(), 50);
@@ -123,9 +159,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         });
         server.server.closeIdleConnections();
       });
+      await deskEvents.close();
       await state.close();
     },
   };
+}
+
+/** The configured agents; in local mode without any, one `local` agent whose password is printed once. */
+async function agentDirectoryFor(config: Config, logger: Logger): Promise<AgentDirectory> {
+  if (config.agentDesk.accounts.length > 0 || !config.localMode) return new AgentDirectory(config.agentDesk.accounts);
+  const local = await AgentDirectory.withLocalAgent();
+  // A local trial's own throwaway credential, shown once so a newcomer can open the desk; never a customer's secret.
+  logger.info({ agent: local.id }, `agent desk at /agent: sign in as "${local.id}" with password ${local.password} (set AGENTS to configure real agents)`);
+  return local.directory;
 }
 
 export interface BotServices {
@@ -142,6 +188,11 @@ export interface BotServices {
   /** Hosts besides the channel's own from which uploaded files may be fetched. */
   readonly uploadHosts: readonly string[];
   readonly clock?: () => number;
+  /** The agent desk's board and live events; in memory unless given (Redis in the app). */
+  readonly board?: HandoffBoard;
+  readonly deskEvents?: DeskEvents;
+  /** When agents are available; always, unless given. */
+  readonly serviceHours?: ServiceHours;
   /** Told the flow states each turn passes through (tests measure state coverage with it). */
   readonly onStates?: (stateIds: readonly string[]) => void;
 }
@@ -160,6 +211,7 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
     guard: new PersonalDataGuard(deps.box, () => new Date(clock())),
     flowIdleMs: deps.flowIdleMs,
     attachments: new AttachmentDownloader(deps.uploadHosts),
+    handoff: { board: deps.board ?? new MemoryHandoffBoard(), events: deps.deskEvents ?? new MemoryDeskEvents(), hours: deps.serviceHours ?? ServiceHours.always() },
   });
 }
 

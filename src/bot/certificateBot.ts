@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { TurnContext } from 'botbuilder';
+import { Activity, ActivityTypes, ConversationReference, EventFactory, HandoffEventNames, TurnContext } from 'botbuilder';
+import type { TFunction } from 'i18next';
 import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/events';
 import type { Reply } from '../../dialogs/replies';
 import { DEFAULT_LANGUAGE, Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';
-import { ConversationStore, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
+import { ConversationDoc, ConversationStore, LoadedState, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
+import type { HandBackMode, HandoffRecord, StoredConversationReference, TranscriptEntry } from '../handoff/handoffRecord';
+import { AfterSave, HandoffTurnDependencies, addressOf, beginHandoff, customerMessageDuringHandoff, handleOf, lastPrompt, reasonFor } from '../handoff/handoffTurns';
+import { appendTranscript, botEntry, customerEntry, renderTranscript } from '../handoff/transcript';
 import { activityToInput, cardSecretOf } from './activityToInput';
 import type { AttachmentDownloader } from './attachmentDownloader';
 import { PersonalDataGuard } from './personalDataGuard';
-import type { FlowRunner } from './flowRunner';
+import type { FlowRunner, FlowStep } from './flowRunner';
 import { renderReplies } from './replyRenderer';
 
 export interface CertificateBotDependencies {
@@ -23,6 +27,7 @@ export interface CertificateBotDependencies {
   /** A journey idle longer than this is ended on the next turn. */
   readonly flowIdleMs: number;
   readonly attachments: AttachmentDownloader;
+  readonly handoff: HandoffTurnDependencies;
 }
 
 interface TurnOutcome {
@@ -30,20 +35,55 @@ interface TurnOutcome {
   readonly language: Language;
   /** The message carried a secret (주민등록번호, phone, password) and should leave the channel's history. */
   readonly sensitive?: boolean;
+  /** The conversation was just queued for a person: the channel is told with a handoff.initiate event. */
+  readonly handedOff?: HandedOff;
 }
 
-/** One turn: load state, recognize, step the flow, save, then render and send the replies. */
+interface TurnInput {
+  readonly input: RecognizedInput | ProtectedInput;
+  /** The message as typed; only ever stored redacted. */
+  readonly typed?: string;
+  readonly eventFor: (awaitingSecret: boolean) => FlowEvent;
+  readonly at: number;
+  readonly reference: Partial<ConversationReference>;
+}
+
+interface PlannedTurn {
+  readonly conversation: ConversationDoc;
+  readonly replies: readonly Reply[];
+  readonly language?: Language;
+  readonly sensitive?: boolean;
+  readonly afterSave?: AfterSave;
+  readonly handedOff?: HandedOff;
+}
+
+interface HandedOff {
+  readonly handoff: HandoffRecord;
+  readonly transcript: readonly TranscriptEntry[];
+}
+
+/** What the desk sends the customer when an agent hands the conversation back. */
+export interface HandedBack {
+  readonly reference: StoredConversationReference;
+  readonly language: Language;
+  readonly replies: readonly Reply[];
+}
+
+/** One turn: load state, recognize, step the flow (or pass the message to an agent), save, then render and send the replies. */
 export class CertificateBot {
   constructor(private readonly deps: CertificateBotDependencies) {}
 
   async run(context: TurnContext): Promise<void> {
     const activity = await this.deps.attachments.inline(context.activity);
+    const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
+    const hubStatus = handoffStatusOf(activity);
+    if (hubStatus !== undefined) return this.onHubStatus(context, hubStatus, log);
     const recognized = activityToInput(activity);
     if (recognized === undefined) return;
     // A password card posts the password in `value`, not `text`; it is a secret wherever it arrives.
     const cardSecret = cardSecretOf(activity);
     const input = this.deps.guard.protect(recognized);
-    const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
+    const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
     let outcome: TurnOutcome;
     try {
       if (activity.id !== undefined && !(await this.deps.deduplicator.claim(`${activity.channelId}/${activity.conversation.id}/${activity.id}`))) {
@@ -51,15 +91,18 @@ export class CertificateBot {
         log.info({ activityId: activity.id }, 'duplicate activity skipped');
         return;
       }
-      const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
       const at = this.deps.clock();
-      outcome = await this.step(address, (awaitingSecret) => ({ ...(awaitingSecret ? asSecret(cardSecret ?? activity.text, input) : input), at }), log);
+      const eventFor = (awaitingSecret: boolean): FlowEvent => ({ ...(awaitingSecret ? asSecret(cardSecret ?? activity.text, input) : input), at });
+      outcome = await this.step(address, { input, typed: activity.text, eventFor, at, reference: TurnContext.getConversationReference(activity) }, log);
     } catch (err) {
       const reference = randomUUID().slice(0, 8);
       log.error({ reference, err: describe(err) }, 'turn failed');
+      await this.noteFailure(address).catch(() => undefined);
       outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
     }
-    if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, this.deps.translator.forLanguage(outcome.language), activity.channelId));
+    const t = this.deps.translator.forLanguage(outcome.language);
+    if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, t, activity.channelId));
+    if (outcome.handedOff !== undefined) await context.sendActivity(handoffInitiation(context, outcome.handedOff, t));
     if ((outcome.sensitive || cardSecret !== undefined || PersonalDataGuard.isSensitive(input)) && activity.id !== undefined) {
       // Best effort and not awaited: many channels cannot delete a customer's message, and the
       // connector's retries must neither fail nor slow the turn.
@@ -67,24 +110,143 @@ export class CertificateBot {
     }
   }
 
-  /** Steps the flow and saves it; a turn that lost a race is replayed once on fresh state. */
-  private async step(address: StateAddress, event: (awaitingSecret: boolean) => FlowEvent, log: Logger): Promise<TurnOutcome> {
+  /**
+   * An agent gives the conversation back: to the step the customer was at, to the menu, or
+   * closed. Returns what to send the customer, proactively, or undefined when no agent had it.
+   */
+  async handBack(id: string, mode: HandBackMode, agentId: string): Promise<HandedBack | undefined> {
+    const address = addressOf(id);
+    if (address === undefined) return undefined;
+    const at = this.deps.clock();
+    // Like a turn: a racing customer message is caught by the compare-and-set save, and replayed.
+    for (let attempt = 1; ; attempt++) {
+        const loaded = await this.deps.store.load(address);
+        const conversation = loaded.conversation;
+        if (conversation?.handoff === undefined) return undefined;
+        const step = await this.deps.flow.step(conversation.flow, () => ({ type: mode === 'resume' ? 'RESUME' : 'RESTART', at }));
+        const replies: Reply[] =
+          mode === 'resume' ? [{ key: 'handoff.resumed' }, ...orPrompt(step.replies, conversation.handoff.resumePrompt)] : mode === 'menu' ? [{ key: 'handoff.backToMenu' }, ...step.replies] : [{ key: 'handoff.closed' }];
+        const transcript = appendTranscript(conversation.transcript, { from: 'system', key: `handoff.ended.${mode}`, at, agentId }, ...optional(botEntry(replies, at)));
+        try {
+          await this.deps.store.save(address, loaded, { conversation: { flow: step.persisted, lastTurnAt: at, transcript } });
+          return { reference: conversation.handoff.reference, language: conversation.handoff.language, replies };
+        } catch (err) {
+          if (!(err instanceof StateConflictError) || attempt >= 3) throw err;
+        }
+    }
+  }
+
+  /** Steps the flow (or routes to the agent) and saves; a turn that lost a race is replayed once on fresh state. */
+  private async step(address: StateAddress, turn: TurnInput, log: Logger): Promise<TurnOutcome> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.deps.store.load(address);
-      const now = this.deps.clock();
-      const lastTurnAt = loaded.conversation?.lastTurnAt;
-      const idleSince = lastTurnAt !== undefined && now - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
-      const step = await this.deps.flow.step(loaded.conversation?.flow, event, { idleSince });
-      const language = step.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
+      const planned = await this.plan(address, loaded, turn);
       try {
-        await this.deps.store.save(address, loaded, { conversation: { flow: step.persisted, lastTurnAt: now }, language: step.language });
-        return { replies: step.replies, language, sensitive: step.receivedSecret };
+        await this.deps.store.save(address, loaded, { conversation: planned.conversation, language: planned.language });
       } catch (err) {
         if (!(err instanceof StateConflictError)) throw err;
         log.warn({ attempt }, 'concurrent turn detected');
-        if (attempt >= 2) return { replies: [{ key: 'system.sayAgain' }], language };
+        if (attempt >= 2) return { replies: [{ key: 'system.sayAgain' }], language: planned.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE };
+        continue;
       }
+      // The desk hears of it once the state is saved, and a failure there does not undo the turn.
+      await planned.afterSave?.().catch((err: unknown) => log.error({ err: describe(err) }, 'agent desk update failed'));
+      return {
+        replies: planned.replies,
+        language: planned.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE,
+        sensitive: planned.sensitive,
+        handedOff: planned.handedOff,
+      };
     }
+  }
+
+  private async plan(address: StateAddress, loaded: LoadedState, turn: TurnInput): Promise<PlannedTurn> {
+    const now = this.deps.clock();
+    const id = handleOf(address.conversationKey, address.userKey);
+    const previous = loaded.conversation;
+    const language = loaded.user?.language ?? DEFAULT_LANGUAGE;
+    if (previous?.handoff !== undefined) {
+      const routed = await customerMessageDuringHandoff(this.deps.handoff, { id, conversation: previous, handoff: previous.handoff, event: turn.input, typed: turn.typed, at: turn.at });
+      if (!routed.resumeFlow) return { conversation: { ...routed.conversation, lastTurnAt: now }, replies: routed.replies, afterSave: routed.afterSave };
+      const back = await this.deps.flow.step(previous.flow, () => ({ type: 'RESUME', at: turn.at }));
+      const replies = [...routed.replies, ...orPrompt(back.replies, previous.handoff.resumePrompt)];
+      return {
+        conversation: { ...routed.conversation, flow: back.persisted, lastTurnAt: now, transcript: appendTranscript(routed.conversation.transcript, ...optional(botEntry(replies, turn.at))) },
+        replies,
+        afterSave: routed.afterSave,
+      };
+    }
+    const lastTurnAt = previous?.lastTurnAt;
+    const idleSince = lastTurnAt !== undefined && now - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
+    let sent: FlowEvent | undefined;
+    const step = await this.deps.flow.step(previous?.flow, (awaitingSecret) => (sent = turn.eventFor(awaitingSecret)), { idleSince });
+    const said = customerEntry(sent ?? turn.input, { secretStep: step.receivedSecret, typed: turn.typed }, turn.at);
+    const base: PlannedTurn = {
+      conversation: { flow: step.persisted, lastTurnAt: now, transcript: previous?.transcript },
+      replies: step.replies,
+      language: step.language,
+      sensitive: step.receivedSecret,
+    };
+    const planned = step.handoff === undefined ? base : await this.planHandoff(id, base, step, { ...turn, language: step.language ?? language, previous });
+    const transcript = appendTranscript(previous?.transcript, said, ...optional(botEntry(planned.replies, turn.at)));
+    return { ...planned, conversation: { ...planned.conversation, transcript } };
+  }
+
+  private async planHandoff(id: string, base: PlannedTurn, step: FlowStep, turn: TurnInput & { language: Language; previous?: ConversationDoc }): Promise<PlannedTurn> {
+    const prompt = lastPrompt(turn.previous?.transcript);
+    const begun = await beginHandoff(this.deps.handoff, {
+      id,
+      conversation: base.conversation,
+      reason: reasonFor(step.handoff ?? 'customerAsked', turn.previous?.transcript),
+      position: step.position,
+      reference: turn.reference,
+      language: turn.language,
+      resumePrompt: prompt,
+      at: turn.at,
+    });
+    if ('outOfHours' in begun) {
+      // The customer stays with the bot: back to the question they were at (or the menu after an offer).
+      const back = await this.deps.flow.step(step.persisted, () => ({ type: 'RESUME', at: turn.at }));
+      return { ...base, conversation: { ...base.conversation, flow: back.persisted }, replies: [...base.replies, ...begun.replies, ...orPrompt(back.replies, prompt)] };
+    }
+    const handoff = begun.conversation.handoff;
+    return {
+      ...base,
+      conversation: begun.conversation,
+      replies: [...base.replies, ...begun.replies],
+      afterSave: begun.afterSave,
+      handedOff: handoff && { handoff, transcript: turn.previous?.transcript ?? [] },
+    };
+  }
+
+  /** `handoff.status` from an external hub: accepted, completed (back to the bot) or failed (offer the bot again). Never refused. */
+  private async onHubStatus(context: TurnContext, state: string, log: Logger): Promise<void> {
+    const activity = context.activity;
+    const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
+    const id = handleOf(address.conversationKey, address.userKey);
+    const at = this.deps.clock();
+    try {
+      if (state === 'accepted') {
+        await this.deps.store.update(address, (c) => (c?.handoff ? { next: { ...c, handoff: { ...c.handoff, status: 'external' } }, result: true } : undefined));
+        await this.deps.handoff.board.get(id).then((s) => s && this.deps.handoff.board.put({ ...s, status: 'external' }));
+        return;
+      }
+      if (state !== 'completed' && state !== 'failed') return;
+      const back = await this.handBack(id, 'resume', 'hub');
+      await this.deps.handoff.board.remove(id);
+      await this.deps.handoff.events.publish({ type: 'queueChanged' });
+      if (back === undefined) return;
+      const replies: readonly Reply[] = state === 'failed' ? [{ key: 'handoff.failed' }, ...back.replies.slice(1)] : back.replies;
+      await context.sendActivities(renderReplies(replies, this.deps.translator.forLanguage(back.language), activity.channelId));
+    } catch (err) {
+      log.error({ err: describe(err), state, at }, 'handoff status not applied');
+    }
+  }
+
+  /** Best effort: a request for a person right after our failure is handed off as that failure. */
+  private async noteFailure(address: StateAddress): Promise<void> {
+    const at = this.deps.clock();
+    await this.deps.store.update(address, (c) => (c === undefined ? undefined : { next: { ...c, transcript: appendTranscript(c.transcript, { from: 'system', key: 'system.error', at }) }, result: true }));
   }
 }
 
@@ -99,4 +261,28 @@ function asSecret(text: string | undefined, recognized: RecognizedInput | Protec
 /** Errors are logged by name and message only; ours never carry customer input. */
 function describe(err: unknown): { name: string; message: string; stack?: string } {
   return err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'NonError', message: String(err) };
+}
+
+const orPrompt = (replies: readonly Reply[], prompt: readonly Reply[]): readonly Reply[] => (replies.length > 0 ? replies : prompt);
+const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
+
+/** The hub's handoff.status event, if this is one; its state (accepted, completed, failed). */
+function handoffStatusOf(activity: Activity): string | undefined {
+  if (activity.type !== ActivityTypes.Event || activity.name !== HandoffEventNames.HandoffStatus) return undefined;
+  const value: unknown = activity.value;
+  const state = typeof value === 'object' && value !== null && 'state' in value ? (value as { state: unknown }).state : undefined;
+  return typeof state === 'string' ? state : 'unknown';
+}
+
+/** handoff.initiate for an external hub (Omnichannel, LivePerson): context and a redacted transcript. */
+function handoffInitiation(context: TurnContext, handedOff: HandedOff, t: TFunction): Partial<Activity> {
+  const { handoff, transcript } = handedOff;
+  const activities = renderTranscript(transcript, t).map(
+    (line): Partial<Activity> => ({ type: ActivityTypes.Message, text: line.text, timestamp: new Date(line.at), from: { id: line.from, name: line.from, role: line.from === 'customer' ? 'user' : 'bot' } }),
+  );
+  return EventFactory.createHandoffInitiation(
+    context,
+    { journey: handoff.journey, step: handoff.step, maskedName: handoff.maskedName, reason: handoff.reason, language: handoff.language },
+    { activities: activities as Activity[] },
+  );
 }

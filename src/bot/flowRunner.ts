@@ -1,6 +1,8 @@
 import { AnyStateMachine, createActor, InspectionEvent, waitFor } from 'xstate';
 import type { FlowEvent, Language } from '../../dialogs/events';
-import type { FlowEmitted, Reply } from '../../dialogs/replies';
+import type { FlowContext } from '../../dialogs/flowSetup';
+import type { FlowEmitted, HandoffReason, Reply } from '../../dialogs/replies';
+import { maskName } from '../certificates/distinguishedName';
 
 /** What is kept between turns: the machine's persisted snapshot and the version that wrote it. */
 export interface PersistedFlow {
@@ -15,6 +17,16 @@ export interface FlowStep {
   readonly language?: Language;
   /** The step had asked for a secret (a password): the customer's message should be deleted. */
   readonly receivedSecret: boolean;
+  /** The flow asked for a person, and why. */
+  readonly handoff?: HandoffReason;
+  /** Where the customer now is, for an agent: the journey, the step in it, and the masked name once given. */
+  readonly position: FlowPosition;
+}
+
+export interface FlowPosition {
+  readonly journey: string;
+  readonly step: string;
+  readonly maskedName?: string;
 }
 
 /**
@@ -37,6 +49,7 @@ export class FlowRunner {
   async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent, options: { idleSince?: number } = {}): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
+    let handoff: HandoffReason | undefined;
     // Inspection costs on every microstep; production turns without a listener skip it.
     const onStates = this.onStates;
     const inspect =
@@ -55,6 +68,7 @@ export class FlowRunner {
     actor.subscribe({ error: (err) => (failure = err) });
     actor.on('*', (emitted: FlowEmitted) => {
       if (emitted.type === 'reply') replies.push(withoutType(emitted));
+      else if (emitted.type === 'handoff') handoff = emitted.reason;
       else language = emitted.language;
     });
     try {
@@ -66,7 +80,15 @@ export class FlowRunner {
       // States that wait on a service are tagged 'busy'; the turn ends when none is.
       await waitFor(actor, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: this.settleTimeoutMs });
       if (failure !== undefined) throw failure;
-      return { persisted: { version: this.version, snapshot: actor.getPersistedSnapshot() as Record<string, unknown> }, replies, language, receivedSecret };
+      const snapshot = actor.getSnapshot();
+      return {
+        persisted: { version: this.version, snapshot: actor.getPersistedSnapshot() as Record<string, unknown> },
+        replies,
+        language,
+        receivedSecret,
+        handoff,
+        position: positionOf(snapshot.value, snapshot.context as FlowContext),
+      };
     } finally {
       actor.stop();
     }
@@ -84,6 +106,12 @@ export class FlowRunner {
 
 function withoutType({ type: _type, ...reply }: Extract<FlowEmitted, { type: 'reply' }>): Reply {
   return reply;
+}
+
+function positionOf(value: unknown, context: FlowContext): FlowPosition {
+  const [journey = 'menu', ...step] = (stateIds('', value).at(-1) ?? '').split('.').filter(Boolean);
+  const name = context.identity?.name ?? context.identityDraft?.name;
+  return { journey, step: step.join('.'), maskedName: name === undefined ? undefined : maskName(name) };
 }
 
 /** `{ issuing: { verifyingIdentity: 'askingName' } }` → root.issuing, root.issuing.verifyingIdentity, … */

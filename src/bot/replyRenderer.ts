@@ -12,6 +12,11 @@ export function renderReplies(replies: readonly Reply[], t: TFunction, channelId
   return replies.map((reply) => renderReply(reply, t, can));
 }
 
+/** A reply's text alone, in one language (transcripts for people). */
+export function translateReply(reply: Reply, t: TFunction): string {
+  return t(reply.key, resolveParams(reply.params, t));
+}
+
 function renderReply(reply: Reply, t: TFunction, can: ChannelCapabilities): Partial<Activity> {
   // A channel without upload gets a variant that says how to go on without sending files.
   const key = reply.asks === 'files' && !can.upload ? `${reply.key}WithoutUpload` : reply.key;

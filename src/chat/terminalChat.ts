@@ -20,13 +20,16 @@ type ReplyActivity = z.infer<typeof ExpectedReplies>['activities'][number];
 
 export interface TerminalChatOptions {
   readonly botUrl: string;
+  /** Where the bot sends messages outside a turn (an agent's replies); see ReplyListener. */
+  readonly serviceUrl: string;
   readonly userId: string;
   readonly write: (line: string) => void;
 }
 
 /**
  * Talks to a running bot over HTTP with deliveryMode expectReplies, so the bot's replies come
- * back in the response body and no callback endpoint is needed.
+ * back in the response body; what the bot sends outside a turn (an agent's messages) arrives at
+ * the small listener whose address is the conversation's serviceUrl.
  */
 export class TerminalChat {
   private readonly conversationId = `terminal-${randomUUID()}`;
@@ -60,7 +63,7 @@ export class TerminalChat {
     const activity = {
       id: randomUUID(),
       channelId: 'terminal',
-      serviceUrl: new URL(this.options.botUrl).origin,
+      serviceUrl: this.options.serviceUrl,
       conversation: { id: this.conversationId },
       from: { id: this.options.userId, role: 'user' },
       recipient: { id: 'bot', role: 'bot' },
@@ -78,6 +81,12 @@ export class TerminalChat {
     const text = await response.text();
     if (text === '') return;
     for (const reply of ExpectedReplies.parse(JSON.parse(text)).activities) this.show(reply);
+  }
+
+  /** A message the bot sent outside a turn: an agent's reply, or the bot taking the conversation back. */
+  showProactive(activity: unknown): void {
+    const parsed = ExpectedReplies.shape.activities.element.safeParse(activity);
+    if (parsed.success) this.show(parsed.data);
   }
 
   private show(reply: ReplyActivity): void {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AgentAccount, parseAgentAccounts } from '../agentDesk/agentAccounts';
+import { ServiceHours } from '../handoff/serviceHours';
 
 /** Raised when an environment variable has a bad value; the message names the variable. */
 export class ConfigError extends Error {
@@ -58,7 +60,26 @@ const EnvSchema = z.object({
   CRL_DIR: optionalText,
   SECRETS_KEY: optionalText.refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AGENTS: z
+    .string()
+    .default('')
+    .superRefine((value, ctx) => refineWith(ctx, () => parseAgentAccounts(value))),
+  AGENT_SESSION_MINUTES: integer(5, 24 * 60).default('480'),
+  AGENT_TIMEZONE: z
+    .string()
+    .default('Asia/Seoul')
+    .superRefine((value, ctx) => refineWith(ctx, () => new Intl.DateTimeFormat('en-US', { timeZone: value }))),
+  AGENT_HOURS: z.string().default(''),
 });
+
+/** Runs a parser for its error only, reported against the variable. */
+function refineWith(ctx: z.RefinementCtx, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: err instanceof Error ? err.message : String(err) });
+  }
+}
 
 /** Every variable the bot reads; `.env.example` documents each (a test keeps them in step). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
@@ -98,6 +119,13 @@ export interface Config {
     /** Validity of newly issued certificates, in days. */
     readonly validityDays: number;
   };
+  readonly agentDesk: {
+    /** Agents who may sign in to /agent; empty in local mode means one `local` agent with a printed password. */
+    readonly accounts: readonly AgentAccount[];
+    readonly sessionMinutes: number;
+    /** When agents take conversations; outside them customers are told when to come back. */
+    readonly hours: ServiceHours;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -133,6 +161,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     uploadHosts: e.UPLOAD_HOSTS,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    agentDesk: { accounts: parseAgentAccounts(e.AGENTS), sessionMinutes: e.AGENT_SESSION_MINUTES, hours: hoursFrom(e.AGENT_HOURS, e.AGENT_TIMEZONE) },
     certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR, validityDays: e.CERT_VALIDITY_DAYS },
   };
+}
+
+function hoursFrom(hours: string, timeZone: string): ServiceHours {
+  try {
+    return ServiceHours.parse(hours, timeZone);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration. AGENT_HOURS: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

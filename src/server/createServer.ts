@@ -16,10 +16,13 @@ export interface ServerDependencies {
   readonly downloads: DownloadStore;
   /** The signed CRL of one of our CAs by id, or undefined for an unknown id. */
   readonly certificateRevocationList: (caId: string) => Promise<Buffer> | undefined;
+  /** More routes (the agent desk), on the same server and parsers. */
+  readonly mount?: (server: Server) => void;
 }
 
 export function createServer(deps: ServerDependencies): Server {
-  const server = restify.createServer({ name: 'joint-certificate-assistant', handleUncaughtExceptions: false });
+  // Conversation handles on the agent desk name their state documents, longer than the default 100.
+  const server = restify.createServer({ name: 'joint-certificate-assistant', handleUncaughtExceptions: false, maxParamLength: 512 });
   // Oversized bodies are refused by the parser (413) before anything reads them.
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.config.maxBodyBytes, mapParams: false, rejectUnknown: true }));
@@ -61,5 +64,6 @@ export function createServer(deps: ServerDependencies): Server {
     res.setHeader('content-type', 'application/pkix-crl');
     res.sendRaw(200, await crl);
   });
+  deps.mount?.(server);
   return server;
 }

@@ -2,6 +2,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { z } from 'zod';
 import type { Language } from '../../dialogs/events';
 import type { Logger } from '../logging/logger';
+import { HandoffRecordSchema, TranscriptEntrySchema } from '../handoff/handoffRecord';
 
 /** Where one turn's state lives: the conversation's flow and the customer's own preferences. */
 export interface StateAddress {
@@ -13,6 +14,10 @@ const ConversationDoc = z.object({
   flow: z.object({ version: z.number().int(), snapshot: z.record(z.unknown()) }),
   /** When the customer last took a turn (ms), for the idle limit of a journey. */
   lastTurnAt: z.number().optional(),
+  /** The last lines, redacted, for an agent who takes the conversation over. */
+  transcript: z.array(TranscriptEntrySchema).optional(),
+  /** Set while the conversation waits for, or is held by, a person. */
+  handoff: HandoffRecordSchema.optional(),
 });
 const UserDoc = z.object({ language: z.enum(['ko', 'en']) });
 
@@ -75,6 +80,24 @@ export class ConversationStore {
     } catch (err) {
       if (err instanceof Error && /eTag conflict/i.test(err.message)) throw new StateConflictError(err.message);
       throw err;
+    }
+  }
+
+  /**
+   * Changes a conversation from outside a turn (an agent's action), compare-and-set like a turn:
+   * `change` sees the current document and returns the next one, or undefined to leave it.
+   */
+  async update<T>(address: StateAddress, change: (conversation: ConversationDoc | undefined) => { next: ConversationDoc; result: T } | undefined): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(address);
+      const changed = change(loaded.conversation);
+      if (changed === undefined) return undefined;
+      try {
+        await this.save(address, loaded, { conversation: changed.next });
+        return changed.result;
+      } catch (err) {
+        if (!(err instanceof StateConflictError) || attempt >= 5) throw err;
+      }
     }
   }
 

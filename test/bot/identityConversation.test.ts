@@ -59,7 +59,7 @@ test('a wrong code says how many tries are left; the fifth locks for 10 minutes 
   const locked = await customer.say(wrong);
   expect(texts(locked)).toEqual([expect.stringContaining('10분 동안'), '상담원을 연결해 드릴까요?']);
   expect(lastChoices(locked)).toEqual(['네', '아니요']);
-  expect((await customer.say('네'))[0]?.text).toContain('상담원 연결은 곧');
+  expect((await customer.say('네'))[0]?.text).toContain('상담원 연결을 요청했어요');
 
   // a new attempt within the 10 minutes is refused at once, without sending a code
   const sentBefore = otp.countFor('01024681357');

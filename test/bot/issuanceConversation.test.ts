@@ -156,7 +156,7 @@ test('an answer a question cannot use asks it again; the third miss in a row off
   await customer.say('글쎄요');
   const offer = await customer.say('음');
   expect(texts(offer).join('\n')).toContain('상담원을 연결해 드릴까요?');
-  expect(texts(await customer.say('네'))[0]).toContain('상담원 연결은 곧');
+  expect(texts(await customer.say('네'))[0]).toContain('상담원 연결을 요청했어요');
 });
 
 test('misses at one question are forgotten once it is answered', async () => {

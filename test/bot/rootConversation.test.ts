@@ -45,10 +45,10 @@ describe('main menu in Korean', () => {
     expect((await customer.say(choice))[0]?.text).toContain('본인 인증');
   });
 
-  test.each([['상담원 연결', '상담원 연결은 곧']])('%s leads to its journey, announced with the right particle, then back to the menu', async (choice, expected) => {
-    const replies = await customer.say(choice);
-    expect(replies[0]?.text).toContain(expected);
-    expect(lastChoices(replies)).toEqual(KO_MENU);
+  test('상담원 연결 queues the conversation for an agent and says how to go back', async () => {
+    const replies = await customer.say('상담원 연결');
+    expect(replies[0]?.text).toContain('대기 순서는 1번째예요');
+    expect(replies[0]?.text).toContain('"취소"');
   });
 
   test('공동인증서란? explains security, legal effect and uses, from the article', async () => {
@@ -102,11 +102,9 @@ describe('language', () => {
     expect(replies[0]?.text).toContain("I'm the joint certificate assistant");
   });
 
-  test.each([['Talk to an agent', 'Talking to an agent will soon']])('in English, %s leads to its journey', async (choice, expected) => {
+  test('in English, Talk to an agent queues the conversation', async () => {
     await customer.say('English');
-    const replies = await customer.say(choice);
-    expect(replies[0]?.text).toContain(expected);
-    expect(lastChoices(replies)).toEqual(EN_MENU);
+    expect((await customer.say('Talk to an agent'))[0]?.text).toContain('You are number 1 in the queue');
   });
 
   test.each(['Issue a certificate', "Register / release another institution's certificate", 'Reissue'])('in English, %s starts with identity verification', async (choice) => {
@@ -145,7 +143,11 @@ describe('when the bot does not understand', () => {
 
   test('accepting the offer goes to the agent; declining goes back to the menu', async () => {
     for (const text of ['asdf', 'qwer', 'zxcv']) await customer.say(text);
-    expect(texts(await customer.say('네'))[0]).toContain('상담원 연결은 곧');
+    expect(texts(await customer.say('네'))[0]).toContain('상담원 연결을 요청했어요');
+    // 취소 leaves the queue and, as the request came from an offer, goes back to the menu
+    const back = await customer.say('취소');
+    expect(texts(back)[0]).toContain('챗봇으로 돌아왔어요');
+    expect(lastChoices(back)).toEqual(KO_MENU);
 
     for (const text of ['asdf', 'qwer', 'zxcv']) await customer.say(text);
     const declined = await customer.say('아니요');

@@ -1,0 +1,183 @@
+import type { Next, Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { Logger } from '../logging/logger';
+import type { AgentDirectory } from './agentAccounts';
+import { isSessionTokenShaped, type AgentSessions } from './agentSessions';
+import { SignInThrottle } from './signInThrottle';
+
+export const SESSION_COOKIE = 'jca_agent';
+
+/** A request that passed `requireAgent`. */
+export interface AgentRequest extends Request {
+  agentId: string;
+}
+
+/**
+ * The session token of a request: `Authorization: Bearer <token>` (scripts, tools), else the
+ * session cookie (the desk in a browser). Other Authorization schemes (e.g. Basic from a proxy
+ * in front) are left alone. Strict on purpose: a malformed value is no token, and two
+ * `jca_agent` cookies (one planted by a sibling domain, say) are refused rather than guessed at.
+ */
+export function sessionTokenFromRequest(req: Request): string | undefined {
+  const authorization = req.headers.authorization;
+  if (typeof authorization === 'string' && /^bearer\s/i.test(authorization)) {
+    const token = authorization.slice('bearer'.length).trim();
+    return isSessionTokenShaped(token) ? token : undefined;
+  }
+  const values = cookieValues(req.headers.cookie, SESSION_COOKIE);
+  return values.length === 1 && isSessionTokenShaped(values[0] as string) ? values[0] : undefined;
+}
+
+/** Every value of cookie `name` in a Cookie header (`a=1; b=2`). */
+function cookieValues(header: string | undefined, name: string): string[] {
+  if (typeof header !== 'string') return [];
+  const values: string[] = [];
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals < 0) continue;
+    if (pair.slice(0, equals).trim() === name) values.push(pair.slice(equals + 1).trim());
+  }
+  return values;
+}
+
+/** The signed-in agent's id, or undefined. Store errors reject. */
+export async function agentFromRequest(req: Request, sessions: AgentSessions): Promise<string | undefined> {
+  const token = sessionTokenFromRequest(req);
+  if (token === undefined) return undefined;
+  return (await sessions.find(token))?.agentId;
+}
+
+/**
+ * First handler of every /agent API route: lets signed-in agents through with `agentId` set on
+ * the request, answers everyone else 401. With `directory`, a session of an agent who has since
+ * been removed from AGENTS is refused too, so removing an agent takes effect at once.
+ */
+export function requireAgent(sessions: AgentSessions, directory?: Pick<AgentDirectory, 'has'>) {
+  // Callback style, not async: restify stops the chain only on next(false).
+  return (req: Request, res: Response, next: Next): void => {
+    agentFromRequest(req, sessions).then(
+      (agentId) => {
+        if (agentId === undefined || (directory !== undefined && !directory.has(agentId))) {
+          noStore(res);
+          res.send(401, { error: 'signInRequired' });
+          next(false);
+          return;
+        }
+        (req as AgentRequest).agentId = agentId;
+        next();
+      },
+      () => {
+        // The session store is unreachable: we cannot tell, so nobody is let in.
+        res.send(503, { error: 'sessionsUnavailable' });
+        next(false);
+      },
+    );
+  };
+}
+
+export interface SessionRouteDependencies {
+  readonly directory: AgentDirectory;
+  readonly sessions: AgentSessions;
+  /** Adds `Secure` to the cookie; true whenever the desk is reached over HTTPS. */
+  readonly secureCookies: boolean;
+  /** The cookie's Max-Age; the same lifetime the sessions store was given. */
+  readonly sessionTtlSeconds: number;
+  readonly logger?: Logger;
+  /** The throttle's clock (tests). */
+  readonly now?: () => number;
+}
+
+/** Ids are at most 40 characters; the password bound keeps scrypt's input small. */
+const signInSchema = z.object({
+  id: z.string().min(1).max(40),
+  password: z.string().min(1).max(1024),
+});
+
+/**
+ * POST /agent/api/session (sign in), DELETE /agent/api/session (sign out), GET /agent/api/me.
+ * JSON bodies arrive parsed in `req.body` through the server's bodyParser.
+ */
+export function registerSessionRoutes(server: Server, deps: SessionRouteDependencies): void {
+  const { directory, sessions, logger } = deps;
+  const throttle = new SignInThrottle({ now: deps.now });
+  const cookieAttributes = `HttpOnly; SameSite=Strict; Path=/agent${deps.secureCookies ? '; Secure' : ''}`;
+
+  server.post('/agent/api/session', async (req, res) => {
+    noStore(res);
+    // Only JSON: a cross-site HTML form cannot send it, so nobody can sign a browser in to their account.
+    if (!req.is('application/json')) {
+      res.send(415, { error: 'jsonRequired' });
+      return;
+    }
+    const body = signInSchema.safeParse(req.body);
+    if (!body.success) {
+      res.send(400, { error: 'badRequest' });
+      return;
+    }
+    const { id, password } = body.data;
+    const gate = throttle.begin(id);
+    if (!gate.allowed) {
+      res.setHeader('retry-after', String(gate.retryAfterSeconds));
+      res.send(429, { error: 'tooManyAttempts' });
+      return;
+    }
+    let agentId: string | undefined;
+    try {
+      agentId = await directory.verify(id, password);
+    } finally {
+      throttle.finish(id, agentId !== undefined);
+    }
+    if (agentId === undefined) {
+      // The attempted id is logged only when it is a real one: people type passwords into id fields.
+      logger?.warn({ agentId: directory.has(id) ? id : undefined }, 'agent sign-in refused');
+      res.send(401, { error: 'wrongCredentials' });
+      return;
+    }
+    let token: string;
+    try {
+      token = await sessions.create(agentId);
+    } catch {
+      res.send(503, { error: 'sessionsUnavailable' });
+      return;
+    }
+    logger?.info({ agentId }, 'agent signed in');
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=${token}; ${cookieAttributes}; Max-Age=${deps.sessionTtlSeconds}`);
+    res.send(200, { agentId });
+  });
+
+  // fetch() sends a DELETE without a body with neither Content-Length nor Transfer-Encoding, and
+  // the server's bodyParser (rejectUnknown) then answers 415. Such a request has no body (RFC 9112
+  // §6.3), so say so, for this one route only, before the parser runs.
+  server.pre((req, _res, next) => {
+    if (req.method === 'DELETE' && req.getPath() === '/agent/api/session' && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.headers['content-length'] = '0';
+    }
+    next();
+  });
+
+  server.del('/agent/api/session', async (req, res) => {
+    noStore(res);
+    // The cookie is cleared whatever happens, so the browser never keeps a token we tried to end.
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=; ${cookieAttributes}; Max-Age=0`);
+    const token = sessionTokenFromRequest(req);
+    if (token !== undefined) {
+      try {
+        await sessions.revoke(token);
+      } catch {
+        res.send(503, { error: 'sessionsUnavailable' });
+        return;
+      }
+    }
+    res.send(204);
+  });
+
+  server.get('/agent/api/me', requireAgent(sessions, directory), async (req, res) => {
+    noStore(res);
+    res.send(200, { agentId: (req as AgentRequest).agentId });
+  });
+}
+
+/** Nothing about a session may be cached by a browser or a proxy. */
+function noStore(res: Response): void {
+  res.setHeader('cache-control', 'no-store');
+}

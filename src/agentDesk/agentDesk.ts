@@ -1,0 +1,162 @@
+import type { Activity } from 'botbuilder';
+import type { Reply } from '../../dialogs/replies';
+import type { HandedBack } from '../bot/certificateBot';
+import { renderReplies } from '../bot/replyRenderer';
+import type { HandoffBoard, HandoffSummary } from '../handoff/handoffBoard';
+import type { DeskEvents } from '../handoff/handoffEvents';
+import type { HandBackMode, HandoffRecord, StoredConversationReference, TranscriptEntry } from '../handoff/handoffRecord';
+import { addressOf, summaryOf } from '../handoff/handoffTurns';
+import { appendTranscript, RenderedLine, renderTranscript } from '../handoff/transcript';
+import type { Translator } from '../i18n/translator';
+import type { Logger } from '../logging/logger';
+import type { ConversationStore } from '../state/conversationStore';
+import type { HandoffAudit } from './handoffAudit';
+
+/** Sends activities to a customer outside their turn, through the stored conversation reference. */
+export interface ProactiveMessenger {
+  send(reference: StoredConversationReference, activities: Partial<Activity>[]): Promise<void>;
+}
+
+export interface AgentDeskDependencies {
+  readonly store: ConversationStore;
+  readonly board: HandoffBoard;
+  readonly events: DeskEvents;
+  readonly messenger: ProactiveMessenger;
+  readonly translator: Translator;
+  readonly audit: HandoffAudit;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  /** The bot takes the conversation back (at the step, at the menu, or closed). */
+  readonly handBack: (id: string, mode: HandBackMode, agentId: string) => Promise<HandedBack | undefined>;
+}
+
+/** What an agent sees of a conversation: its summary, the redacted transcript in the customer's language, and the notes. */
+export interface ConversationView extends HandoffSummary {
+  readonly transcript: readonly RenderedLine[];
+}
+
+export type DeskOutcome<T> = { ok: true; value: T } | { ok: false; error: 'notFound' | 'alreadyTaken' | 'notYours' | 'customerLeft' };
+
+/**
+ * The agents' side of a handoff: take a queued conversation, reply, transfer, hand back or close.
+ * Every change goes through the conversation's own state (compare-and-set), then the board, the
+ * live events and the audit; the customer hears from us through the stored reference.
+ */
+export class AgentDesk {
+  constructor(private readonly deps: AgentDeskDependencies) {}
+
+  async queue(agentId: string): Promise<{ waiting: HandoffSummary[]; mine: HandoffSummary[] }> {
+    const all = await this.deps.board.list();
+    return { waiting: all.filter((s) => s.status === 'queued'), mine: all.filter((s) => s.status !== 'queued' && s.agentId === agentId) };
+  }
+
+  async view(id: string): Promise<DeskOutcome<ConversationView>> {
+    const summary = await this.deps.board.get(id);
+    const address = addressOf(id);
+    if (summary === undefined || address === undefined) return { ok: false, error: 'notFound' };
+    const conversation = (await this.deps.store.load(address)).conversation;
+    const t = this.deps.translator.forLanguage(summary.language);
+    return { ok: true, value: { ...summary, transcript: renderTranscript(conversation?.transcript ?? [], t) } };
+  }
+
+  async take(id: string, agentId: string): Promise<DeskOutcome<ConversationView>> {
+    const at = this.deps.clock();
+    const changed = await this.change(id, (handoff) => (handoff.status === 'queued' ? { ...handoff, status: 'withAgent', agentId, takenAt: at } : 'alreadyTaken'), {
+      from: 'system',
+      key: 'handoff.taken',
+      at,
+      agentId,
+    });
+    if (!changed.ok) return changed;
+    await this.updateBoard(id, changed.value, {});
+    await this.deps.audit.record({ action: 'take', agentId, conversation: id, at });
+    await this.tell(changed.value, [{ key: 'handoff.agentJoined' }]);
+    return this.view(id);
+  }
+
+  async reply(id: string, agentId: string, text: string): Promise<DeskOutcome<TranscriptEntry>> {
+    const at = this.deps.clock();
+    const entry: TranscriptEntry = { from: 'agent', text, at, agentId };
+    const changed = await this.change(id, (handoff) => (handoff.agentId === agentId && handoff.status === 'withAgent' ? handoff : 'notYours'), entry);
+    if (!changed.ok) return changed;
+    await this.tell(changed.value, [{ key: 'handoff.agentSays', params: { text } }]);
+    await this.deps.events.publish({ type: 'message', id, entry });
+    return { ok: true, value: entry };
+  }
+
+  async transfer(id: string, agentId: string, to: string, note: string): Promise<DeskOutcome<null>> {
+    const at = this.deps.clock();
+    const changed = await this.change(id, (handoff) => (handoff.agentId === agentId && handoff.status === 'withAgent' ? { ...handoff, agentId: to } : 'notYours'), {
+      from: 'system',
+      key: 'handoff.transferredTo',
+      at,
+      agentId: to,
+    });
+    if (!changed.ok) return changed;
+    const previous = await this.deps.board.get(id);
+    await this.updateBoard(id, changed.value, { notes: [...(previous?.notes ?? []), { from: agentId, text: note, at }] });
+    await this.deps.audit.record({ action: 'transfer', agentId, conversation: id, at, to, note });
+    await this.deps.events.publish({ type: 'transferred', id, from: agentId, to });
+    await this.tell(changed.value, [{ key: 'handoff.transferred' }]);
+    return { ok: true, value: null };
+  }
+
+  /** Hand back to the bot (at the step, or the menu), or close; a conversation the customer left is only cleared. */
+  async end(id: string, agentId: string, mode: HandBackMode): Promise<DeskOutcome<null>> {
+    const summary = await this.deps.board.get(id);
+    if (summary === undefined) return { ok: false, error: 'notFound' };
+    if (summary.agentId !== agentId) return { ok: false, error: 'notYours' };
+    const at = this.deps.clock();
+    if (!summary.customerLeft) {
+      const back = await this.deps.handBack(id, mode, agentId);
+      if (back !== undefined) await this.send(back.reference, back.language, back.replies);
+    }
+    await this.deps.board.remove(id);
+    await this.deps.audit.record({ action: 'end', agentId, conversation: id, at, mode });
+    await this.deps.events.publish({ type: 'ended', id });
+    await this.deps.events.publish({ type: 'queueChanged' });
+    return { ok: true, value: null };
+  }
+
+  /** Changes the handoff in the conversation's state, with a transcript line; the answer names why not. */
+  private async change(id: string, next: (handoff: HandoffRecord) => HandoffRecord | 'alreadyTaken' | 'notYours', entry: TranscriptEntry): Promise<DeskOutcome<HandoffRecord>> {
+    const address = addressOf(id);
+    if (address === undefined) return { ok: false, error: 'notFound' };
+    let refusal: 'alreadyTaken' | 'notYours' | 'customerLeft' | undefined;
+    const changed = await this.deps.store.update(address, (conversation) => {
+      const handoff = conversation?.handoff;
+      if (conversation === undefined || handoff === undefined) {
+        refusal = 'customerLeft';
+        return undefined;
+      }
+      const updated = next(handoff);
+      if (typeof updated === 'string') {
+        refusal = updated;
+        return undefined;
+      }
+      return { next: { ...conversation, handoff: updated, transcript: appendTranscript(conversation.transcript, entry) }, result: updated };
+    });
+    if (changed === undefined) return { ok: false, error: refusal ?? 'notFound' };
+    return { ok: true, value: changed };
+  }
+
+  private async updateBoard(id: string, handoff: HandoffRecord, extra: Partial<HandoffSummary>): Promise<void> {
+    const previous = await this.deps.board.get(id);
+    await this.deps.board.put({ ...summaryOf(id, handoff, { lastCustomerAt: previous?.lastCustomerAt, notes: previous?.notes ?? [] }), ...extra });
+    await this.deps.events.publish({ type: 'queueChanged' });
+  }
+
+  private tell(handoff: HandoffRecord, replies: readonly Reply[]): Promise<void> {
+    return this.send(handoff.reference, handoff.language, replies);
+  }
+
+  private async send(reference: StoredConversationReference, language: HandoffRecord['language'], replies: readonly Reply[]): Promise<void> {
+    const activities = renderReplies(replies, this.deps.translator.forLanguage(language), reference.channelId);
+    try {
+      await this.deps.messenger.send(reference, activities);
+    } catch (err) {
+      // The state already has it; a channel that cannot take proactive messages must not undo the agent's action.
+      this.deps.logger.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'proactive message failed');
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { DeskEvents } from '../handoff/handoffEvents';
+import type { AgentDirectory } from './agentAccounts';
+import { AgentRequest, requireAgent } from './agentAuth';
+import type { AgentSessions } from './agentSessions';
+import type { AgentDesk, DeskOutcome } from './agentDesk';
+
+export interface DeskRouteDependencies {
+  readonly desk: AgentDesk;
+  readonly sessions: AgentSessions;
+  readonly directory: AgentDirectory;
+  readonly events: DeskEvents;
+}
+
+/** Open live-event streams, so shutdown can end them (they never go idle on their own). */
+export interface DeskStreams {
+  closeAll(): void;
+}
+
+const STATUS: Record<Exclude<DeskOutcome<unknown>, { ok: true }>['error'], number> = { notFound: 404, alreadyTaken: 409, notYours: 403, customerLeft: 409 };
+const MessageBody = z.object({ text: z.string().trim().min(1).max(2000) });
+const TransferBody = z.object({ to: z.string().min(1).max(40), note: z.string().trim().max(1000).default('') });
+const EndBody = z.object({ mode: z.enum(['resume', 'menu', 'close']) });
+const HEARTBEAT_MS = 25_000;
+
+/** The desk page and its API under /agent; every API route but sign-in requires a session. */
+export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies): DeskStreams {
+  const signedIn = requireAgent(deps.sessions, deps.directory);
+  const agentOf = (req: Request) => (req as AgentRequest).agentId;
+  const id = (req: Request) => String(req.params.id);
+
+  for (const [path, file, type] of PAGE_FILES) {
+    server.get(path, (_req, res, next) => {
+      res.setHeader('content-type', type);
+      res.setHeader('cache-control', 'no-cache');
+      res.setHeader('content-security-policy', "default-src 'self'");
+      res.sendRaw(200, pageFile(file));
+      next();
+    });
+  }
+
+  server.get('/agent/api/agents', signedIn, async (_req, res) => {
+    res.send(200, { agents: deps.directory.ids().map((agentId) => ({ id: agentId })) });
+  });
+  server.get('/agent/api/queue', signedIn, async (req, res) => {
+    res.send(200, await deps.desk.queue(agentOf(req)));
+  });
+  server.get('/agent/api/conversations/:id', signedIn, async (req, res) => {
+    answer(res, await deps.desk.view(id(req)), (conversation) => ({ conversation }));
+  });
+  server.post('/agent/api/conversations/:id/take', signedIn, async (req, res) => {
+    answer(res, await deps.desk.take(id(req), agentOf(req)), (conversation) => ({ conversation }));
+  });
+  server.post('/agent/api/conversations/:id/messages', signedIn, async (req, res) => {
+    const body = MessageBody.safeParse(req.body);
+    if (!body.success) return void res.send(400, { error: 'badRequest' });
+    answer(res, await deps.desk.reply(id(req), agentOf(req), body.data.text), (entry) => ({ entry }));
+  });
+  server.post('/agent/api/conversations/:id/transfer', signedIn, async (req, res) => {
+    const body = TransferBody.safeParse(req.body);
+    if (!body.success || !deps.directory.has(body.data.to)) return void res.send(400, { error: 'badRequest' });
+    answer(res, await deps.desk.transfer(id(req), agentOf(req), body.data.to, body.data.note), () => ({}));
+  });
+  server.post('/agent/api/conversations/:id/end', signedIn, async (req, res) => {
+    const body = EndBody.safeParse(req.body);
+    if (!body.success) return void res.send(400, { error: 'badRequest' });
+    answer(res, await deps.desk.end(id(req), agentOf(req), body.data.mode), () => ({}));
+  });
+
+  const streams = new Set<Response>();
+  // Server-sent events: what happens on any instance reaches every signed-in page (Redis pub/sub behind `events`).
+  server.get('/agent/api/events', signedIn, (req, res, next) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const stop = deps.events.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      stop();
+      streams.delete(res);
+      next(false);
+    });
+  });
+  return {
+    closeAll: () => {
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  };
+}
+
+function answer<T>(res: Response, outcome: DeskOutcome<T>, body: (value: T) => object): void {
+  res.setHeader('cache-control', 'no-store');
+  if (outcome.ok) res.send(200, body(outcome.value));
+  else res.send(STATUS[outcome.error], { error: outcome.error });
+}
+
+const PAGE_FILES = [
+  ['/agent', 'index.html', 'text/html; charset=utf-8'],
+  ['/agent/desk.js', 'desk.js', 'text/javascript; charset=utf-8'],
+  ['/agent/desk.css', 'desk.css', 'text/css; charset=utf-8'],
+] as const;
+
+// The page is static and ships with the source; from dist/ it is found next to the sources.
+const PAGE_DIR = [join(__dirname, 'page'), join(__dirname, '..', '..', '..', 'src', 'agentDesk', 'page')].find((dir) => existsSync(join(dir, 'index.html')));
+const cache = new Map<string, Buffer>();
+
+function pageFile(file: string): Buffer {
+  const cached = cache.get(file);
+  if (cached !== undefined) return cached;
+  if (PAGE_DIR === undefined) throw new Error('agent desk page files are missing');
+  const bytes = readFileSync(join(PAGE_DIR, file));
+  cache.set(file, bytes);
+  return bytes;
+}

@@ -1,0 +1,63 @@
+import type Redis from 'ioredis';
+import { z } from 'zod';
+
+/** Who took, transferred or ended which conversation, and when. Notes are agents' words, kept for supervisors. */
+export const HandoffAuditRecordSchema = z.object({
+  action: z.enum(['take', 'transfer', 'end']),
+  agentId: z.string(),
+  conversation: z.string(),
+  at: z.number(),
+  to: z.string().optional(),
+  note: z.string().optional(),
+  mode: z.enum(['resume', 'menu', 'close']).optional(),
+});
+export type HandoffAuditRecord = z.infer<typeof HandoffAuditRecordSchema>;
+
+export interface HandoffAudit {
+  record(entry: HandoffAuditRecord): Promise<void>;
+  /** Newest first. */
+  recent(limit: number): Promise<HandoffAuditRecord[]>;
+}
+
+const KEEP = 10_000;
+
+export class MemoryHandoffAudit implements HandoffAudit {
+  private readonly entries: HandoffAuditRecord[] = [];
+
+  async record(entry: HandoffAuditRecord): Promise<void> {
+    this.entries.unshift(entry);
+    this.entries.length = Math.min(this.entries.length, KEEP);
+  }
+
+  async recent(limit: number): Promise<HandoffAuditRecord[]> {
+    return this.entries.slice(0, limit);
+  }
+}
+
+/** A capped Redis list, shared by every instance. */
+export class RedisHandoffAudit implements HandoffAudit {
+  private readonly key: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.key = `${prefix}handoff:audit`;
+  }
+
+  async record(entry: HandoffAuditRecord): Promise<void> {
+    await this.redis.multi().lpush(this.key, JSON.stringify(entry)).ltrim(this.key, 0, KEEP - 1).exec();
+  }
+
+  async recent(limit: number): Promise<HandoffAuditRecord[]> {
+    const raw = await this.redis.lrange(this.key, 0, limit - 1);
+    return raw.flatMap((line) => {
+      try {
+        const parsed = HandoffAuditRecordSchema.safeParse(JSON.parse(line));
+        return parsed.success ? [parsed.data] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+}

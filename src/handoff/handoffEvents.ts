@@ -1,0 +1,87 @@
+import { EventEmitter } from 'node:events';
+import type Redis from 'ioredis';
+import { z } from 'zod';
+import { TranscriptEntrySchema } from './handoffRecord';
+
+/** What agents' pages are told, live, whichever instance it happened on. */
+export const DeskEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('queueChanged') }),
+  z.object({ type: z.literal('message'), id: z.string(), entry: TranscriptEntrySchema }),
+  z.object({ type: z.literal('customerLeft'), id: z.string() }),
+  z.object({ type: z.literal('transferred'), id: z.string(), from: z.string(), to: z.string() }),
+  z.object({ type: z.literal('ended'), id: z.string() }),
+]);
+export type DeskEvent = z.infer<typeof DeskEventSchema>;
+
+export interface DeskEvents {
+  publish(event: DeskEvent): Promise<void>;
+  /** Returns the function that stops listening. */
+  subscribe(listener: (event: DeskEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export class MemoryDeskEvents implements DeskEvents {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  async publish(event: DeskEvent): Promise<void> {
+    this.emitter.emit('event', event);
+  }
+
+  subscribe(listener: (event: DeskEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+/** Redis pub/sub, so an agent connected to one instance sees what happens on another. */
+export class RedisDeskEvents implements DeskEvents {
+  private readonly local = new MemoryDeskEvents();
+  private readonly channel: string;
+  private subscriber: Redis | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.channel = `${prefix}handoff:events`;
+  }
+
+  async publish(event: DeskEvent): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify(event));
+  }
+
+  subscribe(listener: (event: DeskEvent) => void): () => void {
+    this.ensureSubscribed();
+    return this.local.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+    this.subscriber?.disconnect();
+  }
+
+  // A subscribed connection can do nothing else, so it is a second one, opened on first use.
+  private ensureSubscribed(): void {
+    if (this.subscriber !== undefined) return;
+    const subscriber = this.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, raw: string) => {
+      const parsed = safeJson(raw);
+      const event = DeskEventSchema.safeParse(parsed);
+      if (event.success) void this.local.publish(event.data);
+    });
+    void subscriber.subscribe(this.channel).catch(() => undefined);
+  }
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}

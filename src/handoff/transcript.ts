@@ -1,0 +1,96 @@
+import type { TFunction } from 'i18next';
+import type { ProtectedInput, RecognizedInput, SystemInput } from '../../dialogs/events';
+import { translateReply } from '../bot/replyRenderer';
+import type { Reply } from '../../dialogs/replies';
+import type { TranscriptEntry } from './handoffRecord';
+
+/** Kept per conversation; older lines drop off, so an idle conversation stays small. */
+export const TRANSCRIPT_LIMIT = 30;
+
+export function appendTranscript(transcript: readonly TranscriptEntry[] | undefined, ...entries: TranscriptEntry[]): TranscriptEntry[] {
+  return [...(transcript ?? []), ...entries].slice(-TRANSCRIPT_LIMIT);
+}
+
+/** Replies that must never be kept: the sandbox's one-time code. Links are single-use secrets too. */
+const DROPPED_REPLIES = new Set(['identity.sandboxCode']);
+const LINK_PARAMS = new Set(['url']);
+
+export function botEntry(replies: readonly Reply[], at: number): TranscriptEntry | undefined {
+  const kept = replies
+    .filter((reply) => !DROPPED_REPLIES.has(reply.key))
+    .map((reply) => ({
+      ...reply,
+      params: reply.params && Object.fromEntries(Object.entries(reply.params).map(([name, value]) => [name, LINK_PARAMS.has(name) ? '[link]' : value])),
+    }));
+  return kept.length === 0 ? undefined : { from: 'bot', replies: kept, at };
+}
+
+/**
+ * What the customer said, as an agent may see it: personal data the guard recognized shows
+ * masked, a secret step's answer shows only that something was typed, and free text is redacted.
+ */
+export function customerEntry(input: RecognizedInput | ProtectedInput | SystemInput, options: { secretStep: boolean; typed?: string }, at: number): TranscriptEntry {
+  return { from: 'customer', text: customerText(input, options), at };
+}
+
+function customerText(input: RecognizedInput | ProtectedInput | SystemInput, options: { secretStep: boolean; typed?: string }): string {
+  if (options.secretStep) return '[비밀번호 입력됨 · password entered]';
+  switch (input.type) {
+    case 'RRN':
+      return input.masked;
+    case 'RRN_INVALID':
+      return '[주민등록번호 형식 오류 · invalid RRN]';
+    case 'PHONE':
+      return input.masked;
+    case 'FILES':
+    case 'ATTACHMENTS':
+      return '[파일 · files]';
+    case 'START':
+      return '[대화 시작 · joined]';
+    case 'TEXT':
+      return redactFreeText(input.text);
+    default:
+      // A recognized request: what the customer typed says more to an agent than its intent.
+      return options.typed === undefined ? `[${input.type}]` : redactFreeText(options.typed);
+  }
+}
+
+/**
+ * Free text may still carry secrets the customer typed where none was asked: 주민등록번호,
+ * phone numbers, one-time codes, card-like digit runs and password-like tokens are masked.
+ */
+export function redactFreeText(text: string): string {
+  return text
+    .replace(/\d{6}\s*-?\s*\d{7}/g, '[주민등록번호]')
+    .replace(/01[016789]\s*-?\s*\d{3,4}\s*-?\s*\d{4}/g, '[휴대폰 번호]')
+    .replace(/\d{6,}/g, '[숫자]')
+    .replace(/\S{8,}/g, (token) => (looksLikePassword(token) ? '[비밀번호 형태]' : token));
+}
+
+/** Certificate passwords mix letters, digits and special characters; ordinary words do not. */
+function looksLikePassword(token: string): boolean {
+  return /\d/.test(token) && /[A-Za-z]/.test(token) && /[^A-Za-z\d\p{Script=Hangul}]/u.test(token);
+}
+
+/** A transcript as people read it, in one language: what the agent sees, and what a hub receives. */
+export function renderTranscript(entries: readonly TranscriptEntry[], t: TFunction): RenderedLine[] {
+  return entries.flatMap((entry): RenderedLine[] => {
+    switch (entry.from) {
+      case 'customer':
+        return [{ from: 'customer', text: entry.text, at: entry.at }];
+      case 'agent':
+        return [{ from: 'agent', text: entry.text, at: entry.at, agentId: entry.agentId }];
+      case 'system':
+        return [{ from: 'system', text: t(entry.key, { agent: entry.agentId ?? '' }), at: entry.at, agentId: entry.agentId }];
+      case 'bot':
+        return entry.replies.map((reply) => ({ from: 'bot' as const, text: translateReply(reply, t), at: entry.at }));
+    }
+  });
+}
+
+export interface RenderedLine {
+  readonly from: TranscriptEntry['from'];
+  readonly text: string;
+  readonly at: number;
+  readonly agentId?: string;
+}
