@@ -78,7 +78,8 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
     streams.add(res);
     const stop = deps.events.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
+    // The response's close, not the request's: a request emits 'close' once its (empty) body is read.
+    res.on('close', () => {
       clearInterval(heartbeat);
       stop();
       streams.delete(res);

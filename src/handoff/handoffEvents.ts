@@ -48,6 +48,9 @@ export class RedisDeskEvents implements DeskEvents {
     prefix: string,
   ) {
     this.channel = `${prefix}handoff:events`;
+    // Listening from the start: an event published before a page connected is simply not needed,
+    // but one published right after must not be lost to a subscription still being set up.
+    this.ensureSubscribed();
   }
 
   async publish(event: DeskEvent): Promise<void> {
@@ -74,7 +77,8 @@ export class RedisDeskEvents implements DeskEvents {
       const event = DeskEventSchema.safeParse(parsed);
       if (event.success) void this.local.publish(event.data);
     });
-    void subscriber.subscribe(this.channel).catch(() => undefined);
+    // Our clients fail fast (no offline queue), so subscribe whenever the connection is (again) ready.
+    subscriber.on('ready', () => void subscriber.subscribe(this.channel).catch(() => undefined));
   }
 }
 

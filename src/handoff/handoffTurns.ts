@@ -35,10 +35,11 @@ export function addressOf(handle: string): { conversationKey: string; userKey: s
   return undefined;
 }
 
-/** The question the customer was last asked, to ask again when the flow resumes. */
+/** The question the customer was last asked (a turn's last reply), to ask again when the flow resumes. */
 export function lastPrompt(transcript: readonly TranscriptEntry[] | undefined): Reply[] {
   const last = [...(transcript ?? [])].reverse().find((entry) => entry.from === 'bot');
-  return last?.from === 'bot' ? last.replies : [];
+  const question = last?.from === 'bot' ? last.replies.at(-1) : undefined;
+  return question === undefined ? [] : [question];
 }
 
 /** A request for a person right after one of our failures is handed off as that failure. */

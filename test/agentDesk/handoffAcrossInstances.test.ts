@@ -1,0 +1,188 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { CUSTOMER } from '../support/journeys';
+import { agentsConfig, DeskClient } from '../support/deskClient';
+import { HttpCustomer } from '../support/httpCustomer';
+import { RunningBot, startHttpBot } from '../support/httpBot';
+import { deleteKeysMatching } from '../support/redisCleanup';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const prefix = `jca-test-handoff-${randomUUID()}:`;
+let env: Record<string, string>;
+let one: RunningBot;
+let two: RunningBot;
+let customer: HttpCustomer;
+const admin = new Redis(REDIS_URL);
+
+beforeAll(async () => {
+  env = {
+    REDIS_URL,
+    STATE_KEY_PREFIX: prefix,
+    // Both instances must read each other's sealed values and customer ids.
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    AGENTS: await agentsConfig(['kim', 'lee']),
+    CA_DIR: mkdtempSync(join(tmpdir(), 'jca-handoff-ca-')),
+  };
+  one = await startHttpBot(env);
+  two = await startHttpBot(env);
+});
+
+afterAll(async () => {
+  await one.app.close();
+  await two.app.close();
+  await deleteKeysMatching(admin, `${prefix}*`);
+  admin.disconnect();
+});
+
+beforeEach(async () => {
+  customer = await HttpCustomer.start();
+});
+
+afterEach(async () => {
+  await customer.close();
+});
+
+const signIn = (bot: RunningBot, id: string) => DeskClient.signIn(bot.url, id, `${id}-password-123`);
+
+/** 본인 인증 on instance `bot`, with the code the sandbox shows in local mode; returns the replies to it. */
+async function verify(bot: RunningBot, start: string): Promise<string[]> {
+  for (const text of [start, CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier]) await customer.say(bot.url, text);
+  const sent = (await customer.say(bot.url, CUSTOMER.phone)).join('\n');
+  const code = /인증번호: (\d{6})/.exec(sent)?.[1] ?? 'no code shown';
+  return customer.say(bot.url, code);
+}
+
+test('queued on instance 1, taken and answered from instance 2, transferred, handed back: the flow resumes at its step', async () => {
+  const terms = await verify(one, '인증서 발급');
+  expect(terms.join('\n')).toContain('약관에 동의하시나요?');
+  expect((await customer.say(one.url, '상담원 연결해 주세요'))[0]).toContain('대기 순서는 1번째예요');
+
+  const kim = await signIn(two, 'kim');
+  const queue = await kim.call('GET', '/queue');
+  const waiting = queue.body.waiting.find((s: any) => s.journey === 'issuing');
+  expect(waiting).toMatchObject({ status: 'queued', reason: 'customerAsked', journey: 'issuing', step: 'agreeingToTerms', maskedName: '홍*동', language: 'ko' });
+
+  const taken = await kim.call('POST', `/conversations/${waiting.id}/take`);
+  expect(taken.status).toBe(200);
+  expect(taken.body.conversation.transcript.map((l: any) => l.text)).toContain('900101-1******');
+  expect((await customer.proactiveMessages(1))[0]).toContain('상담원이 연결되었어요');
+  // a second agent cannot take it again
+  const lee = await signIn(one, 'lee');
+  expect((await lee.call('POST', `/conversations/${waiting.id}/take`)).body).toEqual({ error: 'alreadyTaken' });
+
+  await kim.call('POST', `/conversations/${waiting.id}/messages`, { text: '안녕하세요, 상담원 김민지입니다.' });
+  expect((await customer.proactiveMessages(2))[1]).toBe('[상담원] 안녕하세요, 상담원 김민지입니다.');
+
+  // the customer writes to instance 1; the agent's page on instance 2 hears it live (Redis pub/sub)
+  const [event] = await kim.events(1, async () => {
+    expect(await customer.say(one.url, '약관이 뭔지 잘 모르겠어요')).toEqual([]);
+  });
+  expect(event).toMatchObject({ type: 'message', id: waiting.id, entry: { from: 'customer', text: '약관이 뭔지 잘 모르겠어요' } });
+
+  expect((await kim.call('POST', `/conversations/${waiting.id}/transfer`, { to: 'lee', note: '약관 설명 필요' })).status).toBe(200);
+  expect((await customer.proactiveMessages(3))[2]).toContain('상담원에게 연결해 드렸어요');
+  const leesQueue = await lee.call('GET', '/queue');
+  expect(leesQueue.body.mine).toEqual([expect.objectContaining({ id: waiting.id, agentId: 'lee', notes: [expect.objectContaining({ from: 'kim', text: '약관 설명 필요' })] })]);
+  expect((await kim.call('POST', `/conversations/${waiting.id}/messages`, { text: 'still mine?' })).body).toEqual({ error: 'notYours' });
+
+  expect((await lee.call('POST', `/conversations/${waiting.id}/end`, { mode: 'resume' })).status).toBe(200);
+  const back = await customer.proactiveMessages(5);
+  expect(back[3]).toContain('하시던 단계부터 이어서');
+  expect(back[4]).toContain('약관에 동의하시나요?');
+  // the flow takes the next message, on either instance, at the saved step
+  const types = await customer.say(two.url, '동의합니다');
+  expect(types[0]).toContain('어떤 인증서를 발급할까요?');
+  expect((await kim.call('GET', '/queue')).body.waiting.filter((s: any) => s.id === waiting.id)).toEqual([]);
+
+  const audit = (await admin.lrange(`${prefix}handoff:audit`, 0, -1)).map((line) => JSON.parse(line)).reverse();
+  expect(audit.filter((a) => a.conversation === waiting.id).map((a) => [a.action, a.agentId, a.to ?? a.mode])).toEqual([
+    ['take', 'kim', undefined],
+    ['transfer', 'kim', 'lee'],
+    ['end', 'lee', 'resume'],
+  ]);
+});
+
+test('no secret typed during the journey reaches the handoff.initiate transcript or the agent', async () => {
+  await verify(one, '인증서 발급');
+  await customer.say(one.url, '동의합니다');
+  await customer.say(one.url, '은행·신용카드·보험용 (무료)');
+  const password = 'Gildong#2026!';
+  await customer.say(one.url, password);
+  const turn = await customer.send(one.url, { text: '상담원' });
+  const initiate = turn.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+  expect(initiate?.value).toMatchObject({ journey: 'issuing', step: 'creatingCertificate.confirmingPassword', maskedName: '홍*동', reason: 'customerAsked', language: 'ko' });
+  const handedOver = JSON.stringify(initiate);
+  expect(handedOver).toContain('900101-1******');
+  // secrets typed to the agent are masked too
+  await customer.say(one.url, `제 주민번호는 ${CUSTOMER.rrn}, 비밀번호는 ${password}, 인증번호는 482913 이에요`);
+
+  const kim = await signIn(two, 'kim');
+  const waiting = (await kim.call('GET', '/queue')).body.waiting.find((s: any) => s.step === 'creatingCertificate.confirmingPassword');
+  const view = JSON.stringify((await kim.call('POST', `/conversations/${waiting.id}/take`)).body);
+  expect(view).toContain('[비밀번호 입력됨');
+  const codes = customer.proactive.join('\n') + handedOver;
+  for (const [where, text] of Object.entries({ handedOver, view, codes })) {
+    for (const secret of [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), CUSTOMER.phoneDigits, '2468-1357', password, '482913']) {
+      expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
+    }
+  }
+  await kim.call('POST', `/conversations/${waiting.id}/end`, { mode: 'close' });
+  expect(customer.proactive.at(-1)).toContain('상담이 종료되었어요');
+});
+
+test('취소 while queued leaves the queue and resumes; while with an agent, the agent sees the customer left', async () => {
+  await customer.say(one.url, '재발급');
+  expect((await customer.say(one.url, '상담원'))[0]).toContain('대기 순서는');
+  const cancelled = await customer.say(two.url, '취소');
+  expect(cancelled[0]).toContain('챗봇으로 돌아왔어요');
+  expect(cancelled.at(-1)).toContain('이름을 입력해 주세요');
+  const kim = await signIn(two, 'kim');
+  const board = async () => (await kim.call('GET', '/queue')).body;
+  expect((await board()).waiting.filter((s: any) => s.journey === 'reissuing')).toEqual([]);
+
+  await customer.say(one.url, '상담원');
+  const waiting = (await board()).waiting.find((s: any) => s.journey === 'reissuing');
+  await kim.call('POST', `/conversations/${waiting.id}/take`);
+  await customer.say(one.url, '취소');
+  expect((await board()).mine).toEqual([expect.objectContaining({ id: waiting.id, customerLeft: true })]);
+  expect((await kim.call('POST', `/conversations/${waiting.id}/end`, { mode: 'resume' })).status).toBe(200);
+  expect((await board()).mine).toEqual([]);
+});
+
+test('handoff.status from an external hub: accepted, completed returns to the bot, failed offers the bot again; never refused', async () => {
+  await customer.say(one.url, '인증서 발급');
+  await customer.say(one.url, '상담원');
+  const status = (state: string) => customer.send(one.url, { type: 'event', name: 'handoff.status', value: { state } });
+  expect(await status('accepted')).toEqual([]);
+  const kim = await signIn(two, 'kim');
+  expect((await kim.call('GET', '/queue')).body.waiting.find((s: any) => s.journey === 'issuing' && s.status === 'queued')).toBeUndefined();
+  const completed = (await status('completed')).map((a) => a.text);
+  expect(completed[0]).toContain('하시던 단계부터');
+  expect(completed.at(-1)).toContain('이름을 입력해 주세요');
+
+  await customer.say(one.url, '상담원');
+  const failed = (await status('failed')).map((a) => a.text);
+  expect(failed[0]).toContain('상담원을 연결하지 못했어요');
+  // with no handoff left, another status is still taken without complaint
+  expect(await status('completed')).toEqual([]);
+  expect(await status('something-new')).toEqual([]);
+});
+
+test('outside service hours the customer is told when agents are available and stays at the step', async () => {
+  const seoulDay = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Seoul', weekday: 'short' }).format(new Date());
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const closedDay = days[(days.indexOf(seoulDay) + 3) % 7];
+  const closed = await startHttpBot({ ...env, AGENT_HOURS: `${closedDay}-${closedDay} 09:00-18:00` });
+  try {
+    await customer.say(closed.url, '인증서 발급');
+    const replies = await customer.say(closed.url, '상담원');
+    expect(replies[0]).toContain(`상담 가능 시간: ${closedDay}-${closedDay} 09:00-18:00`);
+    expect(replies.at(-1)).toContain('이름을 입력해 주세요');
+    expect((await customer.say(closed.url, CUSTOMER.name))[0]).toContain('주민등록번호');
+  } finally {
+    await closed.app.close();
+  }
+});
