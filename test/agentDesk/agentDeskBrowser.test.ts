@@ -1,0 +1,56 @@
+import type { Browser } from 'playwright-core';
+import { agentsConfig } from '../support/deskClient';
+import { launchChromium, screenshotPath } from '../support/browser';
+import { HttpCustomer } from '../support/httpCustomer';
+import { RunningBot, startHttpBot } from '../support/httpBot';
+
+let bot: RunningBot;
+let browser: Browser;
+let customer: HttpCustomer;
+
+beforeAll(async () => {
+  bot = await startHttpBot({ AGENTS: await agentsConfig(['kim']) });
+  browser = await launchChromium();
+  customer = await HttpCustomer.start();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await customer?.close();
+  await bot?.app.close();
+});
+
+test('an agent signs in at /agent, takes the queued conversation, replies, and hands it back to the flow', async () => {
+  await customer.say(bot.url, '인증서 발급');
+  await customer.say(bot.url, '홍길동');
+  expect((await customer.say(bot.url, '상담원 연결해 주세요'))[0]).toContain('대기 순서는 1번째예요');
+  await customer.say(bot.url, '주민등록번호 입력 단계에서 막혔어요');
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${bot.url}/agent`);
+  await page.getByTestId('login-id').fill('kim');
+  await page.getByTestId('login-password').fill('kim-password-123');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('signed-in-as').filter({ hasText: 'kim' }).waitFor();
+
+  const queued = page.getByTestId('queue-item').first();
+  await queued.waitFor();
+  await queued.getByTestId('take').click();
+  const transcript = page.getByTestId('transcript');
+  await transcript.getByText('주민등록번호 입력 단계에서 막혔어요').waitFor();
+  expect((await customer.proactiveMessages(1))[0]).toContain('상담원이 연결되었어요');
+
+  await page.getByTestId('reply-input').fill('안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.');
+  await page.getByTestId('reply-send').click();
+  expect((await customer.proactiveMessages(2))[1]).toBe('[상담원] 안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.');
+  await transcript.getByText('상담원 김민지입니다', { exact: false }).waitFor();
+  const saveTo = screenshotPath('agent-desk.png');
+  if (saveTo !== undefined) await page.screenshot({ path: saveTo });
+
+  await page.getByTestId('end-resume').click();
+  const back = await customer.proactiveMessages(4);
+  expect(back[2]).toContain('하시던 단계부터 이어서');
+  expect(back[3]).toContain('주민등록번호 13자리를 입력해 주세요');
+  // the customer's next message is answered by the flow, at that step
+  expect((await customer.say(bot.url, '900101-1234567'))[0]).toContain('900101-1******');
+});
