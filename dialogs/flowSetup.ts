@@ -154,3 +154,12 @@ export function askAgain<TQuestion>(question: TQuestion) {
     { actions: ['countMisunderstanding', question] },
   ] as const;
 }
+
+/** A question answered with a secret (a password): taken as typed, and its message deleted where the channel allows. */
+export function secretQuestion(key: string, next: string) {
+  return {
+    tags: 'secretInput',
+    entry: { type: 'ask', params: { key, asks: 'password' } },
+    on: { TEXT: next },
+  } as const;
+}

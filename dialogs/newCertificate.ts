@@ -1,5 +1,5 @@
 import { assign, emit, enqueueActions } from 'xstate';
-import { flow } from './flowSetup';
+import { flow, secretQuestion } from './flowSetup';
 import type { IssueOutput } from './serviceContracts';
 import type { FlowEmitted } from './replies';
 
@@ -12,11 +12,7 @@ import type { FlowEmitted } from './replies';
 export const newCertificate = flow.createStateConfig({
   initial: 'choosingPassword',
   states: {
-    choosingPassword: {
-      tags: 'secretInput',
-      entry: emit({ type: 'reply', key: 'issuance.askPassword', asks: 'password' }),
-      on: { TEXT: 'checkingPassword' },
-    },
+    choosingPassword: secretQuestion('issuance.askPassword', 'checkingPassword'),
     checkingPassword: {
       tags: ['busy', 'secretInput'],
       invoke: {
@@ -44,11 +40,7 @@ export const newCertificate = flow.createStateConfig({
         onError: { target: '#root.menu', actions: 'apologize' },
       },
     },
-    confirmingPassword: {
-      tags: 'secretInput',
-      entry: emit({ type: 'reply', key: 'issuance.confirmPassword', asks: 'password' }),
-      on: { TEXT: 'issuing' },
-    },
+    confirmingPassword: secretQuestion('issuance.confirmPassword', 'issuing'),
     issuing: {
       tags: ['busy', 'secretInput'],
       invoke: {

@@ -1,6 +1,6 @@
 import { assign, emit, enqueueActions } from 'xstate';
 import type { SealedFiles } from './events';
-import { askAgain, flow } from './flowSetup';
+import { askAgain, flow, secretQuestion } from './flowSetup';
 import { additionalAuthentication } from './additionalAuthentication';
 import { certificateRelease } from './certificateRelease';
 import { identityVerification } from './identityVerification';
@@ -67,11 +67,7 @@ export const registration = flow.createStateConfig({
         TEXT: askAgain(ASK_FILES),
       },
     },
-    askingPassword: {
-      tags: 'secretInput',
-      entry: emit({ type: 'reply', key: 'registration.askPassword', asks: 'password' }),
-      on: { TEXT: 'unlocking' },
-    },
+    askingPassword: secretQuestion('registration.askPassword', 'unlocking'),
     unlocking: {
       tags: ['busy', 'secretInput'],
       invoke: {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
+import { ExpiringKeys, expiringKeys } from '../state/expiringKeys';
 import { z } from 'zod';
 import { AGENT_ID_PATTERN } from './agentAccounts';
 
@@ -41,13 +42,9 @@ export class RedisAgentSessions implements AgentSessions {
 
   constructor(
     private readonly redis: Redis,
-    options: { prefix: string; ttlSeconds: number },
+    options: ExpiringKeys,
   ) {
-    if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds <= 0) {
-      throw new RangeError('ttlSeconds must be a positive integer');
-    }
-    this.prefix = options.prefix;
-    this.ttlSeconds = options.ttlSeconds;
+    ({ prefix: this.prefix, ttlSeconds: this.ttlSeconds } = expiringKeys(options));
   }
 
   async create(agentId: string): Promise<string> {

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { ExpiringKeys, expiringKeys } from './expiringKeys';
 
 /**
  * Channels redeliver an activity when the bot answered too slowly; handling it twice would,
@@ -16,13 +17,9 @@ export class RedisActivityDeduplicator implements ActivityDeduplicator {
 
   constructor(
     private readonly redis: Redis,
-    options: { prefix: string; ttlSeconds: number },
+    options: ExpiringKeys,
   ) {
-    if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds <= 0) {
-      throw new RangeError('ttlSeconds must be a positive integer');
-    }
-    this.prefix = options.prefix;
-    this.ttlSeconds = options.ttlSeconds;
+    ({ prefix: this.prefix, ttlSeconds: this.ttlSeconds } = expiringKeys(options));
   }
 
   async claim(key: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
 import { CUSTOMER, OTHER_BANK_PASSWORD, asAttachment, otherBankFiles, startRegistration } from '../support/journeys';
-import { createTestBot, testCertificateService } from '../support/testBot';
+import { createTestBot, joinedCustomer, testCertificateService } from '../support/testBot';
 
 const PASSWORD = OTHER_BANK_PASSWORD;
 let otp: CapturingOtpSender;
@@ -12,10 +12,7 @@ let customer: Customer;
 
 
 beforeEach(async () => {
-  otp = new CapturingOtpSender();
-  adapter = await createTestBot({ otpSender: otp });
-  customer = new Customer(adapter);
-  await customer.join();
+  ({ otp, adapter, customer } = await joinedCustomer());
 });
 
 test('등록: 본인 인증, the two files in two messages, the password, the 주민등록번호 again, then the card', async () => {

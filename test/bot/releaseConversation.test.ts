@@ -2,17 +2,14 @@ import type { TestAdapter } from 'botbuilder';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
 import { CUSTOMER, registerOtherBankCertificate, verifyIdentity, verifyWithAdditionalCode } from '../support/journeys';
-import { createTestBot } from '../support/testBot';
+import { createTestBot, joinedCustomer } from '../support/testBot';
 
 let otp: CapturingOtpSender;
 let adapter: TestAdapter;
 let customer: Customer;
 
 beforeEach(async () => {
-  otp = new CapturingOtpSender();
-  adapter = await createTestBot({ otpSender: otp });
-  customer = new Customer(adapter);
-  await customer.join();
+  ({ otp, adapter, customer } = await joinedCustomer());
 });
 
 const expiryIn = (card: string) => /만료일: (\d{4}-\d{2}-\d{2})/.exec(card)?.[1] ?? 'no expiry on the card';

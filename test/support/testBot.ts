@@ -11,6 +11,7 @@ import { MemoryLockout, OtpSender } from '../../src/identity/identityProvider';
 import { CapturingOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
 import { ActivityDeduplicator, MemoryActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { SecretBox } from '../../src/state/secretBox';
+import { Customer } from './customer';
 import { recordVisitedStates } from './stateCoverage';
 
 export interface TestBotOptions {
@@ -62,4 +63,13 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   return { logger, lines };
+}
+
+/** A customer who has joined a fresh bot, with the sender that captures the sandbox's codes. */
+export async function joinedCustomer(options: TestBotOptions = {}): Promise<{ otp: CapturingOtpSender; adapter: TestAdapter; customer: Customer }> {
+  const otp = new CapturingOtpSender();
+  const adapter = await createTestBot({ otpSender: otp, ...options });
+  const customer = new Customer(adapter);
+  await customer.join();
+  return { otp, adapter, customer };
 }
