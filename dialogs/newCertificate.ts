@@ -78,6 +78,7 @@ function issuedReplies(output: IssueOutput): FlowEmitted[] {
   if (output.status !== 'issued') return [{ type: 'reply', key: 'system.stepFailed' }];
   const card: FlowEmitted = {
     type: 'reply',
+    card: 'facts',
     key: output.replaced === undefined ? 'issuance.issued' : `reissue.done.${output.replaced}`,
     params: {
       ca: { key: `certificates.cas.${output.ca}` },
@@ -88,7 +89,7 @@ function issuedReplies(output: IssueOutput): FlowEmitted[] {
       name: output.maskedName,
     },
   };
-  const download: FlowEmitted = { type: 'reply', key: 'issuance.download', params: { url: output.downloadUrl } };
+  const download: FlowEmitted = { type: 'reply', key: 'issuance.download', params: { url: output.downloadUrl }, button: { key: 'cards.download', param: 'url' } };
   // The old certificate is revoked: it stops working here and everywhere it was copied.
   const replaced: FlowEmitted[] = output.replaced === undefined ? [] : [{ type: 'reply', key: 'reissue.oldRevoked' }, { type: 'reply', key: 'reissue.otherDevices' }];
   return [card, download, ...replaced, { type: 'reply', key: 'issuance.advice' }];

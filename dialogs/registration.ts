@@ -162,6 +162,7 @@ function registeredCard(output: CompleteRegistrationOutput): FlowEmitted {
   if (output.status !== 'registered') return { type: 'reply', key: 'system.stepFailed' };
   return {
     type: 'reply',
+    card: 'facts',
     key: 'registration.registered',
     params: { ca: { key: `certificates.cas.${output.ca}` }, kind: { key: `certificates.kinds.${output.kind}` }, notAfter: output.notAfter, registeredAt: output.registeredAt },
   };

@@ -19,6 +19,10 @@ export interface Reply {
   readonly choices?: readonly ReplyChoice[];
   /** What the reply asks for, when a channel can collect it better than as a plain message. */
   readonly asks?: 'password' | 'files';
+  /** A result (an issued or registered certificate): its "- label: value" lines become a card where the channel shows cards. */
+  readonly card?: 'facts';
+  /** A link the channel can show as a button: the label key and the parameter holding the URL. */
+  readonly button?: { readonly key: string; readonly param: string };
 }
 
 /** Events a machine emits for the bot; they are not persisted, which is right for replies. */

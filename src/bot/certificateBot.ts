@@ -15,6 +15,10 @@ import type { AttachmentDownloader } from './attachmentDownloader';
 import { PersonalDataGuard } from './personalDataGuard';
 import type { FlowRunner, FlowStep } from './flowRunner';
 import { renderReplies } from './replyRenderer';
+import { capabilitiesOf } from './channelCapabilities';
+
+/** A turn slower than this shows a typing indicator (where the channel has one). */
+const TYPING_AFTER_MS = 300;
 
 export interface CertificateBotDependencies {
   readonly store: ConversationStore;
@@ -85,6 +89,7 @@ export class CertificateBot {
     const input = this.deps.guard.protect(recognized);
     const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
     let outcome: TurnOutcome;
+    let typing: NodeJS.Timeout | undefined;
     try {
       if (activity.id !== undefined && !(await this.deps.deduplicator.claim(`${activity.channelId}/${activity.conversation.id}/${activity.id}`))) {
         // A channel retried an activity we already answered: acknowledge it and do nothing twice.
@@ -93,13 +98,17 @@ export class CertificateBot {
       }
       const at = this.deps.clock();
       const eventFor = (awaitingSecret: boolean): FlowEvent => ({ ...(awaitingSecret ? asSecret(cardSecret ?? activity.text, input) : input), at });
+      // A slow step (issuing a certificate) shows the customer that something is happening.
+      typing = capabilitiesOf(activity.channelId).typing ? setTimeout(() => void context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined), TYPING_AFTER_MS) : undefined;
       outcome = await this.step(address, { input, typed: activity.text, eventFor, at, reference: TurnContext.getConversationReference(activity) }, log);
     } catch (err) {
+      clearTimeout(typing);
       const reference = randomUUID().slice(0, 8);
       log.error({ reference, err: describe(err) }, 'turn failed');
       await this.noteFailure(address).catch(() => undefined);
       outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
     }
+    clearTimeout(typing);
     const t = this.deps.translator.forLanguage(outcome.language);
     if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, t, activity.channelId));
     if (outcome.handedOff !== undefined) await context.sendActivity(handoffInitiation(context, outcome.handedOff, t));

@@ -26,12 +26,41 @@ function renderReply(reply: Reply, t: TFunction, can: ChannelCapabilities): Part
   // Without buttons the choices go into the text, so the customer still sees what to answer.
   if (actions.length > 0 && !can.suggestedActions) text = `${text}\n\n${numberedLines(choices, actions).join('\n')}`;
   const activity = actions.length > 0 && can.suggestedActions ? MessageFactory.suggestedActions(actions, text) : MessageFactory.text(text);
-  if (reply.asks === 'password' && can.adaptiveCards) {
-    // The card shows the prompt itself; the same text beside it would appear twice in Web Chat and Teams.
+  // A card shows the text itself; the same text beside it would appear twice in Web Chat and Teams.
+  const card =
+    reply.asks === 'password' && can.adaptiveCards
+      ? passwordCard(text, t)
+      : reply.card === 'facts' && can.adaptiveCards
+        ? factsCard(text)
+        : reply.button !== undefined && can.heroCards
+          ? CardFactory.heroCard('', text, undefined, [{ type: ActionTypes.OpenUrl, title: t(reply.button.key), value: String(reply.params?.[reply.button.param] ?? '') }])
+          : undefined;
+  if (card !== undefined) {
     delete activity.text;
-    activity.attachments = [passwordCard(text, t)];
+    activity.attachments = [card];
   }
   return activity;
+}
+
+/** "Title\n- label: value\n…\nclosing line" as a card: the title, a fact set, then the rest. */
+function factsCard(text: string): Attachment {
+  const [title = '', ...lines] = text.split('\n');
+  const facts = lines.flatMap((line) => {
+    const fact = /^- ([^:]+): (.*)$/.exec(line);
+    return fact === null ? [] : [{ title: fact[1] ?? '', value: fact[2] ?? '' }];
+  });
+  const rest = lines.filter((line) => !/^- [^:]+: /.test(line));
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.3',
+    fallbackText: text,
+    body: [
+      { type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'FactSet', facts },
+      ...rest.map((line) => ({ type: 'TextBlock', text: line, wrap: true })),
+    ],
+  });
 }
 
 /** A label key answers with its label; a data-built label answers with its own value ("1"). */

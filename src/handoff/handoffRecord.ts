@@ -10,6 +10,8 @@ export const ReplySchema = z.object({
     .readonly()
     .optional(),
   asks: z.enum(['password', 'files']).optional(),
+  card: z.literal('facts').optional(),
+  button: z.object({ key: z.string(), param: z.string() }).optional(),
 });
 
 /** One line of a conversation as kept for agents: customers' words already redacted, the bot's as reply keys. */

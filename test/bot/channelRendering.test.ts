@@ -118,7 +118,7 @@ describe('a request for files', () => {
 describe('channel capabilities', () => {
   test('unknown channels, and names of Object.prototype, get plain text only', () => {
     for (const channel of ['some-new-channel', 'constructor', 'toString', '']) {
-      expect(capabilitiesOf(channel)).toEqual({ suggestedActions: false, adaptiveCards: false, upload: false });
+      expect(capabilitiesOf(channel)).toEqual({ suggestedActions: false, adaptiveCards: false, upload: false, heroCards: false, typing: false });
     }
   });
 
@@ -165,5 +165,44 @@ describe('through the bot', () => {
     const deleted = jest.spyOn(adapter, 'deleteActivity');
     expect(texts(await customer.send({ type: 'message', id: 'card-1', value: { secret: PASSWORD } }))).toEqual([ko('issuance.confirmPassword')]);
     expect(deleted.mock.calls.map(([, reference]) => reference.activityId)).toEqual(['card-1']);
+  });
+});
+
+describe('channel matrix: the end of an issuance, rendered for each channel', () => {
+  const issued: Reply[] = [
+    {
+      key: 'issuance.issued',
+      card: 'facts',
+      params: { ca: { key: 'certificates.cas.yessign' }, type: { key: 'issuance.types.personalBanking' }, serial: '6bf2a65e', from: '2026-11-26', to: '2027-11-26', name: '홍*동' },
+    },
+    { key: 'issuance.download', params: { url: 'https://bank.example/certificates/download/abc' }, button: { key: 'cards.download', param: 'url' } },
+    { key: 'issuance.advice' },
+    { key: 'menu.prompt', choices: ['menu.choices.issue', 'menu.choices.agent'] },
+  ];
+  const HERO = 'application/vnd.microsoft.card.hero';
+  const expected: Record<string, { card: string | undefined; button: string | undefined; buttons: boolean }> = {
+    directline: { card: ADAPTIVE_CARD, button: HERO, buttons: true },
+    msteams: { card: ADAPTIVE_CARD, button: HERO, buttons: true },
+    slack: { card: undefined, button: HERO, buttons: false },
+    telegram: { card: undefined, button: HERO, buttons: true },
+    facebook: { card: undefined, button: HERO, buttons: true },
+    sms: { card: undefined, button: undefined, buttons: false },
+  };
+
+  test.each(Object.keys(expected))('%s', (channel) => {
+    const [card, download, advice, menu] = renderReplies(issued, ko, channel);
+    const want = expected[channel];
+    // the result: an Adaptive Card with a fact set, or the same facts as text lines
+    expect(card?.attachments?.[0]?.contentType).toBe(want?.card);
+    if (want?.card === undefined) expect(card?.text).toMatch(/인증서가 발급되었어요\.\n- 발급기관: 금융결제원\(yessign\)/);
+    else expect(JSON.stringify(card?.attachments?.[0]?.content)).toContain('{"title":"발급기관","value":"금융결제원(yessign)"}');
+    // the download link: a button where cards have buttons, else the link in the text
+    expect(download?.attachments?.[0]?.contentType).toBe(want?.button);
+    if (want?.button === undefined) expect(download?.text).toContain('https://bank.example/certificates/download/abc');
+    else expect(download?.attachments?.[0]?.content.buttons).toEqual([{ type: 'openUrl', title: '인증서 내려받기', value: 'https://bank.example/certificates/download/abc' }]);
+    expect(advice?.text).toContain('안전한 곳에 보관');
+    // the menu: buttons, or numbered lines under the text
+    if (want?.buttons) expect(menu?.suggestedActions?.actions.map((a) => a.title)).toEqual(['인증서 발급', '상담원 연결']);
+    else expect(menu?.text).toContain('1. 인증서 발급\n2. 상담원 연결');
   });
 });
