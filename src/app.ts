@@ -32,6 +32,7 @@ import { MemoryAgentSessions, RedisAgentSessions } from './agentDesk/agentSessio
 import { DeskStreams, registerDeskRoutes } from './agentDesk/deskRoutes';
 import { MemoryHandoffAudit, RedisHandoffAudit } from './agentDesk/handoffAudit';
 import { AdapterMessenger } from './server/adapterMessenger';
+import { registerWebChatRoutes } from './webChat/webChatRoutes';
 import { ServiceHours } from './handoff/serviceHours';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
@@ -124,6 +125,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     mount: (routes) => {
       registerSessionRoutes(routes, { directory, sessions, secureCookies: config.publicBaseUrl.startsWith('https:'), sessionTtlSeconds, logger });
       streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents });
+      registerWebChatRoutes(routes);
     },
   });
 

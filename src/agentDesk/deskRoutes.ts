@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { DeskEvents } from '../handoff/handoffEvents';
+import { pageFolder, serveStatic } from '../server/staticFiles';
 import type { AgentDirectory } from './agentAccounts';
 import { AgentRequest, requireAgent } from './agentAuth';
 import type { AgentSessions } from './agentSessions';
@@ -32,15 +32,16 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
   const agentOf = (req: Request) => (req as AgentRequest).agentId;
   const id = (req: Request) => String(req.params.id);
 
-  for (const [path, file, type] of PAGE_FILES) {
-    server.get(path, (_req, res, next) => {
-      res.setHeader('content-type', type);
-      res.setHeader('cache-control', 'no-cache');
-      res.setHeader('content-security-policy', "default-src 'self'");
-      res.sendRaw(200, pageFile(file));
-      next();
-    });
-  }
+  const page = pageFolder(__dirname, 'agentDesk');
+  serveStatic(
+    server,
+    [
+      { path: '/agent', file: join(page, 'index.html'), type: 'text/html; charset=utf-8' },
+      { path: '/agent/desk.js', file: join(page, 'desk.js'), type: 'text/javascript; charset=utf-8' },
+      { path: '/agent/desk.css', file: join(page, 'desk.css'), type: 'text/css; charset=utf-8' },
+    ],
+    { 'content-security-policy': "default-src 'self'" },
+  );
 
   server.get('/agent/api/agents', signedIn, async (_req, res) => {
     res.send(200, { agents: deps.directory.ids().map((agentId) => ({ id: agentId })) });
@@ -98,23 +99,4 @@ function answer<T>(res: Response, outcome: DeskOutcome<T>, body: (value: T) => o
   res.setHeader('cache-control', 'no-store');
   if (outcome.ok) res.send(200, body(outcome.value));
   else res.send(STATUS[outcome.error], { error: outcome.error });
-}
-
-const PAGE_FILES = [
-  ['/agent', 'index.html', 'text/html; charset=utf-8'],
-  ['/agent/desk.js', 'desk.js', 'text/javascript; charset=utf-8'],
-  ['/agent/desk.css', 'desk.css', 'text/css; charset=utf-8'],
-] as const;
-
-// The page is static and ships with the source; from dist/ it is found next to the sources.
-const PAGE_DIR = [join(__dirname, 'page'), join(__dirname, '..', '..', '..', 'src', 'agentDesk', 'page')].find((dir) => existsSync(join(dir, 'index.html')));
-const cache = new Map<string, Buffer>();
-
-function pageFile(file: string): Buffer {
-  const cached = cache.get(file);
-  if (cached !== undefined) return cached;
-  if (PAGE_DIR === undefined) throw new Error('agent desk page files are missing');
-  const bytes = readFileSync(join(PAGE_DIR, file));
-  cache.set(file, bytes);
-  return bytes;
 }
