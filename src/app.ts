@@ -95,6 +95,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   });
   const adapter = createBotAdapter(config);
   const directory = await agentDirectoryFor(config, logger);
+  const translator = await createTranslator();
   const sessionTtlSeconds = config.agentDesk.sessionMinutes * 60;
   const sessions = state.redis ? new RedisAgentSessions(state.redis, { prefix, ttlSeconds: sessionTtlSeconds }) : new MemoryAgentSessions({ ttlSeconds: sessionTtlSeconds });
   const desk = new AgentDesk({
@@ -102,7 +103,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     board,
     events: deskEvents,
     messenger: new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId),
-    translator: await createTranslator(),
+    translator,
     audit: state.redis ? new RedisHandoffAudit(state.redis, prefix) : new MemoryHandoffAudit(),
     logger,
     clock: Date.now,
@@ -125,7 +126,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     mount: (routes) => {
       registerSessionRoutes(routes, { directory, sessions, secureCookies: config.publicBaseUrl.startsWith('https:'), sessionTtlSeconds, logger });
       streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents });
-      registerWebChatRoutes(routes);
+      registerWebChatRoutes(routes, translator);
     },
   });
 

@@ -4,10 +4,8 @@
 (function () {
   'use strict';
 
-  var TEXTS = {
-    ko: { subtitle: '발급 · 타기관 등록 · 재발급', notice: '주민등록번호와 비밀번호는 가려서 처리하며 대화 기록에 남기지 않아요.', failed: '채팅에 연결하지 못했어요. 잠시 후 다시 열어 주세요.' },
-    en: { subtitle: 'Issue · Register · Reissue', notice: 'Resident registration numbers and passwords are masked and never kept in the transcript.', failed: 'Could not connect to the chat. Please try again shortly.' },
-  };
+  // The page's own words come from the bot's locales, like everything it says.
+  var TEXTS = { ko: {}, en: {} };
   var LOCALES = { ko: 'ko-KR', en: 'en-US' };
   // What the bot understands as "switch language"; it answers in that language from then on.
   var SWITCH = { ko: '한국어', en: 'English' };
@@ -48,7 +46,7 @@
     window.WebChat.renderWebChat({ directLine: directLine, store: store, locale: LOCALES[language], styleOptions: styleOptions() }, document.getElementById('webchat'));
     document.documentElement.lang = language;
     Array.prototype.forEach.call(document.querySelectorAll('[data-i18n]'), function (element) {
-      element.textContent = TEXTS[language][element.getAttribute('data-i18n')];
+      element.textContent = TEXTS[language][element.getAttribute('data-i18n')] || '';
     });
     Array.prototype.forEach.call(document.querySelectorAll('[data-language]'), function (button) {
       button.setAttribute('aria-pressed', String(button.getAttribute('data-language') === language));
@@ -68,7 +66,17 @@
     });
   });
 
-  token()
+  fetch('/webchat/texts.json')
+    .then(function (response) {
+      return response.json();
+    })
+    .then(function (texts) {
+      TEXTS = texts;
+    })
+    .catch(function () {
+      // the chat works without the page's captions
+    })
+    .then(token)
     .then(function (value) {
       directLine = window.WebChat.createDirectLine({ token: value, domain: location.origin + '/v3/directline', webSocket: true });
       store = window.WebChat.createStore();

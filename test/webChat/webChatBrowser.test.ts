@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createCertificateService } from '../../src/certificates/certificateService';
+import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { createLogger } from '../../src/logging/logger';
+import { launchChromium, screenshotPath } from '../support/browser';
+import { CUSTOMER, OTHER_BANK_PASSWORD } from '../support/journeys';
+import { RunningBot, startHttpBot } from '../support/httpBot';
+
+const PASSWORD = 'Gildong#2026!';
+let bot: RunningBot;
+let browser: Browser;
+let caDirectory: string;
+
+beforeAll(async () => {
+  caDirectory = mkdtempSync(join(tmpdir(), 'jca-webchat-ca-'));
+  bot = await startHttpBot({ CA_DIR: caDirectory });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bot?.app.close();
+});
+
+/** Another bank's certificate for the customer, from the sandbox's second CA in the bot's CA_DIR: the files a customer would pick. */
+async function otherBankFiles(): Promise<{ signCert: string; signPri: string }> {
+  const service = await createCertificateService({ caDirectory, crlUrl: () => 'http://127.0.0.1/crl', keyPrefix: 'web:', logger: createLogger('silent') });
+  const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
+  const folder = mkdtempSync(join(tmpdir(), 'jca-webchat-files-'));
+  writeFileSync(join(folder, 'signCert.der'), issued.certificate);
+  writeFileSync(join(folder, 'signPri.key'), await encryptPrivateKeyFile(issued.privateKeyInfo, OTHER_BANK_PASSWORD));
+  return { signCert: join(folder, 'signCert.der'), signPri: join(folder, 'signPri.key') };
+}
+
+async function type(page: Page, text: string): Promise<void> {
+  const box = page.locator('[data-id="webchat-sendbox-input"]');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+async function lastCode(page: Page): Promise<string> {
+  const texts = await page.locator('.webchat__basic-transcript').innerText();
+  const code = [...texts.matchAll(/인증번호: (\d{6})/g)].at(-1)?.[1];
+  if (code === undefined) throw new Error('no sandbox code shown');
+  return code;
+}
+
+/** 본인 인증 (and 추가 인증) in the page: codes shown so far in the transcript, and how many this journey asks. */
+async function verify(page: Page, shownBefore: number, codes: number): Promise<void> {
+  await type(page, CUSTOMER.name);
+  await page.getByText('주민등록번호 13자리를 입력해 주세요', { exact: false }).last().waitFor();
+  await type(page, CUSTOMER.rrn);
+  await page.getByRole('button', { name: 'SKT' }).last().click();
+  await page.getByText('휴대폰 번호를 입력해 주세요', { exact: false }).last().waitFor();
+  await type(page, CUSTOMER.phone);
+  for (let i = shownBefore; i < shownBefore + codes; i++) {
+    await page.getByText('인증번호: ', { exact: false }).nth(i).waitFor();
+    await type(page, await lastCode(page));
+  }
+}
+
+async function submitPassword(page: Page, password: string, nth: number): Promise<void> {
+  const field = page.locator('input[type="password"]').nth(nth);
+  await field.waitFor();
+  await field.fill(password);
+  await page.getByRole('button', { name: '확인' }).nth(nth).click();
+}
+
+test('a customer issues a certificate and registers another bank’s, uploading the files, entirely in the page', async () => {
+  const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  await page.goto(`${bot.url}/`);
+  await page.getByText('공동인증서 도우미예요', { exact: false }).waitFor();
+
+  // 발급
+  await page.getByRole('button', { name: '인증서 발급' }).click();
+  await page.getByText('이름을 입력해 주세요', { exact: false }).waitFor();
+  await verify(page, 0, 1);
+  await page.getByRole('button', { name: '동의합니다' }).click();
+  await page.getByRole('button', { name: '은행·신용카드·보험용 (무료)' }).click();
+  await submitPassword(page, PASSWORD, 0);
+  await submitPassword(page, PASSWORD, 1);
+  await page.getByText('인증서가 발급되었어요', { exact: false }).waitFor({ timeout: 15_000 });
+  await page.getByText('금융결제원(yessign)', { exact: false }).first().waitFor();
+  await page.getByRole('button', { name: '인증서 내려받기' }).waitFor();
+  // the passwords never show in the page
+  expect(await page.locator('.webchat__basic-transcript').innerText()).not.toContain(PASSWORD);
+  const saveTo = screenshotPath('web-chat.png');
+  if (saveTo !== undefined) await page.screenshot({ path: saveTo });
+
+  // 타기관 등록, with Web Chat's upload button
+  const files = await otherBankFiles();
+  await page.getByRole('button', { name: '타기관 인증서 등록·해제' }).last().click();
+  await page.getByText('이름을 입력해 주세요', { exact: false }).last().waitFor();
+  await verify(page, 1, 2);
+  await page.getByRole('button', { name: '인증서 등록하기' }).click();
+  await page.getByText('등록할 인증서 파일을 보내 주세요', { exact: false }).waitFor();
+  await page.locator('input[type="file"]').setInputFiles([files.signCert, files.signPri]);
+  await submitPassword(page, OTHER_BANK_PASSWORD, 2);
+  await page.getByText('주민등록번호를 한 번 더', { exact: false }).waitFor();
+  await type(page, CUSTOMER.rrn);
+  await page.getByText('인증서를 등록했어요', { exact: false }).waitFor();
+  await page.getByText('한국정보인증(KICA)', { exact: false }).first().waitFor();
+});
