@@ -34,6 +34,8 @@ import { MemoryHandoffAudit, RedisHandoffAudit } from './agentDesk/handoffAudit'
 import { AdapterMessenger } from './server/adapterMessenger';
 import { registerWebChatRoutes } from './webChat/webChatRoutes';
 import { ServiceHours } from './handoff/serviceHours';
+import { createInProcessGateway } from './directLine/botGateway';
+import { DirectLineChannel, mountDirectLine } from './directLine/mountDirectLine';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
 const SETTLE_TIMEOUT_MS = 6_000;
@@ -94,6 +96,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     lockout: state.redis ? new RedisLockout(state.redis, { prefix: config.state.keyPrefix }) : new MemoryLockout(),
   });
   const adapter = createBotAdapter(config);
+  // Direct Line turns run in this process: their adapter has no credentials and is never exposed over HTTP.
+  const directLineGateway = createInProcessGateway(createBotAdapter({ ...config, botAuth: { MicrosoftAppType: 'MultiTenant' } }), (context) => bot.run(context));
+  let directLine: DirectLineChannel | undefined;
   const directory = await agentDirectoryFor(config, logger);
   const translator = await createTranslator();
   const sessionTtlSeconds = config.agentDesk.sessionMinutes * 60;
@@ -127,6 +132,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       registerSessionRoutes(routes, { directory, sessions, secureCookies: config.publicBaseUrl.startsWith('https:'), sessionTtlSeconds, logger });
       streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents });
       registerWebChatRoutes(routes, translator);
+      directLine = mountDirectLine(routes, { config, redis: state.redis, gateway: directLineGateway, tokenKey: box.hashKey('directline-token'), logger });
     },
   });
 
@@ -153,6 +159,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     async close() {
       closing = true;
       streams?.closeAll();
+      await directLine?.close();
       await new Promise<void>((resolve) => {
         // Keep-alive connections would hold close() open; each is dropped once its turn is answered.
         const dropIdle = setInterval(() => server.server.closeIdleConnections(), 50);

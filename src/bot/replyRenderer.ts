@@ -92,7 +92,8 @@ function passwordCard(prompt: string, t: TFunction): Attachment {
     fallbackText: prompt,
     body: [
       { type: 'TextBlock', text: prompt, wrap: true },
-      { type: 'Input.Text', id: SECRET_INPUT_ID, style: 'password', isRequired: true },
+      // A required input needs a label and an error message, or Web Chat refuses to render the card.
+      { type: 'Input.Text', id: SECRET_INPUT_ID, style: 'password', isRequired: true, label: t('cards.passwordLabel'), errorMessage: t('cards.passwordRequired') },
     ],
     actions: [{ type: 'Action.Submit', title: t('cards.submit') }],
   });

@@ -70,6 +70,9 @@ const EnvSchema = z.object({
     .default('Asia/Seoul')
     .superRefine((value, ctx) => refineWith(ctx, () => new Intl.DateTimeFormat('en-US', { timeZone: value }))),
   AGENT_HOURS: z.string().default(''),
+  // Direct Line endpoint (src/directLine): the bank's backend holds the secret and makes tokens with it.
+  DIRECTLINE_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  DIRECTLINE_TOKEN_MINUTES: integer(1, 24 * 60).default('60'),
 });
 
 /** Runs a parser for its error only, reported against the variable. */
@@ -126,6 +129,8 @@ export interface Config {
     /** When agents take conversations; outside them customers are told when to come back. */
     readonly hours: ServiceHours;
   };
+  /** The built-in Direct Line endpoint: the secret the bank's backend uses to make tokens, and how long tokens live. */
+  readonly directLine: { readonly secret?: string; readonly tokenMinutes: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -163,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     agentDesk: { accounts: parseAgentAccounts(e.AGENTS), sessionMinutes: e.AGENT_SESSION_MINUTES, hours: hoursFrom(e.AGENT_HOURS, e.AGENT_TIMEZONE) },
     certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR, validityDays: e.CERT_VALIDITY_DAYS },
+    directLine: { secret: e.DIRECTLINE_SECRET, tokenMinutes: e.DIRECTLINE_TOKEN_MINUTES },
   };
 }
 

@@ -1,0 +1,605 @@
+/**
+ * npm run bench — the bot under load, next to an echo bot on the same HTTP stack as its ceiling.
+ *
+ *   npm run bench -- --json bench.json     also write every figure as JSON
+ *   npm run bench -- --quick               shorter runs (a smoke test of the bench itself)
+ *   npm run bench -- --cpu-prof            profile the bot process (node --cpu-prof) and print its hottest functions
+ *
+ * The real server runs as a child process on the shared Redis (127.0.0.1:6379, REDIS_URL to
+ * override) under a unique STATE_KEY_PREFIX whose keys are deleted afterwards; the echo bot
+ * (bench/echoBot.ts) runs as a second child; this process is the load generator. Figures:
+ * conversational turns at 1, 16 and 64 concurrent conversations against the echo ceiling; full
+ * issuance and registration journeys; one issuance's CPU time by phase; Redis commands per
+ * turn (INFO commandstats, and MONITOR to tell client round trips from commands run inside
+ * Lua scripts); Redis bytes per idle conversation (MEMORY USAGE); and the server's RSS
+ * (/proc/<pid>/status) before and after 10,000 conversations of three turns.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { CertificateService, createCertificateService } from '../src/certificates/certificateService';
+import { encryptPrivateKeyFile } from '../src/certificates/privateKeyFile';
+import { createLogger } from '../src/logging/logger';
+import { IssuanceCost, measureIssuance } from './certificateBench';
+import { BotClient, ChannelStub, closedLoop, LoadResult } from './load';
+import { median, Percentiles, percentilesOf } from './stats';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DIST = join(__dirname, '..');
+const NODE_FLAGS = ['--disable-warning=DEP0111'];
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(name);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const QUICK = flag('--quick');
+const CPU_PROF = flag('--cpu-prof');
+const JSON_OUT = option('--json');
+
+const PLAN = {
+  concurrencies: [1, 16, 64],
+  warmupMs: QUICK ? 500 : 1_500,
+  durationMs: QUICK ? 2_000 : 8_000,
+  monitorConversations: QUICK ? 5 : 30,
+  idleConversations: QUICK ? 10 : 50,
+  memoryConversations: QUICK ? 1_000 : 10_000,
+  memoryConcurrency: 64,
+  issuances: QUICK ? 4 : 16,
+  registrations: QUICK ? 4 : 16,
+  journeyConcurrency: 4,
+  cpuIssuances: QUICK ? 5 : 20,
+};
+
+/** Conversational turns: greeting, a question, then 본인 인증's first steps, and back to the menu. No cryptography beyond sealing the typed numbers. */
+const CONVERSATION = ['안녕하세요', '공동인증서란?', '인증서 발급', '홍길동', '900101-1234567', 'SKT', '취소'];
+/** Three turns, then the conversation sits idle at the 주민등록번호 question. */
+const THREE_TURNS = ['안녕하세요', '인증서 발급', '홍길동'];
+const CERT_PASSWORD = 'Bench#Pass2026!';
+const OTHER_BANK_PASSWORD = 'Other#Bank2026';
+const PHONE = '010-2468-1357';
+
+const TARGETS = { throughputRatio: 0.6, p99Ratio: 2, commandsPerTurn: 3, bytesPerConversation: 4096, rssGrowthMb: 50 };
+
+/** The channel every simulated customer talks through (its serviceUrl). */
+let channel: ChannelStub;
+
+interface NodeProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly pid: number;
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const prefix = `jca-bench-${randomUUID()}:`;
+  const caDir = mkdtempSync(join(tmpdir(), 'jca-bench-ca-'));
+  const profileDir = CPU_PROF ? mkdtempSync(join(tmpdir(), 'jca-bench-prof-')) : undefined;
+  const admin = new Redis(REDIS_URL);
+  const children: NodeProcess[] = [];
+  const started = Date.now();
+  channel = await ChannelStub.start();
+  try {
+    // Creates the sandbox CAs in caDir, which the server then loads: "other bank" certificates made here are trusted there.
+    const local = await createCertificateService({ caDirectory: caDir, crlUrl: () => 'http://127.0.0.1/ca.crl', keyPrefix: 'bench-local:', logger: createLogger('silent') });
+    const echo = await startNode(join(DIST, 'bench', 'echoBot.js'), {});
+    children.push(echo);
+    const bot = await startNode(
+      join(DIST, 'src', 'index.js'),
+      { REDIS_URL, STATE_KEY_PREFIX: prefix, CA_DIR: caDir, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info' },
+      profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    );
+    children.push(bot);
+    log(`bot pid ${bot.pid} at ${bot.url}, echo pid ${echo.pid} at ${echo.url}, Redis prefix ${prefix}`);
+
+    const turns = await conversationalTurns(bot, echo, admin);
+    const redisRoundTrips = await roundTripsByMonitor(bot, admin, prefix);
+    const idle = await bytesPerIdleConversation(bot, admin, prefix);
+    const memory = await rssOverConversations(bot);
+    const issuance = await issuanceJourneys(bot);
+    const registration = await registrationJourneys(bot, local);
+    log('one issuance, alone, through CertificateService.issue');
+    const cpu = summarizeCost(await measureIssuance(local, PLAN.cpuIssuances));
+
+    const results = { plan: PLAN, quick: QUICK, machine: machine(), turns: turns.levels, redis: { ...turns.redis, ...redisRoundTrips, ...idle }, memory, issuance, registration, issuanceCpu: cpu };
+    const targets = evaluate(results);
+    const report = { ...results, targets, seconds: Math.round((Date.now() - started) / 1000) };
+    printReport(report);
+    if (JSON_OUT) {
+      writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);
+      log(`wrote ${JSON_OUT}`);
+    }
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    await channel.close();
+    await deleteKeys(admin, `${prefix}*`);
+    admin.disconnect();
+    rmSync(caDir, { recursive: true, force: true });
+    if (profileDir) printProfile(profileDir);
+  }
+}
+
+// ---------------------------------------------------------------- conversational turns
+
+interface Level {
+  readonly concurrency: number;
+  readonly echo: Throughput;
+  readonly bot: Throughput;
+  /** Bot turns/s over echo turns/s. */
+  readonly throughputRatio: number;
+  /** Bot p99 over echo p99. */
+  readonly p99Ratio: number;
+}
+
+interface Throughput extends Percentiles {
+  readonly turnsPerSecond: number;
+  readonly turns: number;
+  readonly errors: number;
+}
+
+async function conversationalTurns(bot: NodeProcess, echo: NodeProcess, admin: Redis) {
+  const levels: Level[] = [];
+  let botTurns = 0;
+  const before = await commandStats(admin);
+  for (const concurrency of PLAN.concurrencies) {
+    const measure = async (target: NodeProcess): Promise<LoadResult> => {
+      const client = new BotClient(target.url, concurrency, channel.serviceUrl);
+      try {
+        return await closedLoop(client, { concurrency, script: CONVERSATION, warmupMs: PLAN.warmupMs, durationMs: PLAN.durationMs, label: `turns-c${concurrency}` });
+      } finally {
+        client.close();
+      }
+    };
+    log(`conversational turns, ${concurrency} concurrent: echo`);
+    const e = throughput(await measure(echo));
+    log(`conversational turns, ${concurrency} concurrent: bot`);
+    const botRun = await measure(bot);
+    botTurns += botRun.turnsSent;
+    const b = throughput(botRun);
+    levels.push({ concurrency, echo: e, bot: b, throughputRatio: round(b.turnsPerSecond / e.turnsPerSecond, 3), p99Ratio: round(b.p99 / e.p99, 2) });
+  }
+  const after = await commandStats(admin);
+  const delta = diffStats(before, after);
+  const total = Object.values(delta).reduce((a, b) => a + b, 0);
+  return {
+    levels,
+    redis: {
+      /** Every command Redis executed while the bot took these turns, including those run inside Lua scripts. */
+      commandstatsPerTurn: round(total / botTurns, 2),
+      commandstatsByCommand: Object.fromEntries(Object.entries(delta).map(([k, v]) => [k, round(v / botTurns, 2)])),
+      commandstatsTurns: botTurns,
+    },
+  };
+}
+
+function throughput(result: LoadResult): Throughput {
+  return { turnsPerSecond: round(result.turns / result.seconds, 1), turns: result.turns, errors: result.errors, ...percentilesOf(result.latenciesMs) };
+}
+
+/** `INFO commandstats` as command → calls. */
+async function commandStats(admin: Redis): Promise<Record<string, number>> {
+  const info = await admin.info('commandstats');
+  const stats: Record<string, number> = {};
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) stats[match[1] as string] = Number(match[2]);
+  return stats;
+}
+
+/** Calls per command between two snapshots, leaving out the bench's own INFO. */
+function diffStats(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [command, calls] of Object.entries(after)) {
+    const d = calls - (before[command] ?? 0) - (command === 'info' ? 1 : 0);
+    if (d > 0) delta[command] = d;
+  }
+  return delta;
+}
+
+/**
+ * Client round trips per turn, from Redis's MONITOR: commands a client sent are marked with its
+ * address, commands a Lua script ran are marked `lua`. Only commands on the bench's keys count.
+ */
+async function roundTripsByMonitor(bot: NodeProcess, admin: Redis, prefix: string) {
+  log(`Redis round trips: MONITOR over ${PLAN.monitorConversations} conversations of ${CONVERSATION.length} turns`);
+  const monitor = await admin.monitor();
+  const fromClients: Record<string, number> = {};
+  const insideLua: Record<string, number> = {};
+  monitor.on('monitor', (_time: string, commandArgs: string[], source: string) => {
+    if (!commandArgs.some((a) => a.includes(prefix))) return;
+    const command = (commandArgs[0] ?? '').toLowerCase();
+    const counts = source === 'lua' ? insideLua : fromClients;
+    counts[command] = (counts[command] ?? 0) + 1;
+  });
+  const client = new BotClient(bot.url, 1, channel.serviceUrl);
+  const result = await closedLoop(client, { concurrency: 1, script: CONVERSATION, conversations: PLAN.monitorConversations, label: 'monitor' });
+  client.close();
+  // MONITOR lines arrive asynchronously; a PING through the monitored server flushes them.
+  await admin.ping();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  monitor.disconnect();
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  const perTurn = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, round(v / result.turnsSent, 2)]));
+  return {
+    roundTripsPerTurn: round(sum(fromClients) / result.turnsSent, 2),
+    roundTripsByCommand: perTurn(fromClients),
+    luaCommandsPerTurn: round(sum(insideLua) / result.turnsSent, 2),
+    luaByCommand: perTurn(insideLua),
+    monitorTurns: result.turnsSent,
+  };
+}
+
+// ---------------------------------------------------------------- Redis bytes per idle conversation
+
+async function bytesPerIdleConversation(bot: NodeProcess, admin: Redis, prefix: string) {
+  log(`Redis bytes: ${PLAN.idleConversations} conversations of three turns, then MEMORY USAGE of their keys`);
+  const ids: Array<{ conversationId: string; userId: string }> = [];
+  const client = new BotClient(bot.url, 8, channel.serviceUrl);
+  await closedLoop(client, { concurrency: 8, script: THREE_TURNS, conversations: PLAN.idleConversations, label: 'idle', onConversation: (conversationId, userId) => ids.push({ conversationId, userId }) });
+  client.close();
+  const byKind: Record<string, number> = {};
+  const totals: number[] = [];
+  for (const { conversationId, userId } of ids) {
+    const keys = [...(await scanKeys(admin, `${prefix}*${conversationId}*`)), ...(await scanKeys(admin, `${prefix}*${userId}*`))];
+    let total = 0;
+    for (const key of new Set(keys)) {
+      const bytes = Number((await admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
+      const kind = key.slice(prefix.length).split('/')[0] ?? 'other';
+      byKind[kind] = (byKind[kind] ?? 0) + bytes;
+      total += bytes;
+    }
+    totals.push(total);
+  }
+  const sample = ids[0];
+  const conversationValue = sample ? await admin.get(`${prefix}conversation/bench/${sample.conversationId}`) : null;
+  return {
+    bytesPerIdleConversation: Math.round(totals.reduce((a, b) => a + b, 0) / Math.max(1, totals.length)),
+    bytesByKeyKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, Math.round(v / Math.max(1, ids.length))])),
+    conversationValueBytes: conversationValue === null ? undefined : Buffer.byteLength(conversationValue),
+  };
+}
+
+// ---------------------------------------------------------------- process memory
+
+async function rssOverConversations(bot: NodeProcess) {
+  const before = rssMb(bot.pid);
+  log(`RSS: ${PLAN.memoryConversations} conversations of three turns at ${PLAN.memoryConcurrency} concurrent (RSS before ${before} MB)`);
+  const client = new BotClient(bot.url, PLAN.memoryConcurrency, channel.serviceUrl);
+  const run = await closedLoop(client, { concurrency: PLAN.memoryConcurrency, script: THREE_TURNS, conversations: PLAN.memoryConversations, label: 'rss' });
+  client.close();
+  const after = rssMb(bot.pid);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const afterIdle = rssMb(bot.pid);
+  return { conversations: run.conversations, turns: run.turnsSent, errors: run.errors, rssBeforeMb: before, rssAfterMb: after, rssAfterIdleMb: afterIdle, growthMb: round(after - before, 1) };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
+  return round(kb / 1024, 1);
+}
+
+// ---------------------------------------------------------------- full journeys
+
+interface JourneyFigures {
+  readonly journeys: number;
+  readonly completed: number;
+  readonly perSecond: number;
+  readonly journeyMs: Percentiles;
+  /** The turns that do the cryptography: issuing, or unlocking and checking an uploaded certificate. */
+  readonly cryptoTurnMs: Percentiles;
+}
+
+/** A customer of their own (a fresh 주민등록번호), so nobody already holds a certificate or is locked out. */
+function newRrn(): string {
+  return `900101-1${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+}
+
+async function verifyIdentity(client: BotClient, conversationId: string, userId: string, start: string, rrn: string): Promise<string[]> {
+  for (const text of [start, '홍길동', rrn, 'SKT']) await expectOk(client.say(conversationId, userId, text));
+  const sent = await expectOk(client.say(conversationId, userId, PHONE));
+  return expectOk(client.say(conversationId, userId, sandboxCode(sent)));
+}
+
+function sandboxCode(texts: readonly string[]): string {
+  const code = /인증번호: (\d{6})/.exec(texts.join('\n'))?.[1];
+  if (code === undefined) throw new Error(`no sandbox code in: ${texts.join(' | ')}`);
+  return code;
+}
+
+async function expectOk(reply: Promise<{ status: number; texts: string[] }>): Promise<string[]> {
+  const { status, texts } = await reply;
+  if (status !== 200) throw new Error(`HTTP ${status}`);
+  return texts;
+}
+
+async function runJourneys(count: number, journey: (i: number) => Promise<{ ms: number; cryptoMs: number[] }>): Promise<JourneyFigures> {
+  const journeyMs: number[] = [];
+  const cryptoMs: number[] = [];
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      try {
+        const done = await journey(i);
+        journeyMs.push(done.ms);
+        cryptoMs.push(...done.cryptoMs);
+      } catch (err) {
+        failed++;
+        log(`  journey ${i} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PLAN.journeyConcurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { journeys: count, completed: count - failed, perSecond: round((count - failed) / seconds, 2), journeyMs: percentilesOf(journeyMs), cryptoTurnMs: percentilesOf(cryptoMs) };
+}
+
+async function issuanceJourneys(bot: NodeProcess): Promise<JourneyFigures> {
+  log(`full issuance journeys: ${PLAN.issuances} at ${PLAN.journeyConcurrency} concurrent`);
+  const client = new BotClient(bot.url, PLAN.journeyConcurrency, channel.serviceUrl);
+  try {
+    return await runJourneys(PLAN.issuances, async (i) => {
+      const conversationId = `issue-${i}-${randomUUID()}`;
+      const userId = `user-${randomUUID()}`;
+      const started = performance.now();
+      await verifyIdentity(client, conversationId, userId, '인증서 발급', newRrn());
+      for (const text of ['동의합니다', '은행·신용카드·보험용 (무료)', CERT_PASSWORD]) await expectOk(client.say(conversationId, userId, text));
+      const issued = await client.say(conversationId, userId, CERT_PASSWORD);
+      if (!issued.texts.some((t) => t.includes('/certificates/download/'))) throw new Error(`no download link: ${issued.texts.join(' | ').slice(0, 200)}`);
+      return { ms: performance.now() - started, cryptoMs: [issued.ms] };
+    });
+  } finally {
+    client.close();
+  }
+}
+
+async function registrationJourneys(bot: NodeProcess, local: CertificateService): Promise<JourneyFigures> {
+  log(`full registration journeys: ${PLAN.registrations} at ${PLAN.journeyConcurrency} concurrent (certificates of "another bank" made first)`);
+  const customers = await Promise.all(
+    Array.from({ length: PLAN.registrations }, async () => {
+      const rrn = newRrn();
+      const issued = await local.otherBankCa.issue({ realName: '홍길동', idn: rrn.replace('-', ''), type: 'personalGeneral' });
+      return { rrn, signCert: issued.certificate, signPri: await encryptPrivateKeyFile(issued.privateKeyInfo, OTHER_BANK_PASSWORD) };
+    }),
+  );
+  const attachment = (name: string, bytes: Buffer) => ({ name, contentType: 'application/octet-stream', contentUrl: `data:application/octet-stream;base64,${bytes.toString('base64')}` });
+  const client = new BotClient(bot.url, PLAN.journeyConcurrency, channel.serviceUrl);
+  try {
+    return await runJourneys(PLAN.registrations, async (i) => {
+      const customer = customers[i];
+      if (customer === undefined) throw new Error('no customer');
+      const conversationId = `register-${i}-${randomUUID()}`;
+      const userId = `user-${randomUUID()}`;
+      const started = performance.now();
+      const afterFirstCode = await verifyIdentity(client, conversationId, userId, '타기관 인증서 등록', customer.rrn);
+      await expectOk(client.say(conversationId, userId, sandboxCode(afterFirstCode)));
+      await expectOk(client.say(conversationId, userId, '인증서 등록하기'));
+      await expectOk(client.say(conversationId, userId, '', { attachments: [attachment('signCert.der', customer.signCert), attachment('signPri.key', customer.signPri)] }));
+      const unlocked = await client.say(conversationId, userId, OTHER_BANK_PASSWORD);
+      const registered = await client.say(conversationId, userId, customer.rrn);
+      if (!registered.texts.some((t) => t.includes('인증서를 등록했어요'))) throw new Error(`not registered: ${registered.texts.join(' | ').slice(0, 200)}`);
+      return { ms: performance.now() - started, cryptoMs: [unlocked.ms, registered.ms] };
+    });
+  } finally {
+    client.close();
+  }
+}
+
+function summarizeCost(cost: IssuanceCost) {
+  const m = (samples: number[]) => round(median(samples), 2);
+  return { runs: cost.totalMs.length, medianMs: { wall: m(cost.totalMs), cpu: m(cost.cpuMs), keygen: m(cost.keygenMs), signing: m(cost.signMs), keyEncryption: m(cost.keyEncryptionMs), rest: m(cost.restMs) } };
+}
+
+// ---------------------------------------------------------------- targets and report
+
+interface Target {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+function evaluate(r: {
+  turns: Level[];
+  redis: { roundTripsPerTurn: number; commandstatsPerTurn: number; bytesPerIdleConversation: number };
+  memory: { growthMb: number; conversations: number };
+}): Target[] {
+  const targets: Target[] = [];
+  for (const level of r.turns) {
+    targets.push({
+      target: `turns/s at ${level.concurrency} concurrent ≥ ${TARGETS.throughputRatio * 100}% of echo`,
+      measured: `${(level.throughputRatio * 100).toFixed(1)}% (${level.bot.turnsPerSecond} vs ${level.echo.turnsPerSecond})`,
+      met: level.throughputRatio >= TARGETS.throughputRatio,
+    });
+    targets.push({
+      target: `p99 at ${level.concurrency} concurrent ≤ ${TARGETS.p99Ratio}× echo's`,
+      measured: `${level.p99Ratio}× (${level.bot.p99} vs ${level.echo.p99} ms)`,
+      met: level.p99Ratio <= TARGETS.p99Ratio,
+    });
+  }
+  targets.push({
+    target: `≤ ${TARGETS.commandsPerTurn} Redis commands (round trips) per conversational turn`,
+    measured: `${r.redis.roundTripsPerTurn} round trips; ${r.redis.commandstatsPerTurn} commands executed incl. inside Lua`,
+    met: r.redis.roundTripsPerTurn <= TARGETS.commandsPerTurn,
+  });
+  targets.push({
+    target: `≤ ${TARGETS.bytesPerConversation / 1024} KB Redis per idle conversation`,
+    measured: `${r.redis.bytesPerIdleConversation} bytes`,
+    met: r.redis.bytesPerIdleConversation <= TARGETS.bytesPerConversation,
+  });
+  targets.push({
+    target: `RSS growth < ${TARGETS.rssGrowthMb} MB over ${r.memory.conversations} conversations`,
+    measured: `${r.memory.growthMb} MB`,
+    met: r.memory.growthMb < TARGETS.rssGrowthMb,
+  });
+  return targets;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report object assembled above
+function printReport(r: Record<string, any>): void {
+  const out: string[] = [];
+  const table = (header: string[], rows: (string | number)[][]) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i] ?? '').length)));
+    const line = (cells: (string | number)[]) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0))).join('  ');
+    out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+  };
+  out.push('', `npm run bench${QUICK ? ' --quick' : ''} — ${r.machine.cpus}× ${r.machine.cpuModel}, Node ${process.version}, load generator on the same machine`, '');
+  out.push('Conversational turns (menu, questions, identity steps; 7 turns a conversation)');
+  table(
+    ['concurrent', 'server', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs echo turns/s', 'vs echo p99'],
+    (r.turns as Level[]).flatMap((l) => [
+      [l.concurrency, 'echo', l.echo.turnsPerSecond, l.echo.p50, l.echo.p95, l.echo.p99, l.echo.errors, '', ''],
+      [l.concurrency, 'bot', l.bot.turnsPerSecond, l.bot.p50, l.bot.p95, l.bot.p99, l.bot.errors, `${(l.throughputRatio * 100).toFixed(1)}%`, `${l.p99Ratio}×`],
+    ]),
+  );
+  out.push('', `Full journeys (${PLAN.journeyConcurrency} concurrent customers)`);
+  const journey = (name: string, j: JourneyFigures, turn: string) => [name, `${j.completed}/${j.journeys}`, j.perSecond, j.journeyMs.p50, j.journeyMs.p95, j.journeyMs.p99, turn, j.cryptoTurnMs.p50, j.cryptoTurnMs.p95, j.cryptoTurnMs.p99];
+  table(
+    ['journey', 'done', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'crypto turn', 'p50 ms', 'p95 ms', 'p99 ms'],
+    [journey('issuance (to the download link)', r.issuance, 'issuing'), journey('registration (another bank)', r.registration, 'unlock + owner check')],
+  );
+  const c = r.issuanceCpu.medianMs;
+  out.push('', `One issuance alone (CertificateService.issue, median of ${r.issuanceCpu.runs}): wall ${c.wall} ms, process CPU ${c.cpu} ms`);
+  table(
+    ['phase', 'ms'],
+    [
+      ['keygen (RSA-2048, native)', c.keygen],
+      ['build + sign certificate', c.signing],
+      ['encrypt signPri.key', c.keyEncryption],
+      ['PFX, zip, registry, audit', c.rest],
+    ],
+  );
+  out.push('', 'Redis');
+  table(
+    ['figure', 'value'],
+    [
+      ['round trips per conversational turn (MONITOR)', `${r.redis.roundTripsPerTurn}  ${JSON.stringify(r.redis.roundTripsByCommand)}`],
+      ['commands run inside Lua per turn (MONITOR)', `${r.redis.luaCommandsPerTurn}  ${JSON.stringify(r.redis.luaByCommand)}`],
+      ['commands executed per turn (INFO commandstats)', `${r.redis.commandstatsPerTurn}  ${JSON.stringify(r.redis.commandstatsByCommand)}`],
+      ['bytes per idle conversation (MEMORY USAGE)', `${r.redis.bytesPerIdleConversation}  ${JSON.stringify(r.redis.bytesByKeyKind)}`],
+      ['conversation document value', `${r.redis.conversationValueBytes ?? '?'} bytes`],
+    ],
+  );
+  const m = r.memory;
+  out.push('', `Server process memory (VmRSS): ${m.rssBeforeMb} MB before, ${m.rssAfterMb} MB after ${m.conversations} conversations (${m.turns} turns, ${m.errors} errors), ${m.rssAfterIdleMb} MB after 3 s idle`);
+  out.push('', 'Targets');
+  table(
+    ['target', 'measured', 'met'],
+    (r.targets as Target[]).map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']),
+  );
+  out.push('', `bench took ${r.seconds} s`, '');
+  process.stdout.write(out.join('\n'));
+}
+
+function machine() {
+  const cpus = require('node:os').cpus() as Array<{ model: string }>;
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version };
+}
+
+// ---------------------------------------------------------------- processes, Redis, profiles
+
+/** A built entry point as its own process; resolves once it logs the port it listens on. */
+async function startNode(entry: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...nodeFlags, entry], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  // Kept short: the bot logs a line per sandbox code; only the start matters here.
+  const keep = (chunk: Buffer) => {
+    if (output.length < 100_000) output += chunk.toString();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /"port":(\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited:\n${output}`));
+    });
+  });
+  return {
+    child,
+    pid: child.pid ?? 0,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) found.add(key);
+  } while (cursor !== '0');
+  return [...found];
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  const keys = await scanKeys(redis, pattern);
+  for (let i = 0; i < keys.length; i += 500) await redis.del(keys.slice(i, i + 500));
+}
+
+/** The hottest functions of the bot's CPU profile, by self time. */
+function printProfile(dir: string): void {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const self = new Map<number, number>();
+    profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    const byFunction = new Map<string, number>();
+    const byPackage = new Map<string, number>();
+    let total = 0;
+    for (const node of profile.nodes) {
+      const us = self.get(node.id) ?? 0;
+      total += us;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const where = url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'node_modules/').replace(/.*\/dist\//, 'dist/');
+      const name = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+      byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+      const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (where.startsWith('dist/') ? where.split('/').slice(0, 3).join('/') : where === '' ? `(${functionName})` : 'node:internal');
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+    }
+    const top = (map: Map<string, number>, n: number) =>
+      [...map.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
+    process.stdout.write(`\nCPU profile of the bot (${join(dir, file)}), self time:\n${top(byPackage, 20).join('\n')}\n\nhottest functions:\n${top(byFunction, 30).join('\n')}\n`);
+  }
+}
+
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from '../logging/logger';
+import { guarded, sendError } from './directLineErrors';
+import { ActivityId, ConnectorActivity, ConversationId } from './directLineSchemas';
+import type { DirectLineService } from './directLineService';
+
+export const CONNECTOR_PATH = '/directline-connector';
+
+export interface ConnectorRouteDependencies {
+  readonly service: DirectLineService;
+  readonly logger: Logger;
+}
+
+/**
+ * The few Bot Connector operations the bot uses on a Direct Line conversation, at the
+ * serviceUrl we give it: replies and messages outside a turn (an agent's, sent from any
+ * instance through the stored conversation reference), updates, and best-effort deletes.
+ *
+ * Anything reaching this could write into a customer's chat, and it carries no credential (the
+ * in-process adapter has none), so only this host may call it: the bot always calls its own
+ * instance's loopback address. A deployment whose instances called each other across hosts
+ * would put a shared secret header here instead.
+ */
+export function registerConnectorRoutes(server: Server, deps: ConnectorRouteDependencies): void {
+  // The connector client's DELETE carries neither a body nor a Content-Length, and the server's
+  // bodyParser (rejectUnknown) answers a request of unknown length and no type with 415. Without
+  // either header HTTP/1.1 says there is no body, so the request says so before parsing.
+  server.pre((req, _res, next) => {
+    if (req.getPath().startsWith(`${CONNECTOR_PATH}/`) && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.headers['content-length'] = '0';
+    }
+    next();
+  });
+  const route = (handler: (req: Request, res: Response, conversationId: string) => Promise<void>) =>
+    guarded(deps.logger, async (req, res) => {
+      if (!fromThisHost(req)) return sendError(res, 'Forbidden', 'connector is local only');
+      const id = ConversationId.safeParse(req.params.conversationId);
+      if (!id.success) return sendError(res, 'NotFound');
+      await handler(req, res, id.data);
+    });
+  const base = `${CONNECTOR_PATH}/v3/conversations/:conversationId/activities`;
+
+  const send = route(async (req, res, conversationId) => {
+    const activity = ConnectorActivity.safeParse(req.body);
+    if (!activity.success) return sendError(res, 'BadArgument', 'activity');
+    const id = await deps.service.deliver(conversationId, activity.data);
+    if (id === undefined) return sendError(res, 'NotFound');
+    res.send(200, { id });
+  });
+  // sendToConversation, and replyToActivity (the id replied to travels in the body's replyToId).
+  server.post(base, send);
+  server.post(`${base}/:activityId`, send);
+
+  server.put(
+    `${base}/:activityId`,
+    route(async (req, res, conversationId) => {
+      const activity = ConnectorActivity.safeParse(req.body);
+      if (!activity.success) return sendError(res, 'BadArgument', 'activity');
+      const activityId = String(req.params.activityId);
+      // Best effort, like the delete: an activity we did not log (typing) has nothing to update.
+      if (ActivityId.safeParse(activityId).success) await deps.service.update(conversationId, activityId, activity.data);
+      res.send(200, { id: activityId });
+    }),
+  );
+
+  server.del(
+    `${base}/:activityId`,
+    route(async (req, res, conversationId) => {
+      const activityId = String(req.params.activityId);
+      if (ActivityId.safeParse(activityId).success) await deps.service.redact(conversationId, activityId);
+      res.send(200);
+    }),
+  );
+}
+
+/** Loopback, or this host's own address when the bot reached us through it. */
+function fromThisHost(req: Request): boolean {
+  const remote = req.socket.remoteAddress ?? '';
+  return /^(127\.|::ffff:127\.)/.test(remote) || remote === '::1' || remote === req.socket.localAddress;
+}

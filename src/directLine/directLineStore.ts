@@ -1,0 +1,133 @@
+/** One Direct Line conversation: whom its tokens bind, and whether the bot was told it started. */
+export interface ConversationRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly started: boolean;
+}
+
+/** An activity as clients receive it; `id` is `<conversationId>|<7-digit sequence>`. */
+export type StoredActivity = Record<string, unknown> & { readonly id: string };
+
+export interface ActivityPage {
+  readonly activities: StoredActivity[];
+  /** The sequence of the last activity returned, or the one asked for when there is nothing newer. */
+  readonly watermark: number;
+}
+
+/**
+ * Conversations and their activity logs, with an idle expiry refreshed on every write. Redis
+ * (shared, so a client may reconnect to any instance) or memory (one local process); same contract.
+ */
+export interface DirectLineStore {
+  create(conversation: { id: string; userId: string; createdAt: number }): Promise<void>;
+  get(id: string): Promise<ConversationRecord | undefined>;
+  /** True for the one caller that starts it (the bot hears of a conversation once); false if started or gone. */
+  markStarted(id: string): Promise<boolean>;
+  /** Keeps a conversation alive without writing to it (a reconnect, a token refresh). */
+  touch(id: string): Promise<void>;
+  /** Logs an activity under the next sequence number; undefined when the conversation is gone. */
+  append(id: string, activity: Record<string, unknown>): Promise<StoredActivity | undefined>;
+  /** Activities after the watermark, oldest first. */
+  read(id: string, after: number): Promise<ActivityPage>;
+  /** Rewrites one logged activity (redaction on delete, the bot's update); false when it is not (or no longer) logged. */
+  replace(id: string, activityId: string, change: (activity: StoredActivity) => Record<string, unknown>): Promise<boolean>;
+}
+
+/** How many activities a conversation keeps; a client further behind gets the newest ones. */
+export const KEPT_ACTIVITIES = 500;
+
+export function activityIdOf(conversationId: string, sequence: number): string {
+  return `${conversationId}|${String(sequence).padStart(7, '0')}`;
+}
+
+/** The sequence in one of this conversation's activity ids, or undefined for anyone else's. */
+export function sequenceOf(conversationId: string, activityId: string): number | undefined {
+  const separator = activityId.lastIndexOf('|');
+  if (activityId.slice(0, separator) !== conversationId) return undefined;
+  const digits = activityId.slice(separator + 1);
+  return /^\d{1,15}$/.test(digits) ? Number(digits) : undefined;
+}
+
+interface MemoryConversation {
+  record: ConversationRecord;
+  sequence: number;
+  /** JSON, so what a caller holds can never change what is stored. */
+  log: { sequence: number; json: string }[];
+  expiresAt: number;
+}
+
+/** For a single local process: nothing survives a restart, and no other instance sees it. */
+export class MemoryDirectLineStore implements DirectLineStore {
+  private readonly conversations = new Map<string, MemoryConversation>();
+
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async create(conversation: { id: string; userId: string; createdAt: number }): Promise<void> {
+    this.sweep();
+    this.conversations.set(conversation.id, { record: { ...conversation, started: false }, sequence: 0, log: [], expiresAt: this.expiry() });
+  }
+
+  async get(id: string): Promise<ConversationRecord | undefined> {
+    return this.live(id)?.record;
+  }
+
+  async markStarted(id: string): Promise<boolean> {
+    const conversation = this.live(id);
+    if (conversation === undefined || conversation.record.started) return false;
+    conversation.record = { ...conversation.record, started: true };
+    conversation.expiresAt = this.expiry();
+    return true;
+  }
+
+  async touch(id: string): Promise<void> {
+    const conversation = this.live(id);
+    if (conversation !== undefined) conversation.expiresAt = this.expiry();
+  }
+
+  async append(id: string, activity: Record<string, unknown>): Promise<StoredActivity | undefined> {
+    const conversation = this.live(id);
+    if (conversation === undefined) return undefined;
+    const sequence = ++conversation.sequence;
+    const stored = { ...activity, id: activityIdOf(id, sequence) };
+    conversation.log.push({ sequence, json: JSON.stringify(stored) });
+    if (conversation.log.length > KEPT_ACTIVITIES) conversation.log.splice(0, conversation.log.length - KEPT_ACTIVITIES);
+    conversation.expiresAt = this.expiry();
+    return JSON.parse(JSON.stringify(stored)) as StoredActivity;
+  }
+
+  async read(id: string, after: number): Promise<ActivityPage> {
+    const newer = (this.live(id)?.log ?? []).filter((entry) => entry.sequence > after);
+    return { activities: newer.map((entry) => JSON.parse(entry.json) as StoredActivity), watermark: newer.at(-1)?.sequence ?? after };
+  }
+
+  async replace(id: string, activityId: string, change: (activity: StoredActivity) => Record<string, unknown>): Promise<boolean> {
+    const sequence = sequenceOf(id, activityId);
+    const entry = this.live(id)?.log.find((e) => e.sequence === sequence);
+    if (entry === undefined) return false;
+    entry.json = JSON.stringify({ ...change(JSON.parse(entry.json) as StoredActivity), id: activityId });
+    return true;
+  }
+
+  private live(id: string): MemoryConversation | undefined {
+    const conversation = this.conversations.get(id);
+    if (conversation !== undefined && conversation.expiresAt <= this.clock()) {
+      this.conversations.delete(id);
+      return undefined;
+    }
+    return conversation;
+  }
+
+  /** Expired conversations are dropped as new ones come, so an idle process does not grow. */
+  private sweep(): void {
+    const now = this.clock();
+    for (const [id, conversation] of this.conversations) if (conversation.expiresAt <= now) this.conversations.delete(id);
+  }
+
+  private expiry(): number {
+    return this.clock() + this.ttlSeconds * 1000;
+  }
+}
