@@ -50,18 +50,19 @@ export interface Reply {
   readonly ms: number;
 }
 
-/** A bot under load: one keep-alive agent, sized to the concurrency. */
+/** A bot under load: one keep-alive agent, sized to the concurrency; several base URLs take turns (round robin). */
 export class BotClient {
   private readonly agent: http.Agent;
-  private readonly target: URL;
+  private readonly targets: URL[];
+  private next = 0;
 
   constructor(
-    baseUrl: string,
+    baseUrl: string | readonly string[],
     concurrency: number,
     /** The channel's loopback address (local mode answers only loopback serviceUrls); see ChannelStub. */
     private readonly serviceUrl: string,
   ) {
-    this.target = new URL('/api/messages', baseUrl);
+    this.targets = (typeof baseUrl === 'string' ? [baseUrl] : baseUrl).map((url) => new URL('/api/messages', url));
     this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
   }
 
@@ -85,8 +86,9 @@ export class BotClient {
     const body = Buffer.from(JSON.stringify(activity));
     const started = performance.now();
     return new Promise((resolve, reject) => {
+      const target = this.targets[this.next++ % this.targets.length] as URL;
       const request = http.request(
-        this.target,
+        target,
         { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
         (response) => {
           const chunks: Buffer[] = [];

@@ -43,8 +43,9 @@ const JSON_OUT = option('--json');
 
 const PLAN = {
   concurrencies: [1, 16, 64],
-  warmupMs: QUICK ? 500 : 1_500,
-  durationMs: QUICK ? 2_000 : 8_000,
+  serverWarmupMs: QUICK ? 1_000 : 5_000,
+  warmupMs: QUICK ? 500 : 1_000,
+  durationMs: QUICK ? 2_000 : 10_000,
   monitorConversations: QUICK ? 5 : 30,
   idleConversations: QUICK ? 10 : 50,
   memoryConversations: QUICK ? 1_000 : 10_000,
@@ -89,15 +90,15 @@ async function main(): Promise<void> {
     const local = await createCertificateService({ caDirectory: caDir, crlUrl: () => 'http://127.0.0.1/ca.crl', keyPrefix: 'bench-local:', logger: createLogger('silent') });
     const echo = await startNode(join(DIST, 'bench', 'echoBot.js'), {});
     children.push(echo);
-    const bot = await startNode(
-      join(DIST, 'src', 'index.js'),
-      { REDIS_URL, STATE_KEY_PREFIX: prefix, CA_DIR: caDir, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info' },
-      profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-    );
+    const botEnv = { REDIS_URL, STATE_KEY_PREFIX: prefix, CA_DIR: caDir, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info' };
+    const bot = await startNode(join(DIST, 'src', 'index.js'), botEnv, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
     children.push(bot);
-    log(`bot pid ${bot.pid} at ${bot.url}, echo pid ${echo.pid} at ${echo.url}, Redis prefix ${prefix}`);
+    const serverInfo = await admin.info('server');
+    redisPid = Number(/^process_id:(\d+)/m.exec(serverInfo)?.[1]) || undefined;
+    const rssAtStartMb = rssMb(bot.pid);
+    log(`bot pid ${bot.pid} at ${bot.url} (RSS ${rssAtStartMb} MB), echo pid ${echo.pid} at ${echo.url}, Redis prefix ${prefix}`);
 
-    const turns = await conversationalTurns(bot, echo, admin);
+    const turns = await conversationalTurns(bot, echo, admin, () => startNode(join(DIST, 'src', 'index.js'), botEnv));
     const redisRoundTrips = await roundTripsByMonitor(bot, admin, prefix);
     const idle = await bytesPerIdleConversation(bot, admin, prefix);
     const memory = await rssOverConversations(bot);
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     log('one issuance, alone, through CertificateService.issue');
     const cpu = summarizeCost(await measureIssuance(local, PLAN.cpuIssuances));
 
-    const results = { plan: PLAN, quick: QUICK, machine: machine(), turns: turns.levels, redis: { ...turns.redis, ...redisRoundTrips, ...idle }, memory, issuance, registration, issuanceCpu: cpu };
+    const results = { plan: PLAN, quick: QUICK, machine: machine(), turns: turns.levels, twoBotProcesses: turns.twoProcesses, redis: { ...turns.redis, ...redisRoundTrips, ...idle }, memory: { rssAtStartMb, ...memory }, issuance, registration, issuanceCpu: cpu };
     const targets = evaluate(results);
     const report = { ...results, targets, seconds: Math.round((Date.now() - started) / 1000) };
     printReport(report);
@@ -140,46 +141,118 @@ interface Throughput extends Percentiles {
   readonly turnsPerSecond: number;
   readonly turns: number;
   readonly errors: number;
+  /** The server process's CPU time (user + system, /proc/<pid>/stat) per turn. */
+  readonly serverCpuMsPerTurn: number;
+  /** CPU time of every process on the machine besides the server, this load generator and Redis (other work on a shared machine), per second of the run. */
+  readonly otherCpuMsPerSecond: number;
 }
 
-async function conversationalTurns(bot: NodeProcess, echo: NodeProcess, admin: Redis) {
+async function conversationalTurns(bot: NodeProcess, echo: NodeProcess, admin: Redis, startAnotherBot: () => Promise<NodeProcess>) {
   const levels: Level[] = [];
   let botTurns = 0;
+  const measure = async (targets: readonly NodeProcess[], concurrency: number): Promise<Throughput & { turnsSent: number }> => {
+    const client = new BotClient(
+      targets.map((t) => t.url),
+      concurrency,
+      channel.serviceUrl,
+    );
+    try {
+      const pids = targets.map((t) => t.pid);
+      const before = cpuSnapshot(pids);
+      const result = await closedLoop(client, { concurrency, script: CONVERSATION, warmupMs: PLAN.warmupMs, durationMs: PLAN.durationMs, label: `turns-c${concurrency}` });
+      return { ...throughput(result, before, cpuSnapshot(pids)), turnsSent: result.turnsSent };
+    } finally {
+      client.close();
+    }
+  };
+  // Both servers are measured warm, as in production: V8 has compiled their hot paths.
+  log(`warming up both servers (${PLAN.serverWarmupMs / 1000} s each at 16 concurrent)`);
+  for (const target of [echo, bot]) {
+    const client = new BotClient(target.url, 16, channel.serviceUrl);
+    await closedLoop(client, { concurrency: 16, script: CONVERSATION, durationMs: PLAN.serverWarmupMs, label: 'warmup' });
+    client.close();
+  }
   const before = await commandStats(admin);
   for (const concurrency of PLAN.concurrencies) {
-    const measure = async (target: NodeProcess): Promise<LoadResult> => {
-      const client = new BotClient(target.url, concurrency, channel.serviceUrl);
-      try {
-        return await closedLoop(client, { concurrency, script: CONVERSATION, warmupMs: PLAN.warmupMs, durationMs: PLAN.durationMs, label: `turns-c${concurrency}` });
-      } finally {
-        client.close();
-      }
-    };
     log(`conversational turns, ${concurrency} concurrent: echo`);
-    const e = throughput(await measure(echo));
+    const { turnsSent: _echoTurns, ...e } = await measure([echo], concurrency);
     log(`conversational turns, ${concurrency} concurrent: bot`);
-    const botRun = await measure(bot);
-    botTurns += botRun.turnsSent;
-    const b = throughput(botRun);
+    const { turnsSent, ...b } = await measure([bot], concurrency);
+    botTurns += turnsSent;
     levels.push({ concurrency, echo: e, bot: b, throughputRatio: round(b.turnsPerSecond / e.turnsPerSecond, 3), p99Ratio: round(b.p99 / e.p99, 2) });
   }
   const after = await commandStats(admin);
+  // Not a target: the same bot as two processes (one per core) behind round robin, against the one echo process.
+  const top = PLAN.concurrencies[PLAN.concurrencies.length - 1] ?? 64;
+  log(`conversational turns, ${top} concurrent: bot as two processes, round robin`);
+  const another = await startAnotherBot();
+  let twoProcesses: (Throughput & { ratio: number; p99Ratio: number }) | undefined;
+  try {
+    const warm = new BotClient(another.url, 16, channel.serviceUrl);
+    await closedLoop(warm, { concurrency: 16, script: CONVERSATION, durationMs: PLAN.serverWarmupMs, label: 'warmup' });
+    warm.close();
+    const { turnsSent: _twoTurns, ...two } = await measure([bot, another], top);
+    const echoTop = levels.find((l) => l.concurrency === top)?.echo;
+    twoProcesses = { ...two, ratio: round(two.turnsPerSecond / (echoTop?.turnsPerSecond ?? NaN), 3), p99Ratio: round(two.p99 / (echoTop?.p99 ?? NaN), 2) };
+  } finally {
+    await another.stop();
+  }
   const delta = diffStats(before, after);
   const total = Object.values(delta).reduce((a, b) => a + b, 0);
   return {
     levels,
+    twoProcesses: { concurrency: top, ...twoProcesses },
     redis: {
       /** Every command Redis executed while the bot took these turns, including those run inside Lua scripts. */
       commandstatsPerTurn: round(total / botTurns, 2),
-      commandstatsByCommand: Object.fromEntries(Object.entries(delta).map(([k, v]) => [k, round(v / botTurns, 2)])),
+      commandstatsByCommand: Object.fromEntries(Object.entries(delta).flatMap(([k, v]) => (v / botTurns >= 0.005 ? [[k, round(v / botTurns, 2)]] : []))),
       commandstatsTurns: botTurns,
     },
   };
 }
 
-function throughput(result: LoadResult): Throughput {
-  return { turnsPerSecond: round(result.turns / result.seconds, 1), turns: result.turns, errors: result.errors, ...percentilesOf(result.latenciesMs) };
+function throughput(result: LoadResult, before: CpuSnapshot, after: CpuSnapshot): Throughput {
+  const elapsedSeconds = (after.at - before.at) / 1000;
+  const others = after.machineMs - before.machineMs - (after.serverMs - before.serverMs) - (after.generatorMs - before.generatorMs) - (after.redisMs - before.redisMs);
+  return {
+    turnsPerSecond: round(result.turns / result.seconds, 1),
+    turns: result.turns,
+    errors: result.errors,
+    ...percentilesOf(result.latenciesMs),
+    serverCpuMsPerTurn: round((after.serverMs - before.serverMs) / result.turnsSent, 3),
+    otherCpuMsPerSecond: Math.max(0, Math.round(others / elapsedSeconds)),
+  };
 }
+
+interface CpuSnapshot {
+  readonly at: number;
+  readonly serverMs: number;
+  readonly generatorMs: number;
+  readonly redisMs: number;
+  /** Busy CPU time of the whole machine (/proc/stat: everything but idle and iowait). */
+  readonly machineMs: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function cpuSnapshot(serverPids: readonly number[]): CpuSnapshot {
+  const processMs = (pid: number | undefined) => {
+    if (pid === undefined) return 0;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      return 0;
+    }
+  };
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
+  const busyTicks = cpu.reduce((a, b, i) => (i === 3 || i === 4 ? a : a + b), 0);
+  const generator = process.cpuUsage();
+  return { at: Date.now(), serverMs: serverPids.reduce((sum, pid) => sum + processMs(pid), 0), generatorMs: (generator.user + generator.system) / 1000, redisMs: processMs(redisPid), machineMs: busyTicks * TICK_MS };
+}
+
+/** The Redis server's pid, when it runs on this machine (INFO server), to tell its CPU time from other work. */
+let redisPid: number | undefined;
 
 /** `INFO commandstats` as command → calls. */
 async function commandStats(admin: Redis): Promise<Record<string, number>> {
@@ -268,12 +341,62 @@ async function rssOverConversations(bot: NodeProcess) {
   const before = rssMb(bot.pid);
   log(`RSS: ${PLAN.memoryConversations} conversations of three turns at ${PLAN.memoryConcurrency} concurrent (RSS before ${before} MB)`);
   const client = new BotClient(bot.url, PLAN.memoryConcurrency, channel.serviceUrl);
-  const run = await closedLoop(client, { concurrency: PLAN.memoryConcurrency, script: THREE_TURNS, conversations: PLAN.memoryConversations, label: 'rss' });
-  client.close();
-  const after = rssMb(bot.pid);
+  // VmRSS swings by tens of MB with the garbage collector's cycle under load, so one difference
+  // before/after says little either way. Sampled all along, a leak shows as a rising trend and as
+  // rising troughs (the heap just after a major collection); GC phase alone does neither.
+  const samples: Array<{ at: number; mb: number }> = [];
+  const started = Date.now();
+  const sampler = setInterval(() => samples.push({ at: Date.now() - started, mb: rssMb(bot.pid) }), 250);
+  const quarters: number[] = [];
+  let conversations = 0;
+  let turns = 0;
+  let errors = 0;
+  try {
+    for (let i = 0; i < 4; i++) {
+      const run = await closedLoop(client, { concurrency: PLAN.memoryConcurrency, script: THREE_TURNS, conversations: PLAN.memoryConversations / 4, label: 'rss' });
+      conversations += run.conversations;
+      turns += run.turnsSent;
+      errors += run.errors;
+      quarters.push(rssMb(bot.pid));
+    }
+  } finally {
+    clearInterval(sampler);
+    client.close();
+  }
+  const after = quarters[quarters.length - 1] ?? NaN;
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const afterIdle = rssMb(bot.pid);
-  return { conversations: run.conversations, turns: run.turnsSent, errors: run.errors, rssBeforeMb: before, rssAfterMb: after, rssAfterIdleMb: afterIdle, growthMb: round(after - before, 1) };
+  const duration = Date.now() - started;
+  const firstQuarter = samples.filter((s) => s.at < duration / 4).map((s) => s.mb);
+  const lastQuarter = samples.filter((s) => s.at >= (3 * duration) / 4).map((s) => s.mb);
+  return {
+    conversations,
+    turns,
+    errors,
+    rssBeforeMb: before,
+    rssByQuarterMb: quarters,
+    rssAfterMb: after,
+    rssAfterIdleMb: afterIdle,
+    rssMinMb: round(Math.min(...samples.map((s) => s.mb)), 1),
+    rssMaxMb: round(Math.max(...samples.map((s) => s.mb)), 1),
+    samples: samples.length,
+    /** The literal figure: RSS after the last conversation minus RSS before the first. */
+    growthMb: round(after - before, 1),
+    /** Least-squares slope of every sample over the run, times its duration: the trend, GC phase averaged out. */
+    trendGrowthMb: round(slopePerMs(samples) * duration, 1),
+    /** Lowest RSS in the last quarter of the run minus lowest in the first: rising troughs mean retained memory. */
+    troughGrowthMb: round(Math.min(...lastQuarter) - Math.min(...firstQuarter), 1),
+  };
+}
+
+function slopePerMs(samples: ReadonlyArray<{ at: number; mb: number }>): number {
+  const n = samples.length;
+  if (n < 2) return NaN;
+  const meanX = samples.reduce((a, s) => a + s.at, 0) / n;
+  const meanY = samples.reduce((a, s) => a + s.mb, 0) / n;
+  const cov = samples.reduce((a, s) => a + (s.at - meanX) * (s.mb - meanY), 0);
+  const variance = samples.reduce((a, s) => a + (s.at - meanX) ** 2, 0);
+  return cov / variance;
 }
 
 function rssMb(pid: number): number {
@@ -407,7 +530,7 @@ interface Target {
 function evaluate(r: {
   turns: Level[];
   redis: { roundTripsPerTurn: number; commandstatsPerTurn: number; bytesPerIdleConversation: number };
-  memory: { growthMb: number; conversations: number };
+  memory: { growthMb: number; trendGrowthMb: number; troughGrowthMb: number; conversations: number };
 }): Target[] {
   const targets: Target[] = [];
   for (const level of r.turns) {
@@ -433,9 +556,9 @@ function evaluate(r: {
     met: r.redis.bytesPerIdleConversation <= TARGETS.bytesPerConversation,
   });
   targets.push({
-    target: `RSS growth < ${TARGETS.rssGrowthMb} MB over ${r.memory.conversations} conversations`,
-    measured: `${r.memory.growthMb} MB`,
-    met: r.memory.growthMb < TARGETS.rssGrowthMb,
+    target: `RSS growth < ${TARGETS.rssGrowthMb} MB over ${r.memory.conversations} conversations (trend and troughs; see the memory line)`,
+    measured: `trend ${r.memory.trendGrowthMb} MB, troughs ${r.memory.troughGrowthMb} MB; after − before ${r.memory.growthMb} MB`,
+    met: r.memory.trendGrowthMb < TARGETS.rssGrowthMb && r.memory.troughGrowthMb < TARGETS.rssGrowthMb,
   });
   return targets;
 }
@@ -449,14 +572,20 @@ function printReport(r: Record<string, any>): void {
     out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   };
   out.push('', `npm run bench${QUICK ? ' --quick' : ''} — ${r.machine.cpus}× ${r.machine.cpuModel}, Node ${process.version}, load generator on the same machine`, '');
-  out.push('Conversational turns (menu, questions, identity steps; 7 turns a conversation)');
+  out.push('Conversational turns (menu, questions, identity steps; 7 turns a conversation). "other load": CPU ms per second used on this machine by processes other than these servers, this load generator and Redis.');
   table(
-    ['concurrent', 'server', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs echo turns/s', 'vs echo p99'],
+    ['concurrent', 'server', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs echo turns/s', 'vs echo p99', 'server CPU ms/turn', 'other load ms/s'],
     (r.turns as Level[]).flatMap((l) => [
-      [l.concurrency, 'echo', l.echo.turnsPerSecond, l.echo.p50, l.echo.p95, l.echo.p99, l.echo.errors, '', ''],
-      [l.concurrency, 'bot', l.bot.turnsPerSecond, l.bot.p50, l.bot.p95, l.bot.p99, l.bot.errors, `${(l.throughputRatio * 100).toFixed(1)}%`, `${l.p99Ratio}×`],
+      [l.concurrency, 'echo', l.echo.turnsPerSecond, l.echo.p50, l.echo.p95, l.echo.p99, l.echo.errors, '', '', l.echo.serverCpuMsPerTurn, l.echo.otherCpuMsPerSecond],
+      [l.concurrency, 'bot', l.bot.turnsPerSecond, l.bot.p50, l.bot.p95, l.bot.p99, l.bot.errors, `${(l.throughputRatio * 100).toFixed(1)}%`, `${l.p99Ratio}×`, l.bot.serverCpuMsPerTurn, l.bot.otherCpuMsPerSecond],
     ]),
   );
+  const two = r.twoBotProcesses;
+  if (two?.turnsPerSecond !== undefined) {
+    out.push(
+      `Not a target, a deployment option: the bot as two processes (one per core) behind round robin, ${two.concurrency} concurrent: ${two.turnsPerSecond} turns/s (${(two.ratio * 100).toFixed(1)}% of the one echo process), p50/p95/p99 ${two.p50}/${two.p95}/${two.p99} ms (p99 ${two.p99Ratio}× echo's), ${two.serverCpuMsPerTurn} CPU ms/turn over both.`,
+    );
+  }
   out.push('', `Full journeys (${PLAN.journeyConcurrency} concurrent customers)`);
   const journey = (name: string, j: JourneyFigures, turn: string) => [name, `${j.completed}/${j.journeys}`, j.perSecond, j.journeyMs.p50, j.journeyMs.p95, j.journeyMs.p99, turn, j.cryptoTurnMs.p50, j.cryptoTurnMs.p95, j.cryptoTurnMs.p99];
   table(
@@ -486,7 +615,11 @@ function printReport(r: Record<string, any>): void {
     ],
   );
   const m = r.memory;
-  out.push('', `Server process memory (VmRSS): ${m.rssBeforeMb} MB before, ${m.rssAfterMb} MB after ${m.conversations} conversations (${m.turns} turns, ${m.errors} errors), ${m.rssAfterIdleMb} MB after 3 s idle`);
+  out.push(
+    '',
+    `Server process memory (VmRSS): ${m.rssAtStartMb} MB at start; ${m.rssBeforeMb} MB before ${m.conversations} conversations of three turns (${m.turns} turns, ${m.errors} errors), then ${m.rssByQuarterMb.join(' / ')} MB after each quarter, ${m.rssAfterIdleMb} MB after 3 s idle.`,
+    `  ${m.samples} samples during the run: ${m.rssMinMb}–${m.rssMaxMb} MB (the collector's cycle); trend over the run ${m.trendGrowthMb} MB, lowest of the last quarter − lowest of the first ${m.troughGrowthMb} MB, after − before ${m.growthMb} MB.`,
+  );
   out.push('', 'Targets');
   table(
     ['target', 'measured', 'met'],

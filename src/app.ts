@@ -7,6 +7,7 @@ import { AttachmentDownloader } from './bot/attachmentDownloader';
 import { CertificateBot } from './bot/certificateBot';
 import { provideFlowServices } from './bot/flowServices';
 import { PersonalDataGuard } from './bot/personalDataGuard';
+import { IssuanceTracking } from './bot/issuanceTracking';
 import type { IdentityProvider, Lockout } from './identity/identityProvider';
 import { MemoryLockout, RedisLockout } from './identity/identityProvider';
 import { ChatDisplayOtpSender, SandboxIdentityProvider } from './identity/sandboxIdentityProvider';
@@ -78,7 +79,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const prefix = config.state.keyPrefix;
   const board = state.redis ? new RedisHandoffBoard(state.redis, prefix) : new MemoryHandoffBoard();
   const deskEvents = state.redis ? new RedisDeskEvents(state.redis, prefix) : new MemoryDeskEvents();
+  const issuances = new IssuanceTracking(certificates, logger);
   const bot = await createCertificateBot({
+    issuances,
+    testIssueDelayMs: config.testHooks.issueDelayMs,
     board,
     deskEvents,
     serviceHours: config.agentDesk.hours,
@@ -148,6 +152,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         });
       });
       const port = (server.address() as AddressInfo).port;
+      // Issuances a killed predecessor left behind are revoked even if their customers never return.
+      if (state.redis) issuances.startSweeping();
       logger.info(
         { host: config.host, port, localMode: config.localMode, state: config.redis ? 'redis' : 'memory' },
         config.localMode
@@ -158,6 +164,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     },
     async close() {
       closing = true;
+      issuances.stopSweeping();
       streams?.closeAll();
       await directLine?.close();
       await new Promise<void>((resolve) => {
@@ -205,12 +212,17 @@ export interface BotServices {
   readonly serviceHours?: ServiceHours;
   /** Told the flow states each turn passes through (tests measure state coverage with it). */
   readonly onStates?: (stateIds: readonly string[]) => void;
+  /** Journals issuances with the turns waiting for them; one of its own unless given (the app sweeps with it). */
+  readonly issuances?: IssuanceTracking;
+  /** Test drills only: JCA_TEST_ISSUE_DELAY_MS (see Config.testHooks). */
+  readonly testIssueDelayMs?: number;
 }
 
 /** The bot with its flow, services and translations, on whatever storage the caller gives it. */
 export async function createCertificateBot(deps: BotServices): Promise<CertificateBot> {
   const clock = deps.clock ?? Date.now;
-  const machine = provideFlowServices({ ...deps, now: () => new Date(clock()) });
+  const issuances = deps.issuances ?? new IssuanceTracking(deps.certificates, deps.logger);
+  const machine = provideFlowServices({ ...deps, issuances, now: () => new Date(clock()) });
   return new CertificateBot({
     store: new ConversationStore(deps.storage, deps.logger),
     deduplicator: deps.deduplicator,
@@ -222,6 +234,7 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
     flowIdleMs: deps.flowIdleMs,
     attachments: new AttachmentDownloader(deps.uploadHosts),
     handoff: { board: deps.board ?? new MemoryHandoffBoard(), events: deps.deskEvents ?? new MemoryDeskEvents(), hours: deps.serviceHours ?? ServiceHours.always() },
+    issuances,
   });
 }
 

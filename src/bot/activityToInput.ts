@@ -9,7 +9,8 @@ const CardSecret = z.object({ [SECRET_INPUT_ID]: z.string() });
 
 /** The password a customer submitted through a password card, if this activity is that submit. */
 export function cardSecretOf(activity: Activity): string | undefined {
-  if (activity.type !== ActivityTypes.Message) return undefined;
+  // Most messages are typed text with no value: nothing to parse.
+  if (activity.type !== ActivityTypes.Message || typeof activity.value !== 'object' || activity.value === null) return undefined;
   const parsed = CardSecret.safeParse(activity.value);
   return parsed.success ? parsed.data[SECRET_INPUT_ID] : undefined;
 }

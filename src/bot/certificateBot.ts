@@ -16,6 +16,7 @@ import { PersonalDataGuard } from './personalDataGuard';
 import type { FlowRunner, FlowStep } from './flowRunner';
 import { renderReplies } from './replyRenderer';
 import { capabilitiesOf } from './channelCapabilities';
+import type { IssuanceTracking } from './issuanceTracking';
 
 /** A turn slower than this shows a typing indicator (where the channel has one). */
 const TYPING_AFTER_MS = 300;
@@ -32,6 +33,8 @@ export interface CertificateBotDependencies {
   readonly flowIdleMs: number;
   readonly attachments: AttachmentDownloader;
   readonly handoff: HandoffTurnDependencies;
+  /** Settles the issuances a turn makes (delivered once saved, revoked if not) and finds interrupted ones. */
+  readonly issuances?: IssuanceTracking;
 }
 
 interface TurnOutcome {
@@ -149,15 +152,22 @@ export class CertificateBot {
   private async step(address: StateAddress, turn: TurnInput, log: Logger): Promise<TurnOutcome> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.deps.store.load(address);
-      const planned = await this.plan(address, loaded, turn);
+      const issuances = this.deps.issuances?.attempt(address.conversationKey);
+      let planned: PlannedTurn | undefined;
       try {
+        planned = issuances ? await issuances.run(() => this.plan(address, loaded, turn)) : await this.plan(address, loaded, turn);
         await this.deps.store.save(address, loaded, { conversation: planned.conversation, language: planned.language });
       } catch (err) {
-        if (!(err instanceof StateConflictError)) throw err;
+        const replayed = err instanceof StateConflictError;
+        // A certificate this attempt issued will not reach the customer: it is revoked now (or,
+        // with Redis gone too, once its lease lapses), and a failed turn's customer hears of it next turn.
+        await issuances?.abandon({ tellNextTurn: !replayed }).catch((e: unknown) => log.error({ err: describe(e) }, 'abandoned issuance not settled'));
+        if (!replayed) throw err;
         log.warn({ attempt }, 'concurrent turn detected');
-        if (attempt >= 2) return { replies: [{ key: 'system.sayAgain' }], language: planned.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE };
+        if (attempt >= 2) return { replies: [{ key: 'system.sayAgain' }], language: planned?.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE };
         continue;
       }
+      await issuances?.delivered().catch((err: unknown) => log.error({ err: describe(err) }, 'delivered issuance not settled'));
       // The desk hears of it once the state is saved, and a failure there does not undo the turn.
       await planned.afterSave?.().catch((err: unknown) => log.error({ err: describe(err) }, 'agent desk update failed'));
       return {
@@ -189,10 +199,12 @@ export class CertificateBot {
     const idleSince = lastTurnAt !== undefined && now - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
     let sent: FlowEvent | undefined;
     const step = await this.deps.flow.step(previous?.flow, (awaitingSecret) => (sent = turn.eventFor(awaitingSecret)), { idleSince });
+    // Issuance only ever runs from a password step, so only a turn there can follow one that was interrupted.
+    const interrupted = step.receivedSecret && (await this.deps.issuances?.running()?.interrupted());
     const said = customerEntry(sent ?? turn.input, { secretStep: step.receivedSecret, typed: turn.typed }, turn.at);
     const base: PlannedTurn = {
       conversation: { flow: step.persisted, lastTurnAt: now, transcript: previous?.transcript },
-      replies: step.replies,
+      replies: interrupted ? [{ key: 'issuance.interrupted' }, ...step.replies] : step.replies,
       language: step.language,
       sensitive: step.receivedSecret,
     };

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { fromPromise } from 'xstate';
 import type * as Flow from '../../dialogs/serviceContracts';
 import type { CertificateService } from '../certificates/certificateService';
@@ -15,6 +15,7 @@ import { ResidentRegistrationNumber } from '../identity/residentRegistrationNumb
 import type { SecretBox } from '../state/secretBox';
 import { SEAL } from './personalDataGuard';
 import { UPLOAD_SEAL } from './uploadedFiles';
+import type { IssuanceTracking } from './issuanceTracking';
 
 export interface FlowServiceDependencies {
   readonly identity: IdentityProvider;
@@ -26,6 +27,10 @@ export interface FlowServiceDependencies {
   readonly publicBaseUrl: string;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** Journals each issuance with the turn waiting for it; without it, issuances are not journaled. */
+  readonly issuances?: IssuanceTracking;
+  /** Test drills only (JCA_TEST_ISSUE_DELAY_MS): a pause after the CA issued and before the link is offered. */
+  readonly testIssueDelayMs?: number;
 }
 
 const DOWNLOAD_TTL_MS = 10 * 60 * 1000;
@@ -102,36 +107,55 @@ async function issueCertificate(deps: FlowServiceDependencies, input: Flow.Issue
   const given = Buffer.from(passwordFingerprint(deps.box, input.password), 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { status: 'mismatch' };
   const rrn = unsealRrn(deps.box, input.sealedRrn, deps.now());
-  const issued = await deps.certificates.issue({
-    customerId: input.customerId,
-    realName: input.name,
-    idn: rrn.revealDigits(),
-    type: input.type,
-    password: input.password,
-    actor: 'customer',
-    notAfter: input.replaces && replacementExpiry(input.replaces),
-  });
-  // Revoked only once its successor exists, so a failed issuance leaves the customer their old one.
-  if (input.replaces !== undefined) await deps.certificates.revoke(input.customerId, input.replaces.fingerprint, input.replaces.reason, { actor: 'customer' });
-  const { token } = await deps.downloads.offer(
-    {
-      zip: { fileName: 'NPKI.zip', contentType: 'application/zip', bytes: issued.npkiZip },
-      pfx: { fileName: 'certificate.pfx', contentType: 'application/x-pkcs12', bytes: issued.pfx },
-    },
-    DOWNLOAD_TTL_MS,
-  );
-  const day = (date: Date) => date.toISOString().slice(0, 10);
-  return {
-    status: 'issued',
-    type: input.type,
-    ca: issued.summary.policy?.ca ?? 'unknown',
-    serialNumber: issued.summary.serialNumber,
-    notBefore: day(issued.summary.notBefore),
-    notAfter: day(issued.summary.notAfter),
-    maskedName: issued.summary.maskedName,
-    downloadUrl: `${deps.publicBaseUrl}/certificates/download/${token}`,
-    replaced: input.replaces?.mode,
-  };
+  // One idempotency key per attempt to issue: the turn settles it once the link is delivered.
+  const turn = deps.issuances?.running();
+  const issuance = turn && { key: randomUUID(), owner: turn.owner };
+  if (turn && issuance) turn.begin(issuance.key);
+  try {
+    const issued = await deps.certificates.issue({
+      customerId: input.customerId,
+      realName: input.name,
+      idn: rrn.revealDigits(),
+      type: input.type,
+      password: input.password,
+      actor: 'customer',
+      notAfter: input.replaces && replacementExpiry(input.replaces),
+      issuance,
+    });
+    if (deps.testIssueDelayMs) await new Promise((resolve) => setTimeout(resolve, deps.testIssueDelayMs));
+    const { token } = await deps.downloads.offer(
+      {
+        zip: { fileName: 'NPKI.zip', contentType: 'application/zip', bytes: issued.npkiZip },
+        pfx: { fileName: 'certificate.pfx', contentType: 'application/x-pkcs12', bytes: issued.pfx },
+      },
+      DOWNLOAD_TTL_MS,
+    );
+    // Revoked only once its successor exists and is on offer, so a failure leaves the customer their old one.
+    if (input.replaces !== undefined) {
+      const replaces = input.replaces;
+      await deps.certificates.revoke(input.customerId, replaces.fingerprint, replaces.reason, { actor: 'customer' }).catch(async (err: unknown) => {
+        await deps.downloads.withdraw(token).catch(() => undefined);
+        throw err;
+      });
+    }
+    if (turn && issuance) turn.offered(issuance.key);
+    const day = (date: Date) => date.toISOString().slice(0, 10);
+    return {
+      status: 'issued',
+      type: input.type,
+      ca: issued.summary.policy?.ca ?? 'unknown',
+      serialNumber: issued.summary.serialNumber,
+      notBefore: day(issued.summary.notBefore),
+      notAfter: day(issued.summary.notAfter),
+      maskedName: issued.summary.maskedName,
+      downloadUrl: `${deps.publicBaseUrl}/certificates/download/${token}`,
+      replaced: input.replaces?.mode,
+    };
+  } catch (err) {
+    // The flow apologizes in this very turn; a certificate it issued must not stay valid with nobody holding it.
+    if (turn && issuance) await turn.giveUp(issuance.key).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** A reissue keeps the old expiry; a renewal runs a year past it (end of that day, like the old one). */

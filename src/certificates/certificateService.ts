@@ -6,6 +6,7 @@ import { CaLedger, MemoryCaLedger, RedisCaLedger, RevocationReason } from './caL
 import { CertificateError } from './certificateError';
 import { CertificateSummary, inspectCertificate } from './certificateInspection';
 import { CertificateRegistry, MemoryCertificateRegistry, RedisCertificateRegistry, RegisteredCertificate } from './certificateRegistry';
+import { IssuanceJournal, IssuanceOutcome, MemoryIssuanceJournal, RedisIssuanceJournal } from './issuanceJournal';
 import { readNpkiZip, writeNpkiZip } from './npkiBundle';
 import { writePkcs12 } from './pkcs12';
 import { encryptPrivateKeyFile } from './privateKeyFile';
@@ -30,7 +31,17 @@ export interface IssueCertificateRequest extends Actor {
   readonly password: string;
   /** Reissue keeps the old certificate's expiry. */
   readonly notAfter?: Date;
+  /** Journals the issuance under this idempotency key, for whoever waits for it (see IssuanceJournal). */
+  readonly issuance?: { readonly key: string; readonly owner: string };
 }
+
+/**
+ * RFC 5280 reason for a certificate issued but never delivered: no longer needed for the purpose
+ * it was issued for, and no cause to suspect its key (it never left our process, or sits sealed
+ * behind a link nobody received). Not `superseded`: the customer may never ask again, so there
+ * need be no successor; not `keyCompromise`: that would tell relying parties something false.
+ */
+export const UNDELIVERED_REVOCATION_REASON: RevocationReason = 'cessationOfOperation';
 
 /** What the customer downloads: the NPKI pair (as files and as a zip of the folder layout) and a PFX. */
 export interface IssuedCertificate {
@@ -56,12 +67,23 @@ export class CertificateService {
     private readonly audit: AuditLog,
     /** How long a new certificate is valid; shorter in a sandbox, to try renewal. */
     private readonly validityDays = 365,
+    /** Issuances in progress, so one interrupted is found and its certificate revoked. */
+    readonly issuances: IssuanceJournal = new MemoryIssuanceJournal(),
   ) {}
 
   async issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
     try {
       const notAfter = request.notAfter ?? new Date(Date.now() + this.validityDays * 24 * 60 * 60 * 1000);
+      const { issuance } = request;
+      if (issuance) await this.issuances.begin({ key: issuance.key, customerId: request.customerId, owner: issuance.owner, startedAt: Date.now() });
       const issued = await this.bankCa.issue({ realName: request.realName, idn: request.idn, type: request.type, notAfter });
+      const summary = inspectCertificate(issued.certificate);
+      if (issuance && !(await this.issuances.issued(issuance.key, { serialNumber: summary.serialNumber, fingerprint: summary.fingerprintSha256 }))) {
+        // Given up on while the CA worked (the turn timed out or failed): nobody will receive it.
+        await this.bankCa.revoke(summary.serialNumber, UNDELIVERED_REVOCATION_REASON);
+        await this.audit.record({ actor: 'system', action: 'revoke', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, reason: 'issuanceInterrupted' });
+        throw new Error('the issuance was given up on while the CA issued');
+      }
       const encryptStarted = performance.now();
       const signPri = await encryptPrivateKeyFile(issued.privateKeyInfo, request.password);
       const keyEncryptionMs = performance.now() - encryptStarted;
@@ -71,7 +93,6 @@ export class CertificateService {
         chain: [Buffer.from(this.bankCa.issuingCertificate.raw)],
         password: request.password,
       });
-      const summary = inspectCertificate(issued.certificate);
       await this.registry.add(this.registryEntry(request.customerId, summary, 'issued'));
       await this.audit.record({ ...actorOf(request), action: 'issue', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, issuerDn: summary.issuerDn });
       return {
@@ -151,6 +172,27 @@ export class CertificateService {
     return revoked;
   }
 
+  /**
+   * Ends a journaled issuance that will not be delivered: its certificate, if the CA issued it,
+   * is revoked (CA ledger, so the CRL, and registry) and audited. Safe to repeat and to race with
+   * another instance: revocation is idempotent and the journal settles once. The outcome, or
+   * undefined for an unknown key.
+   */
+  async abandonIssuance(key: string): Promise<IssuanceOutcome | undefined> {
+    const record = await this.issuances.find(key);
+    if (record === undefined) return undefined;
+    if (record.outcome !== undefined) return record.outcome;
+    if (record.serialNumber === undefined) {
+      await this.issuances.settle(key, 'failed');
+      return 'failed';
+    }
+    await this.bankCa.revoke(record.serialNumber, UNDELIVERED_REVOCATION_REASON);
+    if (record.fingerprint !== undefined) await this.registry.updateStatus(record.customerId, record.fingerprint, 'revoked', UNDELIVERED_REVOCATION_REASON);
+    await this.audit.record({ actor: 'system', action: 'revoke', outcome: 'success', customerId: record.customerId, serialNumber: record.serialNumber, reason: 'issuanceInterrupted' });
+    await this.issuances.settle(key, 'revoked');
+    return 'revoked';
+  }
+
   crl(): Promise<Buffer> {
     return this.bankCa.crl();
   }
@@ -202,7 +244,8 @@ export async function createCertificateService(options: CertificateServiceOption
     ? new RedisCertificateRegistry(options.redis, { prefix: options.keyPrefix, logger: options.logger })
     : new MemoryCertificateRegistry();
   const audit = options.redis ? new RedisAuditLog(options.redis, { prefix: options.keyPrefix }) : new MemoryAuditLog();
-  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit, options.validityDays);
+  const issuances = options.redis ? new RedisIssuanceJournal(options.redis, options.keyPrefix) : new MemoryIssuanceJournal();
+  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit, options.validityDays, issuances);
 }
 
 function actorOf(actor: Actor): Actor {

@@ -131,6 +131,8 @@ export interface Config {
   };
   /** The built-in Direct Line endpoint: the secret the bank's backend uses to make tokens, and how long tokens live. */
   readonly directLine: { readonly secret?: string; readonly tokenMinutes: number };
+  /** Hooks for the failure drills (test/drills); see testHooksFrom. Empty in any real deployment. */
+  readonly testHooks: TestHooks;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -169,8 +171,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     agentDesk: { accounts: parseAgentAccounts(e.AGENTS), sessionMinutes: e.AGENT_SESSION_MINUTES, hours: hoursFrom(e.AGENT_HOURS, e.AGENT_TIMEZONE) },
     certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR, validityDays: e.CERT_VALIDITY_DAYS },
     directLine: { secret: e.DIRECTLINE_SECRET, tokenMinutes: e.DIRECTLINE_TOKEN_MINUTES },
+    testHooks: testHooksFrom(env, localMode),
   };
 }
+
+// ---- Test-only hooks ------------------------------------------------------------------------
+// Read for the failure drills in test/drills, deliberately outside EnvSchema: they are not
+// configuration, are not in .env.example, and are refused outside local mode.
+
+export interface TestHooks {
+  /** JCA_TEST_ISSUE_DELAY_MS: a pause after the CA issued a certificate and before its link is offered, so a drill can kill the process there. */
+  readonly issueDelayMs?: number;
+}
+
+function testHooksFrom(env: NodeJS.ProcessEnv, localMode: boolean): TestHooks {
+  const raw = env.JCA_TEST_ISSUE_DELAY_MS?.trim();
+  if (raw === undefined || raw === '') return {};
+  if (!localMode) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: a test hook, refused when MicrosoftAppId is set');
+  if (!/^\d+$/.test(raw) || Number(raw) > 5_000) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: must be a whole number of ms, at most 5000');
+  return { issueDelayMs: Number(raw) };
+}
+// ---- end of test-only hooks -------------------------------------------------------------------
 
 function hoursFrom(hours: string, timeZone: string): ServiceHours {
   try {

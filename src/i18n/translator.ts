@@ -24,8 +24,33 @@ export async function createTranslator(): Promise<Translator> {
     // Replies are plain text or card text, never HTML.
     interpolation: { escapeValue: false },
   });
+  const fixed = new Map(SUPPORTED_LANGUAGES.map((language) => [language, remembering(instance.getFixedT(language))]));
   return {
-    forLanguage: (language) => instance.getFixedT(language),
+    forLanguage: (language) => fixed.get(language) ?? instance.getFixedT(language),
     has: (key) => instance.exists(key),
   };
+}
+
+/** More than every key of the locales; a cache that never grows past it even if keys were made up. */
+const MAX_REMEMBERED = 4096;
+
+/**
+ * A key translated without parameters always gives the same text, and most of a turn's texts
+ * (menus, questions, choice labels) are such keys: each is translated once, then remembered.
+ * Calls with parameters go to i18next every time.
+ */
+function remembering(t: TFunction): TFunction {
+  const texts = new Map<string, string>();
+  const remembered = (key: unknown, options?: unknown): unknown => {
+    if (typeof key !== 'string' || !(options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0))) {
+      return (t as unknown as (key: unknown, options: unknown) => unknown)(key, options);
+    }
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = t(key);
+      if (texts.size < MAX_REMEMBERED) texts.set(key, text);
+    }
+    return text;
+  };
+  return remembered as unknown as TFunction;
 }

@@ -19,7 +19,13 @@ const IncomingActivity = z
     from: Account,
     recipient: Account.optional(),
     text: z.string().max(4096).optional(),
-    attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(10).optional(),
+    // What the bot reads of an attachment must be what it expects: a URL and a file name as text.
+    attachments: z
+      .array(z.object({ contentType: z.string().max(256), contentUrl: z.string().optional(), name: z.string().max(512).optional() }).passthrough())
+      .max(10)
+      .optional(),
+    membersAdded: z.array(Account).max(50).optional(),
+    membersRemoved: z.array(Account).max(50).optional(),
     deliveryMode: z.string().max(32).optional(),
   })
   .passthrough();

@@ -1,4 +1,4 @@
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, StatusCodes, TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response } from 'restify';
 import type { Config } from '../config/config';
@@ -37,7 +37,11 @@ export function messagesRoute({ config, adapter, logic, logger }: MessagesRouteD
         reachedBot = true;
         return logic(context);
       });
-      if (invokeResponse?.body === undefined) res.send(invokeResponse?.status ?? 200);
+      if (activity.type === ActivityTypes.Invoke && invokeResponse?.status === StatusCodes.NOT_IMPLEMENTED) {
+        // CloudAdapter's answer to an invoke nobody handled. The bot implements no invoke, so it is
+        // the caller asking for something we do not offer: a 4xx, not a 5xx that would page us.
+        res.send(400, { error: 'invoke not supported' });
+      } else if (invokeResponse?.body === undefined) res.send(invokeResponse?.status ?? 200);
       else res.send(invokeResponse.status, invokeResponse.body);
     } catch (err) {
       if (err instanceof AuthenticationError || !reachedBot) {

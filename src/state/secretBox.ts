@@ -7,13 +7,16 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  * derived key, so a value sealed for one purpose never opens as another.
  */
 export class SecretBox {
+  /** Derived keys by info: HKDF on every seal and open would cost more than the AES itself. */
+  private readonly derived = new Map<string, Buffer>();
+
   constructor(private readonly masterKey: Buffer) {
     if (masterKey.length < 32) throw new RangeError('the secrets key must be at least 32 bytes');
   }
 
   /** A derived key for keyed hashes (e.g. the customer id from a 주민등록번호). */
   hashKey(purpose: string): Buffer {
-    return this.derive(`hash:${purpose}`);
+    return Buffer.from(this.derive(`hash:${purpose}`));
   }
 
   seal(purpose: string, plaintext: Buffer): string {
@@ -36,6 +39,12 @@ export class SecretBox {
   }
 
   private derive(info: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), info, 32));
+    let key = this.derived.get(info);
+    if (key === undefined) {
+      key = Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), info, 32));
+      // Purposes are a fixed set in the code; the bound only guards against a caller that made them up.
+      if (this.derived.size < 256) this.derived.set(info, key);
+    }
+    return key;
   }
 }
