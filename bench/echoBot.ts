@@ -12,14 +12,14 @@ import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { createBotAdapter } from '../src/server/botAdapter';
 import { messagesRoute } from '../src/server/messagesRoute';
+import { useParsers } from '../src/server/createServer';
 
 export function createEchoServer(env: NodeJS.ProcessEnv): Server {
   const config = loadConfig(env);
   const logger = createLogger('warn');
   const adapter = createBotAdapter(config);
   const server = restify.createServer({ name: 'echo', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, rejectUnknown: true }));
+  useParsers(server, config.maxBodyBytes);
   server.post(
     '/api/messages',
     messagesRoute({

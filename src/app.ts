@@ -101,7 +101,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   });
   const adapter = createBotAdapter(config);
   // Direct Line turns run in this process: their adapter has no credentials and is never exposed over HTTP.
-  const directLineGateway = createInProcessGateway(createBotAdapter({ ...config, botAuth: { MicrosoftAppType: 'MultiTenant' } }), (context) => bot.run(context));
+  const inProcessAdapter = createBotAdapter({ ...config, botAuth: { MicrosoftAppType: 'MultiTenant' } });
+  const directLineGateway = createInProcessGateway(inProcessAdapter, (context) => bot.run(context));
   let directLine: DirectLineChannel | undefined;
   const directory = await agentDirectoryFor(config, logger);
   const translator = await createTranslator();
@@ -111,7 +112,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     store: new ConversationStore(state.storage, logger),
     board,
     events: deskEvents,
-    messenger: new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId),
+    messenger: new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId, inProcessAdapter),
     translator,
     audit: state.redis ? new RedisHandoffAudit(state.redis, prefix) : new MemoryHandoffAudit(),
     logger,
@@ -222,7 +223,7 @@ export interface BotServices {
 export async function createCertificateBot(deps: BotServices): Promise<CertificateBot> {
   const clock = deps.clock ?? Date.now;
   const issuances = deps.issuances ?? new IssuanceTracking(deps.certificates, deps.logger);
-  const machine = provideFlowServices({ ...deps, issuances, now: () => new Date(clock()) });
+  const machine = provideFlowServices({ ...deps, now: () => new Date(clock()) });
   return new CertificateBot({
     store: new ConversationStore(deps.storage, deps.logger),
     deduplicator: deps.deduplicator,

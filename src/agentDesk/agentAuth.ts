@@ -145,16 +145,6 @@ export function registerSessionRoutes(server: Server, deps: SessionRouteDependen
     res.send(200, { agentId });
   });
 
-  // fetch() sends a DELETE without a body with neither Content-Length nor Transfer-Encoding, and
-  // the server's bodyParser (rejectUnknown) then answers 415. Such a request has no body (RFC 9112
-  // §6.3), so say so, for this one route only, before the parser runs.
-  server.pre((req, _res, next) => {
-    if (req.method === 'DELETE' && req.getPath() === '/agent/api/session' && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
-      req.headers['content-length'] = '0';
-    }
-    next();
-  });
-
   server.del('/agent/api/session', async (req, res) => {
     noStore(res);
     // The cookie is cleared whatever happens, so the browser never keeps a token we tried to end.

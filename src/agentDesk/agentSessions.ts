@@ -37,21 +37,20 @@ const storedSessionSchema = z.object({
 
 /** Shared by every instance, so an agent stays signed in whichever instance answers. */
 export class RedisAgentSessions implements AgentSessions {
-  private readonly prefix: string;
-  private readonly ttlSeconds: number;
+  private readonly keys: ExpiringKeys;
 
   constructor(
     private readonly redis: Redis,
     options: ExpiringKeys,
   ) {
-    ({ prefix: this.prefix, ttlSeconds: this.ttlSeconds } = expiringKeys(options));
+    this.keys = expiringKeys(options);
   }
 
   async create(agentId: string): Promise<string> {
     const token = newToken();
     const value = JSON.stringify({ agentId, createdAt: Date.now() });
     // The session ends by itself: a fixed lifetime from sign-in, not renewed by use.
-    await this.redis.set(this.key(token), value, 'EX', this.ttlSeconds);
+    await this.redis.set(this.key(token), value, 'EX', this.keys.ttlSeconds);
     return token;
   }
 
@@ -76,7 +75,7 @@ export class RedisAgentSessions implements AgentSessions {
   }
 
   private key(token: string): string {
-    return `${this.prefix}agent-session:${tokenHash(token)}`;
+    return `${this.keys.prefix}agent-session:${tokenHash(token)}`;
   }
 }
 

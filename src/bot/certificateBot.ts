@@ -16,7 +16,7 @@ import { PersonalDataGuard } from './personalDataGuard';
 import type { FlowRunner, FlowStep } from './flowRunner';
 import { renderReplies } from './replyRenderer';
 import { capabilitiesOf } from './channelCapabilities';
-import type { IssuanceTracking } from './issuanceTracking';
+import type { IssuanceTracking, TurnIssuances } from './issuanceTracking';
 
 /** A turn slower than this shows a typing indicator (where the channel has one). */
 const TYPING_AFTER_MS = 300;
@@ -94,7 +94,11 @@ export class CertificateBot {
     let outcome: TurnOutcome;
     let typing: NodeJS.Timeout | undefined;
     try {
-      if (activity.id !== undefined && !(await this.deps.deduplicator.claim(`${activity.channelId}/${activity.conversation.id}/${activity.id}`))) {
+      // Claim and read are issued together, so Redis gets them in one round trip (auto-pipelining).
+      const claimed = activity.id === undefined || this.deps.deduplicator.claim(`${activity.channelId}/${activity.conversation.id}/${activity.id}`);
+      const loading = this.deps.store.load(address);
+      loading.catch(() => undefined);
+      if (!(await claimed)) {
         // A channel retried an activity we already answered: acknowledge it and do nothing twice.
         log.info({ activityId: activity.id }, 'duplicate activity skipped');
         return;
@@ -103,7 +107,7 @@ export class CertificateBot {
       const eventFor = (awaitingSecret: boolean): FlowEvent => ({ ...(awaitingSecret ? asSecret(cardSecret ?? activity.text, input) : input), at });
       // A slow step (issuing a certificate) shows the customer that something is happening.
       typing = capabilitiesOf(activity.channelId).typing ? setTimeout(() => void context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined), TYPING_AFTER_MS) : undefined;
-      outcome = await this.step(address, { input, typed: activity.text, eventFor, at, reference: TurnContext.getConversationReference(activity) }, log);
+      outcome = await this.step(address, loading, { input, typed: activity.text, eventFor, at, reference: TurnContext.getConversationReference(activity) }, log);
     } catch (err) {
       clearTimeout(typing);
       const reference = randomUUID().slice(0, 8);
@@ -130,32 +134,28 @@ export class CertificateBot {
     const address = addressOf(id);
     if (address === undefined) return undefined;
     const at = this.deps.clock();
-    // Like a turn: a racing customer message is caught by the compare-and-set save, and replayed.
-    for (let attempt = 1; ; attempt++) {
-        const loaded = await this.deps.store.load(address);
-        const conversation = loaded.conversation;
-        if (conversation?.handoff === undefined) return undefined;
-        const step = await this.deps.flow.step(conversation.flow, () => ({ type: mode === 'resume' ? 'RESUME' : 'RESTART', at }));
-        const replies: Reply[] =
-          mode === 'resume' ? [{ key: 'handoff.resumed' }, ...orPrompt(step.replies, conversation.handoff.resumePrompt)] : mode === 'menu' ? [{ key: 'handoff.backToMenu' }, ...step.replies] : [{ key: 'handoff.closed' }];
-        const transcript = appendTranscript(conversation.transcript, { from: 'system', key: `handoff.ended.${mode}`, at, agentId }, ...optional(botEntry(replies, at)));
-        try {
-          await this.deps.store.save(address, loaded, { conversation: { flow: step.persisted, lastTurnAt: at, transcript } });
-          return { reference: conversation.handoff.reference, language: conversation.handoff.language, replies };
-        } catch (err) {
-          if (!(err instanceof StateConflictError) || attempt >= 3) throw err;
-        }
-    }
+    // Like a turn: a racing customer message is caught by the compare-and-set save, and this is replayed.
+    return this.deps.store.update(address, async (conversation) => {
+      if (conversation?.handoff === undefined) return undefined;
+      const step = await this.deps.flow.step(conversation.flow, () => ({ type: mode === 'resume' ? 'RESUME' : 'RESTART', at }));
+      const replies: Reply[] =
+        mode === 'resume' ? [{ key: 'handoff.resumed' }, ...orPrompt(step.replies, conversation.handoff.resumePrompt)] : mode === 'menu' ? [{ key: 'handoff.backToMenu' }, ...step.replies] : [{ key: 'handoff.closed' }];
+      const transcript = appendTranscript(conversation.transcript, { from: 'system', key: `handoff.ended.${mode}`, at, agentId }, ...optional(botEntry(replies, at)));
+      return {
+        next: { flow: step.persisted, lastTurnAt: at, transcript },
+        result: { reference: conversation.handoff.reference, language: conversation.handoff.language, replies },
+      };
+    });
   }
 
   /** Steps the flow (or routes to the agent) and saves; a turn that lost a race is replayed once on fresh state. */
-  private async step(address: StateAddress, turn: TurnInput, log: Logger): Promise<TurnOutcome> {
+  private async step(address: StateAddress, firstLoad: Promise<LoadedState>, turn: TurnInput, log: Logger): Promise<TurnOutcome> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.deps.store.load(address);
+      const loaded = attempt === 1 ? await firstLoad : await this.deps.store.load(address);
       const issuances = this.deps.issuances?.attempt(address.conversationKey);
       let planned: PlannedTurn | undefined;
       try {
-        planned = issuances ? await issuances.run(() => this.plan(address, loaded, turn)) : await this.plan(address, loaded, turn);
+        planned = await this.plan(address, loaded, turn, issuances);
         await this.deps.store.save(address, loaded, { conversation: planned.conversation, language: planned.language });
       } catch (err) {
         const replayed = err instanceof StateConflictError;
@@ -179,7 +179,7 @@ export class CertificateBot {
     }
   }
 
-  private async plan(address: StateAddress, loaded: LoadedState, turn: TurnInput): Promise<PlannedTurn> {
+  private async plan(address: StateAddress, loaded: LoadedState, turn: TurnInput, issuances: TurnIssuances | undefined): Promise<PlannedTurn> {
     const now = this.deps.clock();
     const id = handleOf(address.conversationKey, address.userKey);
     const previous = loaded.conversation;
@@ -198,9 +198,9 @@ export class CertificateBot {
     const lastTurnAt = previous?.lastTurnAt;
     const idleSince = lastTurnAt !== undefined && now - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
     let sent: FlowEvent | undefined;
-    const step = await this.deps.flow.step(previous?.flow, (awaitingSecret) => (sent = turn.eventFor(awaitingSecret)), { idleSince });
+    const step = await this.deps.flow.step(previous?.flow, (awaitingSecret) => (sent = turn.eventFor(awaitingSecret)), { idleSince, issuances });
     // Issuance only ever runs from a password step, so only a turn there can follow one that was interrupted.
-    const interrupted = step.receivedSecret && (await this.deps.issuances?.running()?.interrupted());
+    const interrupted = step.receivedSecret && (await issuances?.interrupted());
     const said = customerEntry(sent ?? turn.input, { secretStep: step.receivedSecret, typed: turn.typed }, turn.at);
     const base: PlannedTurn = {
       conversation: { flow: step.persisted, lastTurnAt: now, transcript: previous?.transcript },

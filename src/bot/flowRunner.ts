@@ -1,8 +1,9 @@
-import { AnyStateMachine, createActor, InspectionEvent, waitFor } from 'xstate';
+import { AnyActorRef, AnyStateMachine, createActor, InspectionEvent, waitFor } from 'xstate';
 import type { FlowEvent, Language } from '../../dialogs/events';
 import type { FlowContext } from '../../dialogs/flowSetup';
 import type { FlowEmitted, HandoffReason, Reply } from '../../dialogs/replies';
 import { maskName } from '../certificates/distinguishedName';
+import type { TurnIssuances } from './issuanceTracking';
 
 /** What is kept between turns: the machine's persisted snapshot and the version that wrote it. */
 export interface PersistedFlow {
@@ -30,6 +31,19 @@ export interface FlowPosition {
 }
 
 /**
+ * The issuances of the turn an actor system runs, for the service that issues. Each turn has its
+ * own actor system, so concurrent turns never see each other's (and nothing outlives the turn).
+ */
+const turnIssuances = new WeakMap<FlowSystem, TurnIssuances>();
+
+/** The actor system of one turn's flow; the services the flow invokes are given it. */
+export type FlowSystem = AnyActorRef['system'];
+
+export function issuancesOf(system: FlowSystem): TurnIssuances | undefined {
+  return turnIssuances.get(system);
+}
+
+/**
  * Runs one turn of a flow machine: restore, send, wait until settled, collect replies, persist.
  * Nothing survives in memory afterwards, so any instance can take the next turn.
  */
@@ -46,7 +60,7 @@ export class FlowRunner {
    * `eventFor` is told whether the current step asked for a secret (a password), so that a
    * password is taken as typed rather than read as a command.
    */
-  async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent, options: { idleSince?: number } = {}): Promise<FlowStep> {
+  async step(previous: PersistedFlow | undefined, eventFor: (awaitingSecret: boolean) => FlowEvent, options: { idleSince?: number; issuances?: TurnIssuances } = {}): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
     let handoff: HandoffReason | undefined;
@@ -63,6 +77,7 @@ export class FlowRunner {
       replies.push({ key: 'system.flowRestarted' });
     }
     const actor = restored ?? createActor(this.machine, { inspect });
+    if (options.issuances !== undefined) turnIssuances.set(actor.system, options.issuances);
     const receivedSecret = actor.getSnapshot().hasTag('secretInput');
     let failure: unknown;
     actor.subscribe({ error: (err) => (failure = err) });

@@ -15,7 +15,7 @@ import { ResidentRegistrationNumber } from '../identity/residentRegistrationNumb
 import type { SecretBox } from '../state/secretBox';
 import { SEAL } from './personalDataGuard';
 import { UPLOAD_SEAL } from './uploadedFiles';
-import type { IssuanceTracking } from './issuanceTracking';
+import { FlowSystem, issuancesOf } from './flowRunner';
 
 export interface FlowServiceDependencies {
   readonly identity: IdentityProvider;
@@ -27,8 +27,6 @@ export interface FlowServiceDependencies {
   readonly publicBaseUrl: string;
   readonly logger: Logger;
   readonly now: () => Date;
-  /** Journals each issuance with the turn waiting for it; without it, issuances are not journaled. */
-  readonly issuances?: IssuanceTracking;
   /** Test drills only (JCA_TEST_ISSUE_DELAY_MS): a pause after the CA issued and before the link is offered. */
   readonly testIssueDelayMs?: number;
 }
@@ -42,7 +40,7 @@ export function provideFlowServices(deps: FlowServiceDependencies) {
       sendVerificationCode: fromPromise<Flow.SendCodeOutput, Flow.SendCodeInput>(({ input }) => logged(deps, 'sendVerificationCode', sendVerificationCode(deps, input))),
       checkVerificationCode: fromPromise<Flow.CheckCodeOutput, Flow.CheckCodeInput>(({ input }) => logged(deps, 'checkVerificationCode', checkVerificationCode(deps, input))),
       checkNewPassword: fromPromise<Flow.CheckPasswordOutput, Flow.CheckPasswordInput>(async ({ input }) => checkNewPassword(deps, input)),
-      issueCertificate: fromPromise<Flow.IssueOutput, Flow.IssueInput>(({ input }) => logged(deps, 'issueCertificate', issueCertificate(deps, input))),
+      issueCertificate: fromPromise<Flow.IssueOutput, Flow.IssueInput>(({ input, system }) => logged(deps, 'issueCertificate', issueCertificate(deps, input, system))),
       findValidCertificate: fromPromise<Flow.FindCertificateOutput, Flow.FindCertificateInput>(({ input }) =>
         logged(deps, 'findValidCertificate', findValidCertificate(deps, input)),
       ),
@@ -102,13 +100,13 @@ async function checkNewPassword(deps: FlowServiceDependencies, input: Flow.Check
   };
 }
 
-async function issueCertificate(deps: FlowServiceDependencies, input: Flow.IssueInput): Promise<Flow.IssueOutput> {
+async function issueCertificate(deps: FlowServiceDependencies, input: Flow.IssueInput, system: FlowSystem): Promise<Flow.IssueOutput> {
   const expected = Buffer.from(input.fingerprint, 'hex');
   const given = Buffer.from(passwordFingerprint(deps.box, input.password), 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { status: 'mismatch' };
   const rrn = unsealRrn(deps.box, input.sealedRrn, deps.now());
-  // One idempotency key per attempt to issue: the turn settles it once the link is delivered.
-  const turn = deps.issuances?.running();
+  // One idempotency key per attempt to issue (journaled where the turn tracks issuances): the turn settles it once the link is delivered.
+  const turn = issuancesOf(system);
   const issuance = turn && { key: randomUUID(), owner: turn.owner };
   if (turn && issuance) turn.begin(issuance.key);
   try {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CertificateService } from '../certificates/certificateService';
 import { ISSUANCE_LEASE_MS, ISSUANCE_RENEW_MS, IssuanceRecord } from '../certificates/issuanceJournal';
 import type { Logger } from '../logging/logger';
@@ -18,7 +17,6 @@ const LEASE_POLL_MS = 200;
  * back, a sweep) revokes the certificate, and the turn tells the customer (`issuance.interrupted`).
  */
 export class IssuanceTracking {
-  private readonly current = new AsyncLocalStorage<TurnIssuances>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
@@ -26,14 +24,9 @@ export class IssuanceTracking {
     private readonly logger: Logger,
   ) {}
 
-  /** One attempt of a turn of the conversation `owner`; flow services find it while `run` runs. */
+  /** One attempt of a turn of the conversation `owner`; the flow runner hands it to the services that issue. */
   attempt(owner: string): TurnIssuances {
-    return new TurnIssuances(owner, this.certificates, this.logger, this.current);
-  }
-
-  /** The attempt running now, if any (flow services issue under it). */
-  running(): TurnIssuances | undefined {
-    return this.current.getStore();
+    return new TurnIssuances(owner, this.certificates, this.logger);
   }
 
   /** Revokes interrupted issuances nobody holds any more; their conversations are still told on their next turn. */
@@ -79,12 +72,7 @@ export class TurnIssuances {
     readonly owner: string,
     private readonly certificates: CertificateService,
     private readonly logger: Logger,
-    private readonly current: AsyncLocalStorage<TurnIssuances>,
   ) {}
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    return this.current.run(this, work);
-  }
 
   /** A new idempotency key for an issuance of this attempt; its lease is renewed until the attempt ends. */
   begin(key: string): void {

@@ -22,15 +22,6 @@ export interface ConnectorRouteDependencies {
  * would put a shared secret header here instead.
  */
 export function registerConnectorRoutes(server: Server, deps: ConnectorRouteDependencies): void {
-  // The connector client's DELETE carries neither a body nor a Content-Length, and the server's
-  // bodyParser (rejectUnknown) answers a request of unknown length and no type with 415. Without
-  // either header HTTP/1.1 says there is no body, so the request says so before parsing.
-  server.pre((req, _res, next) => {
-    if (req.getPath().startsWith(`${CONNECTOR_PATH}/`) && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
-      req.headers['content-length'] = '0';
-    }
-    next();
-  });
   const route = (handler: (req: Request, res: Response, conversationId: string) => Promise<void>) =>
     guarded(deps.logger, async (req, res) => {
       if (!fromThisHost(req)) return sendError(res, 'Forbidden', 'connector is local only');
@@ -71,6 +62,24 @@ export function registerConnectorRoutes(server: Server, deps: ConnectorRouteDepe
       res.send(200);
     }),
   );
+}
+
+/**
+ * Whether a conversation reference leads to a connector of ours (any instance's on this host): a
+ * Direct Line conversation whose serviceUrl is one mountDirectLine gives the bot, plain HTTP on a
+ * loopback address at CONNECTOR_PATH. Such a conversation needs no token to be written to, and
+ * must be sent to without one (see AdapterMessenger).
+ */
+export function isLocalConnectorReference(reference: { readonly channelId: string; readonly serviceUrl: string }): boolean {
+  if (reference.channelId !== 'directline') return false;
+  let url: URL;
+  try {
+    url = new URL(reference.serviceUrl);
+  } catch {
+    return false;
+  }
+  const loopback = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname) || url.hostname === '[::1]';
+  return url.protocol === 'http:' && loopback && (url.pathname === CONNECTOR_PATH || url.pathname.startsWith(`${CONNECTOR_PATH}/`));
 }
 
 /** Loopback, or this host's own address when the bot reached us through it. */

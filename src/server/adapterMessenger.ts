@@ -1,5 +1,6 @@
 import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import type { ProactiveMessenger } from '../agentDesk/agentDesk';
+import { isLocalConnectorReference } from '../directLine/connectorRoutes';
 import type { StoredConversationReference } from '../handoff/handoffRecord';
 
 /**
@@ -11,10 +12,18 @@ export class AdapterMessenger implements ProactiveMessenger {
     private readonly adapter: CloudAdapter,
     /** Empty in local mode, where no token is requested. */
     private readonly appId: string | undefined,
+    /**
+     * The Direct Line gateway's adapter, which has no credentials: a conversation on our own
+     * Direct Line connector goes through it, since `adapter`, given an app id, would get a token
+     * from Entra ID for every call and send it to that loopback address.
+     */
+    private readonly inProcess?: CloudAdapter,
   ) {}
 
   async send(reference: StoredConversationReference, activities: Partial<Activity>[]): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId ?? '', reference as Partial<ConversationReference>, async (context) => {
+    const { adapter, appId } =
+      this.inProcess !== undefined && isLocalConnectorReference(reference) ? { adapter: this.inProcess, appId: '' } : { adapter: this.adapter, appId: this.appId ?? '' };
+    await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, async (context) => {
       await context.sendActivities(activities);
     });
   }

@@ -12,20 +12,19 @@ export interface ActivityDeduplicator {
 
 /** Shared by every bot instance, so a redelivery to another instance is caught too. */
 export class RedisActivityDeduplicator implements ActivityDeduplicator {
-  private readonly prefix: string;
-  private readonly ttlSeconds: number;
+  private readonly keys: ExpiringKeys;
 
   constructor(
     private readonly redis: Redis,
     options: ExpiringKeys,
   ) {
-    ({ prefix: this.prefix, ttlSeconds: this.ttlSeconds } = expiringKeys(options));
+    this.keys = expiringKeys(options);
   }
 
   async claim(key: string): Promise<boolean> {
     // SET NX is atomic: of concurrent claims exactly one gets OK. Errors reject; the caller
     // decides whether to handle the activity anyway.
-    const result = await this.redis.set(this.prefix + key, '1', 'EX', this.ttlSeconds, 'NX');
+    const result = await this.redis.set(this.keys.prefix + key, '1', 'EX', this.keys.ttlSeconds, 'NX');
     return result === 'OK';
   }
 }

@@ -85,12 +85,16 @@ export class ConversationStore {
 
   /**
    * Changes a conversation from outside a turn (an agent's action), compare-and-set like a turn:
-   * `change` sees the current document and returns the next one, or undefined to leave it.
+   * `change` sees the current document and returns the next one, or undefined to leave it; it is
+   * run again on fresh state when a turn saved in between.
    */
-  async update<T>(address: StateAddress, change: (conversation: ConversationDoc | undefined) => { next: ConversationDoc; result: T } | undefined): Promise<T | undefined> {
+  async update<T>(
+    address: StateAddress,
+    change: (conversation: ConversationDoc | undefined) => { next: ConversationDoc; result: T } | undefined | Promise<{ next: ConversationDoc; result: T } | undefined>,
+  ): Promise<T | undefined> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(address);
-      const changed = change(loaded.conversation);
+      const changed = await change(loaded.conversation);
       if (changed === undefined) return undefined;
       try {
         await this.save(address, loaded, { conversation: changed.next });

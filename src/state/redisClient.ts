@@ -29,6 +29,9 @@ export function createRedisClient(url: string, logger: Logger, options: RedisCli
     commandTimeout: options.commandTimeoutMs ?? 2000,
     connectTimeout: options.connectTimeoutMs ?? 1000,
     retryStrategy: reconnectDelayMs,
+    // Commands issued in the same tick (a turn's claim and read; many turns' saves under load)
+    // leave in one write: fewer round trips and far fewer system calls.
+    enableAutoPipelining: true,
   });
 
   // Log on state changes only: while Redis is down every reconnect attempt emits an error,

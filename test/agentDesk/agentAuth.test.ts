@@ -5,6 +5,7 @@ import { AgentDirectory, hashAgentPassword, parseAgentAccounts } from '../../src
 import { registerSessionRoutes, requireAgent, SESSION_COOKIE, type AgentRequest } from '../../src/agentDesk/agentAuth';
 import { AgentSessions, MemoryAgentSessions, RedisAgentSessions } from '../../src/agentDesk/agentSessions';
 import { SignInThrottle } from '../../src/agentDesk/signInThrottle';
+import { useParsers } from '../../src/server/createServer';
 import { useSharedRedis } from '../support/redisCleanup';
 
 const PREFIX = `test:agent-auth:${randomBytes(6).toString('hex')}:`;
@@ -38,8 +39,7 @@ interface Desk {
  */
 async function startDesk(sessions: AgentSessions, options: { now?: () => number; secureCookies?: boolean } = {}): Promise<Desk> {
   const server = restify.createServer({ handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: 64 * 1024, mapParams: false, rejectUnknown: true }));
+  useParsers(server, 64 * 1024);
   registerSessionRoutes(server, {
     directory,
     sessions,

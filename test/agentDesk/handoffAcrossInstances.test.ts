@@ -1,12 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { CUSTOMER } from '../support/journeys';
 import { agentsConfig, DeskClient } from '../support/deskClient';
 import { HttpCustomer } from '../support/httpCustomer';
-import { RunningBot, startHttpBot } from '../support/httpBot';
+import { RunningBot, startHttpBot, startInstances } from '../support/httpBot';
 import { deleteKeysMatching } from '../support/redisCleanup';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -18,16 +15,7 @@ let customer: HttpCustomer;
 const admin = new Redis(REDIS_URL);
 
 beforeAll(async () => {
-  env = {
-    REDIS_URL,
-    STATE_KEY_PREFIX: prefix,
-    // Both instances must read each other's sealed values and customer ids.
-    SECRETS_KEY: randomBytes(32).toString('base64'),
-    AGENTS: await agentsConfig(['kim', 'lee']),
-    CA_DIR: mkdtempSync(join(tmpdir(), 'jca-handoff-ca-')),
-  };
-  one = await startHttpBot(env);
-  two = await startHttpBot(env);
+  ({ env, one, two } = await startInstances({ REDIS_URL, STATE_KEY_PREFIX: prefix, AGENTS: await agentsConfig(['kim', 'lee']) }));
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import type { IssuedCertificate } from '../../src/certificates/certificateServic
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, texts } from '../support/customer';
 import { verifyIdentity } from '../support/journeys';
-import { createTestBot, testCertificateService } from '../support/testBot';
+import { joinedCustomer, testCertificateService } from '../support/testBot';
 import { createTranslator } from '../../src/i18n/translator';
 
 const PASSWORD = 'Gildong#2026!';
@@ -50,9 +50,7 @@ afterEach(() => jest.restoreAllMocks());
 
 test('a turn replayed after losing the race: the certificate of the lost attempt is revoked, the customer gets one link', async () => {
   const storage = new RacedStorage();
-  const otp = new CapturingOtpSender();
-  const customer = new Customer(await createTestBot({ storage, otpSender: otp }));
-  await customer.join();
+  const { otp, customer } = await joinedCustomer({ storage });
   await toConfirmation(customer, otp);
   const service = await testCertificateService();
   const issue = jest.spyOn(service, 'issue');
@@ -73,9 +71,7 @@ test('a turn replayed after losing the race: the certificate of the lost attempt
 
 test('a turn that fails after issuing: the certificate is revoked, and the next turn says so and goes on from the saved step', async () => {
   const storage = new RacedStorage();
-  const otp = new CapturingOtpSender();
-  const customer = new Customer(await createTestBot({ storage, otpSender: otp }));
-  await customer.join();
+  const { otp, customer } = await joinedCustomer({ storage });
   await toConfirmation(customer, otp);
   const service = await testCertificateService();
   const issue = jest.spyOn(service, 'issue');
@@ -97,9 +93,7 @@ test('a turn that fails after issuing: the certificate is revoked, and the next 
 test('an issuance that fails within its turn (the link cannot be offered): the certificate is revoked at once and the turn apologizes', async () => {
   const box = new SecretBox(randomBytes(32));
   const downloads = new MemoryDownloadStore(box);
-  const otp = new CapturingOtpSender();
-  const customer = new Customer(await createTestBot({ otpSender: otp, downloads }));
-  await customer.join();
+  const { otp, customer } = await joinedCustomer({ downloads });
   await toConfirmation(customer, otp);
   const service = await testCertificateService();
   const issue = jest.spyOn(service, 'issue');

@@ -1,9 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { RunningBot, startHttpBot } from '../support/httpBot';
+import { RunningBot, startInstances } from '../support/httpBot';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { DirectLineTestClient, ReceivedActivity, textOf } from './directLineClient';
 
@@ -15,16 +12,7 @@ let one: RunningBot;
 let two: RunningBot;
 
 beforeAll(async () => {
-  const env = {
-    REDIS_URL,
-    STATE_KEY_PREFIX: prefix,
-    // Both instances must accept each other's tokens and read each other's sealed state.
-    SECRETS_KEY: randomBytes(32).toString('base64'),
-    DIRECTLINE_SECRET: SECRET,
-    CA_DIR: mkdtempSync(join(tmpdir(), 'jca-directline-instances-ca-')),
-  };
-  one = await startHttpBot(env);
-  two = await startHttpBot(env);
+  ({ one, two } = await startInstances({ REDIS_URL, STATE_KEY_PREFIX: prefix, DIRECTLINE_SECRET: SECRET }));
 });
 
 afterAll(async () => {

@@ -2,19 +2,20 @@ import { ActivityTypes, TurnContext } from 'botbuilder';
 import { loadConfig } from '../../src/config/config';
 import { createInProcessGateway } from '../../src/directLine/botGateway';
 import { createBotAdapter } from '../../src/server/botAdapter';
+import { activity } from '../support/httpBot';
 
 // The adapter the app makes for Direct Line: no credentials, nothing to authenticate in process.
 const adapter = createBotAdapter(loadConfig({}));
-const incoming = {
-  type: 'message',
+// As the Direct Line service hands it over: no deliveryMode of its own, the gateway sets it.
+const incoming = activity({
   id: 'c1|0000001',
   channelId: 'directline',
   serviceUrl: 'http://127.0.0.1:9/directline-connector',
   conversation: { id: 'c1' },
   from: { id: 'customer' },
-  recipient: { id: 'bot' },
+  deliveryMode: undefined,
   text: 'hello',
-};
+});
 
 test('a turn in process: the bot sees expectReplies and its replies come back in order, addressed to the customer', async () => {
   let mode: string | undefined;

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config';
 import type { BotGateway } from '../../src/directLine/botGateway';
 import { DirectLineChannel, mountDirectLine } from '../../src/directLine/mountDirectLine';
 import { createLogger } from '../../src/logging/logger';
+import { useParsers } from '../../src/server/createServer';
 import WebSocket from 'ws';
 import { DirectLineTestClient, eventually } from './directLineClient';
 
@@ -28,8 +29,7 @@ let url: string;
 
 beforeAll(async () => {
   server = restify.createServer({ handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: 262144, mapParams: false, rejectUnknown: true }));
+  useParsers(server, 262144);
   channel = mountDirectLine(server, {
     config: loadConfig({ DIRECTLINE_SECRET: SECRET }),
     gateway: recordingBot,
