@@ -60,7 +60,7 @@ async function customerLines(conversationId: string): Promise<string[]> {
   return (doc.d.transcript ?? []).filter((entry) => entry.from === 'customer').map((entry) => entry.text ?? '');
 }
 
-describe('drill 1: the same activity delivered twice, concurrently, over HTTP', () => {
+describe('drill 1: the same activity delivered twice, concurrently and in sequence, over HTTP', () => {
   test('to both instances at once: one answer, one state change', async () => {
     const duplicate = await HttpCustomer.start();
     try {
@@ -69,6 +69,21 @@ describe('drill 1: the same activity delivered twice, concurrently, over HTTP', 
       const [a, b] = await Promise.all([first, second].map((bot) => duplicate.send(bot.url, { id, text: '공동인증서란?' })));
       expect([a?.length ?? 0, b?.length ?? 0].filter((n) => n > 0)).toHaveLength(1);
       expect(await customerLines(duplicate.conversationId)).toEqual(['안녕하세요', '공동인증서란?']);
+    } finally {
+      await duplicate.close();
+    }
+  });
+
+  test('again after it was answered, to the other instance: no second answer, no second state change', async () => {
+    const duplicate = await HttpCustomer.start();
+    try {
+      await duplicate.say(first.url, '안녕하세요');
+      const id = randomUUID();
+      const answered = await duplicate.send(first.url, { id, text: '인증서 발급' });
+      expectReply(answered.map((a: { text?: string }) => a.text ?? ''), 'identity.askName');
+      expect(await duplicate.send(second.url, { id, text: '인증서 발급' })).toEqual([]);
+      expect(await duplicate.send(first.url, { id, text: '인증서 발급' })).toEqual([]);
+      expect(await customerLines(duplicate.conversationId)).toEqual(['안녕하세요', '인증서 발급']);
     } finally {
       await duplicate.close();
     }
