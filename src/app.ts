@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { MemoryStorage, Storage } from 'botbuilder';
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { ROOT_MACHINE_VERSION } from '../dialogs/rootMachine';
@@ -22,6 +21,7 @@ import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplic
 import { ConversationStore } from './state/conversationStore';
 import { createRedisClient, waitForRedisReady } from './state/redisClient';
 import { RedisStorage } from './state/redisStorage';
+import { MemoryStateStorage, StateStorage } from './state/stateStorage';
 import { createBotAdapter } from './server/botAdapter';
 import { createServer } from './server/createServer';
 import { HandoffBoard, MemoryHandoffBoard, RedisHandoffBoard } from './handoff/handoffBoard';
@@ -53,7 +53,7 @@ export interface App {
 interface StateBackend {
   /** The shared Redis client, when state is in Redis; durable certificate records use it too. */
   readonly redis?: Redis;
-  readonly storage: Storage;
+  readonly storage: StateStorage;
   readonly deduplicator: ActivityDeduplicator;
   readonly isReachable: () => Promise<boolean>;
   /** Resolves when storage is connected, or after a short wait: a bot with Redis down still starts, unready. */
@@ -193,7 +193,7 @@ async function agentDirectoryFor(config: Config, logger: Logger): Promise<AgentD
 }
 
 export interface BotServices {
-  readonly storage: Storage;
+  readonly storage: StateStorage;
   readonly deduplicator: ActivityDeduplicator;
   readonly logger: Logger;
   readonly box: SecretBox;
@@ -248,7 +248,7 @@ function ephemeralSecretsKey(logger: Logger): Buffer {
 function createStateBackend(config: Config, logger: Logger): StateBackend {
   if (config.redis === undefined) {
     return {
-      storage: new MemoryStorage(),
+      storage: new MemoryStateStorage(),
       deduplicator: new MemoryActivityDeduplicator({ ttlSeconds: config.state.dedupTtlSeconds }),
       isReachable: async () => true,
       connected: async () => undefined,

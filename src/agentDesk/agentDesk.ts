@@ -6,7 +6,7 @@ import type { HandoffBoard, HandoffSummary } from '../handoff/handoffBoard';
 import type { DeskEvents } from '../handoff/handoffEvents';
 import type { HandBackMode, HandoffRecord, StoredConversationReference, TranscriptEntry } from '../handoff/handoffRecord';
 import { addressOf, summaryOf } from '../handoff/handoffTurns';
-import { appendTranscript, RenderedLine, renderTranscript } from '../handoff/transcript';
+import { RenderedLine, renderTranscript } from '../handoff/transcript';
 import type { Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
 import type { ConversationStore } from '../state/conversationStore';
@@ -54,9 +54,8 @@ export class AgentDesk {
     const summary = await this.deps.board.get(id);
     const address = addressOf(id);
     if (summary === undefined || address === undefined) return { ok: false, error: 'notFound' };
-    const conversation = (await this.deps.store.load(address)).conversation;
     const t = this.deps.translator.forLanguage(summary.language);
-    return { ok: true, value: { ...summary, transcript: renderTranscript(conversation?.transcript ?? [], t) } };
+    return { ok: true, value: { ...summary, transcript: renderTranscript(await this.deps.store.transcript(address), t) } };
   }
 
   async take(id: string, agentId: string): Promise<DeskOutcome<ConversationView>> {
@@ -134,7 +133,7 @@ export class AgentDesk {
         refusal = updated;
         return undefined;
       }
-      return { next: { ...conversation, handoff: updated, transcript: appendTranscript(conversation.transcript, entry) }, result: updated };
+      return { next: { conversation: { ...conversation, handoff: updated }, lines: [entry] }, result: updated };
     });
     if (changed === undefined) return { ok: false, error: refusal ?? 'notFound' };
     return { ok: true, value: changed };

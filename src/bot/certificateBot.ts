@@ -9,7 +9,7 @@ import type { ActivityDeduplicator } from '../state/activityDeduplicator';
 import { ConversationDoc, ConversationStore, LoadedState, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
 import type { HandBackMode, HandoffRecord, StoredConversationReference, TranscriptEntry } from '../handoff/handoffRecord';
 import { AfterSave, HandoffTurnDependencies, addressOf, beginHandoff, customerMessageDuringHandoff, handleOf, lastPrompt, reasonFor } from '../handoff/handoffTurns';
-import { appendTranscript, botEntry, customerEntry, renderTranscript } from '../handoff/transcript';
+import { botEntry, customerEntry, renderTranscript } from '../handoff/transcript';
 import { activityToInput, cardSecretOf } from './activityToInput';
 import type { AttachmentDownloader } from './attachmentDownloader';
 import { PersonalDataGuard } from './personalDataGuard';
@@ -57,6 +57,8 @@ interface TurnInput {
 
 interface PlannedTurn {
   readonly conversation: ConversationDoc;
+  /** Lines for the transcript: what the customer said and what we answered. */
+  readonly lines: readonly TranscriptEntry[];
   readonly replies: readonly Reply[];
   readonly language?: Language;
   readonly sensitive?: boolean;
@@ -112,7 +114,7 @@ export class CertificateBot {
       clearTimeout(typing);
       const reference = randomUUID().slice(0, 8);
       log.error({ reference, err: describe(err) }, 'turn failed');
-      await this.noteFailure(address).catch(() => undefined);
+      await this.noteFailure(address, reference).catch(() => undefined);
       outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
     }
     clearTimeout(typing);
@@ -140,9 +142,8 @@ export class CertificateBot {
       const step = await this.deps.flow.step(conversation.flow, () => ({ type: mode === 'resume' ? 'RESUME' : 'RESTART', at }));
       const replies: Reply[] =
         mode === 'resume' ? [{ key: 'handoff.resumed' }, ...orPrompt(step.replies, conversation.handoff.resumePrompt)] : mode === 'menu' ? [{ key: 'handoff.backToMenu' }, ...step.replies] : [{ key: 'handoff.closed' }];
-      const transcript = appendTranscript(conversation.transcript, { from: 'system', key: `handoff.ended.${mode}`, at, agentId }, ...optional(botEntry(replies, at)));
       return {
-        next: { flow: step.persisted, lastTurnAt: at, transcript },
+        next: { conversation: { flow: step.persisted, lastTurnAt: at }, lines: [{ from: 'system', key: `handoff.ended.${mode}`, at, agentId }, ...optional(botEntry(replies, at))] },
         result: { reference: conversation.handoff.reference, language: conversation.handoff.language, replies },
       };
     });
@@ -156,7 +157,7 @@ export class CertificateBot {
       let planned: PlannedTurn | undefined;
       try {
         planned = await this.plan(address, loaded, turn, issuances);
-        await this.deps.store.save(address, loaded, { conversation: planned.conversation, language: planned.language });
+        await this.deps.store.save(address, loaded, { conversation: planned.conversation, lines: planned.lines, language: planned.language });
       } catch (err) {
         const replayed = err instanceof StateConflictError;
         // A certificate this attempt issued will not reach the customer: it is revoked now (or,
@@ -186,11 +187,12 @@ export class CertificateBot {
     const language = loaded.user?.language ?? DEFAULT_LANGUAGE;
     if (previous?.handoff !== undefined) {
       const routed = await customerMessageDuringHandoff(this.deps.handoff, { id, conversation: previous, handoff: previous.handoff, event: turn.input, typed: turn.typed, at: turn.at });
-      if (!routed.resumeFlow) return { conversation: { ...routed.conversation, lastTurnAt: now }, replies: routed.replies, afterSave: routed.afterSave };
+      if (!routed.resumeFlow) return { conversation: { ...routed.conversation, lastTurnAt: now }, lines: routed.lines ?? [], replies: routed.replies, afterSave: routed.afterSave };
       const back = await this.deps.flow.step(previous.flow, () => ({ type: 'RESUME', at: turn.at }));
       const replies = [...routed.replies, ...orPrompt(back.replies, previous.handoff.resumePrompt)];
       return {
-        conversation: { ...routed.conversation, flow: back.persisted, lastTurnAt: now, transcript: appendTranscript(routed.conversation.transcript, ...optional(botEntry(replies, turn.at))) },
+        conversation: { ...routed.conversation, flow: back.persisted, lastTurnAt: now },
+        lines: [...(routed.lines ?? []), ...optional(botEntry(replies, turn.at))],
         replies,
         afterSave: routed.afterSave,
       };
@@ -203,22 +205,23 @@ export class CertificateBot {
     const interrupted = step.receivedSecret && (await issuances?.interrupted());
     const said = customerEntry(sent ?? turn.input, { secretStep: step.receivedSecret, typed: turn.typed }, turn.at);
     const base: PlannedTurn = {
-      conversation: { flow: step.persisted, lastTurnAt: now, transcript: previous?.transcript },
+      conversation: { flow: step.persisted, lastTurnAt: now },
+      lines: [],
       replies: interrupted ? [{ key: 'issuance.interrupted' }, ...step.replies] : step.replies,
       language: step.language,
       sensitive: step.receivedSecret,
     };
-    const planned = step.handoff === undefined ? base : await this.planHandoff(id, base, step, { ...turn, language: step.language ?? language, previous });
-    const transcript = appendTranscript(previous?.transcript, said, ...optional(botEntry(planned.replies, turn.at)));
-    return { ...planned, conversation: { ...planned.conversation, transcript } };
+    // The transcript is read only when a person is asked for: the question to come back to, and what the agent or hub is shown.
+    const planned = step.handoff === undefined ? base : await this.planHandoff(id, base, step, { ...turn, language: step.language ?? language, earlier: await this.deps.store.transcript(address) });
+    return { ...planned, lines: [said, ...optional(botEntry(planned.replies, turn.at))] };
   }
 
-  private async planHandoff(id: string, base: PlannedTurn, step: FlowStep, turn: TurnInput & { language: Language; previous?: ConversationDoc }): Promise<PlannedTurn> {
-    const prompt = lastPrompt(turn.previous?.transcript);
+  private async planHandoff(id: string, base: PlannedTurn, step: FlowStep, turn: TurnInput & { language: Language; earlier: readonly TranscriptEntry[] }): Promise<PlannedTurn> {
+    const prompt = lastPrompt(turn.earlier);
     const begun = await beginHandoff(this.deps.handoff, {
       id,
       conversation: base.conversation,
-      reason: reasonFor(step.handoff ?? 'customerAsked', turn.previous?.transcript),
+      reason: reasonFor(step.handoff ?? 'customerAsked', turn.earlier),
       position: step.position,
       reference: turn.reference,
       language: turn.language,
@@ -236,7 +239,7 @@ export class CertificateBot {
       conversation: begun.conversation,
       replies: [...base.replies, ...begun.replies],
       afterSave: begun.afterSave,
-      handedOff: handoff && { handoff, transcript: turn.previous?.transcript ?? [] },
+      handedOff: handoff && { handoff, transcript: turn.earlier },
     };
   }
 
@@ -248,7 +251,7 @@ export class CertificateBot {
     const at = this.deps.clock();
     try {
       if (state === 'accepted') {
-        await this.deps.store.update(address, (c) => (c?.handoff ? { next: { ...c, handoff: { ...c.handoff, status: 'external' } }, result: true } : undefined));
+        await this.deps.store.update(address, (c) => (c?.handoff ? { next: { conversation: { ...c, handoff: { ...c.handoff, status: 'external' } } }, result: true } : undefined));
         await this.deps.handoff.board.get(id).then((s) => s && this.deps.handoff.board.put({ ...s, status: 'external' }));
         return;
       }
@@ -265,9 +268,9 @@ export class CertificateBot {
   }
 
   /** Best effort: a request for a person right after our failure is handed off as that failure. */
-  private async noteFailure(address: StateAddress): Promise<void> {
+  private async noteFailure(address: StateAddress, reference: string): Promise<void> {
     const at = this.deps.clock();
-    await this.deps.store.update(address, (c) => (c === undefined ? undefined : { next: { ...c, transcript: appendTranscript(c.transcript, { from: 'system', key: 'system.error', at }) }, result: true }));
+    await this.deps.store.note(address, [{ from: 'system', key: 'system.error', at, reference }]);
   }
 }
 

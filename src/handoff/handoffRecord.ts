@@ -19,7 +19,8 @@ export const TranscriptEntrySchema = z.discriminatedUnion('from', [
   z.object({ from: z.literal('customer'), text: z.string(), at: z.number() }),
   z.object({ from: z.literal('bot'), replies: z.array(ReplySchema), at: z.number() }),
   z.object({ from: z.literal('agent'), text: z.string(), at: z.number(), agentId: z.string() }),
-  z.object({ from: z.literal('system'), key: z.string(), at: z.number(), agentId: z.string().optional() }),
+  /** `reference`: the number our apology gave the customer, so an agent can find the failure in the logs. */
+  z.object({ from: z.literal('system'), key: z.string(), at: z.number(), agentId: z.string().optional(), reference: z.string().optional() }),
 ]);
 export type TranscriptEntry = z.infer<typeof TranscriptEntrySchema>;
 

@@ -7,7 +7,7 @@ import type { HandoffBoard, HandoffSummary } from './handoffBoard';
 import type { DeskEvents } from './handoffEvents';
 import type { HandoffRecord, StoredConversationReference, TranscriptEntry } from './handoffRecord';
 import type { ServiceHours } from './serviceHours';
-import { appendTranscript, customerEntry } from './transcript';
+import { customerEntry } from './transcript';
 
 /** Work for after the state is saved: told to the desk once, not once per retried attempt. */
 export type AfterSave = () => Promise<void>;
@@ -83,6 +83,8 @@ export function summaryOf(id: string, handoff: HandoffRecord, extra: Partial<Han
 /** The outcome of a turn while a person has (or is about to have) the conversation. */
 export interface HandoffTurn {
   readonly conversation: ConversationDoc;
+  /** Lines for the transcript. */
+  readonly lines?: readonly TranscriptEntry[];
   readonly replies: readonly Reply[];
   readonly afterSave: AfterSave;
   /** The flow should go on from its step (the customer left the queue or the agent). */
@@ -101,7 +103,8 @@ export async function customerMessageDuringHandoff(
   const said = customerEntry(event, { secretStep: false, typed: input.typed }, at);
   if (event.type === 'CANCEL') {
     return {
-      conversation: { ...conversation, handoff: undefined, transcript: appendTranscript(conversation.transcript, said, { from: 'system', key: 'handoff.customerLeft', at }) },
+      conversation: { ...conversation, handoff: undefined },
+      lines: [said, { from: 'system', key: 'handoff.customerLeft', at }],
       replies: [{ key: 'handoff.cancelled' }],
       resumeFlow: true,
       afterSave: async () => {
@@ -116,7 +119,8 @@ export async function customerMessageDuringHandoff(
   }
   const waiting = handoff.status === 'queued' ? await queuePosition(deps.board, id) : undefined;
   return {
-    conversation: { ...conversation, transcript: appendTranscript(conversation.transcript, said) },
+    conversation,
+    lines: [said],
     replies: waiting === undefined ? [] : [{ key: 'handoff.stillWaiting', params: { position: waiting } }],
     afterSave: async () => {
       const summary = await deps.board.get(id);

@@ -4,13 +4,6 @@ import { translateReply } from '../bot/replyRenderer';
 import type { Reply } from '../../dialogs/replies';
 import type { TranscriptEntry } from './handoffRecord';
 
-/** Kept per conversation; older lines drop off, so an idle conversation stays small. */
-export const TRANSCRIPT_LIMIT = 30;
-
-export function appendTranscript(transcript: readonly TranscriptEntry[] | undefined, ...entries: TranscriptEntry[]): TranscriptEntry[] {
-  return [...(transcript ?? []), ...entries].slice(-TRANSCRIPT_LIMIT);
-}
-
 /** Replies that must never be kept: the sandbox's one-time code. Links are single-use secrets too. */
 const DROPPED_REPLIES = new Set(['identity.sandboxCode']);
 const LINK_PARAMS = new Set(['url']);
@@ -81,7 +74,7 @@ export function renderTranscript(entries: readonly TranscriptEntry[], t: TFuncti
       case 'agent':
         return [{ from: 'agent', text: entry.text, at: entry.at, agentId: entry.agentId }];
       case 'system':
-        return [{ from: 'system', text: t(entry.key, { agent: entry.agentId ?? '' }), at: entry.at, agentId: entry.agentId }];
+        return [{ from: 'system', text: t(entry.key, { agent: entry.agentId ?? '', reference: entry.reference ?? '' }), at: entry.at, agentId: entry.agentId }];
       case 'bot':
         return entry.replies.map((reply) => ({ from: 'bot' as const, text: translateReply(reply, t), at: entry.at }));
     }

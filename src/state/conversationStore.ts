@@ -1,8 +1,9 @@
-import type { Storage, StoreItems } from 'botbuilder';
+import type { StoreItems } from 'botbuilder';
 import { z } from 'zod';
 import type { Language } from '../../dialogs/events';
 import type { Logger } from '../logging/logger';
-import { HandoffRecordSchema, TranscriptEntrySchema } from '../handoff/handoffRecord';
+import { HandoffRecordSchema, TranscriptEntry, TranscriptEntrySchema } from '../handoff/handoffRecord';
+import type { ListAppend, StateStorage } from './stateStorage';
 
 /** Where one turn's state lives: the conversation's flow and the customer's own preferences. */
 export interface StateAddress {
@@ -14,8 +15,6 @@ const ConversationDoc = z.object({
   flow: z.object({ version: z.number().int(), snapshot: z.record(z.unknown()) }),
   /** When the customer last took a turn (ms), for the idle limit of a journey. */
   lastTurnAt: z.number().optional(),
-  /** The last lines, redacted, for an agent who takes the conversation over. */
-  transcript: z.array(TranscriptEntrySchema).optional(),
   /** Set while the conversation waits for, or is held by, a person. */
   handoff: HandoffRecordSchema.optional(),
 });
@@ -29,6 +28,15 @@ export interface LoadedState {
   readonly user?: UserDoc;
   /** The versions read, so the save can be a compare-and-set against them. */
   readonly conversationETag?: string;
+}
+
+/** Kept per conversation, redacted, for an agent who takes it over; older lines drop off, so an idle conversation stays small. */
+export const TRANSCRIPT_LIMIT = 30;
+
+/** A change to a conversation: its next document, and the lines it adds to the transcript. */
+export interface ConversationChange {
+  readonly conversation: ConversationDoc;
+  readonly lines?: readonly TranscriptEntry[];
 }
 
 /** Another turn of the same conversation saved first; this turn's result must not overwrite it. */
@@ -46,11 +54,12 @@ export function stateAddress(channelId: string, conversationId: string, userId: 
 /**
  * Reads and writes one turn's state in a single storage call each way. The conversation is
  * written with the eTag that was read, because botbuilder's BotState would write with '*'
- * and let a racing turn silently overwrite another's progress.
+ * and let a racing turn silently overwrite another's progress. Its transcript is a list beside
+ * it, appended in the same write and read only when someone needs it (an agent, a handoff).
  */
 export class ConversationStore {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: StateStorage,
     private readonly logger: Logger,
   ) {}
 
@@ -64,11 +73,7 @@ export class ConversationStore {
     };
   }
 
-  async save(
-    address: StateAddress,
-    loaded: LoadedState,
-    next: { conversation: ConversationDoc; language?: Language },
-  ): Promise<void> {
+  async save(address: StateAddress, loaded: LoadedState, next: ConversationChange & { language?: Language }): Promise<void> {
     const changes: StoreItems = {
       [address.conversationKey]: { ...next.conversation, eTag: loaded.conversationETag },
     };
@@ -76,7 +81,7 @@ export class ConversationStore {
       changes[address.userKey] = { language: next.language, eTag: '*' };
     }
     try {
-      await this.storage.write(changes);
+      await this.storage.write(changes, this.appendLines(address, next.lines));
     } catch (err) {
       if (err instanceof Error && /eTag conflict/i.test(err.message)) throw new StateConflictError(err.message);
       throw err;
@@ -90,19 +95,37 @@ export class ConversationStore {
    */
   async update<T>(
     address: StateAddress,
-    change: (conversation: ConversationDoc | undefined) => { next: ConversationDoc; result: T } | undefined | Promise<{ next: ConversationDoc; result: T } | undefined>,
+    change: (conversation: ConversationDoc | undefined) => { next: ConversationChange; result: T } | undefined | Promise<{ next: ConversationChange; result: T } | undefined>,
   ): Promise<T | undefined> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(address);
       const changed = await change(loaded.conversation);
       if (changed === undefined) return undefined;
       try {
-        await this.save(address, loaded, { conversation: changed.next });
+        await this.save(address, loaded, changed.next);
         return changed.result;
       } catch (err) {
         if (!(err instanceof StateConflictError) || attempt >= 5) throw err;
       }
     }
+  }
+
+  /** Lines for the transcript alone, with no change to the conversation (a note after our own failure). */
+  async note(address: StateAddress, lines: readonly TranscriptEntry[]): Promise<void> {
+    await this.storage.write({}, this.appendLines(address, lines));
+  }
+
+  /** The conversation's last lines, oldest first; a line that is not ours is left out. */
+  async transcript(address: StateAddress): Promise<TranscriptEntry[]> {
+    const lines = await this.storage.readList(transcriptKey(address));
+    return lines.flatMap((line) => {
+      const entry = this.parse(TranscriptEntrySchema, parseJson(line), transcriptKey(address));
+      return entry === undefined ? [] : [entry];
+    });
+  }
+
+  private appendLines(address: StateAddress, lines: readonly TranscriptEntry[] = []): ListAppend[] {
+    return lines.length === 0 ? [] : [{ key: transcriptKey(address), values: lines.map((line) => JSON.stringify(line)), cap: TRANSCRIPT_LIMIT }];
   }
 
   private parse<T>(schema: z.ZodType<T>, item: unknown, key: string): T | undefined {
@@ -112,5 +135,18 @@ export class ConversationStore {
     // Never log the value: it may hold personal data. A fresh start is better than a crash.
     this.logger.warn({ key }, 'unreadable state document ignored');
     return undefined;
+  }
+}
+
+/** Beside `conversation/<channel>/<id>`: `transcript/<channel>/<id>`. */
+function transcriptKey(address: StateAddress): string {
+  return address.conversationKey.replace(/^conversation\//, 'transcript/');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

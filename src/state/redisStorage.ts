@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Storage, StoreItems } from 'botbuilder';
+import type { StoreItems } from 'botbuilder';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger';
+import type { ListAppend, StateStorage } from './stateStorage';
 
 export interface RedisStorageOptions {
   /** Prepended to every key, e.g. `jca:state:`. */
@@ -16,16 +17,18 @@ export interface RedisStorageOptions {
 const storedValueSchema = z.object({ e: z.string(), d: z.record(z.unknown()) });
 
 /**
- * Writes all items or none, atomically, in one round trip.
- * KEYS: the prefixed keys. ARGV[1]: TTL in ms. Then per key: the expected eTag ('' = write
- * unconditionally) and the new value. Returns 0 when written, else the 1-based index of the
- * first key whose stored eTag differs from the expected one (nothing is written then).
+ * Writes all items or none, atomically, in one round trip, and appends to capped lists with them.
+ * KEYS: the items' prefixed keys, then the lists'. ARGV[1]: TTL in ms; ARGV[2]: how many items.
+ * Then per item: the expected eTag ('' = write unconditionally) and the new value. Then per list:
+ * its cap, how many values, and the values. Returns 0 when written, else the 1-based index of the
+ * first item whose stored eTag differs from the expected one (nothing is written then).
  * A stored value that is not ours (corrupt) has no eTag and counts as missing, as on read.
  */
 const WRITE_SCRIPT = `
 local ttl = ARGV[1]
-for i = 1, #KEYS do
-  local expected = ARGV[2 * i]
+local items = tonumber(ARGV[2])
+for i = 1, items do
+  local expected = ARGV[1 + 2 * i]
   if expected ~= '' then
     local current = redis.call('GET', KEYS[i])
     if current then
@@ -37,8 +40,17 @@ for i = 1, #KEYS do
     end
   end
 end
-for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], ARGV[2 * i + 1], 'PX', ttl)
+for i = 1, items do
+  redis.call('SET', KEYS[i], ARGV[2 + 2 * i], 'PX', ttl)
+end
+local at = 3 + 2 * items
+for j = items + 1, #KEYS do
+  local cap = tonumber(ARGV[at])
+  local count = tonumber(ARGV[at + 1])
+  redis.call('RPUSH', KEYS[j], unpack(ARGV, at + 2, at + 1 + count))
+  redis.call('LTRIM', KEYS[j], -cap, -1)
+  redis.call('PEXPIRE', KEYS[j], ttl)
+  at = at + 2 + count
 end
 return 0
 `;
@@ -58,7 +70,7 @@ interface WithWriteCommand {
  * Unlike `MemoryStorage`, a write of several items is all or nothing: if one conflicts,
  * none is written. Redis errors (down, timeout) are not caught: they reject.
  */
-export class RedisStorage implements Storage {
+export class RedisStorage implements StateStorage {
   private readonly redis: Redis & WithWriteCommand;
   private readonly prefix: string;
   private readonly ttlMs: number;
@@ -88,22 +100,28 @@ export class RedisStorage implements Storage {
     return items;
   }
 
-  async write(changes: StoreItems): Promise<void> {
+  async write(changes: StoreItems, appends: readonly ListAppend[] = []): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
     const keys = Object.keys(changes);
-    if (keys.length === 0) return;
-    const args: string[] = [];
+    const lists = appends.filter((list) => list.values.length > 0);
+    if (keys.length === 0 && lists.length === 0) return;
+    const args: (string | number)[] = [this.ttlMs, keys.length];
     for (const key of keys) {
       const { eTag, ...document } = changes[key] as { eTag?: unknown };
       const expected = !eTag || eTag === '*' ? '' : String(eTag);
       args.push(expected, JSON.stringify({ e: randomUUID(), d: document }));
     }
-    const prefixed = keys.map((key) => this.prefix + key);
-    const conflict = await this.redis[WRITE_COMMAND](keys.length, ...prefixed, this.ttlMs, ...args);
+    for (const list of lists) args.push(list.cap, list.values.length, ...list.values);
+    const prefixed = [...keys, ...lists.map((list) => list.key)].map((key) => this.prefix + key);
+    const conflict = await this.redis[WRITE_COMMAND](prefixed.length, ...prefixed, ...args);
     if (conflict !== 0) {
       // Same wording as MemoryStorage, so callers can recognize it the same way.
       throw new Error(`Storage: error writing "${keys[conflict - 1]}" due to eTag conflict.`);
     }
+  }
+
+  async readList(key: string): Promise<string[]> {
+    return this.redis.lrange(this.prefix + key, 0, -1);
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -1,11 +1,11 @@
-import { MemoryStorage } from 'botbuilder';
+import { MemoryStateStorage } from '../../src/state/stateStorage';
 import { Customer, lastChoices } from '../support/customer';
 import { createTestBot } from '../support/testBot';
 
 const key = (conversationId: string) => `conversation/test/${conversationId}`;
 
 test('a snapshot written by an older machine version restarts the step politely instead of crashing', async () => {
-  const storage = new MemoryStorage();
+  const storage = new MemoryStateStorage();
   const customer = new Customer(await createTestBot({ storage }));
   await storage.write({ [key(customer.conversationId)]: { flow: { version: 0, snapshot: { value: 'somewhereOld' } } } });
   const replies = await customer.say('처음으로');
@@ -16,7 +16,7 @@ test('a snapshot written by an older machine version restarts the step politely 
 });
 
 test('a snapshot this machine cannot restore is treated the same way', async () => {
-  const storage = new MemoryStorage();
+  const storage = new MemoryStateStorage();
   const customer = new Customer(await createTestBot({ storage }));
   await customer.join();
   await storage.write({ [key(customer.conversationId)]: { flow: { version: 1, snapshot: { value: 'noSuchState', status: 'active', context: {} } } } });
@@ -25,7 +25,7 @@ test('a snapshot this machine cannot restore is treated the same way', async () 
 });
 
 test('a state document of the wrong shape is a fresh conversation', async () => {
-  const storage = new MemoryStorage();
+  const storage = new MemoryStateStorage();
   const customer = new Customer(await createTestBot({ storage }));
   await storage.write({ [key(customer.conversationId)]: { flow: 'garbage' } });
   const replies = await customer.join();

@@ -4,7 +4,8 @@
  * customer. The process-level cases (a kill, Redis lost) are drills in test/drills.
  */
 import { randomBytes } from 'node:crypto';
-import { MemoryStorage, StoreItems } from 'botbuilder';
+import type { StoreItems } from 'botbuilder';
+import { ListAppend, MemoryStateStorage } from '../../src/state/stateStorage';
 import { MemoryDownloadStore } from '../../src/certificates/downloadStore';
 import { SecretBox } from '../../src/state/secretBox';
 import type { IssuedCertificate } from '../../src/certificates/certificateService';
@@ -17,11 +18,11 @@ import { createTranslator } from '../../src/i18n/translator';
 const PASSWORD = 'Gildong#2026!';
 
 /** Memory storage where the next write can be made to lose a race, as if another turn saved first. */
-class RacedStorage extends MemoryStorage {
+class RacedStorage extends MemoryStateStorage {
   loseNextWrite = false;
   failNextWrite = false;
 
-  override async write(changes: StoreItems): Promise<void> {
+  override async write(changes: StoreItems, appends?: readonly ListAppend[]): Promise<void> {
     if (this.loseNextWrite) {
       this.loseNextWrite = false;
       throw new Error('Storage: error writing "conversation" due to eTag conflict.');
@@ -30,7 +31,7 @@ class RacedStorage extends MemoryStorage {
       this.failNextWrite = false;
       throw new Error('storage unavailable');
     }
-    return super.write(changes);
+    return super.write(changes, appends);
   }
 }
 

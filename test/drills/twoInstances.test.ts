@@ -55,9 +55,8 @@ afterEach(() => {
 
 /** The customer lines of the conversation's saved transcript. */
 async function customerLines(conversationId: string): Promise<string[]> {
-  const raw = await redis.get(`${PREFIX}conversation/test/${conversationId}`);
-  const doc = JSON.parse(raw ?? '{"d":{}}') as { d: { transcript?: Array<{ from: string; text?: string }> } };
-  return (doc.d.transcript ?? []).filter((entry) => entry.from === 'customer').map((entry) => entry.text ?? '');
+  const lines = (await redis.lrange(`${PREFIX}transcript/test/${conversationId}`, 0, -1)).map((line) => JSON.parse(line) as { from: string; text?: string });
+  return lines.filter((entry) => entry.from === 'customer').map((entry) => entry.text ?? '');
 }
 
 describe('drill 1: the same activity delivered twice, concurrently and in sequence, over HTTP', () => {

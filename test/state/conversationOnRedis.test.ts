@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Storage, StoreItems } from 'botbuilder';
-import { MemoryStorage } from 'botbuilder';
+import type { StoreItems } from 'botbuilder';
 import Redis from 'ioredis';
 import { waitForRedisReady } from '../../src/state/redisClient';
+import { MemoryStateStorage } from '../../src/state/stateStorage';
 import { Customer, lastChoices, texts } from '../support/customer';
 import { createRedisTestBot, RedisTestBot } from '../support/redisBot';
 import { deleteKeysMatching } from '../support/redisCleanup';
@@ -78,7 +78,7 @@ describe('on the shared Redis', () => {
 
 test('a turn that keeps losing the race is answered with a polite request to say it again', async () => {
   // A storage where another turn always saved first.
-  class AlwaysRaced extends MemoryStorage implements Storage {
+  class AlwaysRaced extends MemoryStateStorage {
     override async write(_changes: StoreItems): Promise<void> {
       throw new Error('Storage: error writing "x" due to eTag conflict.');
     }

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { createLogger, Logger } from '../../src/logging/logger';
 import { createRedisClient, waitForRedisReady } from '../../src/state/redisClient';
 import { RedisStorage } from '../../src/state/redisStorage';
+import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
 import { deleteKeysMatching } from '../support/redisCleanup';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 
@@ -123,6 +124,40 @@ describe.each([
   });
 });
 
+/** The lists beside the items (a conversation's transcript), checked against both StateStorages. */
+describe.each([
+  ['MemoryStateStorage', (): StateStorage => new MemoryStateStorage()],
+  ['RedisStorage', (): StateStorage => storage],
+])('capped lists: %s', (_name, makeStorage) => {
+  let s: StateStorage;
+  let key: string;
+  beforeEach(() => {
+    s = makeStorage();
+    key = `lists/${randomBytes(6).toString('hex')}`;
+  });
+
+  test('values are appended in order with the items, and only the last `cap` are kept', async () => {
+    await s.write({ [key]: { n: 1 } }, [{ key: `${key}/lines`, values: ['가', '나'], cap: 3 }]);
+    const item = (await s.read([key]))[key]!;
+    await s.write({ [key]: { ...item, n: 2 } }, [{ key: `${key}/lines`, values: ['다', '라'], cap: 3 }]);
+    expect(await s.readList(`${key}/lines`)).toEqual(['나', '다', '라']);
+    expect(await s.readList(`${key}/missing`)).toEqual([]);
+  });
+
+  test('a write that loses its compare-and-set appends nothing', async () => {
+    await s.write({ [key]: { n: 1 } });
+    const stale = (await s.read([key]))[key]!;
+    await s.write({ [key]: { ...stale, n: 2 } }, [{ key: `${key}/lines`, values: ['first'], cap: 30 }]);
+    await expect(s.write({ [key]: { ...stale, n: 3 } }, [{ key: `${key}/lines`, values: ['lost'], cap: 30 }])).rejects.toThrow(/eTag conflict/);
+    expect(await s.readList(`${key}/lines`)).toEqual(['first']);
+  });
+
+  test('lines alone can be appended, with no item', async () => {
+    await s.write({}, [{ key: `${key}/lines`, values: ['note'], cap: 30 }]);
+    expect(await s.readList(`${key}/lines`)).toEqual(['note']);
+  });
+});
+
 describe('RedisStorage on Redis', () => {
   const newKey = (): string => `k/${randomBytes(6).toString('hex')}`;
 
@@ -145,6 +180,14 @@ describe('RedisStorage on Redis', () => {
     const current = (await storage.read([key]))[key]!;
     await storage.write({ [key]: { ...current, n: 2 } });
     expect(await redis.pttl(PREFIX + key)).toBeGreaterThan(90_000);
+  });
+
+  test('a list gets the same TTL as the items, refreshed by every append', async () => {
+    const key = newKey();
+    await storage.write({ [key]: { n: 1 } }, [{ key: `${key}/lines`, values: ['a'], cap: 30 }]);
+    await redis.pexpire(`${PREFIX}${key}/lines`, 5_000);
+    await storage.write({}, [{ key: `${key}/lines`, values: ['b'], cap: 30 }]);
+    expect(await redis.pttl(`${PREFIX}${key}/lines`)).toBeGreaterThan(90_000);
   });
 
   test('a conflicting write of several items writes none of them', async () => {

@@ -76,6 +76,7 @@ test('after an issuance, a registration, a release and a reissue with Redis stat
     // the scan sees real content: the masked forms are there, the secrets are not
     expect(haystacks.transcript).toContain('900101-1******');
     expect(haystacks.redis).toContain(`conversation/test/${customer.conversationId}`);
+    expect(haystacks.redis).toContain(`transcript/test/${customer.conversationId}`);
     expect(haystacks.redis).toContain('900101-1******'); // the masked form, kept while the journey runs
     expect(stored.length).toBeGreaterThan(0);
   } finally {
@@ -91,6 +92,9 @@ async function dumpRedis(admin: Redis): Promise<string[]> {
     const type = await admin.type(key);
     if (type === 'string') stored.push(key, (await admin.get(key)) ?? '');
     else if (type === 'hash') stored.push(key, ...Object.entries(await admin.hgetall(key)).flat());
+    else if (type === 'list') stored.push(key, ...(await admin.lrange(key, 0, -1)));
+    else if (type === 'zset') stored.push(key, ...(await admin.zrange(key, 0, -1)));
+    else if (type === 'set') stored.push(key, ...(await admin.smembers(key)));
   }
   return stored;
 }

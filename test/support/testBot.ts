@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryStorage, Storage, TestAdapter } from 'botbuilder';
+import { TestAdapter } from 'botbuilder';
+import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
 import pino from 'pino';
 import { createCertificateBot } from '../../src/app';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
@@ -15,7 +16,7 @@ import { Customer } from './customer';
 import { recordVisitedStates } from './stateCoverage';
 
 export interface TestBotOptions {
-  storage?: Storage;
+  storage?: StateStorage;
   deduplicator?: ActivityDeduplicator;
   logger?: Logger;
   clock?: () => number;
@@ -41,7 +42,7 @@ export function testCertificateService(): Promise<CertificateService> {
 export async function createTestBot(options: TestBotOptions = {}): Promise<TestAdapter> {
   const box = new SecretBox(randomBytes(32));
   const bot = await createCertificateBot({
-    storage: options.storage ?? new MemoryStorage(),
+    storage: options.storage ?? new MemoryStateStorage(),
     deduplicator: options.deduplicator ?? new MemoryActivityDeduplicator({ ttlSeconds: 600 }),
     logger: options.logger ?? pino({ level: 'silent' }),
     clock: options.clock,

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity, StoreItems } from 'botbuilder';
+import { ListAppend, MemoryStateStorage } from '../../src/state/stateStorage';
+import { Customer } from '../support/customer';
+import { createTestBot } from '../support/testBot';
+
+/** Memory storage whose next write fails, as if Redis went away for one turn. */
+class FailingOnce extends MemoryStateStorage {
+  failNextWrite = false;
+
+  override async write(changes: StoreItems, appends?: readonly ListAppend[]): Promise<void> {
+    if (this.failNextWrite) {
+      this.failNextWrite = false;
+      throw new Error('storage unavailable');
+    }
+    return super.write(changes, appends);
+  }
+}
+
+test('asking for a person right after our failure hands off as that failure, with the apology in the transcript', async () => {
+  const storage = new FailingOnce();
+  const adapter = await createTestBot({ storage });
+  const customer = new Customer(adapter);
+  await customer.say('인증서 발급');
+  storage.failNextWrite = true;
+  const [apology] = await customer.say('홍길동');
+  const reference = /문의 번호: (\w+)/.exec(apology?.text ?? '')?.[1];
+  expect(reference).toMatch(/^[0-9a-f]{8}$/);
+
+  await adapter.receiveActivity({
+    type: 'message',
+    id: randomUUID(),
+    text: '상담원 연결해 주세요',
+    channelId: 'test',
+    conversation: { id: customer.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+    from: { id: customer.userId, name: 'customer' },
+    recipient: { id: 'bot', name: 'bot' },
+  });
+  const sent = adapter.activeQueue.splice(0) as Partial<Activity>[];
+  const initiate = sent.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+  expect(initiate?.value).toMatchObject({ reason: 'error', journey: 'issuing', language: 'ko' });
+  const transcript = (initiate?.attachments?.[0]?.content as { activities: Partial<Activity>[] }).activities;
+  // What the agent or hub reads: the customer's words, our question, and the apology with its number (to find it in the logs).
+  expect(transcript.map((line) => line.text)).toEqual([
+    '인증서 발급',
+    expect.stringContaining('공동인증서 도우미'),
+    '무엇을 도와드릴까요?',
+    expect.stringContaining('이름을 입력해 주세요'),
+    expect.stringContaining(`(문의 번호: ${reference})`),
+  ]);
+});
