@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
-import { ExpiringKeys, expiringKeys } from '../state/expiringKeys';
+import { RedisExpiringKeys } from '../state/expiringKeys';
 import { z } from 'zod';
 import { AGENT_ID_PATTERN } from './agentAccounts';
 
@@ -36,16 +35,7 @@ const storedSessionSchema = z.object({
 });
 
 /** Shared by every instance, so an agent stays signed in whichever instance answers. */
-export class RedisAgentSessions implements AgentSessions {
-  private readonly keys: ExpiringKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    options: ExpiringKeys,
-  ) {
-    this.keys = expiringKeys(options);
-  }
-
+export class RedisAgentSessions extends RedisExpiringKeys implements AgentSessions {
   async create(agentId: string): Promise<string> {
     const token = newToken();
     const value = JSON.stringify({ agentId, createdAt: Date.now() });

@@ -1,5 +1,4 @@
-import type Redis from 'ioredis';
-import { ExpiringKeys, expiringKeys } from './expiringKeys';
+import { RedisExpiringKeys } from './expiringKeys';
 
 /**
  * Channels redeliver an activity when the bot answered too slowly; handling it twice would,
@@ -11,16 +10,7 @@ export interface ActivityDeduplicator {
 }
 
 /** Shared by every bot instance, so a redelivery to another instance is caught too. */
-export class RedisActivityDeduplicator implements ActivityDeduplicator {
-  private readonly keys: ExpiringKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    options: ExpiringKeys,
-  ) {
-    this.keys = expiringKeys(options);
-  }
-
+export class RedisActivityDeduplicator extends RedisExpiringKeys implements ActivityDeduplicator {
   async claim(key: string): Promise<boolean> {
     // SET NX is atomic: of concurrent claims exactly one gets OK. Errors reject; the caller
     // decides whether to handle the activity anyway.
