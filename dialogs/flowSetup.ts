@@ -69,7 +69,7 @@ export interface RegistrationDraft {
 }
 
 /** The customer's certificates as last listed, and the one they picked. */
-export interface CertificateSelection {
+interface CertificateSelection {
   choices: readonly CertificateChoice[];
   picked?: CertificateChoice;
 }

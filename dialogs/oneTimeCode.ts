@@ -4,7 +4,7 @@ import type { MobileCarrier } from '../src/identity/phoneNumber';
 import { FlowContext, flow } from './flowSetup';
 
 /** Whom a code goes to: what 본인 인증 gathered so far, or the verified customer. */
-export interface CodeRecipient {
+interface CodeRecipient {
   readonly customerId?: string;
   readonly name?: string;
   readonly sealedRrn?: string;

@@ -10,10 +10,10 @@ import type { ReplyParams } from './replies';
 import { YES_NO_CHOICES } from './replies';
 
 /** A certificate this close to its expiry is offered renewal (갱신) rather than reissue. */
-export const RENEWAL_WINDOW_DAYS = 30;
+const RENEWAL_WINDOW_DAYS = 30;
 
 /** Why the customer needs a new certificate, and the reason the old one is revoked with. */
-export const REISSUE_REASONS = {
+const REISSUE_REASONS = {
   lost: 'superseded',
   forgotPassword: 'superseded',
   leaked: 'keyCompromise',

@@ -1,5 +1,5 @@
 import { emit, or, raise, stateIn } from 'xstate';
-import { flow } from './flowSetup';
+import { askAgain, flow } from './flowSetup';
 import { issuance } from './issuance';
 import { registration } from './registration';
 import { reissue } from './reissue';
@@ -11,10 +11,7 @@ import { YES_NO_CHOICES } from './replies';
  */
 export const ROOT_MACHINE_VERSION = 8;
 
-const notUnderstood = [
-  { guard: 'reachesMisunderstoodLimit', target: '.offeringAgent' },
-  { actions: ['countMisunderstanding', 'askToRephrase'] },
-] as const;
+const notUnderstood = askAgain('askToRephrase' as const);
 
 export const rootMachine = flow.createMachine({
   id: 'root',

@@ -8,12 +8,12 @@ import type { Logger } from '../logging/logger';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';
 import { ConversationDoc, ConversationStore, LoadedState, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
 import type { HandBackMode, HandoffRecord, StoredConversationReference, TranscriptEntry } from '../handoff/handoffRecord';
-import { AfterSave, HandoffTurnDependencies, addressOf, beginHandoff, customerMessageDuringHandoff, handleOf, lastPrompt, reasonFor } from '../handoff/handoffTurns';
+import { AfterSave, HandoffTurnDependencies, RESUME_EVENT, addressOf, beginHandoff, customerMessageDuringHandoff, handleOf, lastPrompt, reasonFor } from '../handoff/handoffTurns';
 import { botEntry, customerEntry, renderTranscript } from '../handoff/transcript';
 import { activityToInput, cardSecretOf } from './activityToInput';
 import type { AttachmentDownloader } from './attachmentDownloader';
 import { PersonalDataGuard } from './personalDataGuard';
-import type { FlowRunner, FlowStep } from './flowRunner';
+import type { FlowRunner, FlowStep, PersistedFlow } from './flowRunner';
 import { renderReplies } from './replyRenderer';
 import { capabilitiesOf } from './channelCapabilities';
 import type { IssuanceTracking, TurnIssuances } from './issuanceTracking';
@@ -52,7 +52,8 @@ interface TurnInput {
   readonly typed?: string;
   readonly eventFor: (awaitingSecret: boolean) => FlowEvent;
   readonly at: number;
-  readonly reference: Partial<ConversationReference>;
+  /** Where to reach the customer later; built only when a person is asked for. */
+  readonly reference: () => Partial<ConversationReference>;
 }
 
 interface PlannedTurn {
@@ -109,7 +110,7 @@ export class CertificateBot {
       const eventFor = (awaitingSecret: boolean): FlowEvent => ({ ...(awaitingSecret ? asSecret(cardSecret ?? activity.text, input) : input), at });
       // A slow step (issuing a certificate) shows the customer that something is happening.
       typing = capabilitiesOf(activity.channelId).typing ? setTimeout(() => void context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined), TYPING_AFTER_MS) : undefined;
-      outcome = await this.step(address, loading, { input, typed: activity.text, eventFor, at, reference: TurnContext.getConversationReference(activity) }, log);
+      outcome = await this.step(address, loading, { input, typed: activity.text, eventFor, at, reference: () => TurnContext.getConversationReference(activity) }, log);
     } catch (err) {
       clearTimeout(typing);
       const reference = randomUUID().slice(0, 8);
@@ -139,9 +140,8 @@ export class CertificateBot {
     // Like a turn: a racing customer message is caught by the compare-and-set save, and this is replayed.
     return this.deps.store.update(address, async (conversation) => {
       if (conversation?.handoff === undefined) return undefined;
-      const step = await this.deps.flow.step(conversation.flow, () => ({ type: mode === 'resume' ? 'RESUME' : 'RESTART', at }));
-      const replies: Reply[] =
-        mode === 'resume' ? [{ key: 'handoff.resumed' }, ...orPrompt(step.replies, conversation.handoff.resumePrompt)] : mode === 'menu' ? [{ key: 'handoff.backToMenu' }, ...step.replies] : [{ key: 'handoff.closed' }];
+      const step = mode === 'resume' ? await this.resume(conversation.flow, conversation.handoff.resumePrompt, at) : await this.deps.flow.step(conversation.flow, () => ({ type: 'RESTART', at }));
+      const replies: Reply[] = mode === 'resume' ? [{ key: 'handoff.resumed' }, ...step.replies] : mode === 'menu' ? [{ key: 'handoff.backToMenu' }, ...step.replies] : [{ key: 'handoff.closed' }];
       return {
         next: { conversation: { flow: step.persisted, lastTurnAt: at }, lines: [{ from: 'system', key: `handoff.ended.${mode}`, at, agentId }, ...optional(botEntry(replies, at))] },
         result: { reference: conversation.handoff.reference, language: conversation.handoff.language, replies },
@@ -181,31 +181,30 @@ export class CertificateBot {
   }
 
   private async plan(address: StateAddress, loaded: LoadedState, turn: TurnInput, issuances: TurnIssuances | undefined): Promise<PlannedTurn> {
-    const now = this.deps.clock();
     const id = handleOf(address.conversationKey, address.userKey);
     const previous = loaded.conversation;
     const language = loaded.user?.language ?? DEFAULT_LANGUAGE;
     if (previous?.handoff !== undefined) {
       const routed = await customerMessageDuringHandoff(this.deps.handoff, { id, conversation: previous, handoff: previous.handoff, event: turn.input, typed: turn.typed, at: turn.at });
-      if (!routed.resumeFlow) return { conversation: { ...routed.conversation, lastTurnAt: now }, lines: routed.lines ?? [], replies: routed.replies, afterSave: routed.afterSave };
-      const back = await this.deps.flow.step(previous.flow, () => ({ type: 'RESUME', at: turn.at }));
-      const replies = [...routed.replies, ...orPrompt(back.replies, previous.handoff.resumePrompt)];
+      if (!routed.resumeFlow) return { conversation: { ...routed.conversation, lastTurnAt: turn.at }, lines: routed.lines ?? [], replies: routed.replies, afterSave: routed.afterSave };
+      const back = await this.resume(previous.flow, previous.handoff.resumePrompt, turn.at);
+      const replies = [...routed.replies, ...back.replies];
       return {
-        conversation: { ...routed.conversation, flow: back.persisted, lastTurnAt: now },
+        conversation: { ...routed.conversation, flow: back.persisted, lastTurnAt: turn.at },
         lines: [...(routed.lines ?? []), ...optional(botEntry(replies, turn.at))],
         replies,
         afterSave: routed.afterSave,
       };
     }
     const lastTurnAt = previous?.lastTurnAt;
-    const idleSince = lastTurnAt !== undefined && now - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
+    const idleSince = lastTurnAt !== undefined && turn.at - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
     let sent: FlowEvent | undefined;
     const step = await this.deps.flow.step(previous?.flow, (awaitingSecret) => (sent = turn.eventFor(awaitingSecret)), { idleSince, issuances });
     // Issuance only ever runs from a password step, so only a turn there can follow one that was interrupted.
     const interrupted = step.receivedSecret && (await issuances?.interrupted());
     const said = customerEntry(sent ?? turn.input, { secretStep: step.receivedSecret, typed: turn.typed }, turn.at);
     const base: PlannedTurn = {
-      conversation: { flow: step.persisted, lastTurnAt: now },
+      conversation: { flow: step.persisted, lastTurnAt: turn.at },
       lines: [],
       replies: interrupted ? [{ key: 'issuance.interrupted' }, ...step.replies] : step.replies,
       language: step.language,
@@ -223,15 +222,15 @@ export class CertificateBot {
       conversation: base.conversation,
       reason: reasonFor(step.handoff ?? 'customerAsked', turn.earlier),
       position: step.position,
-      reference: turn.reference,
+      reference: turn.reference(),
       language: turn.language,
       resumePrompt: prompt,
       at: turn.at,
     });
     if ('outOfHours' in begun) {
       // The customer stays with the bot: back to the question they were at (or the menu after an offer).
-      const back = await this.deps.flow.step(step.persisted, () => ({ type: 'RESUME', at: turn.at }));
-      return { ...base, conversation: { ...base.conversation, flow: back.persisted }, replies: [...base.replies, ...begun.replies, ...orPrompt(back.replies, prompt)] };
+      const back = await this.resume(step.persisted, prompt, turn.at);
+      return { ...base, conversation: { ...base.conversation, flow: back.persisted }, replies: [...base.replies, ...begun.replies, ...back.replies] };
     }
     const handoff = begun.conversation.handoff;
     return {
@@ -241,6 +240,12 @@ export class CertificateBot {
       afterSave: begun.afterSave,
       handedOff: handoff && { handoff, transcript: turn.earlier },
     };
+  }
+
+  /** Back from a person (or an offer of one) to the step the customer was at; a step that says nothing on resuming repeats its question. */
+  private async resume(flow: PersistedFlow, prompt: readonly Reply[], at: number): Promise<{ persisted: PersistedFlow; replies: readonly Reply[] }> {
+    const back = await this.deps.flow.step(flow, () => RESUME_EVENT(at));
+    return { persisted: back.persisted, replies: back.replies.length > 0 ? back.replies : prompt };
   }
 
   /** `handoff.status` from an external hub: accepted, completed (back to the bot) or failed (offer the bot again). Never refused. */
@@ -287,7 +292,6 @@ function describe(err: unknown): { name: string; message: string; stack?: string
   return err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'NonError', message: String(err) };
 }
 
-const orPrompt = (replies: readonly Reply[], prompt: readonly Reply[]): readonly Reply[] => (replies.length > 0 ? replies : prompt);
 const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
 
 /** The hub's handoff.status event, if this is one; its state (accepted, completed, failed). */

@@ -102,7 +102,10 @@ export class FlowRunner {
         language,
         receivedSecret,
         handoff,
-        position: positionOf(snapshot.value, snapshot.context as FlowContext),
+        // Only a handoff needs it: worked out when asked for, not on every turn.
+        get position() {
+          return positionOf(snapshot.value, snapshot.context as FlowContext);
+        },
       };
     } finally {
       actor.stop();

@@ -1,5 +1,6 @@
 import type { ProtectedInput, RecognizedInput } from '../../dialogs/events';
 import { MAX_FILE_BYTES } from '../certificates/certificateError';
+import { MAX_ZIP_BYTES } from '../certificates/npkiBundle';
 import type { SecretBox } from '../state/secretBox';
 
 export const UPLOAD_SEAL = 'upload';
@@ -29,7 +30,7 @@ export function sealUploads(input: RecognizedInput, box: SecretBox): RecognizedI
     const bytes = dataUriBytes(attachment.contentUrl);
     if (kind === undefined) refused.push('unknownKind');
     else if (bytes === undefined) refused.push('unreadable');
-    else if (bytes.length > MAX_FILE_BYTES * (kind === 'zip' ? 4 : 1)) refused.push('tooLarge');
+    else if (bytes.length > (kind === 'zip' ? MAX_ZIP_BYTES : MAX_FILE_BYTES)) refused.push('tooLarge');
     else files[kind] = box.seal(UPLOAD_SEAL, bytes);
   }
   return { type: 'FILES', files, refused };

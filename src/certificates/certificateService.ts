@@ -41,7 +41,7 @@ export interface IssueCertificateRequest extends Actor {
  * behind a link nobody received). Not `superseded`: the customer may never ask again, so there
  * need be no successor; not `keyCompromise`: that would tell relying parties something false.
  */
-export const UNDELIVERED_REVOCATION_REASON: RevocationReason = 'cessationOfOperation';
+const UNDELIVERED_REVOCATION_REASON: RevocationReason = 'cessationOfOperation';
 
 /** What the customer downloads: the NPKI pair (as files and as a zip of the folder layout) and a PFX. */
 export interface IssuedCertificate {
@@ -80,8 +80,7 @@ export class CertificateService {
       const summary = inspectCertificate(issued.certificate);
       if (issuance && !(await this.issuances.issued(issuance.key, { serialNumber: summary.serialNumber, fingerprint: summary.fingerprintSha256 }))) {
         // Given up on while the CA worked (the turn timed out or failed): nobody will receive it.
-        await this.bankCa.revoke(summary.serialNumber, UNDELIVERED_REVOCATION_REASON);
-        await this.audit.record({ actor: 'system', action: 'revoke', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, reason: 'issuanceInterrupted' });
+        await this.revokeUndelivered(request.customerId, summary.serialNumber);
         throw new Error('the issuance was given up on while the CA issued');
       }
       const encryptStarted = performance.now();
@@ -186,11 +185,16 @@ export class CertificateService {
       await this.issuances.settle(key, 'failed');
       return 'failed';
     }
-    await this.bankCa.revoke(record.serialNumber, UNDELIVERED_REVOCATION_REASON);
-    if (record.fingerprint !== undefined) await this.registry.updateStatus(record.customerId, record.fingerprint, 'revoked', UNDELIVERED_REVOCATION_REASON);
-    await this.audit.record({ actor: 'system', action: 'revoke', outcome: 'success', customerId: record.customerId, serialNumber: record.serialNumber, reason: 'issuanceInterrupted' });
+    await this.revokeUndelivered(record.customerId, record.serialNumber, record.fingerprint);
     await this.issuances.settle(key, 'revoked');
     return 'revoked';
+  }
+
+  /** A certificate issued that nobody will receive: revoked at the CA (so in the CRL), in the registry if it got there, and audited. */
+  private async revokeUndelivered(customerId: string, serialNumber: string, fingerprint?: string): Promise<void> {
+    await this.bankCa.revoke(serialNumber, UNDELIVERED_REVOCATION_REASON);
+    if (fingerprint !== undefined) await this.registry.updateStatus(customerId, fingerprint, 'revoked', UNDELIVERED_REVOCATION_REASON);
+    await this.audit.record({ actor: 'system', action: 'revoke', outcome: 'success', customerId, serialNumber, reason: 'issuanceInterrupted' });
   }
 
   crl(): Promise<Buffer> {

@@ -131,7 +131,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
 }
 
 /** The caller, or undefined once it was refused. */
-export function identify(req: Request, res: Response, auth: ClientAuth): Principal | undefined {
+function identify(req: Request, res: Response, auth: ClientAuth): Principal | undefined {
   const identified = auth.identify(req.header('authorization'));
   if (identified.ok) return identified.principal;
   sendError(res, identified.code);

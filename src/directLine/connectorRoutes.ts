@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logging/logger';
 import { guarded, sendError } from './directLineErrors';
 import { ActivityId, ConnectorActivity, ConversationId } from './directLineSchemas';
-import type { DirectLineService } from './directLineService';
+import { CHANNEL_ID, DirectLineService } from './directLineService';
 
 export const CONNECTOR_PATH = '/directline-connector';
 
@@ -71,7 +71,7 @@ export function registerConnectorRoutes(server: Server, deps: ConnectorRouteDepe
  * must be sent to without one (see AdapterMessenger).
  */
 export function isLocalConnectorReference(reference: { readonly channelId: string; readonly serviceUrl: string }): boolean {
-  if (reference.channelId !== 'directline') return false;
+  if (reference.channelId !== CHANNEL_ID) return false;
   let url: URL;
   try {
     url = new URL(reference.serviceUrl);

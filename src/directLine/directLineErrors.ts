@@ -8,7 +8,7 @@ import { BotFailure, ConversationGone } from './directLineService';
  * expired token, 404 as an ended conversation); the code tells an operator which rule refused.
  * Never customer-facing: the page shows its own words.
  */
-export const ERRORS = {
+const ERRORS = {
   BadArgument: 400,
   Unauthorized: 401,
   Forbidden: 403,

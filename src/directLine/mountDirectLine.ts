@@ -41,7 +41,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDependencies): D
   const logger = deps.logger.child({ channel: 'directline' });
   const clock = deps.clock ?? Date.now;
   const prefix = config.state.keyPrefix;
-  const store: DirectLineStore = redis ? new RedisDirectLineStore(redis, prefix, config.state.ttlSeconds) : new MemoryDirectLineStore(config.state.ttlSeconds, clock);
+  const store: DirectLineStore = redis ? new RedisDirectLineStore(redis, { prefix, ttlSeconds: config.state.ttlSeconds }) : new MemoryDirectLineStore(config.state.ttlSeconds, clock);
   const feed: ActivityFeed = redis ? new RedisActivityFeed(redis, prefix) : new MemoryActivityFeed();
   const tokens = new DirectLineTokens(deps.tokenKey, config.directLine.tokenMinutes * 60, clock);
   const service = new DirectLineService({

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { RedisExpiringKeys } from '../state/expiringKeys';
 import { activityIdOf, ActivityPage, ConversationRecord, DirectLineStore, KEPT_ACTIVITIES, sequenceOf, StoredActivity } from './directLineStore';
 
 // Keys of one conversation share a {hash tag}, so the scripts below also run on Redis Cluster.
@@ -41,19 +41,14 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return first`;
 
 /** Conversations in Redis, shared by every instance, so a reconnect may land anywhere. */
-export class RedisDirectLineStore implements DirectLineStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly ttlSeconds: number,
-  ) {}
+export class RedisDirectLineStore extends RedisExpiringKeys implements DirectLineStore {
 
   async create(conversation: { id: string; userId: string; createdAt: number }): Promise<void> {
     const key = this.conversationKey(conversation.id);
     await this.redis
       .multi()
       .hset(key, { user: conversation.userId, created: String(conversation.createdAt), seq: '0' })
-      .expire(key, this.ttlSeconds)
+      .expire(key, this.keys.ttlSeconds)
       .exec();
   }
 
@@ -64,16 +59,16 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   async markStarted(id: string): Promise<boolean> {
-    return (await this.redis.eval(MARK_STARTED, 1, this.conversationKey(id), String(this.ttlSeconds))) === 1;
+    return (await this.redis.eval(MARK_STARTED, 1, this.conversationKey(id), String(this.keys.ttlSeconds))) === 1;
   }
 
   async touch(id: string): Promise<void> {
-    await this.redis.multi().expire(this.conversationKey(id), this.ttlSeconds).expire(this.logKey(id), this.ttlSeconds).exec();
+    await this.redis.multi().expire(this.conversationKey(id), this.keys.ttlSeconds).expire(this.logKey(id), this.keys.ttlSeconds).exec();
   }
 
   async append(id: string, activity: Record<string, unknown>): Promise<StoredActivity | undefined> {
     const json = JSON.stringify(withoutId(activity));
-    const sequence = Number(await this.redis.eval(APPEND, 2, this.conversationKey(id), this.logKey(id), json, String(this.ttlSeconds), String(KEPT_ACTIVITIES)));
+    const sequence = Number(await this.redis.eval(APPEND, 2, this.conversationKey(id), this.logKey(id), json, String(this.keys.ttlSeconds), String(KEPT_ACTIVITIES)));
     return sequence === 0 ? undefined : { ...(JSON.parse(json) as Record<string, unknown>), id: activityIdOf(id, sequence) };
   }
 
@@ -93,11 +88,11 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   private conversationKey(id: string): string {
-    return `${this.prefix}directline:{${id}}`;
+    return `${this.keys.prefix}directline:{${id}}`;
   }
 
   private logKey(id: string): string {
-    return `${this.prefix}directline:{${id}}:log`;
+    return `${this.keys.prefix}directline:{${id}}:log`;
   }
 }
 

@@ -8,6 +8,7 @@ import { conversationAccess } from './clientRoutes';
 import { guarded, sendError } from './directLineErrors';
 import { ClientActivity, UserId } from './directLineSchemas';
 import type { DirectLineService } from './directLineService';
+import { MAX_ZIP_BYTES } from '../certificates/npkiBundle';
 
 export interface UploadRouteDependencies {
   readonly service: DirectLineService;
@@ -17,8 +18,8 @@ export interface UploadRouteDependencies {
   readonly maxBodyBytes: number;
 }
 
-/** The bot reads uploads as `data:` URIs up to this size; certificate files are a few KB. */
-export const MAX_FILE_BYTES = 256 * 1024;
+/** The largest file the bot takes (a zipped NPKI folder); certificate files are a few KB. */
+const MAX_FILE_BYTES = MAX_ZIP_BYTES;
 const MAX_TEMPLATE_BYTES = 64 * 1024;
 const MAX_FILES = 10;
 const UPLOAD_PATH = /^\/v3\/directline\/conversations\/([^/]+)\/upload\/?$/;

@@ -41,7 +41,8 @@ export class MemoryDeskEvents implements DeskEvents {
 export class RedisDeskEvents implements DeskEvents {
   private readonly local = new MemoryDeskEvents();
   private readonly channel: string;
-  private subscriber: Redis | undefined;
+  /** A subscribed connection can do nothing else, so it is a second one. */
+  private readonly subscriber: Redis;
 
   constructor(
     private readonly redis: Redis,
@@ -50,7 +51,14 @@ export class RedisDeskEvents implements DeskEvents {
     this.channel = `${prefix}handoff:events`;
     // Listening from the start: an event published before a page connected is simply not needed,
     // but one published right after must not be lost to a subscription still being set up.
-    this.ensureSubscribed();
+    const subscriber = redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, raw: string) => {
+      const event = DeskEventSchema.safeParse(safeJson(raw));
+      if (event.success) void this.local.publish(event.data);
+    });
+    // Our clients fail fast (no offline queue), so subscribe whenever the connection is (again) ready.
+    subscriber.on('ready', () => void subscriber.subscribe(this.channel).catch(() => undefined));
   }
 
   async publish(event: DeskEvent): Promise<void> {
@@ -58,27 +66,12 @@ export class RedisDeskEvents implements DeskEvents {
   }
 
   subscribe(listener: (event: DeskEvent) => void): () => void {
-    this.ensureSubscribed();
     return this.local.subscribe(listener);
   }
 
   async close(): Promise<void> {
     await this.local.close();
-    this.subscriber?.disconnect();
-  }
-
-  // A subscribed connection can do nothing else, so it is a second one, opened on first use.
-  private ensureSubscribed(): void {
-    if (this.subscriber !== undefined) return;
-    const subscriber = this.redis.duplicate();
-    this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, raw: string) => {
-      const parsed = safeJson(raw);
-      const event = DeskEventSchema.safeParse(parsed);
-      if (event.success) void this.local.publish(event.data);
-    });
-    // Our clients fail fast (no offline queue), so subscribe whenever the connection is (again) ready.
-    subscriber.on('ready', () => void subscriber.subscribe(this.channel).catch(() => undefined));
+    this.subscriber.disconnect();
   }
 }
 

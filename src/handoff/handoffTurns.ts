@@ -2,7 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/events';
 import type { HandoffReason, Reply } from '../../dialogs/replies';
 import type { FlowPosition } from '../bot/flowRunner';
-import type { ConversationDoc } from '../state/conversationStore';
+import { addressOfKeys, ConversationDoc, StateAddress } from '../state/conversationStore';
 import type { HandoffBoard, HandoffSummary } from './handoffBoard';
 import type { DeskEvents } from './handoffEvents';
 import type { HandoffRecord, StoredConversationReference, TranscriptEntry } from './handoffRecord';
@@ -23,11 +23,11 @@ export function handleOf(conversationKey: string, userKey: string): string {
   return Buffer.from(JSON.stringify([conversationKey, userKey])).toString('base64url');
 }
 
-export function addressOf(handle: string): { conversationKey: string; userKey: string } | undefined {
+export function addressOf(handle: string): StateAddress | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(handle, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      return { conversationKey: parsed[0], userKey: parsed[1] };
+      return addressOfKeys(parsed[0], parsed[1]);
     }
   } catch {
     // not a handle of ours

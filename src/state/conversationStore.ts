@@ -5,9 +5,10 @@ import type { Logger } from '../logging/logger';
 import { HandoffRecordSchema, TranscriptEntry, TranscriptEntrySchema } from '../handoff/handoffRecord';
 import type { ListAppend, StateStorage } from './stateStorage';
 
-/** Where one turn's state lives: the conversation's flow and the customer's own preferences. */
+/** Where one turn's state lives: the conversation's flow, its transcript beside it, and the customer's own preferences. */
 export interface StateAddress {
   readonly conversationKey: string;
+  readonly transcriptKey: string;
   readonly userKey: string;
 }
 
@@ -31,7 +32,7 @@ export interface LoadedState {
 }
 
 /** Kept per conversation, redacted, for an agent who takes it over; older lines drop off, so an idle conversation stays small. */
-export const TRANSCRIPT_LIMIT = 30;
+const TRANSCRIPT_LIMIT = 30;
 
 /** A change to a conversation: its next document, and the lines it adds to the transcript. */
 export interface ConversationChange {
@@ -44,11 +45,22 @@ export class StateConflictError extends Error {
   override name = 'StateConflictError';
 }
 
+const CONVERSATION = 'conversation/';
+const TRANSCRIPT = 'transcript/';
+const USER = 'user/';
+
 export function stateAddress(channelId: string, conversationId: string, userId: string): StateAddress {
   return {
-    conversationKey: `conversation/${channelId}/${conversationId}`,
-    userKey: `user/${channelId}/${userId}`,
+    conversationKey: `${CONVERSATION}${channelId}/${conversationId}`,
+    transcriptKey: `${TRANSCRIPT}${channelId}/${conversationId}`,
+    userKey: `${USER}${channelId}/${userId}`,
   };
+}
+
+/** The address of two state keys handed back from outside (the agent desk's handle), if they are such keys. */
+export function addressOfKeys(conversationKey: string, userKey: string): StateAddress | undefined {
+  if (!conversationKey.startsWith(CONVERSATION) || !userKey.startsWith(USER)) return undefined;
+  return { conversationKey, transcriptKey: TRANSCRIPT + conversationKey.slice(CONVERSATION.length), userKey };
 }
 
 /**
@@ -117,15 +129,15 @@ export class ConversationStore {
 
   /** The conversation's last lines, oldest first; a line that is not ours is left out. */
   async transcript(address: StateAddress): Promise<TranscriptEntry[]> {
-    const lines = await this.storage.readList(transcriptKey(address));
+    const lines = await this.storage.readList(address.transcriptKey);
     return lines.flatMap((line) => {
-      const entry = this.parse(TranscriptEntrySchema, parseJson(line), transcriptKey(address));
+      const entry = this.parse(TranscriptEntrySchema, parseJson(line), address.transcriptKey);
       return entry === undefined ? [] : [entry];
     });
   }
 
   private appendLines(address: StateAddress, lines: readonly TranscriptEntry[] = []): ListAppend[] {
-    return lines.length === 0 ? [] : [{ key: transcriptKey(address), values: lines.map((line) => JSON.stringify(line)), cap: TRANSCRIPT_LIMIT }];
+    return lines.length === 0 ? [] : [{ key: address.transcriptKey, values: lines.map((line) => JSON.stringify(line)), cap: TRANSCRIPT_LIMIT }];
   }
 
   private parse<T>(schema: z.ZodType<T>, item: unknown, key: string): T | undefined {
@@ -136,11 +148,6 @@ export class ConversationStore {
     this.logger.warn({ key }, 'unreadable state document ignored');
     return undefined;
   }
-}
-
-/** Beside `conversation/<channel>/<id>`: `transcript/<channel>/<id>`. */
-function transcriptKey(address: StateAddress): string {
-  return address.conversationKey.replace(/^conversation\//, 'transcript/');
 }
 
 function parseJson(text: string): unknown {

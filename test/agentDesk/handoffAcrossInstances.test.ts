@@ -5,6 +5,7 @@ import { agentsConfig, DeskClient } from '../support/deskClient';
 import { HttpCustomer } from '../support/httpCustomer';
 import { RunningBot, startHttpBot, startInstances } from '../support/httpBot';
 import { deleteKeysMatching } from '../support/redisCleanup';
+import { RedisHandoffAudit } from '../../src/agentDesk/handoffAudit';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `jca-test-handoff-${randomUUID()}:`;
@@ -85,7 +86,7 @@ test('queued on instance 1, taken and answered from instance 2, transferred, han
   expect(types[0]).toContain('어떤 인증서를 발급할까요?');
   expect((await kim.call('GET', '/queue')).body.waiting.filter((s: any) => s.id === waiting.id)).toEqual([]);
 
-  const audit = (await admin.lrange(`${prefix}handoff:audit`, 0, -1)).map((line) => JSON.parse(line)).reverse();
+  const audit = (await new RedisHandoffAudit(admin, prefix).recent(100)).reverse();
   expect(audit.filter((a) => a.conversation === waiting.id).map((a) => [a.action, a.agentId, a.to ?? a.mode])).toEqual([
     ['take', 'kim', undefined],
     ['transfer', 'kim', 'lee'],

@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Activity, StoreItems } from 'botbuilder';
-import { ListAppend, MemoryStateStorage } from '../../src/state/stateStorage';
+import type { Activity } from 'botbuilder';
 import { Customer } from '../support/customer';
+import { FaultyStorage } from '../support/faultyStorage';
 import { createTestBot } from '../support/testBot';
 
-/** Memory storage whose next write fails, as if Redis went away for one turn. */
-class FailingOnce extends MemoryStateStorage {
-  failNextWrite = false;
-
-  override async write(changes: StoreItems, appends?: readonly ListAppend[]): Promise<void> {
-    if (this.failNextWrite) {
-      this.failNextWrite = false;
-      throw new Error('storage unavailable');
-    }
-    return super.write(changes, appends);
-  }
-}
 
 test('asking for a person right after our failure hands off as that failure, with the apology in the transcript', async () => {
-  const storage = new FailingOnce();
+  const storage = new FaultyStorage();
   const adapter = await createTestBot({ storage });
   const customer = new Customer(adapter);
   await customer.say('인증서 발급');

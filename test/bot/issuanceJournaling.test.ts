@@ -4,36 +4,18 @@
  * customer. The process-level cases (a kill, Redis lost) are drills in test/drills.
  */
 import { randomBytes } from 'node:crypto';
-import type { StoreItems } from 'botbuilder';
-import { ListAppend, MemoryStateStorage } from '../../src/state/stateStorage';
 import { MemoryDownloadStore } from '../../src/certificates/downloadStore';
 import { SecretBox } from '../../src/state/secretBox';
 import type { IssuedCertificate } from '../../src/certificates/certificateService';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, texts } from '../support/customer';
+import { FaultyStorage } from '../support/faultyStorage';
 import { verifyIdentity } from '../support/journeys';
 import { joinedCustomer, testCertificateService } from '../support/testBot';
 import { createTranslator } from '../../src/i18n/translator';
 
 const PASSWORD = 'Gildong#2026!';
 
-/** Memory storage where the next write can be made to lose a race, as if another turn saved first. */
-class RacedStorage extends MemoryStateStorage {
-  loseNextWrite = false;
-  failNextWrite = false;
-
-  override async write(changes: StoreItems, appends?: readonly ListAppend[]): Promise<void> {
-    if (this.loseNextWrite) {
-      this.loseNextWrite = false;
-      throw new Error('Storage: error writing "conversation" due to eTag conflict.');
-    }
-    if (this.failNextWrite) {
-      this.failNextWrite = false;
-      throw new Error('storage unavailable');
-    }
-    return super.write(changes, appends);
-  }
-}
 
 async function toConfirmation(customer: Customer, otp: CapturingOtpSender): Promise<void> {
   await verifyIdentity(customer, otp, '인증서 발급');
@@ -50,7 +32,7 @@ async function issuedSerials(issue: jest.SpyInstance): Promise<string[]> {
 afterEach(() => jest.restoreAllMocks());
 
 test('a turn replayed after losing the race: the certificate of the lost attempt is revoked, the customer gets one link', async () => {
-  const storage = new RacedStorage();
+  const storage = new FaultyStorage();
   const { otp, customer } = await joinedCustomer({ storage });
   await toConfirmation(customer, otp);
   const service = await testCertificateService();
@@ -71,7 +53,7 @@ test('a turn replayed after losing the race: the certificate of the lost attempt
 });
 
 test('a turn that fails after issuing: the certificate is revoked, and the next turn says so and goes on from the saved step', async () => {
-  const storage = new RacedStorage();
+  const storage = new FaultyStorage();
   const { otp, customer } = await joinedCustomer({ storage });
   await toConfirmation(customer, otp);
   const service = await testCertificateService();

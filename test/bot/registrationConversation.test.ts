@@ -1,18 +1,16 @@
-import type { TestAdapter } from 'botbuilder';
 import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
 import { CUSTOMER, OTHER_BANK_PASSWORD, asAttachment, otherBankFiles, startRegistration } from '../support/journeys';
-import { createTestBot, joinedCustomer, testCertificateService } from '../support/testBot';
+import { joinedCustomer, testCertificateService } from '../support/testBot';
 
 const PASSWORD = OTHER_BANK_PASSWORD;
 let otp: CapturingOtpSender;
-let adapter: TestAdapter;
 let customer: Customer;
 
 
 beforeEach(async () => {
-  ({ otp, adapter, customer } = await joinedCustomer());
+  ({ otp, customer } = await joinedCustomer());
 });
 
 test('등록: 본인 인증, the two files in two messages, the password, the 주민등록번호 again, then the card', async () => {

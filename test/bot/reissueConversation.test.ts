@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestAdapter } from 'botbuilder';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, SeenReply, lastChoices, texts } from '../support/customer';
 import { verifyIdentity, verifyWithAdditionalCode } from '../support/journeys';
@@ -13,15 +12,13 @@ const NEW_PASSWORD = 'Newpass#7319!';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let otp: CapturingOtpSender;
-let adapter: TestAdapter;
 let customer: Customer;
 let now: number;
 
 beforeEach(async () => {
   now = Date.now();
   otp = new CapturingOtpSender();
-  adapter = await createTestBot({ otpSender: otp, clock: () => now });
-  customer = new Customer(adapter);
+  customer = new Customer(await createTestBot({ otpSender: otp, clock: () => now }));
   await customer.join();
 });
 

@@ -1,15 +1,13 @@
-import type { TestAdapter } from 'botbuilder';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
 import { CUSTOMER, registerOtherBankCertificate, verifyIdentity, verifyWithAdditionalCode } from '../support/journeys';
 import { createTestBot, joinedCustomer } from '../support/testBot';
 
 let otp: CapturingOtpSender;
-let adapter: TestAdapter;
 let customer: Customer;
 
 beforeEach(async () => {
-  ({ otp, adapter, customer } = await joinedCustomer());
+  ({ otp, customer } = await joinedCustomer());
 });
 
 const expiryIn = (card: string) => /만료일: (\d{4}-\d{2}-\d{2})/.exec(card)?.[1] ?? 'no expiry on the card';

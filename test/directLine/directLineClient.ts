@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { DirectLine } from 'botframework-directlinejs';
 import WebSocket from 'ws';
+import { eventually } from '../support/httpJourneys';
 
 /**
  * botframework-directlinejs, the client Web Chat uses, run in Node. It speaks HTTP through
@@ -76,17 +77,6 @@ export class DirectLineTestClient {
   end(): void {
     this.subscription.unsubscribe();
     this.directLine.end();
-  }
-}
-
-/** Polls `probe` until it returns something, or fails after the deadline: no fixed sleeps in tests. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import { DirectLineTokens } from '../../src/directLine/directLineTokens';
 import { SecretBox } from '../../src/state/secretBox';
 import { RunningBot, startHttpBot } from '../support/httpBot';
-import { DirectLineTestClient, eventually, ReceivedActivity, textOf } from './directLineClient';
+import { DirectLineTestClient, ReceivedActivity, textOf } from './directLineClient';
+import { eventually } from '../support/httpJourneys';
 
 const SECRET = 'test-directline-secret-0123456789abcdef';
 const SECRETS_KEY = randomBytes(32);

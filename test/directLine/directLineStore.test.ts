@@ -13,7 +13,7 @@ afterAll(async () => {
 
 const stores: [string, () => DirectLineStore][] = [
   ['memory', () => new MemoryDirectLineStore(600)],
-  ['redis', () => new RedisDirectLineStore(redis, prefix, 600)],
+  ['redis', () => new RedisDirectLineStore(redis, { prefix, ttlSeconds: 600 })],
 ];
 
 describe.each(stores)('%s store', (_name, make) => {
@@ -85,7 +85,7 @@ test('memory: a conversation idle past its TTL is gone, and writes push its expi
 });
 
 test('redis: the conversation and its log expire together, refreshed on every write; expired ones are not revived', async () => {
-  const store = new RedisDirectLineStore(redis, prefix, 60);
+  const store = new RedisDirectLineStore(redis, { prefix, ttlSeconds: 60 });
   await store.create({ id: 'ttl', userId: 'u', createdAt: 0 });
   await store.append('ttl', { type: 'message' });
   expect(await redis.ttl(`${prefix}directline:{ttl}`)).toBeGreaterThan(55);

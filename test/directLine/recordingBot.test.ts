@@ -8,7 +8,8 @@ import { DirectLineChannel, mountDirectLine } from '../../src/directLine/mountDi
 import { createLogger } from '../../src/logging/logger';
 import { useParsers } from '../../src/server/createServer';
 import WebSocket from 'ws';
-import { DirectLineTestClient, eventually } from './directLineClient';
+import { DirectLineTestClient } from './directLineClient';
+import { eventually } from '../support/httpJourneys';
 
 // The channel alone on a server set up as the app's (same parsers), with a bot that only
 // records what it is given: what exactly reaches the bot from directlinejs' multipart upload.

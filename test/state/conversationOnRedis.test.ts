@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoreItems } from 'botbuilder';
 import Redis from 'ioredis';
 import { waitForRedisReady } from '../../src/state/redisClient';
-import { MemoryStateStorage } from '../../src/state/stateStorage';
 import { Customer, lastChoices, texts } from '../support/customer';
+import { FaultyStorage } from '../support/faultyStorage';
 import { createRedisTestBot, RedisTestBot } from '../support/redisBot';
 import { deleteKeysMatching } from '../support/redisCleanup';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
@@ -78,12 +77,9 @@ describe('on the shared Redis', () => {
 
 test('a turn that keeps losing the race is answered with a polite request to say it again', async () => {
   // A storage where another turn always saved first.
-  class AlwaysRaced extends MemoryStateStorage {
-    override async write(_changes: StoreItems): Promise<void> {
-      throw new Error('Storage: error writing "x" due to eTag conflict.');
-    }
-  }
-  const customer = new Customer(await createTestBot({ storage: new AlwaysRaced() }));
+  const storage = new FaultyStorage();
+  storage.loseEveryWrite = true;
+  const customer = new Customer(await createTestBot({ storage }));
   expect(texts(await customer.say('처음으로'))).toEqual(['죄송해요, 동시에 여러 요청이 들어와 방금 말씀을 처리하지 못했어요. 한 번만 다시 말씀해 주세요.']);
 });
 

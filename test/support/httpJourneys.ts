@@ -67,14 +67,14 @@ export async function journaledIssuances(redis: Redis, prefix: string): Promise<
   return Promise.all(keys.map(async (key) => ({ key, fields: await redis.hgetall(key) })));
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+/** Polls `probe` until it returns something (not undefined or false), or fails after the deadline: no fixed sleeps in tests. */
+export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'the condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
