@@ -90,7 +90,7 @@ function issuanceRows(cost: IssuanceCost): Row[] {
     { what: 'issue: total (CertificateService.issue)', samples: cost.totalMs },
     { what: '  keygen', samples: cost.keygenMs },
     { what: '  build + sign certificate', samples: cost.signMs },
-    { what: '  encrypt signPri.key (PBES2/SHA-256/SEED)', samples: cost.keyEncryptionMs },
+    { what: '  encrypt signPri.key (PBES2/SHA-1/SEED)', samples: cost.keyEncryptionMs },
     { what: '  write PFX, zip, registry, audit', samples: cost.restMs },
     { what: '  process CPU time (all threads)', samples: cost.cpuMs },
   ];

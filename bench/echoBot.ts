@@ -1,6 +1,6 @@
 /**
- * The ceiling for `npm run bench`: the bot's own HTTP stack (restify with the same parsers,
- * the same /api/messages route with its validation and local-mode guard, CloudAdapter and
+ * The ceiling for `npm run bench`: the bot's own HTTP stack (restify, the same /api/messages
+ * route with its JSON parser, its validation and loopback guard, CloudAdapter and
  * expectReplies) answering each message with its own text. No state, no flow, no Redis.
  *
  * Run as its own process (`node dist/bench/echoBot.js`, PORT from the environment, 0 = any);
@@ -11,26 +11,21 @@ import restify, { Server } from 'restify';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { createBotAdapter } from '../src/server/botAdapter';
-import { messagesRoute } from '../src/server/messagesRoute';
-import { useParsers } from '../src/server/createServer';
+import { registerMessagesRoute } from '../src/server/createServer';
 
 export function createEchoServer(env: NodeJS.ProcessEnv): Server {
   const config = loadConfig(env);
   const logger = createLogger('warn');
   const adapter = createBotAdapter(config);
   const server = restify.createServer({ name: 'echo', handleUncaughtExceptions: false });
-  useParsers(server, config.maxBodyBytes);
-  server.post(
-    '/api/messages',
-    messagesRoute({
-      config,
-      adapter,
-      logger,
-      logic: async (context) => {
-        await context.sendActivity(context.activity.text ?? '');
-      },
-    }),
-  );
+  registerMessagesRoute(server, {
+    config,
+    adapter,
+    logger,
+    logic: async (context) => {
+      await context.sendActivity(context.activity.text ?? '');
+    },
+  });
   return server;
 }
 

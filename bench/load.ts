@@ -1,6 +1,6 @@
 /**
  * Simulated customers for `npm run bench`: each sends one activity at a time over HTTP with
- * deliveryMode expectReplies (loopback serviceUrl, local mode) and waits for the answer before
+ * deliveryMode expectReplies (loopback serviceUrl, no app id) and waits for the answer before
  * the next, like a person in a chat. Keep-alive connections, one per concurrent customer.
  */
 import { randomUUID } from 'node:crypto';
@@ -59,7 +59,7 @@ export class BotClient {
   constructor(
     baseUrl: string | readonly string[],
     concurrency: number,
-    /** The channel's loopback address (local mode answers only loopback serviceUrls); see ChannelStub. */
+    /** The channel's loopback address (without an app id the bot answers only loopback serviceUrls); see ChannelStub. */
     private readonly serviceUrl: string,
   ) {
     this.targets = (typeof baseUrl === 'string' ? [baseUrl] : baseUrl).map((url) => new URL('/api/messages', url));

@@ -20,6 +20,7 @@ export type RecognizedInput =
   | { type: 'YES' }
   | { type: 'NO' }
   | { type: 'TEXT'; text: string } // anything else; a journey step may still make sense of it
+  | { type: 'SECRET_TYPED' } // a password typed into the open message box where the channel offers a masked field
   | { type: 'ATTACHMENTS'; attachments: readonly { readonly name?: string; readonly contentUrl?: string }[] };
 
 /**

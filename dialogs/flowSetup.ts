@@ -155,11 +155,16 @@ export function askAgain<TQuestion>(question: TQuestion) {
   ] as const;
 }
 
-/** A question answered with a secret (a password): taken as typed, and its message deleted where the channel allows. */
+/**
+ * A question answered with a secret (a password): taken as typed, and its message deleted where
+ * the channel allows. Where the channel shows a masked field, a password typed in the open
+ * message box is refused, since it would stay on screen, and the field is offered again.
+ */
 export function secretQuestion(key: string, next: string) {
+  const ask = { type: 'ask', params: { key, asks: 'password' } } as const;
   return {
     tags: 'secretInput',
-    entry: { type: 'ask', params: { key, asks: 'password' } },
-    on: { TEXT: next },
+    entry: ask,
+    on: { TEXT: next, SECRET_TYPED: { actions: [{ type: 'ask', params: { key: 'cards.typedPassword' } }, ask] } },
   } as const;
 }

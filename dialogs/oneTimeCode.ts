@@ -13,13 +13,14 @@ interface CodeRecipient {
   readonly sealedPhone?: string;
 }
 
-const NO_CHALLENGE = { id: '', purpose: 'identity', codeHash: '', expiresAt: 0, attempts: 0, sentAt: 0 } as const;
+const NO_CHALLENGE = { id: '', purpose: 'identity', codeHash: '', expiresAt: 0 } as const;
 
 /**
  * A one-time code sent to the customer's phone, typed back, and checked within its turn: the
  * last step of 본인 인증, and the whole of the 추가 인증 (전자금융사기 예방서비스). It can be
- * resent; wrong codes count across resends, and too many lock the customer and offer an agent.
- * Reaching `confirmed` (final) means the code was right.
+ * resent, 30 s after the previous code to that phone and 5 times an hour at most. Wrong codes
+ * count per customer and per phone, whatever the challenge or conversation; the 5th locks
+ * both and offers an agent. Reaching `confirmed` (final) means the code was right.
  */
 export function oneTimeCode(purpose: OtpPurpose, recipient: (context: FlowContext) => CodeRecipient | undefined) {
   return flow.createStateConfig({
@@ -46,12 +47,23 @@ export function oneTimeCode(purpose: OtpPurpose, recipient: (context: FlowContex
             {
               guard: ({ event }) => event.output.status === 'locked',
               target: '#root.offeringAgentAfterLockout',
-              actions: emit({ type: 'reply', key: 'identity.locked' }),
+              actions: emit(({ event }) => ({ type: 'reply' as const, key: 'identity.locked', params: { until: event.output.status === 'locked' ? event.output.until : 0 } })),
             },
             {
+              guard: ({ event }) => event.output.status === 'hourlyLimit',
+              target: '#root.offeringAgentAfterLockout',
+              actions: emit(({ event }) => ({ type: 'reply' as const, key: 'identity.hourlyLimit', params: { retryAt: event.output.status === 'hourlyLimit' ? event.output.retryAt : 0 } })),
+            },
+            {
+              // A code still out can be typed meanwhile; with none yet, the next message asks again.
               guard: ({ event }) => event.output.status === 'tooSoon',
               target: 'awaitingCode',
-              actions: emit({ type: 'reply', key: 'identity.resendTooSoon' }),
+              actions: emit(({ event }) => ({
+                type: 'reply' as const,
+                key: 'identity.resendTooSoon',
+                params: { seconds: event.output.status === 'tooSoon' ? Math.ceil(event.output.retryAfterMs / 1000) : 0 },
+                choices: ['identity.resendChoice'],
+              })),
             },
             {
               target: 'awaitingCode',
@@ -72,7 +84,7 @@ export function oneTimeCode(purpose: OtpPurpose, recipient: (context: FlowContex
       },
       awaitingCode: {
         on: {
-          TEXT: 'checkingCode',
+          TEXT: [{ guard: ({ context }) => context.codeChallenge === undefined, target: 'sendingCode' }, { target: 'checkingCode' }],
           RESEND: 'sendingCode',
         },
       },
@@ -82,6 +94,7 @@ export function oneTimeCode(purpose: OtpPurpose, recipient: (context: FlowContex
           src: 'checkVerificationCode',
           input: ({ context, event }) => ({
             customerId: recipient(context)?.customerId ?? '',
+            sealedPhone: recipient(context)?.sealedPhone ?? '',
             challenge: context.codeChallenge ?? NO_CHALLENGE,
             code: event.type === 'TEXT' ? event.text : '',
           }),
@@ -90,17 +103,17 @@ export function oneTimeCode(purpose: OtpPurpose, recipient: (context: FlowContex
             {
               guard: ({ event }) => event.output.result === 'wrong',
               target: 'awaitingCode',
-              actions: [
-                assign(({ context, event }) => ({ codeChallenge: event.output.result === 'wrong' ? event.output.challenge : context.codeChallenge })),
-                emit(({ event }) => ({ type: 'reply' as const, key: 'identity.codeWrong', params: { left: event.output.result === 'wrong' ? event.output.attemptsLeft : 0 } })),
-              ],
+              actions: emit(({ event }) => ({ type: 'reply' as const, key: 'identity.codeWrong', params: { left: event.output.result === 'wrong' ? event.output.attemptsLeft : 0 } })),
             },
             {
               guard: ({ event }) => event.output.result === 'expired',
               target: 'awaitingCode',
               actions: emit({ type: 'reply', key: 'identity.codeExpired', choices: ['identity.resendChoice'] }),
             },
-            { target: '#root.offeringAgentAfterLockout', actions: emit({ type: 'reply', key: 'identity.locked' }) },
+            {
+              target: '#root.offeringAgentAfterLockout',
+              actions: emit(({ event }) => ({ type: 'reply' as const, key: 'identity.locked', params: { until: event.output.result === 'locked' ? event.output.until : 0 } })),
+            },
           ],
           onError: { target: '#root.menu', actions: emit({ type: 'reply', key: 'system.serviceUnavailable', choices: ['menu.choices.agent'] }) },
         },

@@ -1,14 +1,25 @@
 import { assign, emit, enqueueActions } from 'xstate';
 import type { SealedFiles } from './events';
-import { askAgain, flow, secretQuestion } from './flowSetup';
+import { askAgain, flow, secretQuestion, type FlowContext } from './flowSetup';
 import { additionalAuthentication } from './additionalAuthentication';
 import { certificateRelease } from './certificateRelease';
 import { identityVerification } from './identityVerification';
-import type { CompleteRegistrationOutput } from './serviceContracts';
+import type { CompleteRegistrationOutput, UnlockOutput } from './serviceContracts';
 import type { FlowEmitted } from './replies';
 
-/** After this many wrong passwords, registration is locked for the conversation. */
+/** After this many password turns that failed in a way that counts, registration is locked for the conversation. */
 export const MAX_WRONG_PASSWORDS = 5;
+
+/**
+ * Password turns that count against MAX_WRONG_PASSWORDS: a wrong password, and a file whose key
+ * protection we refuse to compute (or else such turns could be repeated forever).
+ */
+const COUNTED_FAILURES: ReadonlySet<string> = new Set(['wrongPassword', 'excessiveKeyProtection']);
+
+const countsAsAttempt = (output: UnlockOutput): boolean => output.status === 'failed' && COUNTED_FAILURES.has(output.reason);
+const failedWith = (output: UnlockOutput, reason: string): boolean => output.status === 'failed' && output.reason === reason;
+const attemptsSoFar = (context: FlowContext): number => context.registration?.wrongPasswords ?? 0;
+const isLastAttempt = (context: FlowContext): boolean => attemptsSoFar(context) + 1 >= MAX_WRONG_PASSWORDS;
 
 const CHOOSE_ACTION = { type: 'ask', params: { key: 'registration.chooseAction', choices: ['registration.choices.add', 'registration.choices.manage'] } } as const;
 const ASK_FILES = { type: 'ask', params: { key: 'registration.askFiles', asks: 'files' } } as const;
@@ -91,24 +102,39 @@ export const registration = flow.createStateConfig({
             })),
           },
           {
-            guard: ({ context, event }) =>
-              event.output.status === 'failed' && event.output.reason === 'wrongPassword' && (context.registration?.wrongPasswords ?? 0) + 1 >= MAX_WRONG_PASSWORDS,
+            guard: ({ context, event }) => countsAsAttempt(event.output) && isLastAttempt(context),
             target: '#root.offeringAgentAfterLockout',
-            actions: emit({ type: 'reply', key: 'registration.passwordLocked' }),
+            actions: emit(({ event }) => ({
+              type: 'reply' as const,
+              key: failedWith(event.output, 'wrongPassword') ? 'registration.passwordLocked' : 'registration.excessiveKeyProtectionLocked',
+            })),
           },
           {
-            guard: ({ event }) => event.output.status === 'failed' && event.output.reason === 'wrongPassword',
+            guard: ({ event }) => failedWith(event.output, 'wrongPassword'),
             target: 'askingPassword',
             actions: [
-              assign(({ context }) => ({
-                registration: { files: context.registration?.files ?? {}, wrongPasswords: (context.registration?.wrongPasswords ?? 0) + 1 },
-              })),
+              assign(({ context }) => ({ registration: { files: context.registration?.files ?? {}, wrongPasswords: attemptsSoFar(context) + 1 } })),
+              emit(({ context }) => ({ type: 'reply' as const, key: 'registration.wrongPassword', params: { left: MAX_WRONG_PASSWORDS - attemptsSoFar(context) } })),
+            ],
+          },
+          {
+            // No password opens this file at a cost we accept: other files, or an agent.
+            guard: ({ event }) => failedWith(event.output, 'excessiveKeyProtection'),
+            target: 'awaitingFiles',
+            actions: [
+              assign(({ context }) => ({ registration: { files: {}, wrongPasswords: attemptsSoFar(context) + 1 } })),
               emit(({ context }) => ({
                 type: 'reply' as const,
-                key: 'registration.wrongPassword',
-                params: { left: MAX_WRONG_PASSWORDS - (context.registration?.wrongPasswords ?? 0) },
+                key: 'registration.failed.excessiveKeyProtection',
+                params: { left: MAX_WRONG_PASSWORDS - attemptsSoFar(context) },
               })),
             ],
+          },
+          {
+            // Nothing was tried: the same files and a password again, once the wait is over.
+            guard: ({ event }) => event.output.status === 'deferred',
+            target: 'askingPassword',
+            actions: emit(({ event }) => deferral(event.output)),
           },
           { target: '#root.menu', actions: emit(({ event }) => refusal(event.output.status === 'failed' ? event.output : { reason: 'corruptFile' })) },
         ],
@@ -156,6 +182,12 @@ function refusal(failure: { reason: string; file?: string }): FlowEmitted {
   const key = `registration.failed.${failure.reason}${byFile && failure.file ? `.${failure.file}` : ''}`;
   // The menu that follows offers the way forward each explanation names (발급, 재발급, 상담원).
   return { type: 'reply', key };
+}
+
+/** When to try again: the customer's budget of key-derivation work is spent, or the bot is busy. */
+function deferral(output: UnlockOutput): FlowEmitted {
+  if (output.status !== 'deferred') return { type: 'reply', key: 'system.stepFailed' };
+  return { type: 'reply', key: `registration.deferred.${output.cause}`, params: { minutes: output.retryAfterMinutes } };
 }
 
 function registeredCard(output: CompleteRegistrationOutput): FlowEmitted {

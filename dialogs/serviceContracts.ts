@@ -1,7 +1,8 @@
 import type { SealedFiles } from './events';
-import type { OtpChallenge, OtpPurpose, OtpVerification } from '../src/identity/oneTimePassword';
+import type { OtpChallenge, OtpPurpose } from '../src/identity/oneTimePassword';
 import type { MobileCarrier } from '../src/identity/phoneNumber';
 import type { RevocationReason } from '../src/certificates/caLedger';
+import type { DeferralCause } from '../src/certificates/keyDerivationLimiter';
 
 /** What the flow machines ask of the bot's services (their named actors); only masked, hashed and sealed data goes in, and secrets only within their turn. */
 export interface SendCodeInput {
@@ -11,23 +12,35 @@ export interface SendCodeInput {
   readonly carrier: MobileCarrier;
   readonly sealedPhone: string;
   readonly purpose: OtpPurpose;
-  /** When the customer asked for a new code: wrong attempts carry over, so resending cannot dodge the limit. */
+  /** When the customer asked for a new code. */
   readonly previous?: OtpChallenge;
 }
 
+/** Epoch ms in `retryAt` and `until`, which the replies show as a time of day. */
 export type SendCodeOutput =
   | { readonly status: 'sent'; readonly challenge: OtpChallenge; readonly sandboxCode?: string }
-  | { readonly status: 'tooSoon' }
+  /** A code went to this phone less than 30 s ago, in this conversation or any other. */
+  | { readonly status: 'tooSoon'; readonly retryAfterMs: number }
+  /** 5 codes went to this phone within the hour. */
+  | { readonly status: 'hourlyLimit'; readonly retryAt: number }
+  /** 5 wrong codes, for this customer or this phone. */
   | { readonly status: 'locked'; readonly until: number };
 
 export interface CheckCodeInput {
   readonly customerId: string;
+  /** Wrong codes count per customer and per phone. */
+  readonly sealedPhone: string;
   readonly challenge: OtpChallenge;
   /** Within this turn only; never put into context. */
   readonly code: string;
 }
 
-export type CheckCodeOutput = OtpVerification;
+export type CheckCodeOutput =
+  | { readonly result: 'ok' }
+  | { readonly result: 'wrong'; readonly attemptsLeft: number }
+  | { readonly result: 'expired' }
+  /** This was the 5th wrong code, or the customer or phone was locked out meanwhile (another conversation). */
+  | { readonly result: 'locked'; readonly until: number };
 
 /** A new certificate password, checked against the rules within its turn. */
 export interface CheckPasswordInput {
@@ -88,7 +101,9 @@ export interface UnlockInput {
 
 export type UnlockOutput =
   | { readonly status: 'unlocked'; readonly sealedCertificate: string; readonly sealedRandomNum?: string }
-  | { readonly status: 'failed'; readonly reason: string; readonly file?: string };
+  | { readonly status: 'failed'; readonly reason: string; readonly file?: string }
+  /** Not opened now (this customer's key-derivation budget is spent, or the bot is busy); nothing was tried. */
+  | { readonly status: 'deferred'; readonly cause: DeferralCause; readonly retryAfterMinutes: number };
 
 /** Second turn: the owner check with the 주민등록번호 asked again, then the registration. */
 export interface CompleteRegistrationInput {

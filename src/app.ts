@@ -7,8 +7,8 @@ import { CertificateBot } from './bot/certificateBot';
 import { provideFlowServices } from './bot/flowServices';
 import { PersonalDataGuard } from './bot/personalDataGuard';
 import { IssuanceTracking } from './bot/issuanceTracking';
-import type { IdentityProvider, Lockout } from './identity/identityProvider';
-import { MemoryLockout, RedisLockout } from './identity/identityProvider';
+import type { IdentityProvider } from './identity/identityProvider';
+import { MemoryVerificationLimits, RedisVerificationLimits, VerificationLimits } from './identity/verificationLimits';
 import { ChatDisplayOtpSender, SandboxIdentityProvider } from './identity/sandboxIdentityProvider';
 import { SecretBox } from './state/secretBox';
 import { FlowRunner } from './bot/flowRunner';
@@ -31,7 +31,10 @@ import { registerSessionRoutes } from './agentDesk/agentAuth';
 import { AgentDesk } from './agentDesk/agentDesk';
 import { MemoryAgentSessions, RedisAgentSessions } from './agentDesk/agentSessions';
 import { DeskStreams, registerDeskRoutes } from './agentDesk/deskRoutes';
-import { MemoryHandoffAudit, RedisHandoffAudit } from './agentDesk/handoffAudit';
+import { DeskScope } from './agentDesk/deskScope';
+import { publicOrigin } from './agentDesk/sameOrigin';
+import { MemorySignInThrottle, RedisSignInThrottle } from './agentDesk/signInThrottle';
+import { HandoffAudit, MemoryHandoffAudit, RedisHandoffAudit } from './handoff/handoffAudit';
 import { AdapterMessenger } from './server/adapterMessenger';
 import { registerWebChatRoutes } from './webChat/webChatRoutes';
 import { ServiceHours } from './handoff/serviceHours';
@@ -80,7 +83,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const board = state.redis ? new RedisHandoffBoard(state.redis, prefix) : new MemoryHandoffBoard();
   const deskEvents = state.redis ? new RedisDeskEvents(state.redis, prefix) : new MemoryDeskEvents();
   const issuances = new IssuanceTracking(certificates, logger);
+  const audit = state.redis ? new RedisHandoffAudit(state.redis, prefix) : new MemoryHandoffAudit();
   const bot = await createCertificateBot({
+    audit,
+    hubChannels: config.hubChannels,
     issuances,
     testIssueDelayMs: config.testHooks.issueDelayMs,
     board,
@@ -95,9 +101,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     deduplicator: state.deduplicator,
     logger,
     box,
-    // Local mode shows the sandbox's one-time codes in the chat so a newcomer can finish a journey.
-    identity: new SandboxIdentityProvider({ sender: new ChatDisplayOtpSender(logger), key: box.hashKey('otp'), revealCodes: config.localMode }),
-    lockout: state.redis ? new RedisLockout(state.redis, { prefix: config.state.keyPrefix }) : new MemoryLockout(),
+    // The sandbox shows its one-time codes in the chat so a newcomer can finish a journey.
+    identity: new SandboxIdentityProvider({ sender: new ChatDisplayOtpSender(logger), key: box.hashKey('otp'), revealCodes: config.sandbox }),
+    verificationLimits: state.redis ? new RedisVerificationLimits(state.redis, { prefix: config.state.keyPrefix }) : new MemoryVerificationLimits(),
   });
   const adapter = createBotAdapter(config);
   // Direct Line turns run in this process: their adapter has no credentials and is never exposed over HTTP.
@@ -108,13 +114,16 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const translator = await createTranslator();
   const sessionTtlSeconds = config.agentDesk.sessionMinutes * 60;
   const sessions = state.redis ? new RedisAgentSessions(state.redis, { prefix, ttlSeconds: sessionTtlSeconds }) : new MemoryAgentSessions({ ttlSeconds: sessionTtlSeconds });
+  const throttle = state.redis ? new RedisSignInThrottle(state.redis, { prefix, idKey: box.hashKey('agent-sign-in') }) : new MemorySignInThrottle();
+  const scope = new DeskScope(board, config.agentDesk.supervisors);
   const desk = new AgentDesk({
     store: new ConversationStore(state.storage, logger),
     board,
     events: deskEvents,
     messenger: new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId, inProcessAdapter),
     translator,
-    audit: state.redis ? new RedisHandoffAudit(state.redis, prefix) : new MemoryHandoffAudit(),
+    audit,
+    scope,
     logger,
     clock: Date.now,
     handBack: (id, mode, agentId) => bot.handBack(id, mode, agentId),
@@ -134,9 +143,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     downloads,
     certificateRevocationList: (caId) => (caId === certificates.bankCa.profile.id ? certificates.crl() : undefined),
     mount: (routes) => {
-      registerSessionRoutes(routes, { directory, sessions, secureCookies: config.publicBaseUrl.startsWith('https:'), sessionTtlSeconds, logger });
-      streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents });
-      registerWebChatRoutes(routes, translator);
+      // The desk acts only on requests from its own page, at PUBLIC_BASE_URL.
+      const ownOrigin = () => publicOrigin(config.publicBaseUrl, (server.address() as AddressInfo).port);
+      registerSessionRoutes(routes, { directory, sessions, throttle, events: deskEvents, ownOrigin, secureCookies: config.publicBaseUrl.startsWith('https:'), sessionTtlSeconds, logger });
+      streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents, scope, ownOrigin });
+      registerWebChatRoutes(routes, translator, config.chatFrameAncestors);
       directLine = mountDirectLine(routes, { config, redis: state.redis, gateway: directLineGateway, tokenKey: box.hashKey('directline-token'), logger });
     },
   });
@@ -156,10 +167,12 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       // Issuances a killed predecessor left behind are revoked even if their customers never return.
       if (state.redis) issuances.startSweeping();
       logger.info(
-        { host: config.host, port, localMode: config.localMode, state: config.redis ? 'redis' : 'memory' },
-        config.localMode
-          ? 'listening in local mode: no MicrosoftAppId, so callers are not authenticated; loopback serviceUrls only'
-          : 'listening; Bot Framework authentication is on',
+        { host: config.host, port, sandbox: config.sandbox, botAuthenticated: config.botAuthenticated, state: config.redis ? 'redis' : 'memory' },
+        config.sandbox
+          ? 'listening in the sandbox: one-time codes are shown in the chat; loopback only'
+          : config.botAuthenticated
+            ? 'listening; Bot Framework authentication is on'
+            : 'listening; no MicrosoftAppId, so /api/messages answers loopback callers only',
       );
       return port;
     },
@@ -183,11 +196,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   };
 }
 
-/** The configured agents; in local mode without any, one `local` agent whose password is printed once. */
+/** The configured agents; in the sandbox without any, one `local` agent whose password is printed once. */
 async function agentDirectoryFor(config: Config, logger: Logger): Promise<AgentDirectory> {
-  if (config.agentDesk.accounts.length > 0 || !config.localMode) return new AgentDirectory(config.agentDesk.accounts);
+  if (config.agentDesk.accounts.length > 0 || !config.sandbox) return new AgentDirectory(config.agentDesk.accounts);
   const local = await AgentDirectory.withLocalAgent();
-  // A local trial's own throwaway credential, shown once so a newcomer can open the desk; never a customer's secret.
+  // A sandbox trial's own throwaway credential, shown once so a newcomer can open the desk; never a customer's secret.
   logger.info({ agent: local.id }, `agent desk at /agent: sign in as "${local.id}" with password ${local.password} (set AGENTS to configure real agents)`);
   return local.directory;
 }
@@ -198,7 +211,8 @@ export interface BotServices {
   readonly logger: Logger;
   readonly box: SecretBox;
   readonly identity: IdentityProvider;
-  readonly lockout: Lockout;
+  /** Wrong codes and sends counted per customer and per phone (Redis in the app, so instances share them). */
+  readonly verificationLimits: VerificationLimits;
   readonly certificates: CertificateService;
   readonly downloads: DownloadStore;
   readonly publicBaseUrl: string;
@@ -211,6 +225,9 @@ export interface BotServices {
   readonly deskEvents?: DeskEvents;
   /** When agents are available; always, unless given. */
   readonly serviceHours?: ServiceHours;
+  /** Channels of an external handoff hub (none unless given), and the audit its events go to (memory unless given). */
+  readonly hubChannels?: readonly string[];
+  readonly audit?: HandoffAudit;
   /** Told the flow states each turn passes through (tests measure state coverage with it). */
   readonly onStates?: (stateIds: readonly string[]) => void;
   /** Journals issuances with the turns waiting for them; one of its own unless given (the app sweeps with it). */
@@ -235,6 +252,7 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
     flowIdleMs: deps.flowIdleMs,
     attachments: new AttachmentDownloader(deps.uploadHosts),
     handoff: { board: deps.board ?? new MemoryHandoffBoard(), events: deps.deskEvents ?? new MemoryDeskEvents(), hours: deps.serviceHours ?? ServiceHours.always() },
+    hub: { channels: deps.hubChannels ?? [], audit: deps.audit ?? new MemoryHandoffAudit() },
     issuances,
   });
 }

@@ -158,7 +158,7 @@ export class AgentDirectory {
   }
 
   /**
-   * For local mode without AGENTS: one agent `local` with a fresh random password, which the
+   * For the sandbox without AGENTS: one agent `local` with a fresh random password, which the
    * app prints once so that a newcomer can open the desk right after `npm start`.
    */
   static async withLocalAgent(): Promise<{ directory: AgentDirectory; id: string; password: string }> {

@@ -1,9 +1,12 @@
 import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import type { DeskEvents } from '../handoff/handoffEvents';
 import type { Logger } from '../logging/logger';
+import { FORM_BODY_BYTES, jsonBody } from '../server/jsonBody';
 import type { AgentDirectory } from './agentAccounts';
 import { isSessionTokenShaped, type AgentSessions } from './agentSessions';
-import { SignInThrottle } from './signInThrottle';
+import { sameOrigin } from './sameOrigin';
+import type { SignInGate, SignInThrottle } from './signInThrottle';
 
 export const SESSION_COOKIE = 'jca_agent';
 
@@ -40,11 +43,15 @@ function cookieValues(header: string | undefined, name: string): string[] {
   return values;
 }
 
-/** The signed-in agent's id, or undefined. Store errors reject. */
-export async function agentFromRequest(req: Request, sessions: AgentSessions): Promise<string | undefined> {
+/**
+ * The signed-in agent's id, or undefined. With `directory`, an agent who has since been removed
+ * from AGENTS is signed in no more. Store errors reject.
+ */
+export async function agentFromRequest(req: Request, sessions: AgentSessions, directory?: Pick<AgentDirectory, 'has'>): Promise<string | undefined> {
   const token = sessionTokenFromRequest(req);
   if (token === undefined) return undefined;
-  return (await sessions.find(token))?.agentId;
+  const agentId = (await sessions.find(token))?.agentId;
+  return agentId !== undefined && (directory === undefined || directory.has(agentId)) ? agentId : undefined;
 }
 
 /**
@@ -55,9 +62,9 @@ export async function agentFromRequest(req: Request, sessions: AgentSessions): P
 export function requireAgent(sessions: AgentSessions, directory?: Pick<AgentDirectory, 'has'>) {
   // Callback style, not async: restify stops the chain only on next(false).
   return (req: Request, res: Response, next: Next): void => {
-    agentFromRequest(req, sessions).then(
+    agentFromRequest(req, sessions, directory).then(
       (agentId) => {
-        if (agentId === undefined || (directory !== undefined && !directory.has(agentId))) {
+        if (agentId === undefined) {
           noStore(res);
           res.send(401, { error: 'signInRequired' });
           next(false);
@@ -82,9 +89,12 @@ export interface SessionRouteDependencies {
   readonly secureCookies: boolean;
   /** The cookie's Max-Age; the same lifetime the sessions store was given. */
   readonly sessionTtlSeconds: number;
+  readonly throttle: SignInThrottle;
+  /** Told of each sign-out, so the session's open event streams end on every instance. */
+  readonly events: DeskEvents;
+  /** The only Origin from which sign-in and sign-out are taken (see sameOrigin). */
+  readonly ownOrigin: () => string;
   readonly logger?: Logger;
-  /** The throttle's clock (tests). */
-  readonly now?: () => number;
 }
 
 /** Ids are at most 40 characters; the password bound keeps scrypt's input small. */
@@ -95,14 +105,14 @@ const signInSchema = z.object({
 
 /**
  * POST /agent/api/session (sign in), DELETE /agent/api/session (sign out), GET /agent/api/me.
- * JSON bodies arrive parsed in `req.body` through the server's bodyParser.
+ * JSON bodies arrive parsed in `req.body` through each route's jsonBody.
  */
 export function registerSessionRoutes(server: Server, deps: SessionRouteDependencies): void {
-  const { directory, sessions, logger } = deps;
-  const throttle = new SignInThrottle({ now: deps.now });
+  const { directory, sessions, throttle, logger } = deps;
+  const fromOurPage = sameOrigin(deps.ownOrigin);
   const cookieAttributes = `HttpOnly; SameSite=Strict; Path=/agent${deps.secureCookies ? '; Secure' : ''}`;
 
-  server.post('/agent/api/session', async (req, res) => {
+  server.post('/agent/api/session', fromOurPage, jsonBody(FORM_BODY_BYTES), async (req, res) => {
     noStore(res);
     // Only JSON: a cross-site HTML form cannot send it, so nobody can sign a browser in to their account.
     if (!req.is('application/json')) {
@@ -114,8 +124,15 @@ export function registerSessionRoutes(server: Server, deps: SessionRouteDependen
       res.send(400, { error: 'badRequest' });
       return;
     }
-    const { id, password } = body.data;
-    const gate = throttle.begin(id);
+    // The socket's address: X-Forwarded-For is anyone's to write, and no proxy is trusted.
+    const attempt = { address: req.socket.remoteAddress ?? 'unknown', id: body.data.id };
+    let gate: SignInGate;
+    try {
+      gate = await throttle.begin(attempt);
+    } catch {
+      res.send(503, { error: 'sessionsUnavailable' });
+      return;
+    }
     if (!gate.allowed) {
       res.setHeader('retry-after', String(gate.retryAfterSeconds));
       res.send(429, { error: 'tooManyAttempts' });
@@ -123,13 +140,14 @@ export function registerSessionRoutes(server: Server, deps: SessionRouteDependen
     }
     let agentId: string | undefined;
     try {
-      agentId = await directory.verify(id, password);
+      agentId = await directory.verify(attempt.id, body.data.password);
     } finally {
-      throttle.finish(id, agentId !== undefined);
+      // Unfinished, the attempt stays counted until its window ends: never more lenient.
+      await throttle.finish(attempt, agentId !== undefined).catch(() => undefined);
     }
     if (agentId === undefined) {
       // The attempted id is logged only when it is a real one: people type passwords into id fields.
-      logger?.warn({ agentId: directory.has(id) ? id : undefined }, 'agent sign-in refused');
+      logger?.warn({ agentId: directory.has(attempt.id) ? attempt.id : undefined }, 'agent sign-in refused');
       res.send(401, { error: 'wrongCredentials' });
       return;
     }
@@ -145,18 +163,22 @@ export function registerSessionRoutes(server: Server, deps: SessionRouteDependen
     res.send(200, { agentId });
   });
 
-  server.del('/agent/api/session', async (req, res) => {
+  server.del('/agent/api/session', fromOurPage, jsonBody(FORM_BODY_BYTES), async (req, res) => {
     noStore(res);
     // The cookie is cleared whatever happens, so the browser never keeps a token we tried to end.
     res.setHeader('set-cookie', `${SESSION_COOKIE}=; ${cookieAttributes}; Max-Age=0`);
     const token = sessionTokenFromRequest(req);
     if (token !== undefined) {
+      let agentId: string | undefined;
       try {
+        agentId = (await sessions.find(token))?.agentId;
         await sessions.revoke(token);
       } catch {
         res.send(503, { error: 'sessionsUnavailable' });
         return;
       }
+      // Streams also check their session before every event: a lost notice delays nothing they would carry.
+      if (agentId !== undefined) await deps.events.publish({ type: 'signedOut', agentId }).catch(() => logger?.warn({ agentId }, 'sign-out notice not published'));
     }
     res.send(204);
   });

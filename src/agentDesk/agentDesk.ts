@@ -10,7 +10,8 @@ import { RenderedLine, renderTranscript } from '../handoff/transcript';
 import type { Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
 import type { ConversationStore } from '../state/conversationStore';
-import type { HandoffAudit } from './handoffAudit';
+import type { HandoffAudit } from '../handoff/handoffAudit';
+import type { DeskScope } from './deskScope';
 
 /** Sends activities to a customer outside their turn, through the stored conversation reference. */
 export interface ProactiveMessenger {
@@ -24,6 +25,8 @@ export interface AgentDeskDependencies {
   readonly messenger: ProactiveMessenger;
   readonly translator: Translator;
   readonly audit: HandoffAudit;
+  /** Which conversations each agent may see. */
+  readonly scope: DeskScope;
   readonly logger: Logger;
   readonly clock: () => number;
   /** The bot takes the conversation back (at the step, at the menu, or closed). */
@@ -45,15 +48,21 @@ export type DeskOutcome<T> = { ok: true; value: T } | { ok: false; error: 'notFo
 export class AgentDesk {
   constructor(private readonly deps: AgentDeskDependencies) {}
 
-  async queue(agentId: string): Promise<{ waiting: HandoffSummary[]; mine: HandoffSummary[] }> {
+  /** The queue and the agent's own conversations; for a supervisor also everyone else's (`others`). */
+  async queue(agentId: string): Promise<{ waiting: HandoffSummary[]; mine: HandoffSummary[]; others?: HandoffSummary[] }> {
     const all = await this.deps.board.list();
-    return { waiting: all.filter((s) => s.status === 'queued'), mine: all.filter((s) => s.status !== 'queued' && s.agentId === agentId) };
+    const waiting = all.filter((s) => s.status === 'queued');
+    const mine = all.filter((s) => s.status !== 'queued' && s.agentId === agentId);
+    if (!this.deps.scope.isSupervisor(agentId)) return { waiting, mine };
+    return { waiting, mine, others: all.filter((s) => s.status !== 'queued' && s.agentId !== agentId) };
   }
 
-  async view(id: string): Promise<DeskOutcome<ConversationView>> {
+  /** A queued conversation, or one the agent holds; supervisors may view any. */
+  async view(id: string, agentId: string): Promise<DeskOutcome<ConversationView>> {
     const summary = await this.deps.board.get(id);
     const address = addressOf(id);
     if (summary === undefined || address === undefined) return { ok: false, error: 'notFound' };
+    if (!this.deps.scope.maySee(summary, agentId)) return { ok: false, error: 'notYours' };
     const t = this.deps.translator.forLanguage(summary.language);
     return { ok: true, value: { ...summary, transcript: renderTranscript(await this.deps.store.transcript(address), t) } };
   }
@@ -70,7 +79,7 @@ export class AgentDesk {
     await this.updateBoard(id, changed.value, {});
     await this.deps.audit.record({ action: 'take', agentId, conversation: id, at });
     await this.tell(changed.value, [{ key: 'handoff.agentJoined' }]);
-    return this.view(id);
+    return this.view(id, agentId);
   }
 
   async reply(id: string, agentId: string, text: string): Promise<DeskOutcome<TranscriptEntry>> {
@@ -112,7 +121,7 @@ export class AgentDesk {
     }
     await this.deps.board.remove(id);
     await this.deps.audit.record({ action: 'end', agentId, conversation: id, at, mode });
-    await this.deps.events.publish({ type: 'ended', id });
+    await this.deps.events.publish({ type: 'ended', id, agentId });
     await this.deps.events.publish({ type: 'queueChanged' });
     return { ok: true, value: null };
   }

@@ -2,17 +2,25 @@ import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { DeskEvents } from '../handoff/handoffEvents';
+import { FORM_BODY_BYTES, jsonBody } from '../server/jsonBody';
+import { pageHeaders } from '../server/securityHeaders';
 import { pageFolder, serveStatic } from '../server/staticFiles';
 import type { AgentDirectory } from './agentAccounts';
-import { AgentRequest, requireAgent } from './agentAuth';
+import { agentFromRequest, AgentRequest, requireAgent } from './agentAuth';
 import type { AgentSessions } from './agentSessions';
 import type { AgentDesk, DeskOutcome } from './agentDesk';
+import type { DeskScope } from './deskScope';
+import { sameOrigin } from './sameOrigin';
 
 export interface DeskRouteDependencies {
   readonly desk: AgentDesk;
   readonly sessions: AgentSessions;
   readonly directory: AgentDirectory;
   readonly events: DeskEvents;
+  /** Which events each agent's stream carries. */
+  readonly scope: DeskScope;
+  /** The only Origin from which the desk's actions are taken (see sameOrigin). */
+  readonly ownOrigin: () => string;
 }
 
 /** Open live-event streams, so shutdown can end them (they never go idle on their own). */
@@ -29,6 +37,8 @@ const HEARTBEAT_MS = 25_000;
 /** The desk page and its API under /agent; every API route but sign-in requires a session. */
 export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies): DeskStreams {
   const signedIn = requireAgent(deps.sessions, deps.directory);
+  const fromOurPage = sameOrigin(deps.ownOrigin);
+  const json = jsonBody(FORM_BODY_BYTES);
   const agentOf = (req: Request) => (req as AgentRequest).agentId;
   const id = (req: Request) => String(req.params.id);
 
@@ -40,7 +50,7 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
       { path: '/agent/desk.js', file: join(page, 'desk.js'), type: 'text/javascript; charset=utf-8' },
       { path: '/agent/desk.css', file: join(page, 'desk.css'), type: 'text/css; charset=utf-8' },
     ],
-    { 'content-security-policy': "default-src 'self'" },
+    pageHeaders({ framing: 'nobody' }),
   );
 
   server.get('/agent/api/agents', signedIn, async (_req, res) => {
@@ -50,35 +60,65 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
     res.send(200, await deps.desk.queue(agentOf(req)));
   });
   server.get('/agent/api/conversations/:id', signedIn, async (req, res) => {
-    answer(res, await deps.desk.view(id(req)), (conversation) => ({ conversation }));
+    answer(res, await deps.desk.view(id(req), agentOf(req)), (conversation) => ({ conversation }));
   });
-  server.post('/agent/api/conversations/:id/take', signedIn, async (req, res) => {
+  server.post('/agent/api/conversations/:id/take', fromOurPage, signedIn, json, async (req, res) => {
     answer(res, await deps.desk.take(id(req), agentOf(req)), (conversation) => ({ conversation }));
   });
-  server.post('/agent/api/conversations/:id/messages', signedIn, async (req, res) => {
+  server.post('/agent/api/conversations/:id/messages', fromOurPage, signedIn, json, async (req, res) => {
     const body = MessageBody.safeParse(req.body);
     if (!body.success) return void res.send(400, { error: 'badRequest' });
     answer(res, await deps.desk.reply(id(req), agentOf(req), body.data.text), (entry) => ({ entry }));
   });
-  server.post('/agent/api/conversations/:id/transfer', signedIn, async (req, res) => {
+  server.post('/agent/api/conversations/:id/transfer', fromOurPage, signedIn, json, async (req, res) => {
     const body = TransferBody.safeParse(req.body);
     if (!body.success || !deps.directory.has(body.data.to)) return void res.send(400, { error: 'badRequest' });
     answer(res, await deps.desk.transfer(id(req), agentOf(req), body.data.to, body.data.note), () => ({}));
   });
-  server.post('/agent/api/conversations/:id/end', signedIn, async (req, res) => {
+  server.post('/agent/api/conversations/:id/end', fromOurPage, signedIn, json, async (req, res) => {
     const body = EndBody.safeParse(req.body);
     if (!body.success) return void res.send(400, { error: 'badRequest' });
     answer(res, await deps.desk.end(id(req), agentOf(req), body.data.mode), () => ({}));
   });
 
   const streams = new Set<Response>();
-  // Server-sent events: what happens on any instance reaches every signed-in page (Redis pub/sub behind `events`).
+  // Server-sent events: what happens on any instance (Redis pub/sub behind `events`) reaches the
+  // pages whose agent it concerns, while their session lasts.
   server.get('/agent/api/events', signedIn, (req, res, next) => {
+    const agentId = agentOf(req);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(': connected\n\n');
     streams.add(res);
-    const stop = deps.events.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    const write = (text: string): void => {
+      if (!res.writableEnded) res.write(text);
+    };
+    // Signed out, expired, or removed from AGENTS: the stream ends rather than carry one more line.
+    const stillSignedIn = async (): Promise<boolean> => {
+      if ((await agentFromRequest(req, deps.sessions, deps.directory)) === agentId) return true;
+      res.end();
+      return false;
+    };
+    // One step at a time, so events keep their order while each waits for its checks; a store that fails ends the stream.
+    let steps = Promise.resolve();
+    const inTurn = (step: () => Promise<void>) => {
+      steps = steps.then(step).catch(() => void res.end());
+    };
+    const stop = deps.events.subscribe((event) =>
+      inTurn(async () => {
+        if (event.type === 'signedOut') {
+          if (event.agentId === agentId) await stillSignedIn();
+        } else if ((await deps.scope.concerns(event, agentId)) && (await stillSignedIn())) {
+          write(`data: ${JSON.stringify(event)}\n\n`);
+        }
+      }),
+    );
+    const heartbeat = setInterval(
+      () =>
+        inTurn(async () => {
+          if (await stillSignedIn()) write(': ping\n\n');
+        }),
+      HEARTBEAT_MS,
+    );
     // The response's close, not the request's: a request emits 'close' once its (empty) body is read.
     res.on('close', () => {
       clearInterval(heartbeat);

@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';
 import { ConversationDoc, ConversationStore, LoadedState, StateAddress, StateConflictError, stateAddress } from '../state/conversationStore';
 import type { HandBackMode, HandoffRecord, StoredConversationReference, TranscriptEntry } from '../handoff/handoffRecord';
+import { HandoffAudit, HubState, HubStates } from '../handoff/handoffAudit';
 import { AfterSave, HandoffTurnDependencies, RESUME_EVENT, addressOf, beginHandoff, customerMessageDuringHandoff, handleOf, lastPrompt, reasonFor } from '../handoff/handoffTurns';
 import { botEntry, customerEntry, renderTranscript } from '../handoff/transcript';
 import { activityToInput, cardSecretOf } from './activityToInput';
@@ -33,6 +34,11 @@ export interface CertificateBotDependencies {
   readonly flowIdleMs: number;
   readonly attachments: AttachmentDownloader;
   readonly handoff: HandoffTurnDependencies;
+  /**
+   * The external handoff hub: the channels it speaks on (only their handoff.status is obeyed, and
+   * only they are told of a handoff), and the audit every hub event is written to.
+   */
+  readonly hub: { readonly channels: readonly string[]; readonly audit: HandoffAudit };
   /** Settles the issuances a turn makes (delivered once saved, revoked if not) and finds interrupted ones. */
   readonly issuances?: IssuanceTracking;
 }
@@ -88,6 +94,7 @@ export class CertificateBot {
     const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
     const hubStatus = handoffStatusOf(activity);
     if (hubStatus !== undefined) return this.onHubStatus(context, hubStatus, log);
+    const fromHub = this.deps.hub.channels.includes(activity.channelId);
     const recognized = activityToInput(activity);
     if (recognized === undefined) return;
     // A password card posts the password in `value`, not `text`; it is a secret wherever it arrives.
@@ -107,7 +114,7 @@ export class CertificateBot {
         return;
       }
       const at = this.deps.clock();
-      const eventFor = (awaitingSecret: boolean): FlowEvent => ({ ...(awaitingSecret ? asSecret(cardSecret ?? activity.text, input) : input), at });
+      const eventFor = (awaitingSecret: boolean): FlowEvent => ({ ...(awaitingSecret ? asSecret(activity, cardSecret, input) : input), at });
       // A slow step (issuing a certificate) shows the customer that something is happening.
       typing = capabilitiesOf(activity.channelId).typing ? setTimeout(() => void context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined), TYPING_AFTER_MS) : undefined;
       outcome = await this.step(address, loading, { input, typed: activity.text, eventFor, at, reference: () => TurnContext.getConversationReference(activity) }, log);
@@ -121,7 +128,8 @@ export class CertificateBot {
     clearTimeout(typing);
     const t = this.deps.translator.forLanguage(outcome.language);
     if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, t, activity.channelId));
-    if (outcome.handedOff !== undefined) await context.sendActivity(handoffInitiation(context, outcome.handedOff, t));
+    // Only a hub is told of a handoff: on a customer's channel the event would hand them the transcript and our internals.
+    if (outcome.handedOff !== undefined && fromHub) await context.sendActivity(handoffInitiation(context, outcome.handedOff, t));
     if ((outcome.sensitive || cardSecret !== undefined || PersonalDataGuard.isSensitive(input)) && activity.id !== undefined) {
       // Best effort and not awaited: many channels cannot delete a customer's message, and the
       // connector's retries must neither fail nor slow the turn.
@@ -248,12 +256,22 @@ export class CertificateBot {
     return { persisted: back.persisted, replies: back.replies.length > 0 ? back.replies : prompt };
   }
 
-  /** `handoff.status` from an external hub: accepted, completed (back to the bot) or failed (offer the bot again). Never refused. */
-  private async onHubStatus(context: TurnContext, state: string, log: Logger): Promise<void> {
+  /**
+   * `handoff.status` from the external hub: accepted, completed (back to the bot) or failed (offer
+   * the bot again). Obeyed only on a hub channel, never from a customer's own client, and audited either way.
+   */
+  private async onHubStatus(context: TurnContext, state: HubState, log: Logger): Promise<void> {
     const activity = context.activity;
     const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
     const id = handleOf(address.conversationKey, address.userKey);
     const at = this.deps.clock();
+    const fromHub = this.deps.hub.channels.includes(activity.channelId);
+    const audited = this.deps.hub.audit.record({ action: 'hubStatus', agentId: 'hub', conversation: id, at, channel: activity.channelId, state, outcome: fromHub ? 'applied' : 'refused' });
+    await audited.catch((err: unknown) => log.error({ err: describe(err) }, 'hub event not audited'));
+    if (!fromHub) {
+      log.warn({ state }, 'handoff.status from a channel that is not a hub refused');
+      return;
+    }
     try {
       if (state === 'accepted') {
         await this.deps.store.update(address, (c) => (c?.handoff ? { next: { conversation: { ...c, handoff: { ...c.handoff, status: 'external' } } }, result: true } : undefined));
@@ -282,9 +300,13 @@ export class CertificateBot {
 /**
  * While a password is awaited, a message with a digit is the password as typed, even if it
  * looks like a command ("Help#2026x"); a valid password has digits, so a bare "취소" still cancels.
+ * Where the channel shows the password card, only the card's masked field may carry it.
  */
-function asSecret(text: string | undefined, recognized: RecognizedInput | ProtectedInput): RecognizedInput | ProtectedInput {
-  return text !== undefined && /\d/.test(text) ? { type: 'TEXT', text } : recognized;
+function asSecret(activity: Activity, cardSecret: string | undefined, recognized: RecognizedInput | ProtectedInput): RecognizedInput | ProtectedInput {
+  if (cardSecret !== undefined) return { type: 'TEXT', text: cardSecret };
+  const text = activity.text;
+  if (text === undefined || !/\d/.test(text)) return recognized;
+  return capabilitiesOf(activity.channelId).adaptiveCards ? { type: 'SECRET_TYPED' } : { type: 'TEXT', text };
 }
 
 /** Errors are logged by name and message only; ours never carry customer input. */
@@ -294,12 +316,12 @@ function describe(err: unknown): { name: string; message: string; stack?: string
 
 const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
 
-/** The hub's handoff.status event, if this is one; its state (accepted, completed, failed). */
-function handoffStatusOf(activity: Activity): string | undefined {
+/** The hub's handoff.status event, if this is one; its state (accepted, completed, failed, or unknown). */
+function handoffStatusOf(activity: Activity): HubState | undefined {
   if (activity.type !== ActivityTypes.Event || activity.name !== HandoffEventNames.HandoffStatus) return undefined;
   const value: unknown = activity.value;
-  const state = typeof value === 'object' && value !== null && 'state' in value ? (value as { state: unknown }).state : undefined;
-  return typeof state === 'string' ? state : 'unknown';
+  const state = HubStates.safeParse(typeof value === 'object' && value !== null && 'state' in value ? (value as { state: unknown }).state : undefined);
+  return state.success ? state.data : 'unknown';
 }
 
 /** handoff.initiate for an external hub (Omnichannel, LivePerson): context and a redacted transcript. */

@@ -4,13 +4,14 @@ import type * as Flow from '../../dialogs/serviceContracts';
 import type { CertificateService } from '../certificates/certificateService';
 import type { DownloadStore } from '../certificates/downloadStore';
 import { CertificateError } from '../certificates/certificateError';
+import { KeyDerivationDeferred } from '../certificates/keyDerivationLimiter';
 import { lookupPolicy } from '../certificates/certificatePolicies';
 import { brokenPasswordRules } from '../certificates/passwordPolicy';
 import type { Logger } from '../logging/logger';
 import { rootMachine } from '../../dialogs/rootMachine';
-import type { IdentityProvider, Lockout } from '../identity/identityProvider';
-import { OTP_LOCKOUT_MS } from '../identity/oneTimePassword';
-import { MobileNumber } from '../identity/phoneNumber';
+import type { IdentityProvider } from '../identity/identityProvider';
+import { MobileNumber, phoneIdOf } from '../identity/phoneNumber';
+import type { CustomerAndPhone, VerificationLimits } from '../identity/verificationLimits';
 import { ResidentRegistrationNumber } from '../identity/residentRegistrationNumber';
 import type { SecretBox } from '../state/secretBox';
 import { SEAL } from './personalDataGuard';
@@ -19,7 +20,7 @@ import { FlowSystem, issuancesOf } from './flowRunner';
 
 export interface FlowServiceDependencies {
   readonly identity: IdentityProvider;
-  readonly lockout: Lockout;
+  readonly verificationLimits: VerificationLimits;
   readonly box: SecretBox;
   readonly certificates: CertificateService;
   readonly downloads: DownloadStore;
@@ -54,28 +55,41 @@ export function provideFlowServices(deps: FlowServiceDependencies) {
   });
 }
 
+/** Checks the limits (the lockout, then how often this phone may get a code) before a code goes out. */
 async function sendVerificationCode(deps: FlowServiceDependencies, input: Flow.SendCodeInput): Promise<Flow.SendCodeOutput> {
   const now = deps.now();
-  const lockedUntil = await deps.lockout.lockedUntil(input.customerId);
-  if (lockedUntil !== undefined && lockedUntil > now.getTime()) return { status: 'locked', until: lockedUntil };
   const phone = unsealPhone(deps.box, input.sealedPhone);
-  if (input.previous !== undefined) {
-    const resent = await deps.identity.resend(input.previous, { carrier: input.carrier, phone }, now);
-    if (resent.result === 'locked') return { status: 'locked', until: now.getTime() + OTP_LOCKOUT_MS };
-    if (resent.result === 'tooSoon') return { status: 'tooSoon' };
-    return { status: 'sent', challenge: resent.challenge, sandboxCode: resent.sandboxCode };
+  const who = customerAndPhone(deps.box, input.customerId, phone);
+  const lockedUntil = await deps.verificationLimits.lockedUntil(who, now.getTime());
+  if (lockedUntil !== undefined) return { status: 'locked', until: lockedUntil };
+  const permission = await deps.verificationLimits.reserveSend(who.phoneId, now.getTime());
+  if (!permission.allowed) {
+    return permission.reason === 'tooSoon' ? { status: 'tooSoon', retryAfterMs: permission.retryAt - now.getTime() } : { status: 'hourlyLimit', retryAt: permission.retryAt };
   }
-  const rrn = unsealRrn(deps.box, input.sealedRrn, now);
-  const started = await deps.identity.startVerification({ name: input.name, rrn, carrier: input.carrier, phone, purpose: input.purpose }, now);
+  const started =
+    input.previous === undefined
+      ? await deps.identity.startVerification({ name: input.name, rrn: unsealRrn(deps.box, input.sealedRrn, now), carrier: input.carrier, phone, purpose: input.purpose }, now)
+      : await deps.identity.resend(input.previous, { carrier: input.carrier, phone }, now);
   return { status: 'sent', challenge: started.challenge, sandboxCode: started.sandboxCode };
 }
 
+/** Wrong codes count per customer and per phone, whatever challenge they were typed for. */
 async function checkVerificationCode(deps: FlowServiceDependencies, input: Flow.CheckCodeInput): Promise<Flow.CheckCodeOutput> {
   const now = deps.now();
+  const who = customerAndPhone(deps.box, input.customerId, unsealPhone(deps.box, input.sealedPhone));
+  // A lock set meanwhile (in another conversation) holds even against the right code.
+  const lockedUntil = await deps.verificationLimits.lockedUntil(who, now.getTime());
+  if (lockedUntil !== undefined) return { result: 'locked', until: lockedUntil };
   const outcome = await deps.identity.checkCode(input.challenge, input.code, now);
-  // The lock holds across conversations and instances, not just this challenge.
-  if (outcome.result === 'locked') await deps.lockout.lock(input.customerId, now.getTime() + OTP_LOCKOUT_MS);
-  return outcome;
+  if (outcome.result === 'ok') await deps.verificationLimits.recordRightCode(who);
+  if (outcome.result !== 'wrong') return outcome;
+  const counted = await deps.verificationLimits.recordWrongCode(who, now.getTime());
+  return counted.locked ? { result: 'locked', until: counted.until } : { result: 'wrong', attemptsLeft: counted.attemptsLeft };
+}
+
+/** Whom the limits count: the customer, and the phone by a keyed hash, never its digits. */
+function customerAndPhone(box: SecretBox, customerId: string, phone: MobileNumber): CustomerAndPhone {
+  return { customerId, phoneId: phoneIdOf(phone, box.hashKey('phone-id')) };
 }
 
 /** Our failures are logged here, by name only; the flow then apologizes and offers an agent. */
@@ -217,6 +231,7 @@ async function unlockUploaded(deps: FlowServiceDependencies, input: Flow.UnlockI
     };
   } catch (err) {
     if (err instanceof CertificateError) return { status: 'failed', reason: err.reason, file: err.file };
+    if (err instanceof KeyDerivationDeferred) return { status: 'deferred', cause: err.reason, retryAfterMinutes: Math.max(1, Math.ceil(err.retryAfterMs / 60_000)) };
     throw err;
   }
 }

@@ -46,7 +46,7 @@ const auditRecordSchema = z.object({
 /** What `record` accepts: exactly the known fields, so a stray `password` or `rrn` is refused, not stored. */
 const newRecordSchema = auditRecordSchema.omit({ at: true }).strict();
 
-const RRN_SHAPE = /\d{6}\s*-?\s*[1-8]\d{6}/g;
+const RRN_SHAPE = /\d{6}\s*(?:-\s*)?[1-8]\d{6}/g;
 const PEM_BLOCK = /-----BEGIN [^-]*-----[\s\S]*?(-----END [^-]*-----|$)/g;
 
 /**
@@ -59,7 +59,7 @@ export function scrubFreeText(text: string): string {
 
 /** A 주민등록번호 given where the keyed hash belongs is refused outright. */
 export function assertNotRawRrn(customerId: string): void {
-  if (/^\d{6}\s*-?\s*\d{7}$/.test(customerId)) throw new Error('customerId must be the keyed hash, never the 주민등록번호 itself');
+  if (/^\d{6}\s*(?:-\s*)?\d{7}$/.test(customerId)) throw new Error('customerId must be the keyed hash, never the 주민등록번호 itself');
 }
 
 function prepare(record: Omit<AuditRecord, 'at'>, now: Date): AuditRecord {

@@ -10,6 +10,7 @@ export type CertificateFailure =
   | 'untrustedChain' // the chain does not reach a trusted root
   | 'revoked'
   | 'unsupportedFile' // a well-formed file of a kind or scheme we do not handle
+  | 'excessiveKeyProtection' // asks for far more key-derivation work than real files do; refused before deriving
   | 'corruptFile' // not parseable: random bytes, truncated DER, wrong file given
   | 'fileTooLarge'
   | 'missingKey' // e.g. a PFX without a private key

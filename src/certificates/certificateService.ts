@@ -7,10 +7,11 @@ import { CertificateError } from './certificateError';
 import { CertificateSummary, inspectCertificate } from './certificateInspection';
 import { CertificateRegistry, MemoryCertificateRegistry, RedisCertificateRegistry, RegisteredCertificate } from './certificateRegistry';
 import { IssuanceJournal, IssuanceOutcome, MemoryIssuanceJournal, RedisIssuanceJournal } from './issuanceJournal';
+import { DEFAULT_BUDGET, KeyDerivationDeferred, KeyDerivationLimiter, MemoryKeyDerivationBudget, RedisKeyDerivationBudget } from './keyDerivationLimiter';
 import { readNpkiZip, writeNpkiZip } from './npkiBundle';
 import { writePkcs12 } from './pkcs12';
 import { encryptPrivateKeyFile } from './privateKeyFile';
-import { CustomerCertificateFiles, RegistrationCheck, RegistrationVerifier } from './registrationVerifier';
+import { CustomerCertificateFiles, keyDerivationsOf, RegistrationCheck, RegistrationVerifier } from './registrationVerifier';
 import { CrlFolderRevocation, SandboxCaRevocation } from './revocation';
 import { BANK_CA_PROFILE, CertificateType, OTHER_BANK_CA_PROFILE, SandboxCa } from './sandboxCa';
 import { TrustStore } from './trustStore';
@@ -69,6 +70,8 @@ export class CertificateService {
     private readonly validityDays = 365,
     /** Issuances in progress, so one interrupted is found and its certificate revoked. */
     readonly issuances: IssuanceJournal = new MemoryIssuanceJournal(),
+    /** Opening customers' files costs what the files ask for: within a budget per customer, a few at once. */
+    private readonly keyDerivation = new KeyDerivationLimiter(new MemoryKeyDerivationBudget()),
   ) {}
 
   async issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
@@ -115,15 +118,23 @@ export class CertificateService {
 
   async register(request: RegistrationCheck & Actor & { readonly customerId: string }): Promise<RegisteredCertificate> {
     return this.auditingFailures(request, async () => {
-      const { summary } = await this.verifier.verify(request);
+      const { summary } = await this.withinKeyDerivationLimits(request.customerId, request.files, () => this.verifier.verify(request));
       return this.recordRegistration(request, summary);
     });
   }
 
-  /** Registration in two turns, first half: the password opens the files and every check but the owner's runs. */
+  /**
+   * Registration in two turns, first half: the password opens the files and every check but the owner's runs.
+   * Besides CertificateError, rejects with KeyDerivationDeferred when the files cannot be opened now.
+   */
   async unlockForRegistration(request: { readonly files: CustomerCertificateFiles | { readonly zip: Buffer }; readonly password: string; readonly customerId: string } & Actor) {
     const files = 'zip' in request.files ? readNpkiZip(request.files.zip) : request.files;
-    return this.auditingFailures(request, () => this.verifier.unlock(files, request.password));
+    return this.auditingFailures(request, () => this.withinKeyDerivationLimits(request.customerId, files, () => this.verifier.unlock(files, request.password)));
+  }
+
+  /** A file that asks too much is refused here, before any derivation; the rest run within the limits. */
+  private async withinKeyDerivationLimits<T>(customerId: string, files: CustomerCertificateFiles, open: () => Promise<T>): Promise<T> {
+    return this.keyDerivation.run(customerId, keyDerivationsOf(files), open);
   }
 
   /** Second half: the owner check with the 주민등록번호 asked again, then the registration. */
@@ -249,7 +260,8 @@ export async function createCertificateService(options: CertificateServiceOption
     : new MemoryCertificateRegistry();
   const audit = options.redis ? new RedisAuditLog(options.redis, { prefix: options.keyPrefix }) : new MemoryAuditLog();
   const issuances = options.redis ? new RedisIssuanceJournal(options.redis, options.keyPrefix) : new MemoryIssuanceJournal();
-  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit, options.validityDays, issuances);
+  const budget = options.redis ? new RedisKeyDerivationBudget(options.redis, { ...DEFAULT_BUDGET, prefix: `${options.keyPrefix}key-derivation-budget/` }) : new MemoryKeyDerivationBudget();
+  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit, options.validityDays, issuances, new KeyDerivationLimiter(budget));
 }
 
 function actorOf(actor: Actor): Actor {
@@ -258,5 +270,5 @@ function actorOf(actor: Actor): Actor {
 
 /** The typed reason, or a generic marker: error messages of ours never reach the audit log. */
 function failureReason(err: unknown): string {
-  return err instanceof CertificateError ? err.reason : 'internalError';
+  return err instanceof CertificateError || err instanceof KeyDerivationDeferred ? err.reason : 'internalError';
 }

@@ -10,13 +10,18 @@
  *   implementations disagree on the KDF (PBKDF1 or PBKDF2-HMAC-SHA1), so both are tried.
  * - PBES2 (1.2.840.113549.1.5.13) with PBKDF2 and SEED-CBC (renewed keys, OpenSSL), or AES / 3DES.
  *
+ * We write the profile NPKI programs (and PyPinkSign) read: PBES2, PBKDF2 with its default PRF
+ * (HMAC-SHA1, so no prf field), 2048 iterations, SEED-CBC with a 16-byte IV. They refuse a key
+ * written with hmacWithSHA256, however correct RFC 8018 says it is.
+ *
  * Every failure leaves as a CertificateError with the file role 'privateKey'.
  */
-import { createCipheriv, createDecipheriv, createHash, pbkdf2, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHash, pbkdf2, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { assertFileSize, CertificateError } from './certificateError';
 import { type Asn1, algorithmIdentifier, integer, isUniversal, octetString, parseDer, seq, toDerBuffer } from './der';
+import { assertIterationsWithinCap, type DeclaredDerivation, MAX_KEY_DERIVATION_ITERATIONS } from './keyDerivationWork';
 import { readPrivateKeyInfo } from './privateKeyInfo';
 import { seedCbcDecrypt, seedCbcEncrypt } from './seed';
 
@@ -42,17 +47,8 @@ const OID = {
 /** The IV KISA fixed for the old top-level seedCBC scheme. */
 const LEGACY_SEED_CBC_IV = Buffer.from('0123456789012345', 'ascii');
 
-/**
- * Real files use 2048 iterations. The caps keep a crafted file from burning the CPU. PBKDF1 runs as a
- * JavaScript loop on the main thread (about 3 µs a round), so its cap is lower than PBKDF2's, which is
- * native and runs on libuv's thread pool.
- */
-export const MAX_PBKDF2_ITERATIONS = 10_000_000;
-export const MAX_PBKDF1_ITERATIONS = 1_000_000;
 /** How many PBKDF1 rounds run before yielding to the event loop, so other conversations keep moving. */
 const PBKDF1_ROUNDS_PER_SLICE = 4096;
-
-const DEFAULT_ITERATIONS = 2048;
 
 type PrfHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
@@ -157,13 +153,6 @@ function cbcDecrypt(cipher: CipherSpec, key: Buffer, iv: Buffer, ciphertext: Buf
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
-/** Encrypts with PKCS#7 padding. */
-function cbcEncrypt(cipher: CipherSpec, key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
-  if (cipher.name === 'seed-cbc') return seedCbcEncrypt(key, iv, plaintext);
-  const encipher = createCipheriv(cipher.name, key, iv);
-  return Buffer.concat([encipher.update(plaintext), encipher.final()]);
-}
-
 const SEED_CIPHER = CIPHER_BY_OID[OID.seedCbc]!;
 
 /**
@@ -207,18 +196,22 @@ function oid(node: Asn1 | undefined, what: string): string {
   return asn1.derToOid(expectUniversal(node, asn1.Type.OID, false, what).value as string);
 }
 
-/** A positive INTEGER; values too large for a sane file are refused as unsupported, not computed. */
-function positiveInteger(node: Asn1 | undefined, what: string, max: number): number {
+/** A positive INTEGER; Infinity when too large to compute with, which no sane field is. */
+function positiveInteger(node: Asn1 | undefined, what: string): number {
   const bytes = Buffer.from(expectUniversal(node, asn1.Type.INTEGER, false, what).value as string, 'binary');
   if (bytes.length === 0 || (bytes[0]! & 0x80) !== 0) throw corrupt(`${what} is negative`);
   const firstNonZero = bytes.findIndex((b) => b !== 0);
   if (firstNonZero === -1) throw corrupt(`${what} is zero`);
   const significant = bytes.subarray(firstNonZero);
   // Six bytes is as far as readUIntBE goes, and far beyond any cap.
-  if (significant.length > 6) throw unsupported(`${what} too large`);
-  const value = significant.readUIntBE(0, significant.length);
-  if (value > max) throw unsupported(`${what} ${value} above ${max}`);
-  return value;
+  return significant.length > 6 ? Number.POSITIVE_INFINITY : significant.readUIntBE(0, significant.length);
+}
+
+/** An iteration count, refused above the cap here, while parsing, so nothing is ever derived with it. */
+function iterationCount(node: Asn1 | undefined): number {
+  const iterations = positiveInteger(node, 'iteration count');
+  assertIterationsWithinCap(iterations, 'privateKey');
+  return iterations;
 }
 
 /** AlgorithmIdentifier parameters may be absent or NULL when there are none. */
@@ -253,7 +246,7 @@ function parseEncryptionScheme(node: Asn1 | undefined): EncryptionScheme {
 /** KISA's PBE parameters: SEQUENCE { salt OCTET STRING, iterationCount INTEGER }. */
 function parseSaltAndIterations(node: Asn1 | undefined): { salt: Buffer; iterations: number } {
   const [salt, iterations] = sequence(node, 'PBE parameters', 2, 2);
-  return { salt: octets(salt, 'salt'), iterations: positiveInteger(iterations, 'iteration count', MAX_PBKDF1_ITERATIONS) };
+  return { salt: octets(salt, 'salt'), iterations: iterationCount(iterations) };
 }
 
 /** PBES2-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier, encryptionScheme AlgorithmIdentifier }. */
@@ -277,13 +270,13 @@ function parsePbes2(node: Asn1 | undefined): EncryptionScheme {
     throw unsupported('PBKDF2 salt from another source');
   }
   const salt = octets(saltNode, 'salt');
-  const iterations = positiveInteger(iterationsNode, 'iteration count', MAX_PBKDF2_ITERATIONS);
+  const iterations = iterationCount(iterationsNode);
 
   let optional = rest;
   const [keyLength] = optional;
   if (isUniversal(keyLength, asn1.Type.INTEGER)) {
     // keyLength is rarely written; when it is, it must agree with the cipher, which decides dkLen either way.
-    if (positiveInteger(keyLength, 'key length', 1024) !== cipher.keyBytes) throw corrupt('key length does not fit the cipher');
+    if (positiveInteger(keyLength, 'key length') !== cipher.keyBytes) throw corrupt('key length does not fit the cipher');
     optional = optional.slice(1);
   }
   if (optional.length > 1) throw corrupt('PBKDF2 parameters out of order');
@@ -306,21 +299,55 @@ function parsePrf(node: Asn1): PrfHash {
 
 /**
  * Decrypts signPri.key and returns the PrivateKeyInfo DER exactly as it was inside, randomNum attribute
- * included. Throws only CertificateError: 'fileTooLarge', 'corruptFile', 'unsupportedFile' or 'wrongPassword'.
+ * included. Throws only CertificateError: 'fileTooLarge', 'corruptFile', 'unsupportedFile',
+ * 'excessiveKeyProtection' (before deriving anything) or 'wrongPassword'.
  */
 export async function decryptPrivateKeyFile(file: Uint8Array, password: string): Promise<Buffer> {
-  assertFileSize(file, 'privateKey');
   try {
-    const { scheme, encryptedData } = parseEncryptedPrivateKeyInfo(file);
-    const blockBytes = scheme.kind === 'pbes2' ? scheme.cipher.ivBytes : SEED_CIPHER.ivBytes;
-    // CBC output is whole blocks; anything else was cut or padded by something other than a cipher.
-    if (encryptedData.length === 0 || encryptedData.length % blockBytes !== 0) throw corrupt('encrypted data is not whole blocks');
+    const { scheme, encryptedData } = readEncryptedPrivateKeyInfo(file);
     return await decryptWithScheme(scheme, encryptedData, password);
   } catch (error) {
-    if (error instanceof CertificateError) throw error;
-    // forge's parser and anything else unexpected: the file is not what it claims to be.
-    throw corrupt('unparsable EncryptedPrivateKeyInfo');
+    throw asCertificateError(error);
   }
+}
+
+/**
+ * The derivations opening signPri.key will run, read from its parameters without deriving anything.
+ * Throws what decryptPrivateKeyFile throws before it derives.
+ */
+export function privateKeyFileDerivations(file: Uint8Array): DeclaredDerivation[] {
+  let scheme: EncryptionScheme;
+  try {
+    ({ scheme } = readEncryptedPrivateKeyInfo(file));
+  } catch (error) {
+    throw asCertificateError(error);
+  }
+  switch (scheme.kind) {
+    case 'seedCbcWithSha1':
+      return [{ iterations: scheme.iterations, code: 'javaScript' }];
+    case 'legacySeedCbc':
+      // PBKDF1 first, then PBKDF2 when that key does not fit.
+      return [
+        { iterations: scheme.iterations, code: 'javaScript' },
+        { iterations: scheme.iterations, code: 'native' },
+      ];
+    case 'pbes2':
+      return [{ iterations: scheme.iterations, code: 'native' }];
+  }
+}
+
+function readEncryptedPrivateKeyInfo(file: Uint8Array): EncryptedPrivateKeyInfo {
+  assertFileSize(file, 'privateKey');
+  const parsed = parseEncryptedPrivateKeyInfo(file);
+  const blockBytes = parsed.scheme.kind === 'pbes2' ? parsed.scheme.cipher.ivBytes : SEED_CIPHER.ivBytes;
+  // CBC output is whole blocks; anything else was cut or padded by something other than a cipher.
+  if (parsed.encryptedData.length === 0 || parsed.encryptedData.length % blockBytes !== 0) throw corrupt('encrypted data is not whole blocks');
+  return parsed;
+}
+
+/** forge's parser and anything else unexpected: the file is not what it claims to be. */
+function asCertificateError(error: unknown): CertificateError {
+  return error instanceof CertificateError ? error : corrupt('unparsable EncryptedPrivateKeyInfo');
 }
 
 async function decryptWithScheme(scheme: EncryptionScheme, encryptedData: Buffer, password: string): Promise<Buffer> {
@@ -349,91 +376,62 @@ async function decryptWithScheme(scheme: EncryptionScheme, encryptedData: Buffer
 // ---------------------------------------------------------------------------------------------------
 // Encryption
 
-export interface Pbes2EncryptOptions {
-  cipher: 'seed-cbc' | 'aes-256-cbc';
-  /** Default 'sha256' (written explicitly, as OpenSSL 3 does); 'sha1' is the DEFAULT and left out. */
-  prf?: 'sha256' | 'sha1';
-  /** Default 2048, what NPKI software writes. */
-  iterations?: number;
-  /** Default 8. */
-  saltBytes?: number;
-}
+/** What NPKI software writes. */
+const WRITE_ITERATIONS = 2048;
+const WRITE_SALT_BYTES = 8;
 
-const CIPHER_OID_BY_NAME: Readonly<Record<Pbes2EncryptOptions['cipher'], string>> = {
-  'seed-cbc': OID.seedCbc,
-  'aes-256-cbc': OID.aes256Cbc,
-};
-
-function assertIterations(iterations: number, max: number): void {
-  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > max) {
-    throw new RangeError(`iterations must be an integer from 1 to ${max}`);
+function assertIterations(iterations: number): void {
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_KEY_DERIVATION_ITERATIONS) {
+    throw new RangeError(`iterations must be an integer from 1 to ${MAX_KEY_DERIVATION_ITERATIONS}`);
   }
 }
 
 /**
- * PBES2 (RFC 8018) with PBKDF2 and a CBC cipher: a fresh salt and IV, the key from Node's native,
- * asynchronous PBKDF2 (libuv's thread pool, not the event loop), then native AES or our SEED with
- * PKCS#7 padding. The password goes in as its UTF-8 bytes. Returns the PBES2 AlgorithmIdentifier
- * and the ciphertext, for an EncryptedPrivateKeyInfo or a PKCS#7 EncryptedData.
+ * PBES2 (RFC 8018) as NPKI programs read it: PBKDF2 with the default PRF, HMAC-SHA1, which DER says
+ * to leave out, so the parameters hold only salt and iteration count; SEED-CBC with a fresh 16-byte
+ * IV. The key comes from Node's native, asynchronous PBKDF2 (libuv's thread pool, not the event
+ * loop); the password goes in as its UTF-8 bytes.
  */
-export async function pbes2Encrypt(
-  plaintext: Buffer,
-  password: string,
-  options: Pbes2EncryptOptions,
-): Promise<{ algorithm: Asn1; ciphertext: Buffer }> {
-  const iterations = options.iterations ?? DEFAULT_ITERATIONS;
-  assertIterations(iterations, MAX_PBKDF2_ITERATIONS);
-  const prf = options.prf ?? 'sha256';
-  const cipherOid = CIPHER_OID_BY_NAME[options.cipher];
-  const cipher = CIPHER_BY_OID[cipherOid]!;
-
-  const salt = randomBytes(options.saltBytes ?? 8);
-  const iv = randomBytes(cipher.ivBytes);
-  const key = await pbkdf2Async(passwordBytes(password), salt, iterations, cipher.keyBytes, prf);
-  const ciphertext = cbcEncrypt(cipher, key, iv, plaintext);
-
-  const pbkdf2Parameters = [octetString(salt), integer(iterations)];
-  // hmacWithSHA1 is the DEFAULT, which DER says to leave out; SHA-256 is written with NULL parameters.
-  if (prf === 'sha256') pbkdf2Parameters.push(algorithmIdentifier(OID.hmacWithSha256, null));
+async function pbes2SeedEncrypt(plaintext: Buffer, password: string, iterations: number): Promise<{ algorithm: Asn1; ciphertext: Buffer }> {
+  const salt = randomBytes(WRITE_SALT_BYTES);
+  const iv = randomBytes(SEED_CIPHER.ivBytes);
+  const key = await pbkdf2Async(passwordBytes(password), salt, iterations, SEED_CIPHER.keyBytes, 'sha1');
   const algorithm = algorithmIdentifier(OID.pbes2, [
-    algorithmIdentifier(OID.pbkdf2, pbkdf2Parameters),
-    algorithmIdentifier(cipherOid, octetString(iv)),
+    algorithmIdentifier(OID.pbkdf2, [octetString(salt), integer(iterations)]),
+    algorithmIdentifier(OID.seedCbc, octetString(iv)),
   ]);
-  return { algorithm, ciphertext };
+  return { algorithm, ciphertext: seedCbcEncrypt(key, iv, plaintext) };
 }
 
 export interface EncryptPrivateKeyFileOptions {
-  /** 'pbes2-seed' (default): PBES2 + PBKDF2 + SEED-CBC. 'seedCBCWithSHA1': KISA's 1.2.410.200004.1.15. */
+  /** 'pbes2-seed' (default): PBES2 + PBKDF2-HMAC-SHA1 + SEED-CBC. 'seedCBCWithSHA1': KISA's 1.2.410.200004.1.15. */
   scheme?: 'pbes2-seed' | 'seedCBCWithSHA1';
   /** Default 2048, what NPKI software writes. */
   iterations?: number;
-  /** PBES2 only; default 'sha256' (written explicitly, as OpenSSL 3 does). */
-  prf?: 'sha256' | 'sha1';
 }
 
 /**
  * Encrypts a PrivateKeyInfo (typically from decryptPrivateKeyFile or buildPrivateKeyInfo, attributes and
- * all) into a signPri.key that NPKI software and OpenSSL read.
+ * all) into a signPri.key that NPKI software, PyPinkSign and OpenSSL read.
  */
 export async function encryptPrivateKeyFile(
   privateKeyInfo: Buffer,
   password: string,
   options: EncryptPrivateKeyFileOptions = {},
 ): Promise<Buffer> {
-  const scheme = options.scheme ?? 'pbes2-seed';
-  const iterations = options.iterations ?? DEFAULT_ITERATIONS;
-  assertIterations(iterations, scheme === 'seedCBCWithSHA1' ? MAX_PBKDF1_ITERATIONS : MAX_PBKDF2_ITERATIONS);
+  const iterations = options.iterations ?? WRITE_ITERATIONS;
+  assertIterations(iterations);
   // Refuse to write a file that could never be read back.
   readPrivateKeyInfo(privateKeyInfo);
 
-  if (scheme === 'seedCBCWithSHA1') {
-    const salt = randomBytes(8);
+  if (options.scheme === 'seedCBCWithSHA1') {
+    const salt = randomBytes(WRITE_SALT_BYTES);
     const { key, iv } = await deriveSeedCbcWithSha1Key(password, salt, iterations);
     const algorithm = algorithmIdentifier(OID.seedCbcWithSha1, [octetString(salt), integer(iterations)]);
     return encryptedPrivateKeyInfoDer(algorithm, seedCbcEncrypt(key, iv, privateKeyInfo));
   }
 
-  const { algorithm, ciphertext } = await pbes2Encrypt(privateKeyInfo, password, { cipher: 'seed-cbc', prf: options.prf ?? 'sha256', iterations });
+  const { algorithm, ciphertext } = await pbes2SeedEncrypt(privateKeyInfo, password, iterations);
   return encryptedPrivateKeyInfoDer(algorithm, ciphertext);
 }
 

@@ -1,9 +1,10 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { CertificateError, assertFileSize } from './certificateError';
 import { CertificateSummary, inspectCertificate } from './certificateInspection';
-import { decryptPrivateKeyFile } from './privateKeyFile';
+import type { DeclaredDerivation } from './keyDerivationWork';
+import { decryptPrivateKeyFile, privateKeyFileDerivations } from './privateKeyFile';
 import { readPrivateKeyInfo } from './privateKeyInfo';
-import { readPkcs12 } from './pkcs12';
+import { pkcs12Derivations, readPkcs12 } from './pkcs12';
 import { isRevoked, RevocationSource } from './revocation';
 import type { TrustStore } from './trustStore';
 import { verifyVirtualId } from './virtualId';
@@ -84,13 +85,27 @@ export interface UnlockedCertificate extends VerifiedCertificate {
   readonly randomNum?: Buffer;
 }
 
+/**
+ * The key derivations opening the files will run, read without the password; throws what opening
+ * them throws before deriving, a file asking too much ('excessiveKeyProtection') included.
+ */
+export function keyDerivationsOf(files: CustomerCertificateFiles): DeclaredDerivation[] {
+  if ('pfx' in files) return pkcs12Derivations(files.pfx);
+  parseCertificateFirst(files.signCert);
+  return privateKeyFileDerivations(files.signPri);
+}
+
 async function openFiles(files: CustomerCertificateFiles, password: string): Promise<{ certificate: Buffer; privateKeyInfo: Buffer; chain: Buffer[] }> {
   if ('pfx' in files) {
     const pkcs12 = readPkcs12(files.pfx, password);
     return { certificate: pkcs12.certificate, privateKeyInfo: pkcs12.privateKeyInfo, chain: pkcs12.chain };
   }
-  // Parse the certificate first, so a key file given in its place is reported as the wrong file.
-  assertFileSize(files.signCert, 'certificate');
-  inspectCertificate(files.signCert);
+  parseCertificateFirst(files.signCert);
   return { certificate: files.signCert, privateKeyInfo: await decryptPrivateKeyFile(files.signPri, password), chain: [] };
+}
+
+/** The certificate is parsed before the key, so a key file given in its place is reported as the wrong file. */
+function parseCertificateFirst(signCert: Buffer): void {
+  assertFileSize(signCert, 'certificate');
+  inspectCertificate(signCert);
 }

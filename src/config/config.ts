@@ -37,9 +37,27 @@ const hostList = z
       .filter((h) => h !== ''),
   );
 
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional()
+  .refine((v) => v === undefined || v === 'true' || v === 'false', 'must be true or false')
+  .transform((v) => (v === undefined ? undefined : v === 'true'));
+
+/** `https://bank.example` or `http://127.0.0.1:8080`: a scheme, a host and maybe a port, nothing else. */
+const originList = hostList.superRefine((origins, ctx) => {
+  for (const origin of origins) {
+    if (!/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/.test(origin)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${origin} is not an origin (https://host[:port])` });
+  }
+});
+
 const EnvSchema = z.object({
+  NODE_ENV: optionalText,
   PORT: integer(0, 65535).default('3978'),
-  HOST: optionalText,
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  SANDBOX: flag,
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
@@ -73,7 +91,16 @@ const EnvSchema = z.object({
   // Direct Line endpoint (src/directLine): the bank's backend holds the secret and makes tokens with it.
   DIRECTLINE_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   DIRECTLINE_TOKEN_MINUTES: integer(1, 24 * 60).default('60'),
+  CHAT_FRAME_ANCESTORS: originList.default(''),
+  SUPERVISORS: hostList.default(''),
+  HUB_CHANNELS: hostList.default('').superRefine((channels, ctx) => {
+    // The customer's own channels can never speak for a hub (finding: a customer's client ended an agent's conversation).
+    for (const channel of channels.filter((c) => CUSTOMER_CHANNELS.includes(c))) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${channel} is a customer channel, not a hub` });
+  }),
 });
+
+/** Channels that belong to customers' own clients: never a handoff hub. */
+const CUSTOMER_CHANNELS: readonly string[] = ['directline', 'webchat', 'emulator', 'test'];
 
 /** Runs a parser for its error only, reported against the variable. */
 function refineWith(ctx: z.RefinementCtx, parse: () => unknown): void {
@@ -90,15 +117,21 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 export interface Config {
   readonly port: number;
   readonly host: string;
-  /** Local mode: no app id, so botbuilder authenticates nobody; we then listen on loopback only. */
-  readonly localMode: boolean;
+  /**
+   * The sandbox (SANDBOX, on by default only on a loopback HOST outside production): one-time codes
+   * shown in the chat, dev tokens for the chat page, a throwaway agent, test hooks. Never on a
+   * public interface or in production: loadConfig refuses to start so.
+   */
+  readonly sandbox: boolean;
+  /** Bot Framework authentication is on (MicrosoftAppId set); without it /api/messages answers loopback callers only. */
+  readonly botAuthenticated: boolean;
   readonly botAuth: {
     readonly MicrosoftAppId?: string;
     readonly MicrosoftAppPassword?: string;
     readonly MicrosoftAppType: string;
     readonly MicrosoftAppTenantId?: string;
   };
-  /** Hosts a local-mode caller may name as serviceUrl; replies go nowhere else. */
+  /** Hosts an unauthenticated (loopback) caller may name as serviceUrl; replies go nowhere else. */
   readonly localServiceUrlHosts: readonly string[];
   readonly redis?: { readonly url: string; readonly commandTimeoutMs: number };
   readonly state: { readonly keyPrefix: string; readonly ttlSeconds: number; readonly dedupTtlSeconds: number };
@@ -123,14 +156,20 @@ export interface Config {
     readonly validityDays: number;
   };
   readonly agentDesk: {
-    /** Agents who may sign in to /agent; empty in local mode means one `local` agent with a printed password. */
+    /** Agents who may sign in to /agent; empty in the sandbox means one `local` agent with a printed password. */
     readonly accounts: readonly AgentAccount[];
+    /** Agents who see every conversation and every event; others see the queue and their own. */
+    readonly supervisors: readonly string[];
     readonly sessionMinutes: number;
     /** When agents take conversations; outside them customers are told when to come back. */
     readonly hours: ServiceHours;
   };
   /** The built-in Direct Line endpoint: the secret the bank's backend uses to make tokens, and how long tokens live. */
   readonly directLine: { readonly secret?: string; readonly tokenMinutes: number };
+  /** Origins (the bank's app) that may frame the chat page; none but our own by default. */
+  readonly chatFrameAncestors: readonly string[];
+  /** Channels whose handoff events (handoff.status) come from a hub, and which are told of handoffs (handoff.initiate). */
+  readonly hubChannels: readonly string[];
   /** Hooks for the failure drills (test/drills); see testHooksFrom. Empty in any real deployment. */
   readonly testHooks: TestHooks;
 }
@@ -142,8 +181,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid configuration. ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  const localMode = e.MicrosoftAppId === undefined;
-  if (!localMode && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === undefined) {
+  const botAuthenticated = e.MicrosoftAppId !== undefined;
+  const production = e.NODE_ENV === 'production';
+  const sandbox = e.SANDBOX ?? (isLoopback(e.HOST) && !production);
+  if (sandbox && !isLoopback(e.HOST)) {
+    throw new ConfigError(`Invalid configuration. SANDBOX: the sandbox shows one-time codes in the chat and makes tokens for anyone; it runs only on a loopback HOST (HOST is ${e.HOST}). Set SANDBOX=false`);
+  }
+  if (sandbox && production) throw new ConfigError('Invalid configuration. SANDBOX: refused when NODE_ENV=production. Set SANDBOX=false');
+  const accounts = parseAgentAccounts(e.AGENTS);
+  const strangers = e.SUPERVISORS.filter((id) => !accounts.some((account) => account.id === id));
+  if (accounts.length > 0 && strangers.length > 0) throw new ConfigError(`Invalid configuration. SUPERVISORS: ${strangers.join(', ')} not in AGENTS`);
+  if (botAuthenticated && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === undefined) {
     throw new ConfigError('Invalid configuration. MicrosoftAppPassword: required when MicrosoftAppId is set');
   }
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppTenantId === undefined) {
@@ -151,8 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   return {
     port: e.PORT,
-    host: e.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
-    localMode,
+    host: e.HOST,
+    sandbox,
+    botAuthenticated,
     botAuth: {
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,
@@ -168,30 +217,38 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     uploadHosts: e.UPLOAD_HOSTS,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
-    agentDesk: { accounts: parseAgentAccounts(e.AGENTS), sessionMinutes: e.AGENT_SESSION_MINUTES, hours: hoursFrom(e.AGENT_HOURS, e.AGENT_TIMEZONE) },
+    agentDesk: { accounts, supervisors: e.SUPERVISORS, sessionMinutes: e.AGENT_SESSION_MINUTES, hours: hoursFrom(e.AGENT_HOURS, e.AGENT_TIMEZONE) },
     certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR, validityDays: e.CERT_VALIDITY_DAYS },
     directLine: { secret: e.DIRECTLINE_SECRET, tokenMinutes: e.DIRECTLINE_TOKEN_MINUTES },
-    testHooks: testHooksFrom(env, localMode),
+    chatFrameAncestors: e.CHAT_FRAME_ANCESTORS,
+    hubChannels: e.HUB_CHANNELS,
+    testHooks: testHooksFrom(env, sandbox),
   };
 }
 
 // ---- Test-only hooks ------------------------------------------------------------------------
 // Read for the failure drills in test/drills, deliberately outside EnvSchema: they are not
-// configuration, are not in .env.example, and are refused outside local mode.
+// configuration, are not in .env.example, and are refused outside the sandbox.
 
 export interface TestHooks {
   /** JCA_TEST_ISSUE_DELAY_MS: a pause after the CA issued a certificate and before its link is offered, so a drill can kill the process there. */
   readonly issueDelayMs?: number;
 }
 
-function testHooksFrom(env: NodeJS.ProcessEnv, localMode: boolean): TestHooks {
+function testHooksFrom(env: NodeJS.ProcessEnv, sandbox: boolean): TestHooks {
   const raw = env.JCA_TEST_ISSUE_DELAY_MS?.trim();
   if (raw === undefined || raw === '') return {};
-  if (!localMode) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: a test hook, refused when MicrosoftAppId is set');
+  if (!sandbox) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: a test hook, refused outside the sandbox');
   if (!/^\d+$/.test(raw) || Number(raw) > 5_000) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: must be a whole number of ms, at most 5000');
   return { issueDelayMs: Number(raw) };
 }
 // ---- end of test-only hooks -------------------------------------------------------------------
+
+/** 127.0.0.1 (any 127/8), ::1 or localhost: reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h) || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
+}
 
 function hoursFrom(hours: string, timeZone: string): ServiceHours {
   try {

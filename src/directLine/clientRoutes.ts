@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logging/logger';
+import { jsonBody } from '../server/jsonBody';
 import { ClientAuth, mayPostAs, mayUse, Principal } from './clientAuth';
 import { guarded, sendError } from './directLineErrors';
 import { ClientActivity, ConversationId, DevTokenRequest, StartRequest, TokenRequest, Watermark } from './directLineSchemas';
@@ -13,8 +14,10 @@ export interface ClientRouteDependencies {
   readonly logger: Logger;
   /** `https:` makes stream URLs `wss:` (TLS ends at the load balancer, so the request cannot tell). */
   readonly publicBaseUrl: string;
-  /** Local mode without a secret: pages may get a token from POST /directline/dev-token. */
+  /** The sandbox without a secret: pages may get a token from POST /directline/dev-token. */
   readonly devTokens: boolean;
+  /** The largest JSON body a route reads (MAX_BODY_BYTES). */
+  readonly maxBodyBytes: number;
 }
 
 export interface ConversationAccess {
@@ -29,10 +32,12 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
   const { service, auth } = deps;
   const route = (handler: (req: Request, res: Response) => Promise<void>) => guarded(deps.logger, handler);
   const access = (req: Request, res: Response) => conversationAccess(req, res, deps);
+  const json = jsonBody(deps.maxBodyBytes);
 
   // The bank's backend, with the secret: a token binding one user to a new conversation.
   server.post(
     `${BASE}/tokens/generate`,
+    json,
     route(async (req, res) => {
       const principal = identify(req, res, auth);
       if (principal === undefined) return;
@@ -45,6 +50,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
 
   server.post(
     `${BASE}/tokens/refresh`,
+    json,
     route(async (req, res) => {
       const principal = identify(req, res, auth);
       if (principal === undefined) return;
@@ -59,6 +65,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
   // Start: with the secret a new conversation; with a token the one it was made for (started once).
   server.post(
     `${BASE}/conversations`,
+    json,
     route(async (req, res) => {
       const principal = identify(req, res, auth);
       if (principal === undefined) return;
@@ -105,6 +112,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
 
   server.post(
     `${BASE}/conversations/:conversationId/activities`,
+    json,
     route(async (req, res) => {
       const granted = await access(req, res);
       if (granted === undefined) return;
@@ -118,9 +126,10 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
 
   if (deps.devTokens) {
     // A local trial's page has no backend to ask: this stands in for tokens/generate, and exists
-    // only without a secret and in local mode (no app id, so the bot listens on loopback).
+    // only without a secret and in the sandbox (which runs on loopback only).
     server.post(
       '/directline/dev-token',
+      json,
       route(async (req, res) => {
           const body = DevTokenRequest.safeParse(req.body);
           if (!body.success) return sendError(res, 'BadArgument', 'userId');

@@ -1,5 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logging/logger';
+import { jsonBody } from '../server/jsonBody';
 import { guarded, sendError } from './directLineErrors';
 import { ActivityId, ConnectorActivity, ConversationId } from './directLineSchemas';
 import { CHANNEL_ID, DirectLineService } from './directLineService';
@@ -9,6 +10,8 @@ export const CONNECTOR_PATH = '/directline-connector';
 export interface ConnectorRouteDependencies {
   readonly service: DirectLineService;
   readonly logger: Logger;
+  /** The largest activity the bot may send (MAX_BODY_BYTES). */
+  readonly maxBodyBytes: number;
 }
 
 /**
@@ -30,6 +33,7 @@ export function registerConnectorRoutes(server: Server, deps: ConnectorRouteDepe
       await handler(req, res, id.data);
     });
   const base = `${CONNECTOR_PATH}/v3/conversations/:conversationId/activities`;
+  const json = jsonBody(deps.maxBodyBytes);
 
   const send = route(async (req, res, conversationId) => {
     const activity = ConnectorActivity.safeParse(req.body);
@@ -39,11 +43,12 @@ export function registerConnectorRoutes(server: Server, deps: ConnectorRouteDepe
     res.send(200, { id });
   });
   // sendToConversation, and replyToActivity (the id replied to travels in the body's replyToId).
-  server.post(base, send);
-  server.post(`${base}/:activityId`, send);
+  server.post(base, json, send);
+  server.post(`${base}/:activityId`, json, send);
 
   server.put(
     `${base}/:activityId`,
+    json,
     route(async (req, res, conversationId) => {
       const activity = ConnectorActivity.safeParse(req.body);
       if (!activity.success) return sendError(res, 'BadArgument', 'activity');
@@ -56,6 +61,7 @@ export function registerConnectorRoutes(server: Server, deps: ConnectorRouteDepe
 
   server.del(
     `${base}/:activityId`,
+    json,
     route(async (req, res, conversationId) => {
       const activityId = String(req.params.activityId);
       if (ActivityId.safeParse(activityId).success) await deps.service.redact(conversationId, activityId);

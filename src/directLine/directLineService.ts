@@ -4,16 +4,26 @@ import type { Logger } from '../logging/logger';
 import type { ActivityFeed } from './activityFeed';
 import type { BotGateway } from './botGateway';
 import type { ClientActivity } from './directLineSchemas';
-import { activityIdOf, ActivityPage, ConversationRecord, DirectLineStore, StoredActivity } from './directLineStore';
+import { activityIdOf, ActivityPage, ConversationRecord, DirectLineStore, sequenceOf, StoredActivity } from './directLineStore';
 import type { DirectLineTokens } from './directLineTokens';
+import { loggedBotActivity, loggedCustomerActivity } from './loggedCopy';
 
 export const CHANNEL_ID = 'directline';
 
 /** Activities a Direct Line client never receives: the bot's traces (the Emulator shows them) and channel bookkeeping. */
 const NEVER_DELIVERED = new Set(['trace', 'conversationUpdate', 'invokeResponse', 'delay']);
 
-/** Fields of the bot's activities that address our connector, never the customer's business. */
-const INTERNAL_FIELDS = ['serviceUrl', 'deliveryMode', 'callerId', 'id'] as const;
+/** Fields of the bot's activities that address our connector (relatesTo names its URL), never the customer's business. */
+const INTERNAL_FIELDS = ['serviceUrl', 'deliveryMode', 'callerId', 'id', 'relatesTo'] as const;
+
+/**
+ * Events for a handoff hub (handoff.initiate carries the transcript, the step and our connector's
+ * address; handoff.status is the hub's own): the bot should send them only to a hub's channel, and
+ * this channel, the customer's own, never logs or delivers one whatever the bot does.
+ */
+function isHubEvent(activity: Record<string, unknown>): boolean {
+  return activity.type === 'event' && typeof activity.name === 'string' && activity.name.startsWith('handoff.');
+}
 
 /** The bot refused or failed the turn: the client is told 502, as Direct Line does. */
 export class BotFailure extends Error {
@@ -121,11 +131,11 @@ export class DirectLineService {
 
   /** The bot updates one of its messages: later readers get the new one (connected clients are not told, as on Direct Line). */
   update(conversationId: string, activityId: string, activity: Record<string, unknown>): Promise<boolean> {
-    return this.deps.store.replace(conversationId, activityId, () => this.fromBot(conversationId, activity));
+    return this.deps.store.replace(conversationId, activityId, () => loggedBotActivity(this.fromBot(conversationId, activity)));
   }
 
   private async echo(conversationId: string, echo: Record<string, unknown>): Promise<string> {
-    const id = await this.toClients(conversationId, echo);
+    const id = await this.toClients(conversationId, echo, loggedCustomerActivity(echo));
     if (id === undefined) throw new ConversationGone();
     return id;
   }
@@ -146,29 +156,32 @@ export class DirectLineService {
 
   /** One of the bot's activities to the customer; the id it got, or undefined for those never delivered. */
   private async record(conversationId: string, activity: Record<string, unknown>): Promise<string | undefined> {
-    if (NEVER_DELIVERED.has(String(activity.type))) return undefined;
-    return this.toClients(conversationId, this.fromBot(conversationId, activity));
+    if (NEVER_DELIVERED.has(String(activity.type)) || isHubEvent(activity)) return undefined;
+    const outgoing = this.fromBot(conversationId, activity);
+    return this.toClients(conversationId, outgoing, loggedBotActivity(outgoing));
   }
 
   /**
-   * Logs an activity and announces it; undefined when the conversation is gone. Typing is only
-   * announced: it travels on streams and is never logged (Direct Line's own rule), so it has no sequence.
+   * Logs the stored (redacted) copy and announces the activity as sent, for open streams to push
+   * (see loggedCopy.ts); undefined when the conversation is gone. Typing is only announced: it
+   * travels on streams and is never logged (Direct Line's own rule), so it has no sequence.
    */
-  private async toClients(conversationId: string, activity: Record<string, unknown>): Promise<string | undefined> {
+  private async toClients(conversationId: string, activity: Record<string, unknown>, stored: Record<string, unknown>): Promise<string | undefined> {
     if (activity.type === 'typing') {
       const id = `${conversationId}|t${randomBytes(6).toString('base64url')}`;
       await this.announce({ kind: 'live', conversationId, activity: { ...activity, id } });
       return id;
     }
-    const stored = await this.deps.store.append(conversationId, activity);
-    if (stored === undefined) return undefined;
-    await this.announce({ kind: 'logged', conversationId });
-    return stored.id;
+    const logged = await this.deps.store.append(conversationId, stored);
+    if (logged === undefined) return undefined;
+    await this.announce({ kind: 'logged', conversationId, activity: { ...activity, id: logged.id } });
+    return logged.id;
   }
 
   private fromBot(conversationId: string, activity: Record<string, unknown>): Record<string, unknown> {
     const outgoing: Record<string, unknown> = { ...activity };
     for (const field of INTERNAL_FIELDS) delete outgoing[field];
+    if (!repliesToLogged(conversationId, outgoing.replyToId)) delete outgoing.replyToId;
     return {
       ...outgoing,
       type: outgoing.type ?? 'message',
@@ -195,6 +208,16 @@ export class DirectLineService {
   private log(conversationId: string): Logger {
     return this.deps.logger.child({ channel: CHANNEL_ID, conversation: conversationId });
   }
+}
+
+/**
+ * Whether a replyToId names an activity clients can have: one of this conversation's logged ones.
+ * A message sent outside a turn (an agent's) replies to the continuation activity the adapter
+ * made up, and a reply to the conversationUpdate (sequence 0) names nothing logged either. Web
+ * Chat holds such a reply for 5 s, waiting for what it replies to, before it shows it.
+ */
+function repliesToLogged(conversationId: string, replyToId: unknown): boolean {
+  return typeof replyToId === 'string' && (sequenceOf(conversationId, replyToId) ?? 0) > 0;
 }
 
 /**

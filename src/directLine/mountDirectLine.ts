@@ -57,8 +57,8 @@ export function mountDirectLine(server: Server, deps: DirectLineDependencies): D
   const auth = new ClientAuth(config.directLine.secret, tokens);
 
   registerUploadRoute(server, { service, auth, logger, maxBodyBytes: config.maxBodyBytes });
-  registerClientRoutes(server, { service, auth, logger, publicBaseUrl: config.publicBaseUrl, devTokens: config.localMode && config.directLine.secret === undefined });
-  registerConnectorRoutes(server, { service, logger });
+  registerClientRoutes(server, { service, auth, logger, publicBaseUrl: config.publicBaseUrl, devTokens: config.sandbox && config.directLine.secret === undefined, maxBodyBytes: config.maxBodyBytes });
+  registerConnectorRoutes(server, { service, logger, maxBodyBytes: config.maxBodyBytes });
   const streams = new StreamServer({ http: server.server, service, feed, tokens, logger, keepAliveMs: deps.keepAliveMs ?? 20_000 });
 
   return {

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { ActivityFeed, FeedMessage } from './activityFeed';
 import { ConversationId, Watermark } from './directLineSchemas';
 import type { DirectLineService } from './directLineService';
+import { ActivityPage, sequenceOf, StoredActivity } from './directLineStore';
 import type { DirectLineTokens } from './directLineTokens';
 
 export interface StreamServerDependencies {
@@ -28,8 +29,10 @@ const MAX_CLIENT_MESSAGE_BYTES = 1024;
 interface Subscriber {
   readonly socket: WebSocket;
   readonly conversationId: string;
-  /** What this socket has been sent up to; every push reads the log from here. */
+  /** What this socket has been sent up to; every push goes on from here. */
   sent: number;
+  /** Activities as sent, by sequence, announced but not pushed yet: the log holds only their redacted copies. */
+  readonly fresh: Map<number, StoredActivity>;
   /** Pushes one at a time, so activities leave in log order and none twice. */
   queue: Promise<void>;
   alive: boolean;
@@ -93,6 +96,7 @@ export class StreamServer {
       socket,
       conversationId,
       sent: watermark,
+      fresh: new Map(),
       queue: Promise.resolve(),
       alive: true,
       stop: this.deps.feed.subscribe(conversationId, (message) => this.deliver(subscriber, message)),
@@ -109,17 +113,22 @@ export class StreamServer {
   }
 
   private deliver(subscriber: Subscriber, message: FeedMessage): void {
-    if (message.kind === 'live') send(subscriber.socket, { activities: [message.activity] });
-    else this.push(subscriber);
+    if (message.kind === 'live') return send(subscriber.socket, { activities: [message.activity] });
+    // Kept at once, not when the push runs: a read already under way then sends it as sent too.
+    const { activity } = message;
+    const sequence = activity === undefined ? undefined : sequenceOf(subscriber.conversationId, activity.id);
+    if (activity !== undefined && sequence !== undefined && sequence > subscriber.sent) subscriber.fresh.set(sequence, activity);
+    this.push(subscriber);
   }
 
   private push(subscriber: Subscriber): void {
     subscriber.queue = subscriber.queue.then(async () => {
       if (subscriber.socket.readyState !== WebSocket.OPEN) return;
       try {
-        const page = await this.deps.service.read(subscriber.conversationId, subscriber.sent);
+        const page = await this.next(subscriber);
         if (page.activities.length === 0) return;
         subscriber.sent = page.watermark;
+        for (const sequence of subscriber.fresh.keys()) if (sequence <= page.watermark) subscriber.fresh.delete(sequence);
         send(subscriber.socket, { activities: page.activities, watermark: String(page.watermark) });
       } catch (err) {
         // The client reconnects (with its watermark) and gets what it missed, here or elsewhere.
@@ -127,6 +136,19 @@ export class StreamServer {
         subscriber.socket.close(1011, 'unavailable');
       }
     });
+  }
+
+  /**
+   * What follows `sent`: straight from the announcements when they are next in line (the usual
+   * case, and no read), else from the log with the announced ones as sent. What only the log has
+   * (history, or an activity whose notice comes late) goes out as stored: redacted.
+   */
+  private async next(subscriber: Subscriber): Promise<ActivityPage> {
+    const announced: StoredActivity[] = [];
+    for (let next = subscriber.sent + 1; subscriber.fresh.has(next); next++) announced.push(subscriber.fresh.get(next) as StoredActivity);
+    if (announced.length > 0) return { activities: announced, watermark: subscriber.sent + announced.length };
+    const page = await this.deps.service.read(subscriber.conversationId, subscriber.sent);
+    return { ...page, activities: page.activities.map((stored) => subscriber.fresh.get(sequenceOf(subscriber.conversationId, stored.id) ?? -1) ?? stored) };
   }
 
   /** Direct Line's empty message tells the client the stream is alive; a peer that missed a ping is gone. */

@@ -22,7 +22,6 @@ export interface UploadRouteDependencies {
 const MAX_FILE_BYTES = MAX_ZIP_BYTES;
 const MAX_TEMPLATE_BYTES = 64 * 1024;
 const MAX_FILES = 10;
-const UPLOAD_PATH = /^\/v3\/directline\/conversations\/([^/]+)\/upload\/?$/;
 
 interface UploadedFile {
   readonly name: string;
@@ -35,20 +34,13 @@ type Multipart = { readonly ok: true; readonly template?: string; readonly files
 /**
  * POST /v3/directline/conversations/:id/upload?userId=: multipart/form-data with an optional
  * `activity` part (the message, as JSON) and the files, which reach the bot as attachments
- * with `data:` URIs. Handled before routing: restify's bodyParser, which runs for every route,
- * would give multipart to formidable, which writes files to a temporary folder (customers'
- * key files on disk) and keeps only the last of several parts named `file` (directlinejs names
- * them all so). Here busboy reads the stream in memory, within the size limits.
+ * with `data:` URIs. The only route that reads multipart: busboy reads the stream in memory,
+ * within the size limits, once the token is checked (never formidable, which writes customers'
+ * key files to a temporary folder and keeps only the last of several parts named `file`, as
+ * directlinejs names them all).
  */
 export function registerUploadRoute(server: Server, deps: UploadRouteDependencies): void {
-  const handle = guarded(deps.logger, (req, res) => upload(req, res, deps));
-  server.pre((req, res, next) => {
-    const match = req.method === 'POST' ? UPLOAD_PATH.exec(req.getPath()) : null;
-    if (match === null) return next();
-    req.params = { conversationId: match[1] };
-    // next(false): answered here, so no other handler (and no body parser) sees the request.
-    void handle(req, res).finally(() => next(false));
-  });
+  server.post('/v3/directline/conversations/:conversationId/upload', guarded(deps.logger, (req, res) => upload(req, res, deps)));
 }
 
 async function upload(req: Request, res: Response, deps: UploadRouteDependencies): Promise<void> {

@@ -3,13 +3,15 @@ import type Redis from 'ioredis';
 import { z } from 'zod';
 import { TranscriptEntrySchema } from './handoffRecord';
 
-/** What agents' pages are told, live, whichever instance it happened on. */
+/** What the desk's streams hear, live, whichever instance it happened on; each page is told only what is in its agent's scope. */
 export const DeskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queueChanged') }),
   z.object({ type: z.literal('message'), id: z.string(), entry: TranscriptEntrySchema }),
   z.object({ type: z.literal('customerLeft'), id: z.string() }),
   z.object({ type: z.literal('transferred'), id: z.string(), from: z.string(), to: z.string() }),
-  z.object({ type: z.literal('ended'), id: z.string() }),
+  z.object({ type: z.literal('ended'), id: z.string(), agentId: z.string() }),
+  /** A session of this agent ended: their open streams check theirs and close if it was the one. Never sent to a page. */
+  z.object({ type: z.literal('signedOut'), agentId: z.string() }),
 ]);
 export type DeskEvent = z.infer<typeof DeskEventSchema>;
 

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { ProtectedInput, RecognizedInput, SystemInput } from '../../dialogs/events';
 import { translateReply } from '../bot/replyRenderer';
+import { redactFreeText } from '../identity/freeTextRedaction';
 import type { Reply } from '../../dialogs/replies';
 import type { TranscriptEntry } from './handoffRecord';
 
@@ -46,23 +47,6 @@ function customerText(input: RecognizedInput | ProtectedInput | SystemInput, opt
       // A recognized request: what the customer typed says more to an agent than its intent.
       return options.typed === undefined ? `[${input.type}]` : redactFreeText(options.typed);
   }
-}
-
-/**
- * Free text may still carry secrets the customer typed where none was asked: 주민등록번호,
- * phone numbers, one-time codes, card-like digit runs and password-like tokens are masked.
- */
-export function redactFreeText(text: string): string {
-  return text
-    .replace(/\d{6}\s*-?\s*\d{7}/g, '[주민등록번호]')
-    .replace(/01[016789]\s*-?\s*\d{3,4}\s*-?\s*\d{4}/g, '[휴대폰 번호]')
-    .replace(/\d{6,}/g, '[숫자]')
-    .replace(/\S{8,}/g, (token) => (looksLikePassword(token) ? '[비밀번호 형태]' : token));
-}
-
-/** Certificate passwords mix letters, digits and special characters; ordinary words do not. */
-function looksLikePassword(token: string): boolean {
-  return /\d/.test(token) && /[A-Za-z]/.test(token) && /[^A-Za-z\d\p{Script=Hangul}]/u.test(token);
 }
 
 /** A transcript as people read it, in one language: what the agent sees, and what a hub receives. */

@@ -2,9 +2,6 @@ import type { OtpChallenge, OtpPurpose, OtpVerification } from './oneTimePasswor
 import type { MobileCarrier, MobileNumber } from './phoneNumber';
 import type { ResidentRegistrationNumber } from './residentRegistrationNumber';
 
-export type { Lockout } from './lockout';
-export { MemoryLockout, RedisLockout } from './lockout';
-
 /** Delivers a one-time code to the customer's phone (SMS, push, or nothing in the sandbox). */
 export interface OtpSender {
   send(message: { phone: MobileNumber; code: string; purpose: OtpPurpose }): Promise<void>;
@@ -30,17 +27,10 @@ export interface VerificationStarted {
   challenge: OtpChallenge;
   /**
    * The code itself, only from a sandbox provider constructed with `revealCodes: true`
-   * (local mode), so the chat can show it labelled as sandbox. Never present otherwise.
+   * (the sandbox, SANDBOX), so the chat can show it labelled as sandbox. Never present otherwise.
    */
   sandboxCode?: string;
 }
-
-export type ResendOutcome =
-  | ({ result: 'sent' } & VerificationStarted)
-  /** Asked again within the resend interval; try after `retryAfterMs`. */
-  | { result: 'tooSoon'; retryAfterMs: number }
-  /** The previous challenge already used up its attempts. */
-  | { result: 'locked' };
 
 /**
  * 본인 인증 and 추가 인증 (전자금융사기 예방서비스) behind one interface: the embedded sandbox
@@ -51,13 +41,13 @@ export type ResendOutcome =
  * rejects `startVerification` with `VerificationRejectedError`; any other rejection is a
  * service error.
  *
- * The lockout after 5 wrong codes is the caller's: check `Lockout.lockedUntil(customerId)`
- * before starting, and on `locked` call `Lockout.lock(customerId, now + OTP_LOCKOUT_MS)`.
+ * The limits are the caller's (`VerificationLimits`): the lockout after 5 wrong codes, and how
+ * often a code may go to a phone, across challenges, conversations and customers.
  */
 export interface IdentityProvider {
   startVerification(request: VerificationRequest, now: Date): Promise<VerificationStarted>;
-  /** A new code and challenge; wrong attempts carry over, so resending never resets the lockout count. */
-  resend(previous: OtpChallenge, request: ResendRequest, now: Date): Promise<ResendOutcome>;
+  /** A new code and challenge for the same purpose as `previous`. */
+  resend(previous: OtpChallenge, request: ResendRequest, now: Date): Promise<VerificationStarted>;
   checkCode(challenge: OtpChallenge, code: string, now: Date): Promise<OtpVerification>;
 }
 

@@ -6,7 +6,8 @@ export type OtpPurpose = 'identity' | 'additional';
 
 /**
  * What is kept between turns while a code is outstanding: plain JSON, safe to persist.
- * It holds a keyed hash of the code, never the code.
+ * It holds a keyed hash of the code, never the code. Wrong codes are not counted here but per
+ * customer and per phone (`VerificationLimits`), so a new challenge never starts them afresh.
  */
 export interface OtpChallenge {
   id: string;
@@ -15,25 +16,24 @@ export interface OtpChallenge {
   codeHash: string;
   /** Epoch ms after which the code no longer works. */
   expiresAt: number;
-  /** Wrong codes so far, carried over when the code is resent. */
-  attempts: number;
-  /** Epoch ms when the code was sent (for the resend interval). */
-  sentAt: number;
 }
 
-export type OtpVerification =
-  | { result: 'ok' }
-  | { result: 'wrong'; attemptsLeft: number; challenge: OtpChallenge }
-  | { result: 'expired' }
-  | { result: 'locked' };
+export type OtpVerification = { result: 'ok' } | { result: 'wrong' } | { result: 'expired' };
 
 export const OTP_LENGTH = 6;
 /** A code works for 3 minutes. */
 export const OTP_TTL_MS = 3 * 60 * 1000;
-/** The 5th wrong code locks (see `OTP_LOCKOUT_MS` and the `Lockout` store). */
+/** The 5th wrong code within `OTP_ATTEMPT_WINDOW_MS`, for one customer or one phone, locks both. */
 export const OTP_MAX_ATTEMPTS = 5;
-/** How long a customer stays locked out after `OTP_MAX_ATTEMPTS` wrong codes. */
+/** Wrong codes count for an hour. */
+export const OTP_ATTEMPT_WINDOW_MS = 60 * 60 * 1000;
+/** How long a customer (and the phone) stays locked out after `OTP_MAX_ATTEMPTS` wrong codes. */
 export const OTP_LOCKOUT_MS = 10 * 60 * 1000;
+/** A code goes to a phone no sooner than 30 s after the previous one, whoever asked for it. */
+export const OTP_RESEND_INTERVAL_MS = 30 * 1000;
+/** At most 5 codes go to one phone within a rolling hour. */
+export const OTP_MAX_SENDS = 5;
+export const OTP_SEND_WINDOW_MS = 60 * 60 * 1000;
 
 /** For reading a challenge back from persisted state. */
 export const otpChallengeSchema = z.object({
@@ -41,8 +41,6 @@ export const otpChallengeSchema = z.object({
   purpose: z.enum(['identity', 'additional']),
   codeHash: z.string().regex(/^[0-9a-f]{64}$/),
   expiresAt: z.number().int(),
-  attempts: z.number().int().min(0),
-  sentAt: z.number().int(),
 });
 
 /** A uniformly random 6-digit code (leading zeros kept). */
@@ -50,50 +48,32 @@ export function generateOtpCode(): string {
   return String(randomInt(0, 10 ** OTP_LENGTH)).padStart(OTP_LENGTH, '0');
 }
 
-/**
- * A fresh code and the challenge to keep. Send `code` to the customer and drop it; keep only
- * `challenge`. `attempts` carries wrong codes over from a previous challenge on resend, so
- * resending does not reset the count towards the lockout.
- */
-export function createOtpChallenge(options: {
-  purpose: OtpPurpose;
-  now: Date;
-  key: Buffer;
-  attempts?: number;
-}): { code: string; challenge: OtpChallenge } {
+/** A fresh code and the challenge to keep. Send `code` to the customer and drop it; keep only `challenge`. */
+export function createOtpChallenge(options: { purpose: OtpPurpose; now: Date; key: Buffer }): { code: string; challenge: OtpChallenge } {
   const code = generateOtpCode();
   const id = randomUUID();
-  const sentAt = options.now.getTime();
   return {
     code,
     challenge: {
       id,
       purpose: options.purpose,
       codeHash: hashCode(id, options.purpose, code, options.key),
-      expiresAt: sentAt + OTP_TTL_MS,
-      attempts: options.attempts ?? 0,
-      sentAt,
+      expiresAt: options.now.getTime() + OTP_TTL_MS,
     },
   };
 }
 
 /**
- * Checks a code the customer typed. Order: an already locked challenge stays locked; an expired
- * one is expired (even with the right code); then the code is compared in constant time.
- * Spaces, hyphens and full-width digits are normalised away; anything that is then not exactly
- * 6 digits counts as a wrong code. The 5th wrong code gives `locked`; the caller then locks
- * the customer out for `OTP_LOCKOUT_MS`.
+ * Checks a code the customer typed. An expired challenge is expired (even with the right code);
+ * otherwise the code is compared in constant time. Spaces, hyphens and full-width digits are
+ * normalised away; anything that is then not exactly 6 digits is a wrong code. Counting wrong
+ * codes towards the lockout is the caller's (`VerificationLimits`).
  */
 export function verifyOtp(challenge: OtpChallenge, code: string, now: Date, key: Buffer): OtpVerification {
-  if (challenge.attempts >= OTP_MAX_ATTEMPTS) return { result: 'locked' };
   if (now.getTime() >= challenge.expiresAt) return { result: 'expired' };
   const normalised = normaliseOtpCode(code);
-  if (normalised !== undefined && hashesEqual(hashCode(challenge.id, challenge.purpose, normalised, key), challenge.codeHash)) {
-    return { result: 'ok' };
-  }
-  const attempts = challenge.attempts + 1;
-  if (attempts >= OTP_MAX_ATTEMPTS) return { result: 'locked' };
-  return { result: 'wrong', attemptsLeft: OTP_MAX_ATTEMPTS - attempts, challenge: { ...challenge, attempts } };
+  const right = normalised !== undefined && hashesEqual(hashCode(challenge.id, challenge.purpose, normalised, key), challenge.codeHash);
+  return { result: right ? 'ok' : 'wrong' };
 }
 
 /** `123 456`, `123-456`, `１２３４５６` → `123456`; undefined unless exactly 6 digits remain. */

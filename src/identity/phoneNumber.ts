@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { MaskedValue } from './maskedValue';
 
 /** The three networks and the 알뜰폰 (MVNO) operators that run on each. */
@@ -68,6 +69,18 @@ export class MobileNumber extends MaskedValue {
 }
 
 export type MobileNumberParseResult = { ok: true; value: MobileNumber } | { ok: false };
+
+/**
+ * The phone's id where codes sent to it and typed for it are counted (`VerificationLimits`):
+ * HMAC-SHA256 of the digits under a configured secret key, hex, like `customerIdOf`. Without the
+ * key it cannot be reversed by trying every number, so the digits never reach Redis.
+ */
+export function phoneIdOf(phone: MobileNumber, key: Buffer): string {
+  if (key.length < MIN_KEY_BYTES) throw new RangeError(`the phone id key must have at least ${MIN_KEY_BYTES} bytes`);
+  return createHmac('sha256', key).update(phone.digits, 'utf8').digest('hex');
+}
+
+const MIN_KEY_BYTES = 16;
 
 /**
  * Reads a mobile number with or without hyphens, spaces, dots or parentheses, full-width

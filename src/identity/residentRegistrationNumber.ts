@@ -105,7 +105,7 @@ export function customerIdOf(rrn: ResidentRegistrationNumber, key: Buffer): stri
 const MIN_KEY_BYTES = 16;
 
 /** 6 digits, then whitespace and at most one dash between the halves, then 7 digits. */
-const RRN_PATTERN = /^\s*(\d{6})\s*[-‐‑‒–—−]?\s*(\d{7})\s*$/u;
+const RRN_PATTERN = /^\s*(\d{6})\s*(?:[-‐‑‒–—−]\s*)?(\d{7})\s*$/u;
 
 const CENTURY_BY_SEVENTH_DIGIT: Readonly<Record<string, { century: number; foreigner: boolean }>> = {
   '1': { century: 1900, foreigner: false },

@@ -1,29 +1,20 @@
 import type { Logger } from '../logging/logger';
-import type {
-  IdentityProvider,
-  OtpSender,
-  ResendOutcome,
-  ResendRequest,
-  VerificationRequest,
-  VerificationStarted,
-} from './identityProvider';
-import { OTP_MAX_ATTEMPTS, createOtpChallenge, verifyOtp } from './oneTimePassword';
+import type { IdentityProvider, OtpSender, ResendRequest, VerificationRequest, VerificationStarted } from './identityProvider';
+import { createOtpChallenge, verifyOtp } from './oneTimePassword';
 import type { OtpChallenge, OtpPurpose, OtpVerification } from './oneTimePassword';
 import type { MobileNumber } from './phoneNumber';
 
 export interface SandboxIdentityProviderOptions {
-  /** Where codes go: `CapturingOtpSender` in tests, `ChatDisplayOtpSender` in local mode. */
+  /** Where codes go: `CapturingOtpSender` in tests, `ChatDisplayOtpSender` in the sandbox. */
   sender: OtpSender;
   /** Secret for the code hashes in challenges (at least 16 bytes), from configuration. */
   key: Buffer;
   /**
    * Return each code as `sandboxCode` so the chat can show it, labelled as sandbox.
-   * ONLY in local mode (`config.localMode`): anywhere else it hands the second factor to
+   * ONLY in the sandbox (`config.sandbox`): anywhere else it hands the second factor to
    * whoever holds the chat, which defeats 본인 인증. Off by default.
    */
   revealCodes?: boolean;
-  /** A code may be resent this long after the previous one at the earliest (default 10 s). */
-  resendIntervalMs?: number;
 }
 
 /**
@@ -36,32 +27,27 @@ export class SandboxIdentityProvider implements IdentityProvider {
   private readonly sender: OtpSender;
   private readonly key: Buffer;
   private readonly revealCodes: boolean;
-  private readonly resendIntervalMs: number;
 
   constructor(options: SandboxIdentityProviderOptions) {
     this.sender = options.sender;
     this.key = options.key;
     this.revealCodes = options.revealCodes ?? false;
-    this.resendIntervalMs = options.resendIntervalMs ?? 10_000;
   }
 
   async startVerification(request: VerificationRequest, now: Date): Promise<VerificationStarted> {
-    return this.sendCode(request.phone, request.purpose, now, 0);
+    return this.sendCode(request.phone, request.purpose, now);
   }
 
-  async resend(previous: OtpChallenge, request: ResendRequest, now: Date): Promise<ResendOutcome> {
-    if (previous.attempts >= OTP_MAX_ATTEMPTS) return { result: 'locked' };
-    const retryAfterMs = previous.sentAt + this.resendIntervalMs - now.getTime();
-    if (retryAfterMs > 0) return { result: 'tooSoon', retryAfterMs };
-    return { result: 'sent', ...(await this.sendCode(request.phone, previous.purpose, now, previous.attempts)) };
+  async resend(previous: OtpChallenge, request: ResendRequest, now: Date): Promise<VerificationStarted> {
+    return this.sendCode(request.phone, previous.purpose, now);
   }
 
   async checkCode(challenge: OtpChallenge, code: string, now: Date): Promise<OtpVerification> {
     return verifyOtp(challenge, code, now, this.key);
   }
 
-  private async sendCode(phone: MobileNumber, purpose: OtpPurpose, now: Date, attempts: number): Promise<VerificationStarted> {
-    const { code, challenge } = createOtpChallenge({ purpose, now, key: this.key, attempts });
+  private async sendCode(phone: MobileNumber, purpose: OtpPurpose, now: Date): Promise<VerificationStarted> {
+    const { code, challenge } = createOtpChallenge({ purpose, now, key: this.key });
     await this.sender.send({ phone, code, purpose });
     return this.revealCodes ? { challenge, sandboxCode: code } : { challenge };
   }
@@ -94,9 +80,9 @@ export class CapturingOtpSender implements OtpSender {
 }
 
 /**
- * Local mode's sender: delivers and stores nothing. The code reaches the customer through
+ * The sandbox's sender: delivers and stores nothing. The code reaches the customer through
  * `sandboxCode`, which the bot shows in the chat labelled as sandbox; so pair it with
- * `SandboxIdentityProvider({ revealCodes: true })`, in local mode only. It logs that a code was
+ * `SandboxIdentityProvider({ revealCodes: true })`, in the sandbox only. It logs that a code was
  * "sent" (masked phone, purpose), never the code.
  */
 export class ChatDisplayOtpSender implements OtpSender {

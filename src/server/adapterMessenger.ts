@@ -10,7 +10,7 @@ import type { StoredConversationReference } from '../handoff/handoffRecord';
 export class AdapterMessenger implements ProactiveMessenger {
   constructor(
     private readonly adapter: CloudAdapter,
-    /** Empty in local mode, where no token is requested. */
+    /** Empty without MicrosoftAppId, where no token is requested. */
     private readonly appId: string | undefined,
     /**
      * The Direct Line gateway's adapter, which has no credentials: a conversation on our own

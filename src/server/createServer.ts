@@ -4,7 +4,9 @@ import type { DownloadStore } from '../certificates/downloadStore';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { BotAdapter } from './botAdapter';
-import { messagesRoute } from './messagesRoute';
+import { jsonBody } from './jsonBody';
+import { messagesRoute, MessagesRouteDependencies, unauthenticatedFromLoopbackOnly } from './messagesRoute';
+import { useSecurityHeaders } from './securityHeaders';
 
 export interface ServerDependencies {
   readonly config: Config;
@@ -23,9 +25,10 @@ export interface ServerDependencies {
 export function createServer(deps: ServerDependencies): Server {
   // Conversation handles on the agent desk name their state documents, longer than the default 100.
   const server = restify.createServer({ name: 'joint-certificate-assistant', handleUncaughtExceptions: false, maxParamLength: 512 });
-  useParsers(server, deps.config.maxBodyBytes);
+  useSecurityHeaders(server, deps.config.publicBaseUrl);
+  useParsers(server);
 
-  server.post('/api/messages', messagesRoute(deps));
+  registerMessagesRoute(server, deps);
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
@@ -66,18 +69,17 @@ export function createServer(deps: ServerDependencies): Server {
   return server;
 }
 
+/** POST /api/messages behind its JSON parser; the bench's echo bot serves it the same way. */
+export function registerMessagesRoute(server: Server, deps: MessagesRouteDependencies): void {
+  server.post('/api/messages', unauthenticatedFromLoopbackOnly(deps), jsonBody(deps.config.maxBodyBytes), messagesRoute(deps));
+}
+
 /**
- * The query and body parsers every route of the server runs behind (tests that set up a server of
- * their own use them too). Oversized bodies are refused by the parser (413) before anything reads them.
+ * What every route shares: the parsed query string (tests that set up a server of their own use it
+ * too). Bodies are each route's own business, read in memory: JSON through jsonBody on the routes
+ * that take it, multipart only on the Direct Line upload route. A server-wide body parser would
+ * give multipart to formidable, which writes files to disk for any route, before any check.
  */
-export function useParsers(server: Server, maxBodyBytes: number): void {
-  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3; Node
-  // reads none), but the bodyParser (rejectUnknown) takes it for one of unknown length and no type
-  // and answers 415. fetch() and the connector client send their DELETEs so: say the body is empty.
-  server.pre((req, _res, next) => {
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) req.headers['content-length'] = '0';
-    next();
-  });
+export function useParsers(server: Server): void {
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, rejectUnknown: true }));
 }

@@ -1,7 +1,7 @@
 import { ActivityTypes, StatusCodes, TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import type { Request, Response } from 'restify';
-import type { Config } from '../config/config';
+import type { Next, Request, RequestHandler, Response } from 'restify';
+import { Config, isLoopback } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { BotAdapter } from './botAdapter';
 import { parseIncomingActivity } from './incomingActivity';
@@ -14,6 +14,19 @@ export interface MessagesRouteDependencies {
   readonly logger: Logger;
 }
 
+/**
+ * Without Bot Framework authentication nobody is checked, so only this machine may call, whatever
+ * HOST says; placed before the body is read.
+ */
+export function unauthenticatedFromLoopbackOnly({ config, logger }: Pick<MessagesRouteDependencies, 'config' | 'logger'>): RequestHandler {
+  return (req: Request, res: Response, next: Next): void => {
+    if (config.botAuthenticated || isLoopback(req.socket.remoteAddress ?? '')) return next();
+    logger.warn('unauthenticated /api/messages from a remote address refused');
+    res.send(403, { error: 'forbidden' });
+    next(false);
+  };
+}
+
 /** POST /api/messages: validate the activity, authenticate the caller, run the turn. */
 export function messagesRoute({ config, adapter, logic, logger }: MessagesRouteDependencies) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -24,9 +37,9 @@ export function messagesRoute({ config, adapter, logic, logger }: MessagesRouteD
       return;
     }
     const { activity } = parsed;
-    if (config.localMode && !isAllowedServiceUrl(activity.serviceUrl, config.localServiceUrlHosts)) {
-      logger.warn({ channel: activity.channelId }, 'local mode: serviceUrl outside the allow-list refused');
-      res.send(403, { error: 'serviceUrl not allowed in local mode' });
+    if (!config.botAuthenticated && !isAllowedServiceUrl(activity.serviceUrl, config.localServiceUrlHosts)) {
+      logger.warn({ channel: activity.channelId }, 'unauthenticated: serviceUrl outside the allow-list refused');
+      res.send(403, { error: 'serviceUrl not allowed without Bot Framework authentication' });
       return;
     }
     // Whatever fails before the bot runs is the caller's authentication failing (a bad token,

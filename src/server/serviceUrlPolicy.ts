@@ -1,5 +1,5 @@
 /**
- * In local mode botbuilder authenticates nobody and would post replies to any serviceUrl a
+ * Without MicrosoftAppId botbuilder authenticates nobody and would post replies to any serviceUrl a
  * caller names, which would make the bot an open relay. Only the allowed hosts are answered.
  */
 export function isAllowedServiceUrl(serviceUrl: string, allowedHosts: readonly string[]): boolean {

@@ -1,12 +1,30 @@
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Server } from 'restify';
 import { SUPPORTED_LANGUAGES, Translator } from '../i18n/translator';
+import { pageHeaders } from '../server/securityHeaders';
 import { pageFolder, serveStatic } from '../server/staticFiles';
 
 const PAGE_TEXTS = ['subtitle', 'notice', 'failed'] as const;
 
-/** The customer's chat page at `/`: Korean first, Web Chat (from npm, no CDN) on this bot's Direct Line endpoint. */
-export function registerWebChatRoutes(server: Server, translator: Translator): void {
+/**
+ * What Web Chat needs beyond this origin's files; no inline script, no eval. Its styles go into
+ * empty <style> elements (the hash is that of the empty text) and are filled through the CSSOM,
+ * which CSP does not govern, so injected markup can add no style. A picked image is read from a
+ * blob: address and shrunk in a worker made from one; pictures may come as data: or blob:.
+ */
+const WEB_CHAT_SOURCES = {
+  'style-src': `'sha256-${createHash('sha256').update('').digest('base64')}'`,
+  'img-src': 'data: blob:',
+  'worker-src': 'blob:',
+  'connect-src': 'blob:',
+};
+
+/**
+ * The customer's chat page at `/`: Korean first, Web Chat (from npm, no CDN) on this bot's Direct
+ * Line endpoint. The bank's app frames it from `frameAncestors` (CHAT_FRAME_ANCESTORS).
+ */
+export function registerWebChatRoutes(server: Server, translator: Translator, frameAncestors: readonly string[]): void {
   const texts = Object.fromEntries(
     SUPPORTED_LANGUAGES.map((language) => {
       const t = translator.forLanguage(language);
@@ -18,6 +36,7 @@ export function registerWebChatRoutes(server: Server, translator: Translator): v
     next();
   });
   const page = pageFolder(__dirname, 'webChat');
+  const headers = pageHeaders({ framing: { sameOriginAnd: frameAncestors }, also: WEB_CHAT_SOURCES });
   serveStatic(server, [
     { path: '/', file: join(page, 'index.html'), type: 'text/html; charset=utf-8' },
     { path: '/webchat/chat.js', file: join(page, 'chat.js'), type: 'text/javascript; charset=utf-8' },
@@ -28,5 +47,5 @@ export function registerWebChatRoutes(server: Server, translator: Translator): v
       type: 'text/javascript; charset=utf-8',
       cacheControl: 'public, max-age=86400',
     },
-  ]);
+  ], headers);
 }

@@ -4,7 +4,8 @@ import restify, { Server } from 'restify';
 import { AgentDirectory, hashAgentPassword, parseAgentAccounts } from '../../src/agentDesk/agentAccounts';
 import { registerSessionRoutes, requireAgent, SESSION_COOKIE, type AgentRequest } from '../../src/agentDesk/agentAuth';
 import { AgentSessions, MemoryAgentSessions, RedisAgentSessions } from '../../src/agentDesk/agentSessions';
-import { SignInThrottle } from '../../src/agentDesk/signInThrottle';
+import { MemorySignInThrottle, type SignInThrottle } from '../../src/agentDesk/signInThrottle';
+import { MemoryDeskEvents } from '../../src/handoff/handoffEvents';
 import { useParsers } from '../../src/server/createServer';
 import { useSharedRedis } from '../support/redisCleanup';
 
@@ -33,25 +34,28 @@ interface Desk {
 }
 
 /**
- * A real restify server with the same parsers as createServer (bodyParser with mapParams off, so
- * JSON arrives in req.body), the session routes, and one protected route standing for every
- * /agent API.
+ * A real restify server with the same parsers as createServer (the routes read their own JSON
+ * bodies), the session routes (whose own Origin is the server's address), and one protected
+ * route standing for every /agent API.
  */
-async function startDesk(sessions: AgentSessions, options: { now?: () => number; secureCookies?: boolean } = {}): Promise<Desk> {
+async function startDesk(sessions: AgentSessions, options: { now?: () => number; secureCookies?: boolean; throttle?: SignInThrottle } = {}): Promise<Desk> {
   const server = restify.createServer({ handleUncaughtExceptions: false });
-  useParsers(server, 64 * 1024);
+  useParsers(server);
+  const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   registerSessionRoutes(server, {
     directory,
     sessions,
+    throttle: options.throttle ?? new MemorySignInThrottle({ now: options.now }),
+    events: new MemoryDeskEvents(),
+    ownOrigin: url,
     secureCookies: options.secureCookies ?? false,
     sessionTtlSeconds: TTL_SECONDS,
-    now: options.now,
   });
   server.get('/agent/api/queue', requireAgent(sessions, directory), async (req, res) => {
     res.send(200, { for: (req as AgentRequest).agentId });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { server, url: url() };
 }
 
 let desks: Desk[] = [];
@@ -65,10 +69,11 @@ async function desk(sessions: AgentSessions, options?: Parameters<typeof startDe
   return started.url;
 }
 
+/** As the desk's page signs in: JSON, from the desk's own origin. */
 function signIn(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${url}/agent/api/session`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', origin: url, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -132,13 +137,13 @@ describe.each([
     const url = await desk(makeSessions());
     const cookie = cookieOf(await signIn(url, { id: 'kim', password: KIM_PASSWORD }));
     expect((await me(url, { cookie })).status).toBe(200);
-    const out = await fetch(`${url}/agent/api/session`, { method: 'DELETE', headers: { cookie } });
+    const out = await fetch(`${url}/agent/api/session`, { method: 'DELETE', headers: { cookie, origin: url } });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toBe(`${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/agent; Max-Age=0`);
     // The old cookie, replayed (say from a copy), no longer works.
     expect((await me(url, { cookie })).status).toBe(401);
     // Signing out without a session is harmless.
-    expect((await fetch(`${url}/agent/api/session`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${url}/agent/api/session`, { method: 'DELETE', headers: { origin: url } })).status).toBe(204);
   });
 
   test('a wrong password and an unknown id get the same 401 wrongCredentials, and no cookie', async () => {
@@ -188,11 +193,29 @@ describe('sign-in over HTTP', () => {
     const url = await desk(new MemoryAgentSessions({ ttlSeconds: TTL_SECONDS }));
     const response = await fetch(`${url}/agent/api/session`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
       body: `id=kim&password=${encodeURIComponent(KIM_PASSWORD)}`,
     });
     expect(response.status).toBe(415);
     expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  test('sign-in and sign-out from another origin, or without one, are refused with 403', async () => {
+    const url = await desk(new MemoryAgentSessions({ ttlSeconds: TTL_SECONDS }));
+    const origins: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, {}];
+    for (const origin of origins) {
+      const response = await fetch(`${url}/agent/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...origin },
+        body: JSON.stringify({ id: 'kim', password: KIM_PASSWORD }),
+      });
+      expect({ origin, status: response.status, cookie: response.headers.get('set-cookie') }).toEqual({ origin, status: 403, cookie: null });
+    }
+    const cookie = cookieOf(await signIn(url, { id: 'kim', password: KIM_PASSWORD }));
+    for (const origin of origins) {
+      expect((await fetch(`${url}/agent/api/session`, { method: 'DELETE', headers: { cookie, ...origin } })).status).toBe(403);
+    }
+    expect((await me(url, { cookie })).status).toBe(200);
   });
 
   test('two session cookies at once (one planted by another site) are refused', async () => {
@@ -248,50 +271,5 @@ describe('sign-in over HTTP', () => {
     const url = await desk(new MemoryAgentSessions({ ttlSeconds: TTL_SECONDS }), { now: manualClock().now });
     for (let i = 0; i < 5; i++) expect((await signIn(url, { id: 'park', password: `guess ${i} wrong` })).status).toBe(401);
     expect((await signIn(url, { id: 'park', password: 'guess 6 wrong' })).status).toBe(429);
-  });
-});
-
-describe('SignInThrottle', () => {
-  test('failures older than the window are forgotten', () => {
-    const clock = manualClock(0);
-    const throttle = new SignInThrottle({ now: clock.now });
-    for (let i = 0; i < 4; i++) {
-      expect(throttle.begin('kim').allowed).toBe(true);
-      throttle.finish('kim', false);
-    }
-    clock.advance(5 * 60_000 + 1);
-    expect(throttle.begin('kim').allowed).toBe(true);
-    throttle.finish('kim', false);
-    expect(throttle.begin('kim').allowed).toBe(true);
-  });
-
-  test('a success forgets earlier failures', () => {
-    const throttle = new SignInThrottle({ now: manualClock(0).now });
-    for (let i = 0; i < 4; i++) {
-      throttle.begin('kim');
-      throttle.finish('kim', false);
-    }
-    throttle.begin('kim');
-    throttle.finish('kim', true);
-    expect(throttle.size).toBe(0);
-    for (let i = 0; i < 4; i++) {
-      expect(throttle.begin('kim').allowed).toBe(true);
-      throttle.finish('kim', false);
-    }
-  });
-
-  test('attempts in flight count: a parallel burst cannot get past the limit', () => {
-    const throttle = new SignInThrottle({ now: manualClock(0).now });
-    const admitted = Array.from({ length: 20 }, () => throttle.begin('kim')).filter((gate) => gate.allowed);
-    expect(admitted).toHaveLength(5);
-  });
-
-  test('memory stays bounded under a flood of made-up ids', () => {
-    const throttle = new SignInThrottle({ maxEntries: 100, now: manualClock(0).now });
-    for (let i = 0; i < 1000; i++) {
-      throttle.begin(`made-up-${i}`);
-      throttle.finish(`made-up-${i}`, false);
-    }
-    expect(throttle.size).toBeLessThanOrEqual(101);
   });
 });

@@ -9,7 +9,7 @@ let browser: Browser;
 let customer: HttpCustomer;
 
 beforeAll(async () => {
-  bot = await startHttpBot({ AGENTS: await agentsConfig(['kim']) });
+  bot = await startHttpBot({ AGENTS: await agentsConfig(['kim', 'boss']), SUPERVISORS: 'boss' });
   browser = await launchChromium();
   customer = await HttpCustomer.start();
 });
@@ -26,12 +26,7 @@ test('an agent signs in at /agent, takes the queued conversation, replies, and h
   expect((await customer.say(bot.url, '상담원 연결해 주세요'))[0]).toContain('대기 순서는 1번째예요');
   await customer.say(bot.url, '주민등록번호 입력 단계에서 막혔어요');
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${bot.url}/agent`);
-  await page.getByTestId('login-id').fill('kim');
-  await page.getByTestId('login-password').fill('kim-password-123');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-as').filter({ hasText: 'kim' }).waitFor();
+  const page = await signedInPage('kim');
 
   const queued = page.getByTestId('queue-item').first();
   await queued.waitFor();
@@ -44,6 +39,15 @@ test('an agent signs in at /agent, takes the queued conversation, replies, and h
   await page.getByTestId('reply-send').click();
   expect((await customer.proactiveMessages(2))[1]).toBe('[상담원] 안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.');
   await transcript.getByText('상담원 김민지입니다', { exact: false }).waitFor();
+
+  // A supervisor sees the conversation kim holds, and reads it live, without taking it.
+  const supervisor = await signedInPage('boss');
+  await supervisor.getByTestId('others-item').first().locator('.ci-open').click();
+  await supervisor.getByTestId('transcript').getByText('주민등록번호 입력 단계에서 막혔어요').waitFor();
+  await customer.say(bot.url, '13자리 숫자 맞죠?');
+  await supervisor.getByTestId('transcript').getByText('13자리 숫자 맞죠?').waitFor();
+  expect(await supervisor.getByTestId('reply-input').isDisabled()).toBe(true);
+  await supervisor.close();
   const saveTo = screenshotPath('agent-desk.png');
   if (saveTo !== undefined) await page.screenshot({ path: saveTo });
 
@@ -53,4 +57,20 @@ test('an agent signs in at /agent, takes the queued conversation, replies, and h
   expect(back[3]).toContain('주민등록번호 13자리를 입력해 주세요');
   // the customer's next message is answered by the flow, at that step
   expect((await customer.say(bot.url, '900101-1234567'))[0]).toContain('900101-1******');
+
+  // Signing out from the page really ends the session (the DELETE passes the desk's Origin check).
+  await page.locator('#sign-out').click();
+  await page.getByTestId('login-id').waitFor();
+  expect(await page.evaluate(() => fetch('/agent/api/me').then((response) => response.status))).toBe(401);
 });
+
+/** A desk page signed in as `id`. */
+async function signedInPage(id: string) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${bot.url}/agent`);
+  await page.getByTestId('login-id').fill(id);
+  await page.getByTestId('login-password').fill(`${id}-password-123`);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('signed-in-as').filter({ hasText: id }).waitFor();
+  return page;
+}

@@ -7,7 +7,8 @@ import { createTestBot } from '../support/testBot';
 
 test('asking for a person right after our failure hands off as that failure, with the apology in the transcript', async () => {
   const storage = new FaultyStorage();
-  const adapter = await createTestBot({ storage });
+  // The test channel plays the handoff hub here, which is told of the handoff with the transcript.
+  const adapter = await createTestBot({ storage, hubChannels: ['test'] });
   const customer = new Customer(adapter);
   await customer.say('인증서 발급');
   storage.failNextWrite = true;

@@ -1,7 +1,9 @@
+import { writePkcs12 } from '../../src/certificates/pkcs12';
 import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
 import { CUSTOMER, OTHER_BANK_PASSWORD, asAttachment, otherBankFiles, startRegistration } from '../support/journeys';
+import { pfxWithIterationCounts, withIterationCount } from '../support/keyFiles';
 import { joinedCustomer, testCertificateService } from '../support/testBot';
 
 const PASSWORD = OTHER_BANK_PASSWORD;
@@ -63,6 +65,65 @@ test('five wrong passwords lock registration and offer an agent; a file that is 
   for (let i = 0; i < 4; i++) await customer.say(`wrong#Pass${i}0x`);
   const locked = await customer.say('wrong#Pass90x');
   expect(texts(locked)).toEqual([expect.stringContaining('5번 잘못'), '상담원을 연결해 드릴까요?']);
+});
+
+describe('a key file re-encrypted to cost far more than real ones (10,000,000 iterations)', () => {
+  /** Old code spent about 6 s deriving such a key, for a wrong-password reply; refusing takes milliseconds. */
+  const FAST_MS = 2000;
+  const UNUSUAL = '보호 설정이 일반적이지 않아 열 수 없어요';
+
+  test('signPri.key is refused at once with its own reply and a way forward, and the files are asked for again', async () => {
+    const files = await otherBankFiles();
+    await startRegistration(customer, otp);
+    await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', withIterationCount(files.signPri, 10_000_000))] });
+    const started = Date.now();
+    const replies = texts(await customer.say(PASSWORD));
+    expect(Date.now() - started).toBeLessThan(FAST_MS);
+    expect(replies[0]).toContain(UNUSUAL);
+    expect(replies[0]).toContain('인증서 관리 프로그램에서 내보낸 NPKI 폴더');
+    expect(replies[0]).toContain('4번 더');
+    expect(replies[1]).toContain('등록할 인증서 파일을 보내 주세요');
+
+    // Real files are still welcome in the same conversation.
+    await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', files.signPri)] });
+    expect(texts(await customer.say(PASSWORD))[0]).toContain('주민등록번호를 한 번 더');
+  });
+
+  test('a PFX asking for that much is refused the same way', async () => {
+    const service = await testCertificateService();
+    const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
+    const pfx = await writePkcs12({ certificate: issued.certificate, privateKeyInfo: issued.privateKeyInfo, password: PASSWORD });
+    await startRegistration(customer, otp);
+    await customer.send({ type: 'message', attachments: [asAttachment('certificate.pfx', pfxWithIterationCounts(pfx, { keyBag: 10_000_000 }))] });
+    const started = Date.now();
+    const replies = texts(await customer.say(PASSWORD));
+    expect(Date.now() - started).toBeLessThan(FAST_MS);
+    expect(replies[0]).toContain(UNUSUAL);
+  });
+
+  test('counts as an attempt: the fifth such turn locks registration and offers an agent', async () => {
+    const files = await otherBankFiles();
+    const unusual = withIterationCount(files.signPri, 100_001);
+    await startRegistration(customer, otp);
+    for (const left of [4, 3, 2, 1]) {
+      await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', unusual)] });
+      expect(texts(await customer.say(PASSWORD))[0]).toContain(`${left}번 더`);
+    }
+    await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', unusual)] });
+    const locked = await customer.say(PASSWORD);
+    expect(texts(locked)).toEqual([expect.stringContaining(UNUSUAL), '상담원을 연결해 드릴까요?']);
+    expect(texts(locked)[0]).toContain('등록을 더 진행할 수 없어요');
+  });
+
+  test('in English', async () => {
+    const files = await otherBankFiles();
+    await customer.say('English');
+    await startRegistration(customer, otp, 'en');
+    await customer.send({ type: 'message', attachments: [asAttachment('signCert.der', files.signCert), asAttachment('signPri.key', withIterationCount(files.signPri, 10_000_000))] });
+    const replies = texts(await customer.say(PASSWORD));
+    expect(replies[0]).toContain('protected with unusual settings');
+    expect(replies[0]).toContain('certificate manager');
+  });
 });
 
 test.each([

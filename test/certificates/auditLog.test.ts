@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { AuditLog, AuditRecord, MemoryAuditLog, RedisAuditLog } from '../../src/certificates/auditLog';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = SHARED_REDIS_URL;
 const PREFIX = `test:auditLog:${randomBytes(6).toString('hex')}:`;
 const ALLOWED_FIELDS = ['at', 'action', 'outcome', 'customerId', 'serialNumber', 'issuerDn', 'reason', 'actor', 'conversationId'];
 

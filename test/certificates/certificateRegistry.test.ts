@@ -8,8 +8,9 @@ import {
   RegisteredCertificate,
 } from '../../src/certificates/certificateRegistry';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = SHARED_REDIS_URL;
 const PREFIX = `test:certificateRegistry:${randomBytes(6).toString('hex')}:`;
 
 const clock = { now: new Date('2025-03-01T09:00:00.000Z') };

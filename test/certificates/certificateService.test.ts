@@ -9,6 +9,7 @@ import { readNpkiZip } from '../../src/certificates/npkiBundle';
 import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
 import { createLogger } from '../../src/logging/logger';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const PASSWORD = 'Gildong#2026!';
 const IDN = '9001011234567';
@@ -20,7 +21,7 @@ let redis: Redis;
 let service: CertificateService;
 
 beforeAll(async () => {
-  redis = new Redis('redis://127.0.0.1:6379');
+  redis = new Redis(SHARED_REDIS_URL);
   service = await createCertificateService({
     caDirectory: join(dir, 'ca'),
     crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from '../../src/certificates/downloadStore';
 import { SecretBox } from '../../src/state/secretBox';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const box = new SecretBox(randomBytes(32));
 const prefix = `jca-test-downloads-${process.pid}:`;
@@ -14,7 +15,7 @@ const files = {
 let redis: Redis;
 let clock = 1_000_000;
 beforeAll(() => {
-  redis = new Redis('redis://127.0.0.1:6379');
+  redis = new Redis(SHARED_REDIS_URL);
 });
 afterAll(async () => {
   await deleteKeysMatching(redis, `${prefix}*`);

@@ -99,8 +99,8 @@ describe('readPkcs12 on files made by OpenSSL 3', () => {
     expectCertificateError(() => readPkcs12(readFileSync(file('nocerts.p12')), PASSWORD), 'missingCertificate', 'pfx');
   });
 
-  it('refuses a file that asks for more key-derivation work than any real one', () => {
-    expectCertificateError(() => readPkcs12(readFileSync(file('expensive.p12')), PASSWORD), 'unsupportedFile', 'pfx');
+  it('refuses a file that asks for more key-derivation work than any real one, naming that reason', () => {
+    expectCertificateError(() => readPkcs12(readFileSync(file('expensive.p12')), PASSWORD), 'excessiveKeyProtection', 'pfx');
   });
 });
 
@@ -166,7 +166,7 @@ describe('writePkcs12', () => {
     expect(certBags[0]?.attributes.localKeyId).toEqual(keyBags[0]?.attributes.localKeyId);
   });
 
-  it('writes what OpenSSL 3 opens without -legacy: AES-256, SHA-256 MAC, key and certificate', async () => {
+  it('writes what CAs export and OpenSSL 3 opens without -legacy: 3DES key and certificates, SHA-1 MAC', async () => {
     const privateKeyInfo = buildPrivateKeyInfo(leafKey, randomNum);
     const pfx = await writePkcs12({ certificate: leafDer, chain: [caDer], privateKeyInfo, password: '비번-abc', friendlyName: '홍길동()0012345678901234' });
     writeFileSync(file('ours.p12'), pfx);
@@ -179,9 +179,9 @@ describe('writePkcs12', () => {
     expect(info.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(2);
     // OpenSSL 3.0 prints a non-ASCII friendlyName garbled (its own `-name 홍길동` too); forge decodes it below.
     expect(info).toContain('friendlyName: ');
-    expect(info).toContain('MAC: sha256');
-    expect(info).toMatch(/Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration \d+, PRF hmacWithSHA256/);
-    expect(info).toMatch(/PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration \d+, PRF hmacWithSHA256/);
+    expect(info).toContain('MAC: sha1, Iteration 2048');
+    expect(info).toContain('Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048');
+    expect(info).toContain('PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048');
 
     // OpenSSL sees R among the key's PKCS#8 attributes (its PEM output then leaves attributes out).
     const hexR = randomNum.toString('hex').toUpperCase().match(/../g)?.join(' ');
@@ -192,11 +192,11 @@ describe('writePkcs12', () => {
     const back = readPkcs12(pfx, '비번-abc');
     expect(back.certificate.equals(leafDer)).toBe(true);
     expect(back.chain.map((c) => c.toString('hex'))).toEqual([caDer.toString('hex')]);
+    expect(back.privateKeyInfo.equals(privateKeyInfo)).toBe(true);
   });
 
-  it('derives its PBES2 keys natively with 10,000 iterations, off the event loop, and MACs with 2048', async () => {
+  it('lets the event loop turn between its key derivations', async () => {
     const privateKeyInfo = buildPrivateKeyInfo(key, randomNum);
-    // Event-loop turns while the PFX is written: PBKDF2 runs on the thread pool, so the loop keeps turning.
     let turns = 0;
     let counting = true;
     const count = (): void => {
@@ -205,18 +205,9 @@ describe('writePkcs12', () => {
       setImmediate(count);
     };
     setImmediate(count);
-    const pfx = await writePkcs12({ certificate: certDer, privateKeyInfo, password: PASSWORD });
+    await writePkcs12({ certificate: certDer, privateKeyInfo, password: PASSWORD });
     counting = false;
     expect(turns).toBeGreaterThan(0);
-
-    writeFileSync(file('iterations.p12'), pfx);
-    const run = spawnSync('openssl', ['pkcs12', '-in', 'iterations.p12', '-passin', `pass:${PASSWORD}`, '-info', '-noout'], { cwd: dir, encoding: 'utf8' });
-    expect(run.status).toBe(0);
-    const info = run.stdout + run.stderr;
-    expect(info).toContain('MAC: sha256, Iteration 2048');
-    expect(info).toContain('Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256');
-    expect(info).toContain('PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256');
-    expect(readPkcs12(pfx, PASSWORD).privateKeyInfo.equals(privateKeyInfo)).toBe(true);
   });
 
   it('refuses a key that is not the certificate’s, and input that does not parse', async () => {

@@ -3,8 +3,9 @@ import Redis from 'ioredis';
 import { RunningBot, startInstances } from '../support/httpBot';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { DirectLineTestClient, ReceivedActivity, textOf } from './directLineClient';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = SHARED_REDIS_URL;
 const SECRET = 'across-instances-secret-0123456789abcdef';
 const prefix = `jca-test-directline-${randomUUID()}:`;
 const admin = new Redis(REDIS_URL);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RunningBot, startHttpBot } from '../support/httpBot';
 import { DirectLineTestClient, textOf } from './directLineClient';
 
-// Local mode (no app id) without a secret: what `npm start` gives a newcomer.
+// The sandbox (loopback, no app id) without a secret: what `npm start` gives a newcomer.
 let bot: RunningBot;
 beforeAll(async () => {
   bot = await startHttpBot({ CA_DIR: mkdtempSync(join(tmpdir(), 'jca-devtoken-ca-')) });

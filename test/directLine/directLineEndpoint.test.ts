@@ -218,6 +218,57 @@ test('the bot’s connector: messages outside a turn reach the client; traces ne
   expect((await call('POST', '/directline-connector/v3/conversations/nope/activities', undefined, { type: 'message', text: 'x' })).status).toBe(404);
 });
 
+test('asking for a person: the customer’s client gets no hub event (handoff.initiate) and no connector address, live or in the history', async () => {
+  const grant = await generate('customer-hub');
+  const client = connect({ token: grant.token, webSocket: true });
+  await client.waitFor(isWelcome);
+  const asked = await client.post({ type: 'message', from: { id: 'customer-hub' }, text: '상담원' });
+  expect(textOf(await client.waitFor((a) => a.replyToId === asked && textOf(a).includes('대기 순서는')))).toContain('대기 순서는');
+  // The post returns once the turn is over: everything it produced is logged, and the stream has it once it has the last of it.
+  const history = (await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body.activities as ReceivedActivity[];
+  await client.waitFor((a) => a.id === history.at(-1)?.id);
+  for (const [where, activities] of Object.entries({ history, stream: client.received })) {
+    expect({ where, events: activities.filter((a) => a.type === 'event').map((a) => a.name) }).toEqual({ where, events: [] });
+    expect({ where, connector: JSON.stringify(activities).includes('/directline-connector') }).toEqual({ where, connector: false });
+  }
+});
+
+test('the channel never logs or delivers a handoff.* event, whatever the bot sends through its connector, nor the connector’s address', async () => {
+  const grant = await generate('customer-hub-2');
+  const client = connect({ token: grant.token, webSocket: true });
+  await client.waitFor(isWelcome);
+  const connector = `/directline-connector/v3/conversations/${grant.conversationId}/activities`;
+  const address = { channelId: 'directline', serviceUrl: `${bot.url}/directline-connector`, conversation: { id: grant.conversationId } };
+  const transcript = [{ contentType: 'application/json', name: 'Transcript', content: { activities: [{ type: 'message', text: '이전 대화' }] } }];
+  for (const name of ['handoff.initiate', 'handoff.status']) {
+    expect((await call('POST', connector, undefined, { type: 'event', name, value: { step: 'askingRrn' }, attachments: transcript, relatesTo: address })).status).toBe(200);
+  }
+  const message = await call('POST', connector, undefined, { type: 'message', text: '[상담원] 안녕하세요', relatesTo: address });
+  const received = await client.waitFor((a) => a.id === message.body.id);
+  expect(received.relatesTo).toBeUndefined();
+  const history = (await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body.activities as ReceivedActivity[];
+  for (const activities of [history, client.received]) {
+    expect(activities.filter((a) => a.type === 'event')).toEqual([]);
+    expect(JSON.stringify(activities)).not.toContain('/directline-connector');
+  }
+});
+
+test('a message outside a turn replies to nothing the client cannot have, or Web Chat would hold it 5 s waiting for that', async () => {
+  const grant = await generate('customer-reply');
+  const client = connect({ token: grant.token, webSocket: true });
+  await client.waitFor(isWelcome);
+  const connector = `/directline-connector/v3/conversations/${grant.conversationId}/activities`;
+  // what continueConversation gives an agent's message: a replyToId naming the continuation activity the adapter made up
+  const agent = await call('POST', connector, undefined, { type: 'message', text: '[상담원] 안녕하세요', replyToId: '515d02d9-8713-4010-9e4d-8893c96ce521' });
+  expect((await client.waitFor((a) => a.id === agent.body.id)).replyToId).toBeUndefined();
+  // a reply to an activity the client has keeps it
+  const id = await client.post({ type: 'message', from: { id: 'customer-reply' }, text: '도움말' });
+  const answer = await call('POST', `${connector}/${encodeURIComponent(id)}`, undefined, { type: 'message', text: '[상담원] 네', replyToId: id });
+  expect((await client.waitFor((a) => a.id === answer.body.id)).replyToId).toBe(id);
+  const everyReply = client.received.filter((a) => a.replyToId !== undefined && a.replyToId !== null);
+  expect(everyReply.every((a) => client.received.some((b) => b.id === a.replyToId))).toBe(true);
+});
+
 test('upload: files reach the bot as attachments (at the menu it says it did not understand), and their bytes are not kept in the log', async () => {
   const grant = await generate('customer-8');
   const client = connect({ token: grant.token, webSocket: false });

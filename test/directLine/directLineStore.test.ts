@@ -3,9 +3,10 @@ import Redis from 'ioredis';
 import { DirectLineStore, KEPT_ACTIVITIES, MemoryDirectLineStore } from '../../src/directLine/directLineStore';
 import { RedisDirectLineStore } from '../../src/directLine/redisDirectLineStore';
 import { deleteKeysMatching } from '../support/redisCleanup';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const prefix = `jca-test-directline-store-${randomUUID()}:`;
-const redis = new Redis('redis://127.0.0.1:6379');
+const redis = new Redis(SHARED_REDIS_URL);
 afterAll(async () => {
   await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();

@@ -30,7 +30,7 @@ let url: string;
 
 beforeAll(async () => {
   server = restify.createServer({ handleUncaughtExceptions: false });
-  useParsers(server, 262144);
+  useParsers(server);
   channel = mountDirectLine(server, {
     config: loadConfig({ DIRECTLINE_SECRET: SECRET }),
     gateway: recordingBot,

@@ -4,7 +4,7 @@
  * Each issuance is journaled under an idempotency key (src/certificates/issuanceJournal.ts):
  * started before the CA is asked, the serial recorded when it answers, delivered once the turn
  * carrying the link is saved. The process here pauses after the CA issued (JCA_TEST_ISSUE_DELAY_MS,
- * a test hook honoured only in local mode), so the kill lands between issuing and delivering.
+ * a test hook honoured only in the sandbox), so the kill lands between issuing and delivering.
  *
  * - The customer who comes back is told the issuance did not complete (`issuance.interrupted`)
  *   and, sending the password again, gets a new certificate and its link; the first one is revoked.

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  OTP_MAX_ATTEMPTS,
   OTP_TTL_MS,
   OtpChallenge,
   createOtpChallenge,
@@ -34,8 +33,8 @@ describe('generateOtpCode', () => {
 describe('createOtpChallenge', () => {
   test('is plain JSON with the agreed fields, a 3-minute expiry and no code', () => {
     const { code, challenge } = fresh();
-    expect(Object.keys(challenge).sort()).toEqual(['attempts', 'codeHash', 'expiresAt', 'id', 'purpose', 'sentAt']);
-    expect(challenge).toMatchObject({ purpose: 'identity', attempts: 0, sentAt: NOW.getTime(), expiresAt: NOW.getTime() + 180_000 });
+    expect(Object.keys(challenge).sort()).toEqual(['codeHash', 'expiresAt', 'id', 'purpose']);
+    expect(challenge).toMatchObject({ purpose: 'identity', expiresAt: NOW.getTime() + 180_000 });
     expect(challenge.codeHash).toMatch(/^[0-9a-f]{64}$/);
     const json = JSON.stringify(challenge);
     expect(JSON.parse(json)).toEqual(challenge);
@@ -78,16 +77,14 @@ describe('verifyOtp', () => {
     }
   });
 
-  test('a wrong code says how many attempts are left and returns the challenge with one more attempt', () => {
+  test('a wrong code is wrong', () => {
     const { code, challenge } = fresh();
-    const outcome = verifyOtp(challenge, other(code), later(1000), KEY);
-    expect(outcome).toEqual({ result: 'wrong', attemptsLeft: 4, challenge: { ...challenge, attempts: 1 } });
-    expect(challenge.attempts).toBe(0); // not mutated
+    expect(verifyOtp(challenge, other(code), later(1000), KEY)).toEqual({ result: 'wrong' });
   });
 
   test.each(['12345', '1234567', 'abcdef', '', '12 34 5', '１２３４５'])('%j is not 6 digits and counts as wrong', (typed) => {
     const { challenge } = fresh();
-    expect(verifyOtp(challenge, typed, later(1000), KEY)).toMatchObject({ result: 'wrong', attemptsLeft: 4 });
+    expect(verifyOtp(challenge, typed, later(1000), KEY)).toEqual({ result: 'wrong' });
   });
 
   test('the code with extra digits around it is wrong', () => {
@@ -104,26 +101,12 @@ describe('verifyOtp', () => {
     expect(verifyOtp(challenge, other(code), later(OTP_TTL_MS), KEY)).toEqual({ result: 'expired' });
   });
 
-  test('the 5th wrong code locks; the 4th leaves one attempt', () => {
-    const started = fresh();
-    let challenge = started.challenge;
-    const left: number[] = [];
-    for (let i = 0; i < 4; i += 1) {
-      const outcome = verifyOtp(challenge, other(started.code), later(1000), KEY);
-      if (outcome.result !== 'wrong') throw new Error(`attempt ${i + 1}: ${outcome.result}`);
-      left.push(outcome.attemptsLeft);
-      challenge = outcome.challenge;
-    }
-    expect(left).toEqual([4, 3, 2, 1]);
-    expect(challenge.attempts).toBe(4);
-    expect(verifyOtp(challenge, other(started.code), later(1000), KEY)).toEqual({ result: 'locked' });
-    // after 4 wrong codes the right one still works as the 5th try
-    expect(verifyOtp(challenge, started.code, later(1000), KEY)).toEqual({ result: 'ok' });
-  });
-
-  test('a challenge that used up its attempts stays locked, even with the right code', () => {
+  test('the challenge keeps no count: the limits on wrong codes are per customer and phone (verificationLimits)', () => {
     const { code, challenge } = fresh();
-    expect(verifyOtp({ ...challenge, attempts: OTP_MAX_ATTEMPTS }, code, later(1000), KEY)).toEqual({ result: 'locked' });
+    const before = JSON.stringify(challenge);
+    for (let i = 0; i < 10; i += 1) expect(verifyOtp(challenge, other(code), later(1000), KEY)).toEqual({ result: 'wrong' });
+    expect(JSON.stringify(challenge)).toBe(before);
+    expect(verifyOtp(challenge, code, later(1000), KEY)).toEqual({ result: 'ok' });
   });
 
   test('the hash is keyed and bound to its challenge', () => {

@@ -1,4 +1,5 @@
-import { MOBILE_CARRIERS, MobileCarrier, parseCarrier, parseMobileNumber } from '../../src/identity/phoneNumber';
+import { randomBytes } from 'node:crypto';
+import { MOBILE_CARRIERS, MobileCarrier, MobileNumber, parseCarrier, parseMobileNumber, phoneIdOf } from '../../src/identity/phoneNumber';
 
 describe('parseCarrier', () => {
   test.each<[string, MobileCarrier]>([
@@ -95,5 +96,31 @@ describe('parseMobileNumber', () => {
     ['empty', ''],
   ])('rejects %s: %s', (_why, text) => {
     expect(parseMobileNumber(text)).toEqual({ ok: false });
+  });
+});
+
+describe('phoneIdOf', () => {
+  const key = randomBytes(32);
+  const phone = (text: string): MobileNumber => {
+    const result = parseMobileNumber(text);
+    if (!result.ok) throw new Error(`fixture ${text}`);
+    return result.value;
+  };
+
+  test('is a stable keyed HMAC-SHA256 in hex, the same however the number was typed', () => {
+    const id = phoneIdOf(phone('010-2468-1357'), key);
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    expect(phoneIdOf(phone('+82 10 2468 1357'), key)).toBe(id);
+  });
+
+  test('differs per number and per key, and does not contain the digits', () => {
+    const id = phoneIdOf(phone('010-2468-1357'), key);
+    expect(phoneIdOf(phone('010-2468-1358'), key)).not.toBe(id);
+    expect(phoneIdOf(phone('010-2468-1357'), randomBytes(32))).not.toBe(id);
+    expect(id).not.toContain('24681357');
+  });
+
+  test('refuses a short key', () => {
+    expect(() => phoneIdOf(phone('010-2468-1357'), Buffer.alloc(8))).toThrow(RangeError);
   });
 });

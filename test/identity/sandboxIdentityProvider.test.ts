@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { IdentityProvider, MemoryLockout, OtpSender, VerificationRequest } from '../../src/identity/identityProvider';
-import { OTP_LOCKOUT_MS, OTP_TTL_MS, OtpChallenge } from '../../src/identity/oneTimePassword';
+import { IdentityProvider, OtpSender, VerificationRequest } from '../../src/identity/identityProvider';
+import { OTP_TTL_MS } from '../../src/identity/oneTimePassword';
 import { MobileNumber, parseMobileNumber } from '../../src/identity/phoneNumber';
-import { customerIdOf, parseResidentRegistrationNumber } from '../../src/identity/residentRegistrationNumber';
+import { parseResidentRegistrationNumber } from '../../src/identity/residentRegistrationNumber';
 import { CapturingOtpSender, ChatDisplayOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
 
 const KEY = randomBytes(32);
@@ -48,7 +48,7 @@ describe('SandboxIdentityProvider', () => {
     expect(Object.keys(started)).toEqual(['challenge']);
   });
 
-  test('with revealCodes (local mode) returns the code it sent, for the chat to show', async () => {
+  test('with revealCodes (the sandbox) returns the code it sent, for the chat to show', async () => {
     const { sender, provider } = capturing({ revealCodes: true });
     const started = await provider.startVerification(request(), NOW);
     expect(started.sandboxCode).toMatch(/^\d{6}$/);
@@ -67,13 +67,12 @@ describe('SandboxIdentityProvider', () => {
     expect(sender.countFor('01024681357')).toBe(4);
   });
 
-  test('wrong, expired and locked come from the shared OTP rules', async () => {
+  test('wrong and expired come from the shared OTP rules', async () => {
     const { sender, provider } = capturing();
     const { challenge } = await provider.startVerification(request(), NOW);
     const code = sender.lastCodeFor('01024681357') as string;
-    expect(await provider.checkCode(challenge, other(code), later(1000))).toMatchObject({ result: 'wrong', attemptsLeft: 4 });
+    expect(await provider.checkCode(challenge, other(code), later(1000))).toEqual({ result: 'wrong' });
     expect(await provider.checkCode(challenge, code, later(OTP_TTL_MS))).toEqual({ result: 'expired' });
-    expect(await provider.checkCode({ ...challenge, attempts: 4 }, other(code), later(1000))).toEqual({ result: 'locked' });
   });
 
   test('additional authentication (추가 인증) sends a second code the same way, not interchangeable with the first', async () => {
@@ -93,34 +92,18 @@ describe('SandboxIdentityProvider', () => {
   });
 
   describe('resend', () => {
-    test('too soon is refused with the time to wait, and nothing is sent', async () => {
-      const { sender, provider } = capturing();
-      const { challenge } = await provider.startVerification(request(), NOW);
-      expect(await provider.resend(challenge, { carrier: 'SKT', phone: phone() }, later(4_000))).toEqual({
-        result: 'tooSoon',
-        retryAfterMs: 6_000,
-      });
-      expect(sender.countFor('01024681357')).toBe(1);
-    });
-
-    test('sends a new code with a fresh 3 minutes; wrong attempts carry over', async () => {
+    test('sends a new code with a fresh 3 minutes, under a new challenge', async () => {
       const { sender, provider } = capturing({ revealCodes: true });
       const first = await provider.startVerification(request(), NOW);
       const firstCode = sender.lastCodeFor('01024681357') as string;
-      const wrong = await provider.checkCode(first.challenge, other(firstCode), later(1000));
-      if (wrong.result !== 'wrong') throw new Error('expected wrong');
 
-      const resent = await provider.resend(wrong.challenge, { carrier: 'SKT', phone: phone() }, later(OTP_TTL_MS + 10_000));
-      if (resent.result !== 'sent') throw new Error(`expected sent, got ${resent.result}`);
+      const resent = await provider.resend(first.challenge, { carrier: 'SKT', phone: phone() }, later(OTP_TTL_MS + 10_000));
       const secondCode = sender.lastCodeFor('01024681357') as string;
       expect(sender.countFor('01024681357')).toBe(2);
       expect(resent.sandboxCode).toBe(secondCode);
-      expect(resent.challenge).toMatchObject({ purpose: 'identity', attempts: 1, sentAt: later(OTP_TTL_MS + 10_000).getTime() });
+      expect(resent.challenge).toMatchObject({ purpose: 'identity', expiresAt: later(2 * OTP_TTL_MS + 10_000).getTime() });
       expect(resent.challenge.id).not.toBe(first.challenge.id);
-      expect(await provider.checkCode(resent.challenge, other(secondCode), later(OTP_TTL_MS + 20_000))).toMatchObject({
-        result: 'wrong',
-        attemptsLeft: 3,
-      });
+      if (firstCode !== secondCode) expect(await provider.checkCode(resent.challenge, firstCode, later(OTP_TTL_MS + 20_000))).toEqual({ result: 'wrong' });
       expect(await provider.checkCode(resent.challenge, secondCode, later(OTP_TTL_MS + 20_000))).toEqual({ result: 'ok' });
       expect(await provider.checkCode(resent.challenge, secondCode, later(2 * OTP_TTL_MS + 10_000))).toEqual({ result: 'expired' });
     });
@@ -129,16 +112,7 @@ describe('SandboxIdentityProvider', () => {
       const { provider } = capturing();
       const { challenge } = await provider.startVerification(request('additional'), NOW);
       const resent = await provider.resend(challenge, { carrier: 'SKT', phone: phone() }, later(60_000));
-      expect(resent).toMatchObject({ result: 'sent', challenge: { purpose: 'additional' } });
-    });
-
-    test('a locked challenge is not resent', async () => {
-      const { sender, provider } = capturing();
-      const { challenge } = await provider.startVerification(request(), NOW);
-      expect(await provider.resend({ ...challenge, attempts: 5 }, { carrier: 'SKT', phone: phone() }, later(60_000))).toEqual({
-        result: 'locked',
-      });
-      expect(sender.countFor('01024681357')).toBe(1);
+      expect(resent).toMatchObject({ challenge: { purpose: 'additional' } });
     });
   });
 
@@ -146,24 +120,6 @@ describe('SandboxIdentityProvider', () => {
     const failing: OtpSender = { send: () => Promise.reject(new Error('SMS gateway down')) };
     const provider = new SandboxIdentityProvider({ sender: failing, key: KEY, revealCodes: true });
     await expect(provider.startVerification(request(), NOW)).rejects.toThrow('SMS gateway down');
-  });
-
-  test('five wrong codes, then the caller locks the customer out for 10 minutes', async () => {
-    const { sender, provider } = capturing();
-    const lockout = new MemoryLockout({ now: () => later(1000).getTime() });
-    const req = request();
-    const customerId = customerIdOf(req.rrn, KEY);
-    let challenge: OtpChallenge = (await provider.startVerification(req, NOW)).challenge;
-    const code = sender.lastCodeFor('01024681357') as string;
-    let outcome = await provider.checkCode(challenge, other(code), later(1000));
-    while (outcome.result === 'wrong') {
-      challenge = outcome.challenge;
-      outcome = await provider.checkCode(challenge, other(code), later(1000));
-    }
-    expect(outcome).toEqual({ result: 'locked' });
-    expect(challenge.attempts).toBe(4);
-    await lockout.lock(customerId, later(1000).getTime() + OTP_LOCKOUT_MS);
-    expect(await lockout.lockedUntil(customerId)).toBe(later(1000).getTime() + OTP_LOCKOUT_MS);
   });
 
   test('is usable as an IdentityProvider', () => {

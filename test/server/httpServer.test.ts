@@ -3,8 +3,9 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import Redis from 'ioredis';
 import { activity, post, RunningBot, startHttpBot } from '../support/httpBot';
 import { keysMatching } from '../support/redisCleanup';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
-describe('local mode (no MicrosoftAppId)', () => {
+describe('the sandbox (no MicrosoftAppId, loopback)', () => {
   let bot: RunningBot;
   beforeAll(async () => {
     bot = await startHttpBot();
@@ -69,12 +70,12 @@ describe('with a MicrosoftAppId configured', () => {
   let bot: RunningBot;
   let redis: Redis;
   beforeAll(async () => {
-    redis = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(SHARED_REDIS_URL);
     bot = await startHttpBot({
       MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
       MicrosoftAppPassword: 'not-a-real-secret',
       HOST: '127.0.0.1',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: SHARED_REDIS_URL,
       STATE_KEY_PREFIX: prefix,
     });
   });

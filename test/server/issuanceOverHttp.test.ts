@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => bot.app.close());
 
-test('a whole issuance over HTTP in local mode; the link serves a zip openssl and our reader accept, once', async () => {
+test('a whole issuance over HTTP in the sandbox; the link serves a zip openssl and our reader accept, once', async () => {
   const conversation = { id: `http-issuance-${randomUUID()}` };
   const say = async (text: string): Promise<string[]> => {
     const { status, body } = await post(bot.url, activity({ conversation, text }));
@@ -24,7 +24,7 @@ test('a whole issuance over HTTP in local mode; the link serves a zip openssl an
   };
   for (const text of ['인증서 발급', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier]) await say(text);
   const sent = await say(CUSTOMER.phone);
-  // local mode shows the sandbox's code in the chat, labelled as sandbox
+  // the sandbox shows its code in the chat, labelled as sandbox
   const code = /\[샌드박스\].*?(\d{6})/.exec(sent.join('\n'))?.[1];
   expect(code).toBeDefined();
   await say(code as string);

@@ -6,6 +6,7 @@ import {
   RedisActivityDeduplicator,
 } from '../../src/state/activityDeduplicator';
 import { useSharedRedis } from '../support/redisCleanup';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const PREFIX = `test:dedup:${randomBytes(6).toString('hex')}:`;
 const newKey = (): string => `msteams/conv/${randomBytes(6).toString('hex')}`;
@@ -52,7 +53,7 @@ describe('RedisActivityDeduplicator', () => {
   });
 
   test('instances sharing Redis see each other’s claims', async () => {
-    const other = new Redis('redis://127.0.0.1:6379');
+    const other = new Redis(SHARED_REDIS_URL);
     try {
       const a = new RedisActivityDeduplicator(sharedRedis(), { prefix: PREFIX, ttlSeconds: 60 });
       const b = new RedisActivityDeduplicator(other, { prefix: PREFIX, ttlSeconds: 60 });

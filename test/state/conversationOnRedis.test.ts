@@ -10,8 +10,9 @@ import { createRedisTestBot, RedisTestBot } from '../support/redisBot';
 import { deleteKeysMatching } from '../support/redisCleanup';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 import { capturingLogger, createTestBot } from '../support/testBot';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
-const SHARED_REDIS = 'redis://127.0.0.1:6379';
+const SHARED_REDIS = SHARED_REDIS_URL;
 
 describe('on the shared Redis', () => {
   const prefix = `jca-test-${randomUUID()}:`;

@@ -8,8 +8,9 @@ import { RedisStorage } from '../../src/state/redisStorage';
 import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
 import { deleteKeysMatching } from '../support/redisCleanup';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = SHARED_REDIS_URL;
 const PREFIX = `test:redisStorage:${randomBytes(6).toString('hex')}:`;
 
 /** A logger whose JSON lines land in `lines`. */

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, SeenReply } from '../support/customer';
@@ -7,6 +10,11 @@ import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { createRedisTestBot } from '../support/redisBot';
 import { capturingLogger, testCertificateService } from '../support/testBot';
 import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { startHttpBot } from '../support/httpBot';
+import { freshRrn } from '../support/httpJourneys';
+import { DirectLineTestClient, textOf } from '../directLine/directLineClient';
+import { DirectLineCustomer, issueOverDirectLine, shownIn } from '../directLine/directLineJourney';
+import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const PASSWORD = 'Gildong#2026!';
 const OTHER_PASSWORD = 'Other#Bank2026';
@@ -16,8 +24,8 @@ const prefix = `jca-test-secrets-${randomUUID()}:`;
 test('after an issuance, a registration, a release and a reissue with Redis state, no 주민등록번호, password, one-time code or key is in the logs, Redis or the transcript', async () => {
   const { logger, lines } = capturingLogger();
   const otp = new CapturingOtpSender();
-  const bot = await createRedisTestBot('redis://127.0.0.1:6379', prefix, logger, otp);
-  const admin = new Redis('redis://127.0.0.1:6379');
+  const bot = await createRedisTestBot(SHARED_REDIS_URL, prefix, logger, otp);
+  const admin = new Redis(SHARED_REDIS_URL);
   try {
     const customer = new Customer(bot.adapter);
     const transcript: SeenReply[] = [...(await customer.join())];
@@ -86,9 +94,49 @@ test('after an issuance, a registration, a release and a reissue with Redis stat
   }
 });
 
-async function dumpRedis(admin: Redis): Promise<string[]> {
+test('after an issuance over Direct Line, with secrets typed as free text, none of them nor the download token is in Redis (the Direct Line log included) or the logs', async () => {
+  const { logger, lines } = capturingLogger();
+  const dlPrefix = `jca-test-secrets-dl-${randomUUID()}:`;
+  const secret = 'secrets-scan-directline-0123456789abcdef';
+  const bot = await startHttpBot({ REDIS_URL: SHARED_REDIS_URL, STATE_KEY_PREFIX: dlPrefix, DIRECTLINE_SECRET: secret, CA_DIR: mkdtempSync(join(tmpdir(), 'jca-secrets-dl-ca-')) }, logger);
+  const admin = new Redis(SHARED_REDIS_URL);
+  let client: DirectLineTestClient | undefined;
+  try {
+    const generated = await fetch(`${bot.url}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { id: 'customer' } }),
+    });
+    const { conversationId, token } = (await generated.json()) as { conversationId: string; token: string };
+    client = new DirectLineTestClient({ domain: `${bot.url}/v3/directline`, token, webSocket: true });
+    await client.waitFor((a) => textOf(a).includes('무엇을 도와드릴까요'));
+    const customer = new DirectLineCustomer(client, 'customer');
+    await customer.say('제 주민번호는 770707-1234567, 연락처는 010-5555-6666, 비밀번호는 Gildong#2026! 이에요');
+    const stored = await dumpRedis(admin, dlPrefix);
+    const rrn = freshRrn();
+    const { code, downloadUrl } = await issueOverDirectLine(customer, rrn);
+    stored.push(...(await dumpRedis(admin, dlPrefix)));
+    const haystacks = { logs: lines.join('\n'), redis: stored.join('\n') };
+    const secrets = ['770707-1234567', '1234567', '010-5555-6666', '5555-6666', rrn, rrn.replace('-', ''), CUSTOMER.phoneDigits, '2468-1357', PASSWORD, downloadUrl.split('/').at(-1) as string];
+    for (const [where, text] of Object.entries(haystacks)) {
+      for (const leak of secrets) expect({ where, leaked: text.includes(leak) ? leak : undefined }).toEqual({ where, leaked: undefined });
+      expect({ where, leaked: new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(text) }).toEqual({ where, leaked: false });
+    }
+    // the scan saw the Direct Line log, with the journey in it; the customer saw the code and the link live
+    expect(haystacks.redis).toContain(`directline:{${conversationId}}:log`);
+    expect(haystacks.redis).toContain('인증서가 발급되었어요');
+    expect(shownIn(client.received)).toContain(downloadUrl);
+  } finally {
+    client?.end();
+    await bot.app.close();
+    await deleteKeysMatching(admin, `${dlPrefix}*`);
+    admin.disconnect();
+  }
+}, 60_000);
+
+async function dumpRedis(admin: Redis, keyPrefix = prefix): Promise<string[]> {
   const stored: string[] = [];
-  for (const key of await keysMatching(admin, `${prefix}*`)) {
+  for (const key of await keysMatching(admin, `${keyPrefix}*`)) {
     const type = await admin.type(key);
     if (type === 'string') stored.push(key, (await admin.get(key)) ?? '');
     else if (type === 'hash') stored.push(key, ...Object.entries(await admin.hgetall(key)).flat());

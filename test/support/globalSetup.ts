@@ -1,18 +1,37 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pingOnce, startRedisServer, TestRedisServer } from './redisServer';
 
 /** Independent certificate fixtures, made once per test run with the openssl CLI. */
 export const FIXTURE_NAME = '홍길동';
 export const FIXTURE_IDN = '9001011234567';
 export const FIXTURE_PASSWORD = 'Kica#Test2024';
 
-export default function globalSetup(): void {
+/** The Redis this run started, for globalTeardown to stop (both run in jest's parent process). */
+export const startedRedis: { server?: TestRedisServer } = ((globalThis as { jcaStartedRedis?: { server?: TestRedisServer } }).jcaStartedRedis ??= {});
+
+export default async function globalSetup(): Promise<void> {
+  await provideSharedRedis();
   const dir = mkdtempSync(join(tmpdir(), 'jca-fixtures-'));
   execFileSync('bash', [join(__dirname, '..', 'fixtures', 'make-other-bank-fixtures.sh'), dir, FIXTURE_NAME, FIXTURE_IDN, FIXTURE_PASSWORD], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   process.env.JCA_OPENSSL_FIXTURES = dir;
   process.env.JCA_STATE_COVERAGE_DIR = mkdtempSync(join(tmpdir(), 'jca-state-coverage-'));
+}
+
+/**
+ * The shared Redis at 127.0.0.1:6379 when it answers; otherwise one of our own on a free port,
+ * stopped after the run. The drills start servers of their own, so the binary is needed either way.
+ */
+async function provideSharedRedis(): Promise<void> {
+  if (spawnSync('redis-server', ['--version']).error !== undefined) {
+    throw new Error('redis-server is not installed; the tests need it. Install it with: sudo apt-get install -y redis-server');
+  }
+  if (process.env.JCA_TEST_REDIS_URL !== undefined || (await pingOnce(6379))) return;
+  startedRedis.server = await startRedisServer();
+  process.env.JCA_TEST_REDIS_URL = startedRedis.server.url;
+  process.stdout.write(`\nnothing answers on 127.0.0.1:6379: the tests use a redis-server of their own at ${startedRedis.server.url}\n`);
 }

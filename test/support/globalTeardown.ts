@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootMachine } from '../../dialogs/rootMachine';
+import { startedRedis } from './globalSetup';
 import { allStates } from './stateCoverage';
 
-/** Prints flow state coverage over the whole run, and fails the run if a state was never reached. */
-export default function globalTeardown(globalConfig: { testNamePattern?: string; testPathPatterns?: { patterns?: unknown[] } }): void {
+/** Stops the Redis the run started, if any; prints flow state coverage and fails the run if a state was never reached. */
+export default async function globalTeardown(globalConfig: { testNamePattern?: string; testPathPatterns?: { patterns?: unknown[] } }): Promise<void> {
+  await startedRedis.server?.stop();
   const dir = process.env.JCA_STATE_COVERAGE_DIR;
   if (dir === undefined) return;
   const reached = new Set(readdirSync(dir).flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean)));

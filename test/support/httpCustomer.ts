@@ -12,9 +12,13 @@ export class HttpCustomer {
   readonly proactive: string[] = [];
   private waiters: (() => void)[] = [];
 
-  private constructor(private readonly listener: ReplyListener) {}
+  private constructor(
+    private readonly listener: ReplyListener,
+    private readonly channelId: string,
+  ) {}
 
-  static async start(): Promise<HttpCustomer> {
+  /** `channelId`: `test` (a customer's channel), or a hub's channel where a test needs one. */
+  static async start(channelId = 'test'): Promise<HttpCustomer> {
     let customer: HttpCustomer | undefined;
     const listener = await ReplyListener.start((activity) => {
       const text = (activity as { text?: unknown }).text;
@@ -23,7 +27,7 @@ export class HttpCustomer {
         for (const wake of customer.waiters.splice(0)) wake();
       }
     });
-    customer = new HttpCustomer(listener);
+    customer = new HttpCustomer(listener, channelId);
     return customer;
   }
 
@@ -35,7 +39,7 @@ export class HttpCustomer {
       body: JSON.stringify({
         type: 'message',
         id: randomUUID(),
-        channelId: 'test',
+        channelId: this.channelId,
         serviceUrl: this.listener.serviceUrl,
         conversation: { id: this.conversationId },
         from: { id: this.userId },

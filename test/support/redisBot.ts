@@ -3,6 +3,7 @@ import type { TestAdapter } from 'botbuilder';
 import type Redis from 'ioredis';
 import { RedisDownloadStore } from '../../src/certificates/downloadStore';
 import type { OtpSender } from '../../src/identity/identityProvider';
+import { RedisVerificationLimits } from '../../src/identity/verificationLimits';
 import { createLogger, Logger } from '../../src/logging/logger';
 import { SecretBox } from '../../src/state/secretBox';
 import { RedisActivityDeduplicator } from '../../src/state/activityDeduplicator';
@@ -15,12 +16,16 @@ export interface RedisTestBot {
   readonly redis: Redis;
 }
 
-/** The real bot on a TestAdapter with its state in Redis under `prefix`, as in production. */
+/**
+ * The real bot on a TestAdapter with its state and its verification limits in Redis under
+ * `prefix`, as in production; with the same `secretsKey`, a second one is the same bot restarted.
+ */
 export async function createRedisTestBot(
   url: string,
   prefix: string,
   logger: Logger = createLogger('silent'),
   otpSender?: OtpSender,
+  options: { secretsKey?: Buffer; clock?: () => number } = {},
 ): Promise<RedisTestBot> {
   const redis = createRedisClient(url, logger);
   await waitForRedisReady(redis, 5000);
@@ -30,6 +35,8 @@ export async function createRedisTestBot(
     downloads: new RedisDownloadStore(redis, new SecretBox(randomBytes(32)), prefix),
     logger,
     otpSender,
+    verificationLimits: new RedisVerificationLimits(redis, { prefix }),
+    ...options,
   });
   return { adapter, redis };
 }

@@ -1,5 +1,6 @@
 import RedisClient from 'ioredis';
 import type Redis from 'ioredis';
+import { SHARED_REDIS_URL } from './sharedRedis';
 
 /**
  * Test keys are found with SCAN, never KEYS: KEYS blocks the shared Redis while it walks every
@@ -33,7 +34,7 @@ export async function deleteKeysMatching(redis: Redis, pattern: string): Promise
 export function useSharedRedis(prefix: string): () => Redis {
   let redis: Redis | undefined;
   beforeAll(() => {
-    redis = new RedisClient('redis://127.0.0.1:6379');
+    redis = new RedisClient(SHARED_REDIS_URL);
   });
   afterAll(async () => {
     if (redis === undefined) return;

@@ -8,7 +8,8 @@ import { createCertificateBot } from '../../src/app';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
 import { DownloadStore, MemoryDownloadStore } from '../../src/certificates/downloadStore';
 import { createLogger, Logger } from '../../src/logging/logger';
-import { MemoryLockout, OtpSender } from '../../src/identity/identityProvider';
+import type { OtpSender } from '../../src/identity/identityProvider';
+import { MemoryVerificationLimits, VerificationLimits } from '../../src/identity/verificationLimits';
 import { CapturingOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
 import { ActivityDeduplicator, MemoryActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { SecretBox } from '../../src/state/secretBox';
@@ -23,6 +24,12 @@ export interface TestBotOptions {
   /** Where the sandbox "sends" one-time codes; tests read them from a CapturingOtpSender. */
   otpSender?: OtpSender;
   downloads?: DownloadStore;
+  /** Where codes sent and typed are counted; in memory, one per bot, unless given (Redis, to outlive a bot). */
+  verificationLimits?: VerificationLimits;
+  /** The bot's SECRETS_KEY, which customer and phone ids derive from; random per bot unless given (a restarted bot keeps it). */
+  secretsKey?: Buffer;
+  /** Channels that play an external handoff hub (none by default). */
+  hubChannels?: readonly string[];
 }
 
 let certificates: Promise<CertificateService> | undefined;
@@ -40,7 +47,7 @@ export function testCertificateService(): Promise<CertificateService> {
 
 /** The real bot on a TestAdapter; storage defaults to memory, logs are silent unless given a logger. */
 export async function createTestBot(options: TestBotOptions = {}): Promise<TestAdapter> {
-  const box = new SecretBox(randomBytes(32));
+  const box = new SecretBox(options.secretsKey ?? randomBytes(32));
   const bot = await createCertificateBot({
     storage: options.storage ?? new MemoryStateStorage(),
     deduplicator: options.deduplicator ?? new MemoryActivityDeduplicator({ ttlSeconds: 600 }),
@@ -48,13 +55,14 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestA
     clock: options.clock,
     box,
     identity: new SandboxIdentityProvider({ sender: options.otpSender ?? new CapturingOtpSender(), key: randomBytes(32) }),
-    lockout: new MemoryLockout({ now: options.clock }),
+    verificationLimits: options.verificationLimits ?? new MemoryVerificationLimits(),
     certificates: await testCertificateService(),
     downloads: options.downloads ?? new MemoryDownloadStore(box),
     publicBaseUrl: 'http://127.0.0.1:3978',
     flowIdleMs: 10 * 60_000,
     uploadHosts: [],
     onStates: recordVisitedStates,
+    hubChannels: options.hubChannels,
   });
   return new TestAdapter((context) => bot.run(context));
 }

@@ -86,12 +86,18 @@ async function submitPassword(page: Page, password: string, nth: number): Promis
 test('a customer issues a certificate and registers another bank’s, uploading the files, entirely in the page', async () => {
   const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
   page.setDefaultTimeout(8_000);
+  // The page's Content-Security-Policy must let Web Chat do everything the journeys need.
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
   try {
     await journeys(page);
   } catch (err) {
     await page.screenshot({ path: '/tmp/demo/webchat-fail.png' });
     throw err;
   }
+  expect(violations).toEqual([]);
 }, 90_000);
 
 async function journeys(page: Page): Promise<void> {

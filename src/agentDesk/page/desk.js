@@ -44,6 +44,7 @@ const state = {
   me: null, // agentId
   waiting: [],
   mine: [],
+  others: null, // conversations other agents hold: a supervisor's view only
   agents: [],
   openId: null,
   detail: null, // Detail of the open conversation, or null while loading
@@ -220,6 +221,7 @@ function showSignIn(message) {
   state.me = null;
   state.waiting = [];
   state.mine = [];
+  state.others = null;
   state.unread.clear();
   closeConversation();
   showView('login');
@@ -287,6 +289,7 @@ async function refreshQueue() {
   }
   state.waiting = Array.isArray(data.waiting) ? data.waiting : [];
   state.mine = Array.isArray(data.mine) ? data.mine : [];
+  state.others = Array.isArray(data.others) ? data.others : null;
   for (const id of [...state.unread]) {
     if (!findSummary(id)) state.unread.delete(id);
   }
@@ -318,6 +321,7 @@ function renderLists() {
 
   renderList($('waiting-list'), state.waiting, 'queue-item');
   renderList($('mine-list'), state.mine, 'mine-item');
+  renderList($('others-list'), state.others ?? [], 'others-item');
 
   if (refocus) {
     const item = [...document.querySelectorAll(`.conv-item[data-testid="${refocus.testid}"]`)].find(
@@ -327,6 +331,8 @@ function renderLists() {
   }
   $('waiting-count').textContent = String(state.waiting.length);
   $('mine-count').textContent = String(state.mine.length);
+  $('others-count').textContent = String(state.others?.length ?? 0);
+  $('others-section').hidden = state.others === null;
   $('waiting-empty').hidden = state.waiting.length > 0;
   $('mine-empty').hidden = state.mine.length > 0;
   updateTitle();
@@ -369,7 +375,7 @@ function renderItem(c, testid) {
         ? el('span', { class: 'ci-wait', dataset: { tick: 'wait', since: String(c.queuedAt) }, title: `대기 시작 ${formatDateTime(c.queuedAt)}` })
         : null,
     ),
-    el('span', { class: 'ci-journey', text: [journeyLabel(c.journey), c.step].filter(Boolean).join(' · ') }),
+    el('span', { class: 'ci-journey', text: [journeyLabel(c.journey), c.step, testid === 'others-item' && c.agentId ? `담당 ${c.agentId}` : null].filter(Boolean).join(' · ') }),
     flags,
   );
 
@@ -421,7 +427,7 @@ function updateTitle() {
 // ---------------------------------------------------------------- conversation
 
 function findSummary(id) {
-  return state.mine.find((c) => c.id === id) ?? state.waiting.find((c) => c.id === id);
+  return state.mine.find((c) => c.id === id) ?? state.waiting.find((c) => c.id === id) ?? state.others?.find((c) => c.id === id);
 }
 
 async function openConversation(id, { focus = 'title' } = {}) {
@@ -779,7 +785,7 @@ function setConnection(kind) {
 }
 
 function updateSummary(id, patch) {
-  for (const c of [...state.waiting, ...state.mine]) if (c.id === id) Object.assign(c, patch);
+  for (const c of [...state.waiting, ...state.mine, ...(state.others ?? [])]) if (c.id === id) Object.assign(c, patch);
 }
 
 function onEvent(ev) {

@@ -1,15 +1,26 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
 
-/** Who took, transferred or ended which conversation, and when. Notes are agents' words, kept for supervisors. */
+/** The states a hub's handoff.status may carry; anything else is recorded as `unknown`. */
+export const HubStates = z.enum(['accepted', 'completed', 'failed', 'unknown']);
+export type HubState = z.infer<typeof HubStates>;
+
+/**
+ * Who took, transferred or ended which conversation, and when, and every hub event (obeyed or
+ * refused). Notes are agents' words, kept for supervisors.
+ */
 export const HandoffAuditRecordSchema = z.object({
-  action: z.enum(['take', 'transfer', 'end']),
+  action: z.enum(['take', 'transfer', 'end', 'hubStatus']),
   agentId: z.string(),
   conversation: z.string(),
   at: z.number(),
   to: z.string().optional(),
   note: z.string().optional(),
   mode: z.enum(['resume', 'menu', 'close']).optional(),
+  /** hubStatus: the channel it came from, what it asked for, and whether it was obeyed. */
+  channel: z.string().optional(),
+  state: HubStates.optional(),
+  outcome: z.enum(['applied', 'refused']).optional(),
 });
 export type HandoffAuditRecord = z.infer<typeof HandoffAuditRecordSchema>;
 
