@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { inspectCertificate } from '../src/certificates/certificateInspection';
+import { inspectCertificate } from '../src/certificates/npki/certificateInspection';
 import { CertificateService, createCertificateService } from '../src/certificates/certificateService';
-import { encryptPrivateKeyFile } from '../src/certificates/privateKeyFile';
+import { encryptPrivateKeyFile } from '../src/certificates/npki/privateKeyFile';
 import { RegistrationVerifier } from '../src/certificates/registrationVerifier';
-import { SandboxCaRevocation } from '../src/certificates/revocation';
-import { SandboxCa } from '../src/certificates/sandboxCa';
-import { TrustStore } from '../src/certificates/trustStore';
+import { SandboxCaRevocation } from '../src/certificates/ca/revocation';
+import { SandboxCa } from '../src/certificates/ca/sandboxCa';
+import { TrustStore } from '../src/certificates/ca/trustStore';
 import { createLogger } from '../src/logging/logger';
 import { median, percentile, timeEach } from './stats';
 

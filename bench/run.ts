@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { CertificateService, createCertificateService } from '../src/certificates/certificateService';
-import { encryptPrivateKeyFile } from '../src/certificates/privateKeyFile';
+import { encryptPrivateKeyFile } from '../src/certificates/npki/privateKeyFile';
 import { createLogger } from '../src/logging/logger';
 import { IssuanceCost, measureIssuance } from './certificateBench';
 import { BotClient, ChannelStub, closedLoop, LoadResult } from './load';

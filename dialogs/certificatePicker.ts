@@ -1,7 +1,7 @@
 import { assign, emit } from 'xstate';
 import { FlowContext, askAgain, flow } from './flowSetup';
-import type { CertificateChoice, ListCertificatesInput } from './serviceContracts';
-import type { Reply, ReplyChoice } from './replies';
+import type { CertificateChoice, ListCertificatesInput } from './contract/services';
+import type { Reply, ReplyChoice } from './contract/replies';
 
 interface PickerTexts {
   /** Said when the customer has no certificate to pick. */

@@ -1,7 +1,7 @@
 import { emit } from 'xstate';
 import { certificatePicker } from './certificatePicker';
 import { FlowContext, askAgain, flow } from './flowSetup';
-import { YES_NO_CHOICES } from './replies';
+import { YES_NO_CHOICES } from './contract/replies';
 
 const CONFIRM = {
   type: 'ask',

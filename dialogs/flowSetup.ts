@@ -1,7 +1,6 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
-import type { OtpChallenge } from '../src/identity/oneTimePassword';
-import type { MobileCarrier } from '../src/identity/phoneNumber';
-import type { FlowEvent, SealedFiles } from './events';
+import type { MobileCarrier, OtpChallenge } from './contract/domain';
+import type { FlowEvent, SealedFiles } from './contract/events';
 import type {
   CertificateChoice,
   CheckCodeInput,
@@ -23,8 +22,8 @@ import type {
   SendCodeOutput,
   UnlockInput,
   UnlockOutput,
-} from './serviceContracts';
-import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, Reply, YES_NO_CHOICES } from './replies';
+} from './contract/services';
+import { FlowEmitted, LANGUAGE_CHOICES, MENU_CHOICES, Reply, YES_NO_CHOICES } from './contract/replies';
 
 /** After this many inputs in a row that we could not understand, we offer an agent. */
 export const MISUNDERSTOOD_LIMIT = 3;

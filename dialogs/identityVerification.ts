@@ -2,7 +2,7 @@ import { assign, emit } from 'xstate';
 import { parseCarrier } from '../src/identity/phoneNumber';
 import { askAgain, flow } from './flowSetup';
 import { oneTimeCode } from './oneTimeCode';
-import { CARRIER_CHOICES } from './replies';
+import { CARRIER_CHOICES } from './contract/replies';
 
 const ASK_CARRIER = { type: 'ask', params: { key: 'identity.askCarrier', choices: CARRIER_CHOICES } } as const;
 

@@ -1,7 +1,7 @@
 import { assign, emit, enqueueActions } from 'xstate';
 import { flow, secretQuestion } from './flowSetup';
-import type { IssueOutput } from './serviceContracts';
-import type { FlowEmitted } from './replies';
+import type { IssueOutput } from './contract/services';
+import type { FlowEmitted } from './contract/replies';
 
 /**
  * The end of 발급, 재발급 and 갱신 alike: a password and its confirmation, the CA issues (and,

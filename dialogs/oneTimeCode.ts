@@ -1,6 +1,5 @@
 import { assign, emit } from 'xstate';
-import type { OtpPurpose } from '../src/identity/oneTimePassword';
-import type { MobileCarrier } from '../src/identity/phoneNumber';
+import type { MobileCarrier, OtpPurpose } from './contract/domain';
 import { FlowContext, flow } from './flowSetup';
 
 /** Whom a code goes to: what 본인 인증 gathered so far, or the verified customer. */

@@ -1,11 +1,11 @@
 import { assign, emit, enqueueActions } from 'xstate';
-import type { SealedFiles } from './events';
+import type { SealedFiles } from './contract/events';
 import { askAgain, flow, secretQuestion, type FlowContext } from './flowSetup';
 import { additionalAuthentication } from './additionalAuthentication';
 import { certificateRelease } from './certificateRelease';
 import { identityVerification } from './identityVerification';
-import type { CompleteRegistrationOutput, UnlockOutput } from './serviceContracts';
-import type { FlowEmitted } from './replies';
+import type { CompleteRegistrationOutput, UnlockOutput } from './contract/services';
+import type { FlowEmitted } from './contract/replies';
 
 /** After this many password turns that failed in a way that counts, registration is locked for the conversation. */
 export const MAX_WRONG_PASSWORDS = 5;

@@ -1,13 +1,13 @@
 import { assign, emit } from 'xstate';
-import type { RevocationReason } from '../src/certificates/caLedger';
+import type { RevocationReason } from './contract/domain';
 import { additionalAuthentication } from './additionalAuthentication';
 import { certificatePicker } from './certificatePicker';
 import { FlowContext, askAgain, flow } from './flowSetup';
 import { identityVerification } from './identityVerification';
 import { newCertificate } from './newCertificate';
-import type { CertificateChoice } from './serviceContracts';
-import type { ReplyParams } from './replies';
-import { YES_NO_CHOICES } from './replies';
+import type { CertificateChoice } from './contract/services';
+import type { ReplyParams } from './contract/replies';
+import { YES_NO_CHOICES } from './contract/replies';
 
 /** A certificate this close to its expiry is offered renewal (갱신) rather than reissue. */
 const RENEWAL_WINDOW_DAYS = 30;

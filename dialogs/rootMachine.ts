@@ -3,7 +3,7 @@ import { askAgain, flow } from './flowSetup';
 import { issuance } from './issuance';
 import { registration } from './registration';
 import { reissue } from './reissue';
-import { YES_NO_CHOICES } from './replies';
+import { YES_NO_CHOICES } from './contract/replies';
 
 /**
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the

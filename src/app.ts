@@ -14,7 +14,7 @@ import { SecretBox } from './state/secretBox';
 import { FlowRunner } from './bot/flowRunner';
 import type { Config } from './config/config';
 import { CertificateService, createCertificateService } from './certificates/certificateService';
-import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from './certificates/downloadStore';
+import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from './certificates/stores/downloadStore';
 import { createTranslator } from './i18n/translator';
 import type { Logger } from './logging/logger';
 import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplicator } from './state/activityDeduplicator';

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { Reply } from '../../dialogs/replies';
+import type { Reply } from '../../dialogs/contract/replies';
 import type { HandedBack } from '../bot/certificateBot';
 import { renderReplies } from '../bot/replyRenderer';
 import type { HandoffBoard, HandoffSummary } from '../handoff/handoffBoard';

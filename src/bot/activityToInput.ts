@@ -1,6 +1,6 @@
 import { Activity, ActivityTypes } from 'botbuilder';
 import { z } from 'zod';
-import type { RecognizedInput } from '../../dialogs/events';
+import type { RecognizedInput } from '../../dialogs/contract/events';
 import { recognize } from './recognizer';
 import { SECRET_INPUT_ID } from './replyRenderer';
 

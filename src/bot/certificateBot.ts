@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Activity, ActivityTypes, ConversationReference, EventFactory, HandoffEventNames, TurnContext } from 'botbuilder';
 import type { TFunction } from 'i18next';
-import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/events';
-import type { Reply } from '../../dialogs/replies';
+import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/contract/events';
+import type { Reply } from '../../dialogs/contract/replies';
 import { DEFAULT_LANGUAGE, Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';

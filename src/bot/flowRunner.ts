@@ -1,8 +1,8 @@
 import { AnyActorRef, AnyStateMachine, createActor, InspectionEvent, waitFor } from 'xstate';
-import type { FlowEvent, Language } from '../../dialogs/events';
+import type { FlowEvent, Language } from '../../dialogs/contract/events';
 import type { FlowContext } from '../../dialogs/flowSetup';
-import type { FlowEmitted, HandoffReason, Reply } from '../../dialogs/replies';
-import { maskName } from '../certificates/distinguishedName';
+import type { FlowEmitted, HandoffReason, Reply } from '../../dialogs/contract/replies';
+import { maskName } from '../certificates/npki/distinguishedName';
 import type { TurnIssuances } from './issuanceTracking';
 
 /** What is kept between turns: the machine's persisted snapshot and the version that wrote it. */

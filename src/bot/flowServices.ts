@@ -1,12 +1,12 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import type * as Flow from '../../dialogs/serviceContracts';
+import type * as Flow from '../../dialogs/contract/services';
 import type { CertificateService } from '../certificates/certificateService';
-import type { DownloadStore } from '../certificates/downloadStore';
-import { CertificateError } from '../certificates/certificateError';
+import type { DownloadStore } from '../certificates/stores/downloadStore';
+import { CertificateError } from '../certificates/npki/certificateError';
 import { KeyDerivationDeferred } from '../certificates/keyDerivationLimiter';
-import { lookupPolicy } from '../certificates/certificatePolicies';
-import { brokenPasswordRules } from '../certificates/passwordPolicy';
+import { lookupPolicy } from '../certificates/npki/certificatePolicies';
+import { brokenPasswordRules } from '../certificates/npki/passwordPolicy';
 import type { Logger } from '../logging/logger';
 import { rootMachine } from '../../dialogs/rootMachine';
 import type { IdentityProvider } from '../identity/identityProvider';

@@ -1,5 +1,5 @@
 import type { CertificateService } from '../certificates/certificateService';
-import { ISSUANCE_LEASE_MS, ISSUANCE_RENEW_MS, IssuanceRecord } from '../certificates/issuanceJournal';
+import { ISSUANCE_LEASE_MS, ISSUANCE_RENEW_MS, IssuanceRecord } from '../certificates/ca/issuanceJournal';
 import type { Logger } from '../logging/logger';
 
 /** How often every instance looks for interrupted issuances nobody came back for (and once at start). */

@@ -1,4 +1,4 @@
-import type { ProtectedInput, RecognizedInput } from '../../dialogs/events';
+import type { ProtectedInput, RecognizedInput } from '../../dialogs/contract/events';
 import { parseMobileNumber } from '../identity/phoneNumber';
 import { customerIdOf, parseResidentRegistrationNumber } from '../identity/residentRegistrationNumber';
 import type { SecretBox } from '../state/secretBox';

@@ -1,4 +1,4 @@
-import type { RecognizedInput } from '../../dialogs/events';
+import type { RecognizedInput } from '../../dialogs/contract/events';
 import { anyNumberOf, isWordSequence, one, oneOrMore, optional, type Step } from './wordSequence';
 
 /**

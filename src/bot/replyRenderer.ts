@@ -1,6 +1,6 @@
 import { ActionTypes, Activity, Attachment, CardAction, CardFactory, MessageFactory } from 'botbuilder';
 import type { TFunction } from 'i18next';
-import type { Reply, ReplyChoice, ReplyParam } from '../../dialogs/replies';
+import type { Reply, ReplyChoice, ReplyParam } from '../../dialogs/contract/replies';
 import { capabilitiesOf, ChannelCapabilities } from './channelCapabilities';
 
 /** The Adaptive Card input a password card posts back as `activity.value.secret`. */

@@ -1,6 +1,6 @@
-import type { ProtectedInput, RecognizedInput } from '../../dialogs/events';
-import { MAX_FILE_BYTES } from '../certificates/certificateError';
-import { MAX_ZIP_BYTES } from '../certificates/npkiBundle';
+import type { ProtectedInput, RecognizedInput } from '../../dialogs/contract/events';
+import { MAX_FILE_BYTES } from '../certificates/npki/certificateError';
+import { MAX_ZIP_BYTES } from '../certificates/npki/npkiBundle';
 import type { SecretBox } from '../state/secretBox';
 
 export const UPLOAD_SEAL = 'upload';

@@ -1,20 +1,20 @@
 import { join } from 'node:path';
 import type Redis from 'ioredis';
 import type { Logger } from '../logging/logger';
-import { AuditLog, MemoryAuditLog, RedisAuditLog } from './auditLog';
-import { CaLedger, MemoryCaLedger, RedisCaLedger, RevocationReason } from './caLedger';
-import { CertificateError } from './certificateError';
-import { CertificateSummary, inspectCertificate } from './certificateInspection';
-import { CertificateRegistry, MemoryCertificateRegistry, RedisCertificateRegistry, RegisteredCertificate } from './certificateRegistry';
-import { IssuanceJournal, IssuanceOutcome, MemoryIssuanceJournal, RedisIssuanceJournal } from './issuanceJournal';
+import { AuditLog, MemoryAuditLog, RedisAuditLog } from './stores/auditLog';
+import { CaLedger, MemoryCaLedger, RedisCaLedger, RevocationReason } from './ca/caLedger';
+import { CertificateError } from './npki/certificateError';
+import { CertificateSummary, inspectCertificate } from './npki/certificateInspection';
+import { CertificateRegistry, MemoryCertificateRegistry, RedisCertificateRegistry, RegisteredCertificate } from './stores/certificateRegistry';
+import { IssuanceJournal, IssuanceOutcome, MemoryIssuanceJournal, RedisIssuanceJournal } from './ca/issuanceJournal';
 import { DEFAULT_BUDGET, KeyDerivationDeferred, KeyDerivationLimiter, MemoryKeyDerivationBudget, RedisKeyDerivationBudget } from './keyDerivationLimiter';
-import { readNpkiZip, writeNpkiZip } from './npkiBundle';
-import { writePkcs12 } from './pkcs12';
-import { encryptPrivateKeyFile } from './privateKeyFile';
+import { readNpkiZip, writeNpkiZip } from './npki/npkiBundle';
+import { writePkcs12 } from './npki/pkcs12';
+import { encryptPrivateKeyFile } from './npki/privateKeyFile';
 import { CustomerCertificateFiles, keyDerivationsOf, RegistrationCheck, RegistrationVerifier } from './registrationVerifier';
-import { CrlFolderRevocation, SandboxCaRevocation } from './revocation';
-import { BANK_CA_PROFILE, CertificateType, OTHER_BANK_CA_PROFILE, SandboxCa } from './sandboxCa';
-import { TrustStore } from './trustStore';
+import { CrlFolderRevocation, SandboxCaRevocation } from './ca/revocation';
+import { BANK_CA_PROFILE, CertificateType, OTHER_BANK_CA_PROFILE, SandboxCa } from './ca/sandboxCa';
+import { TrustStore } from './ca/trustStore';
 
 /** Who acted, for the audit log: the customer, the system, or an agent's id. */
 export interface Actor {

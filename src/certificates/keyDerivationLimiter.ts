@@ -11,10 +11,11 @@
  * Either one refuses with KeyDerivationDeferred, which says when to try again.
  */
 import type Redis from 'ioredis';
-import { derivationCost, type DeclaredDerivation } from './keyDerivationWork';
+import { derivationCost, type DeclaredDerivation } from './npki/keyDerivationWork';
 
-/** Why an unlock did not run now: this customer's budget is spent, or the process is at its limit. */
-export type DeferralCause = 'budgetSpent' | 'busy';
+import type { DeferralCause } from '../../dialogs/contract/domain';
+
+export type { DeferralCause } from '../../dialogs/contract/domain';
 
 export class KeyDerivationDeferred extends Error {
   override name = 'KeyDerivationDeferred';

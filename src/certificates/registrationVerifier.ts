@@ -1,13 +1,13 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
-import { CertificateError, assertFileSize } from './certificateError';
-import { CertificateSummary, inspectCertificate } from './certificateInspection';
-import type { DeclaredDerivation } from './keyDerivationWork';
-import { decryptPrivateKeyFile, privateKeyFileDerivations } from './privateKeyFile';
-import { readPrivateKeyInfo } from './privateKeyInfo';
-import { pkcs12Derivations, readPkcs12 } from './pkcs12';
-import { isRevoked, RevocationSource } from './revocation';
-import type { TrustStore } from './trustStore';
-import { verifyVirtualId } from './virtualId';
+import { CertificateError, assertFileSize } from './npki/certificateError';
+import { CertificateSummary, inspectCertificate } from './npki/certificateInspection';
+import type { DeclaredDerivation } from './npki/keyDerivationWork';
+import { decryptPrivateKeyFile, privateKeyFileDerivations } from './npki/privateKeyFile';
+import { readPrivateKeyInfo } from './npki/privateKeyInfo';
+import { pkcs12Derivations, readPkcs12 } from './npki/pkcs12';
+import { isRevoked, RevocationSource } from './ca/revocation';
+import type { TrustStore } from './ca/trustStore';
+import { verifyVirtualId } from './npki/virtualId';
 
 /** A customer's certificate as they hand it over: the NPKI pair, or one PKCS#12 file. */
 export type CustomerCertificateFiles = { readonly signCert: Buffer; readonly signPri: Buffer } | { readonly pfx: Buffer };

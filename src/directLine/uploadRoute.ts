@@ -8,7 +8,7 @@ import { conversationAccess } from './clientRoutes';
 import { guarded, sendError } from './directLineErrors';
 import { ClientActivity, UserId } from './directLineSchemas';
 import type { DirectLineService } from './directLineService';
-import { MAX_ZIP_BYTES } from '../certificates/npkiBundle';
+import { MAX_ZIP_BYTES } from '../certificates/npki/npkiBundle';
 
 export interface UploadRouteDependencies {
   readonly service: DirectLineService;

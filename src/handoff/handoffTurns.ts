@@ -1,6 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
-import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/events';
-import type { HandoffReason, Reply } from '../../dialogs/replies';
+import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/contract/events';
+import type { HandoffReason, Reply } from '../../dialogs/contract/replies';
 import type { FlowPosition } from '../bot/flowRunner';
 import { addressOfKeys, ConversationDoc, StateAddress } from '../state/conversationStore';
 import type { HandoffBoard, HandoffSummary } from './handoffBoard';

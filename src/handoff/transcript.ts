@@ -1,8 +1,8 @@
 import type { TFunction } from 'i18next';
-import type { ProtectedInput, RecognizedInput, SystemInput } from '../../dialogs/events';
+import type { ProtectedInput, RecognizedInput, SystemInput } from '../../dialogs/contract/events';
 import { translateReply } from '../bot/replyRenderer';
 import { redactFreeText } from '../identity/freeTextRedaction';
-import type { Reply } from '../../dialogs/replies';
+import type { Reply } from '../../dialogs/contract/replies';
 import type { TranscriptEntry } from './handoffRecord';
 
 /** Replies that must never be kept: the sandbox's one-time code. Links are single-use secrets too. */

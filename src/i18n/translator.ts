@@ -2,7 +2,7 @@ import i18next, { i18n, TFunction } from 'i18next';
 import { KoreanPostpositionProcessor } from 'i18next-korean-postposition-processor';
 import en from '../../locales/en/translation.json';
 import ko from '../../locales/ko/translation.json';
-import type { Language } from '../../dialogs/events';
+import type { Language } from '../../dialogs/contract/events';
 
 export const SUPPORTED_LANGUAGES: readonly Language[] = ['ko', 'en'];
 export const DEFAULT_LANGUAGE: Language = 'ko';

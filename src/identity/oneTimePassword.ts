@@ -1,22 +1,9 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-/** `identity`: 본인 인증. `additional`: 추가 인증 (전자금융사기 예방서비스) for reissue and registration. */
-export type OtpPurpose = 'identity' | 'additional';
+import type { OtpChallenge, OtpPurpose } from '../../dialogs/contract/domain';
 
-/**
- * What is kept between turns while a code is outstanding: plain JSON, safe to persist.
- * It holds a keyed hash of the code, never the code. Wrong codes are not counted here but per
- * customer and per phone (`VerificationLimits`), so a new challenge never starts them afresh.
- */
-export interface OtpChallenge {
-  id: string;
-  purpose: OtpPurpose;
-  /** HMAC-SHA256 (hex) of the challenge id, purpose and code under the OTP key. */
-  codeHash: string;
-  /** Epoch ms after which the code no longer works. */
-  expiresAt: number;
-}
+export type { OtpChallenge, OtpPurpose } from '../../dialogs/contract/domain';
 
 export type OtpVerification = { result: 'ok' } | { result: 'wrong' } | { result: 'expired' };
 

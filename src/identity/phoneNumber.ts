@@ -1,11 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { MaskedValue } from './maskedValue';
 
-/** The three networks and the 알뜰폰 (MVNO) operators that run on each. */
-export type MobileCarrier = 'SKT' | 'KT' | 'LGU+' | 'SKT_MVNO' | 'KT_MVNO' | 'LGU+_MVNO';
+import type { MobileCarrier } from '../../dialogs/contract/domain';
 
-/** In the order a bank's 본인 인증 screen lists them (for suggested actions). */
-export const MOBILE_CARRIERS: readonly MobileCarrier[] = ['SKT', 'KT', 'LGU+', 'SKT_MVNO', 'KT_MVNO', 'LGU+_MVNO'];
+export { MOBILE_CARRIERS, type MobileCarrier } from '../../dialogs/contract/domain';
 
 export type CarrierParseResult =
   | { ok: true; value: MobileCarrier }

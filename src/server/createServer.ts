@@ -1,6 +1,6 @@
 import restify, { Server } from 'restify';
 import type { TurnContext } from 'botbuilder';
-import type { DownloadStore } from '../certificates/downloadStore';
+import type { DownloadStore } from '../certificates/stores/downloadStore';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { BotAdapter } from './botAdapter';

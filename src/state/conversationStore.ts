@@ -1,6 +1,6 @@
 import type { StoreItems } from 'botbuilder';
 import { z } from 'zod';
-import type { Language } from '../../dialogs/events';
+import type { Language } from '../../dialogs/contract/events';
 import type { Logger } from '../logging/logger';
 import { HandoffRecordSchema, TranscriptEntry, TranscriptEntrySchema } from '../handoff/handoffRecord';
 import type { ListAppend, StateStorage } from './stateStorage';

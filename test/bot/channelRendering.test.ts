@@ -1,6 +1,6 @@
 import type { Activity, CardAction, TestAdapter } from 'botbuilder';
 import type { TFunction } from 'i18next';
-import type { Reply } from '../../dialogs/replies';
+import type { Reply } from '../../dialogs/contract/replies';
 import { activityToInput, cardSecretOf } from '../../src/bot/activityToInput';
 import { capabilitiesOf } from '../../src/bot/channelCapabilities';
 import { renderReplies } from '../../src/bot/replyRenderer';

@@ -4,7 +4,7 @@
  * customer. The process-level cases (a kill, Redis lost) are drills in test/drills.
  */
 import { randomBytes } from 'node:crypto';
-import { MemoryDownloadStore } from '../../src/certificates/downloadStore';
+import { MemoryDownloadStore } from '../../src/certificates/stores/downloadStore';
 import { SecretBox } from '../../src/state/secretBox';
 import type { IssuedCertificate } from '../../src/certificates/certificateService';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';

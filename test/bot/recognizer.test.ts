@@ -1,4 +1,4 @@
-import type { RecognizedInput } from '../../dialogs/events';
+import type { RecognizedInput } from '../../dialogs/contract/events';
 import { recognize } from '../../src/bot/recognizer';
 
 const ISSUE: RecognizedInput = { type: 'ISSUE' };

@@ -1,6 +1,6 @@
 import vm from 'node:vm';
 import fc from 'fast-check';
-import type { RecognizedInput } from '../../dialogs/events';
+import type { RecognizedInput } from '../../dialogs/contract/events';
 import { MAX_RECOGNIZED_LENGTH, recognize } from '../../src/bot/recognizer';
 
 /**

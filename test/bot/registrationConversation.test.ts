@@ -1,5 +1,5 @@
-import { writePkcs12 } from '../../src/certificates/pkcs12';
-import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { writePkcs12 } from '../../src/certificates/npki/pkcs12';
+import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
 import { CUSTOMER, OTHER_BANK_PASSWORD, asAttachment, otherBankFiles, startRegistration } from '../support/journeys';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { AuditLog, AuditRecord, MemoryAuditLog, RedisAuditLog } from '../../src/certificates/auditLog';
+import { AuditLog, AuditRecord, MemoryAuditLog, RedisAuditLog } from '../../src/certificates/stores/auditLog';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const REDIS_URL = SHARED_REDIS_URL;

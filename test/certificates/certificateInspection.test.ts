@@ -4,16 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { CertificateError, MAX_FILE_BYTES } from '../../src/certificates/certificateError';
-import { inspectCertificate } from '../../src/certificates/certificateInspection';
+import { CertificateError, MAX_FILE_BYTES } from '../../src/certificates/npki/certificateError';
+import { inspectCertificate } from '../../src/certificates/npki/certificateInspection';
 import {
   KNOWN_POLICY_OIDS,
   OTHER_BANK_SANDBOX_POLICY,
   SANDBOX_POLICY,
   lookupPolicy,
   type PolicyInfo,
-} from '../../src/certificates/certificatePolicies';
-import { dnToNpkiString, maskName, realNameFromCommonName } from '../../src/certificates/distinguishedName';
+} from '../../src/certificates/npki/certificatePolicies';
+import { dnToNpkiString, maskName, realNameFromCommonName } from '../../src/certificates/npki/distinguishedName';
 import { expectCertificateError } from '../support/certificateErrors';
 
 // Fixtures are made with the openssl CLI, independently of the code under test.

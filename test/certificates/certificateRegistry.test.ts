@@ -6,7 +6,7 @@ import {
   MemoryCertificateRegistry,
   RedisCertificateRegistry,
   RegisteredCertificate,
-} from '../../src/certificates/certificateRegistry';
+} from '../../src/certificates/stores/certificateRegistry';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
 

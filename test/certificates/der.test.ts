@@ -15,7 +15,7 @@ import {
   set,
   toDerBuffer,
   utf8String,
-} from '../../src/certificates/der';
+} from '../../src/certificates/npki/der';
 
 const { asn1 } = forge;
 const hex = (node: forge.asn1.Asn1): string => toDerBuffer(node).toString('hex');

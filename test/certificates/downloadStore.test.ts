@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from '../../src/certificates/downloadStore';
+import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from '../../src/certificates/stores/downloadStore';
 import { SecretBox } from '../../src/state/secretBox';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';

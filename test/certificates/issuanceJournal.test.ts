@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IssuanceJournal, ISSUANCE_LEASE_MS, MemoryIssuanceJournal, RedisIssuanceJournal } from '../../src/certificates/issuanceJournal';
+import { IssuanceJournal, ISSUANCE_LEASE_MS, MemoryIssuanceJournal, RedisIssuanceJournal } from '../../src/certificates/ca/issuanceJournal';
 import { useSharedRedis } from '../support/redisCleanup';
 
 const prefix = `jca-test-journal-${randomUUID()}:`;

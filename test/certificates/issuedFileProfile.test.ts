@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { CertificateService, createCertificateService, IssuedCertificate } from '../../src/certificates/certificateService';
-import { readNpkiZip } from '../../src/certificates/npkiBundle';
-import { readPrivateKeyInfo } from '../../src/certificates/privateKeyInfo';
-import { verifyVirtualId } from '../../src/certificates/virtualId';
+import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
+import { readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
+import { verifyVirtualId } from '../../src/certificates/npki/virtualId';
 import { createLogger } from '../../src/logging/logger';
 
 /**

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import { CertificateError } from '../../src/certificates/certificateError';
-import { MAX_ZIP_BYTES, npkiFolderPath, readNpkiZip, writeNpkiZip } from '../../src/certificates/npkiBundle';
+import { CertificateError } from '../../src/certificates/npki/certificateError';
+import { MAX_ZIP_BYTES, npkiFolderPath, readNpkiZip, writeNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { expectCertificateError } from '../support/certificateErrors';
 
 const DN = 'cn=홍길동()0012345678901234,ou=WOORI,ou=personal4IB,o=yessign,c=kr';

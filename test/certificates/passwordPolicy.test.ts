@@ -1,4 +1,4 @@
-import { brokenPasswordRules, PasswordRule } from '../../src/certificates/passwordPolicy';
+import { brokenPasswordRules, PasswordRule } from '../../src/certificates/npki/passwordPolicy';
 
 const customer = { birthDate: ['900101', '19900101'], phone: '01024681357' };
 

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { CertificateError, MAX_FILE_BYTES } from '../../src/certificates/certificateError';
-import { readPkcs12, writePkcs12 } from '../../src/certificates/pkcs12';
-import { buildPrivateKeyInfo, readPrivateKeyInfo } from '../../src/certificates/privateKeyInfo';
+import { CertificateError, MAX_FILE_BYTES } from '../../src/certificates/npki/certificateError';
+import { readPkcs12, writePkcs12 } from '../../src/certificates/npki/pkcs12';
+import { buildPrivateKeyInfo, readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
 import { expectCertificateError } from '../support/certificateErrors';
 
 const PASSWORD = 'Npki!pass123';

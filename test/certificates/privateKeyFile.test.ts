@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { CertificateError, type CertificateFailure } from '../../src/certificates/certificateError';
+import { CertificateError, type CertificateFailure } from '../../src/certificates/npki/certificateError';
 import {
   decryptPrivateKeyFile,
   deriveSeedCbcWithSha1Key,
   encryptedPrivateKeyInfo,
   encryptPrivateKeyFile,
   pbkdf1Sha1,
-} from '../../src/certificates/privateKeyFile';
-import { buildPrivateKeyInfo, OID_NPKI_RANDOM_NUM, readPrivateKeyInfo } from '../../src/certificates/privateKeyInfo';
+} from '../../src/certificates/npki/privateKeyFile';
+import { buildPrivateKeyInfo, OID_NPKI_RANDOM_NUM, readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { CertificateError } from '../../src/certificates/certificateError';
-import { inspectCertificate } from '../../src/certificates/certificateInspection';
-import { readNpkiZip, writeNpkiZip } from '../../src/certificates/npkiBundle';
-import { readPkcs12 } from '../../src/certificates/pkcs12';
-import { decryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { CertificateError } from '../../src/certificates/npki/certificateError';
+import { inspectCertificate } from '../../src/certificates/npki/certificateInspection';
+import { readNpkiZip, writeNpkiZip } from '../../src/certificates/npki/npkiBundle';
+import { readPkcs12 } from '../../src/certificates/npki/pkcs12';
+import { decryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
 import { FIXTURE_PASSWORD, fixture } from '../support/opensslFixtures';
 
 /**

@@ -3,12 +3,12 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryCaLedger } from '../../src/certificates/caLedger';
-import { inspectCertificate } from '../../src/certificates/certificateInspection';
-import { readCrl } from '../../src/certificates/certificateRevocationList';
-import { readPrivateKeyInfo } from '../../src/certificates/privateKeyInfo';
-import { BANK_CA_PROFILE, IssuedKeyPair, OTHER_BANK_CA_PROFILE, SandboxCa } from '../../src/certificates/sandboxCa';
-import { readIdentifyData, verifyVirtualId } from '../../src/certificates/virtualId';
+import { MemoryCaLedger } from '../../src/certificates/ca/caLedger';
+import { inspectCertificate } from '../../src/certificates/npki/certificateInspection';
+import { readCrl } from '../../src/certificates/ca/certificateRevocationList';
+import { readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
+import { BANK_CA_PROFILE, IssuedKeyPair, OTHER_BANK_CA_PROFILE, SandboxCa } from '../../src/certificates/ca/sandboxCa';
+import { readIdentifyData, verifyVirtualId } from '../../src/certificates/npki/virtualId';
 
 const IDN = '9001011234567';
 const dir = mkdtempSync(join(tmpdir(), 'jca-sandbox-ca-'));

@@ -7,7 +7,7 @@ import {
   seedEncryptBlock,
   seedKeySchedule,
   seedTablesForTest,
-} from '../../src/certificates/seed';
+} from '../../src/certificates/npki/seed';
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 

@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
-import { CertificateError } from '../../src/certificates/certificateError';
-import { inspectCertificate } from '../../src/certificates/certificateInspection';
+import { CertificateError } from '../../src/certificates/npki/certificateError';
+import { inspectCertificate } from '../../src/certificates/npki/certificateInspection';
 import {
   computeVirtualId,
   identifyDataExtension,
   readIdentifyData,
   verifyVirtualId,
-} from '../../src/certificates/virtualId';
+} from '../../src/certificates/npki/virtualId';
 
 const { asn1 } = forge;
 

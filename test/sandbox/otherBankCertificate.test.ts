@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificateService } from '../../src/certificates/certificateService';
-import { readNpkiZip } from '../../src/certificates/npkiBundle';
+import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { createLogger } from '../../src/logging/logger';
 
 test('the "other bank" command makes files that the bot, sharing CA_DIR, registers for the right person only', async () => {

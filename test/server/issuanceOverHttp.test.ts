@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpkiZip } from '../../src/certificates/npkiBundle';
+import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { activity, post, RunningBot, startHttpBot } from '../support/httpBot';
 import { CUSTOMER } from '../support/journeys';
 

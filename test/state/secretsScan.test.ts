@@ -9,7 +9,7 @@ import { CUSTOMER } from '../support/journeys';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { createRedisTestBot } from '../support/redisBot';
 import { capturingLogger, testCertificateService } from '../support/testBot';
-import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
 import { startHttpBot } from '../support/httpBot';
 import { freshRrn } from '../support/httpJourneys';
 import { DirectLineTestClient, textOf } from '../directLine/directLineClient';

@@ -1,4 +1,4 @@
-import { CertificateError, CertificateFailure, CertificateFileRole } from '../../src/certificates/certificateError';
+import { CertificateError, CertificateFailure, CertificateFileRole } from '../../src/certificates/npki/certificateError';
 
 /** Runs `action` and expects it to throw a CertificateError with this reason about this file. */
 export function expectCertificateError(action: () => unknown, reason: CertificateFailure, file: CertificateFileRole): void {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type Redis from 'ioredis';
 import ko from '../../locales/ko/translation.json';
-import { normalizeSerial } from '../../src/certificates/certificateRevocationList';
+import { normalizeSerial } from '../../src/certificates/ca/certificateRevocationList';
 import { createTranslator } from '../../src/i18n/translator';
 import type { HttpCustomer } from './httpCustomer';
 import { CUSTOMER } from './journeys';

@@ -1,4 +1,4 @@
-import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
 import type { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, SeenReply } from './customer';
 import { testCertificateService } from './testBot';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestAdapter } from 'botbuilder';
 import type Redis from 'ioredis';
-import { RedisDownloadStore } from '../../src/certificates/downloadStore';
+import { RedisDownloadStore } from '../../src/certificates/stores/downloadStore';
 import type { OtpSender } from '../../src/identity/identityProvider';
 import { RedisVerificationLimits } from '../../src/identity/verificationLimits';
 import { createLogger, Logger } from '../../src/logging/logger';

@@ -6,7 +6,7 @@ import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
 import pino from 'pino';
 import { createCertificateBot } from '../../src/app';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
-import { DownloadStore, MemoryDownloadStore } from '../../src/certificates/downloadStore';
+import { DownloadStore, MemoryDownloadStore } from '../../src/certificates/stores/downloadStore';
 import { createLogger, Logger } from '../../src/logging/logger';
 import type { OtpSender } from '../../src/identity/identityProvider';
 import { MemoryVerificationLimits, VerificationLimits } from '../../src/identity/verificationLimits';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createCertificateService } from '../../src/certificates/certificateService';
-import { encryptPrivateKeyFile } from '../../src/certificates/privateKeyFile';
+import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
 import { createLogger } from '../../src/logging/logger';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { CUSTOMER, OTHER_BANK_PASSWORD } from '../support/journeys';

@@ -1,6 +1,6 @@
 import { KeyObject, X509Certificate, createHash, randomBytes, sign } from 'node:crypto';
 import forge from 'node-forge';
-import { contextSpecific, oidNode, parseDer, seq, set, toDerBuffer, utf8String } from './der';
+import { contextSpecific, oidNode, parseDer, seq, set, toDerBuffer, utf8String } from '../npki/der';
 
 const { asn1 } = forge;
 

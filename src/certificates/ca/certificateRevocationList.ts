@@ -2,7 +2,7 @@ import { KeyObject, X509Certificate, sign, verify } from 'node:crypto';
 import forge from 'node-forge';
 import type { RevocationReason } from './caLedger';
 import { REVOCATION_REASONS } from './caLedger';
-import { algorithmIdentifier, bitString, contextSpecific, oidNode, octetString, parseDer, seq, toDerBuffer } from './der';
+import { algorithmIdentifier, bitString, contextSpecific, oidNode, octetString, parseDer, seq, toDerBuffer } from '../npki/der';
 import { keyIdentifier, subjectNameOf } from './x509Building';
 
 const { asn1 } = forge;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../../logging/logger';
 import { assertNotRawRrn, scrubFreeText } from './auditLog';
 
 export type CertificateOrigin = 'issued' | 'registered';

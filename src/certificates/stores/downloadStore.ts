@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import type { SecretBox } from '../state/secretBox';
+import type { SecretBox } from '../../state/secretBox';
 
 /** One file offered for download. */
 export interface DownloadFile {

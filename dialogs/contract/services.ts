@@ -1,8 +1,5 @@
 import type { SealedFiles } from './events';
-import type { OtpChallenge, OtpPurpose } from '../src/identity/oneTimePassword';
-import type { MobileCarrier } from '../src/identity/phoneNumber';
-import type { RevocationReason } from '../src/certificates/caLedger';
-import type { DeferralCause } from '../src/certificates/keyDerivationLimiter';
+import type { DeferralCause, MobileCarrier, OtpChallenge, OtpPurpose, RevocationReason } from './domain';
 
 /** What the flow machines ask of the bot's services (their named actors); only masked, hashed and sealed data goes in, and secrets only within their turn. */
 export interface SendCodeInput {

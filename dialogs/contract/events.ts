@@ -3,7 +3,9 @@
  * The bot stamps each with the time of the turn (`at`, ms since epoch), because timeouts are
  * timestamps checked on the next turn, not timers.
  */
-export type Language = 'ko' | 'en';
+import type { Language } from './domain';
+
+export type { Language } from './domain';
 
 export type RecognizedInput =
   | { type: 'START' } // first contact: the customer (not the bot) joined the conversation

@@ -3,11 +3,11 @@ import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { CaMaterial, CaMaterialSet, loadOrCreateCaMaterial } from './caKeyFolder';
 import type { CaLedger, RevocationReason } from './caLedger';
-import { OTHER_BANK_SANDBOX_POLICY, SANDBOX_POLICY } from './certificatePolicies';
+import { OTHER_BANK_SANDBOX_POLICY, SANDBOX_POLICY } from '../npki/certificatePolicies';
 import { buildCrl, normalizeSerial } from './certificateRevocationList';
-import { oidNode, seq } from './der';
-import { buildPrivateKeyInfo } from './privateKeyInfo';
-import { identifyDataExtension } from './virtualId';
+import { oidNode, seq } from '../npki/der';
+import { buildPrivateKeyInfo } from '../npki/privateKeyInfo';
+import { identifyDataExtension } from '../npki/virtualId';
 import { NameAttribute, keyIdentifier, randomSerialNumber, signCertificate } from './x509Building';
 
 const { asn1 } = forge;

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CertificateError } from './certificateError';
+import { CertificateError } from '../npki/certificateError';
 
 const MAX_CHAIN_LENGTH = 5;
 

@@ -1,15 +1,18 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
 
-/** RFC 5280 CRLReason values the bank uses. */
-export const REVOCATION_REASONS = {
+import type { RevocationReason } from '../../../dialogs/contract/domain';
+
+export type { RevocationReason } from '../../../dialogs/contract/domain';
+
+/** RFC 5280 CRLReason codes of the reasons the bank uses. */
+export const REVOCATION_REASONS: Readonly<Record<RevocationReason, number>> = {
   unspecified: 0,
   keyCompromise: 1,
   affiliationChanged: 3,
   superseded: 4,
   cessationOfOperation: 5,
-} as const;
-export type RevocationReason = keyof typeof REVOCATION_REASONS;
+};
 
 const LedgerEntry = z.object({
   serialNumber: z.string(),
