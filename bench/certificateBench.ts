@@ -12,12 +12,12 @@ import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { inspectCertificate } from '../src/certificates/npki/certificateInspection';
 import { CertificateService, createCertificateService } from '../src/certificates/certificateService';
+import { memoryCertificateStores } from '../src/stores';
 import { encryptPrivateKeyFile } from '../src/certificates/npki/privateKeyFile';
 import { RegistrationVerifier } from '../src/certificates/registrationVerifier';
 import { SandboxCaRevocation } from '../src/certificates/ca/revocation';
 import { SandboxCa } from '../src/certificates/ca/sandboxCa';
 import { TrustStore } from '../src/certificates/ca/trustStore';
-import { createLogger } from '../src/logging/logger';
 import { median, percentile, timeEach } from './stats';
 
 const ISSUES = 30;
@@ -35,15 +35,26 @@ interface Row {
 async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'jca-bench-ca-'));
   try {
-    const service = await createCertificateService({ caDirectory: folder, crlUrl: () => 'http://127.0.0.1/ca.crl', keyPrefix: 'bench:', logger: createLogger('silent') });
+    const service = await createCertificateService({
+      caDirectory: folder,
+      crlUrl: () => 'http://127.0.0.1/ca.crl',
+      stores: memoryCertificateStores(),
+    });
     const rows: Row[] = [];
     rows.push(...issuanceRows(await measureIssuance(service, ISSUES)));
     rows.push(...(await verifying(service.bankCa)));
-    const native = await timeEach(NATIVE_KEYGENS, () => promisify(generateKeyPair)('rsa', { modulusLength: 2048, publicExponent: 0x10001 }));
+    const native = await timeEach(NATIVE_KEYGENS, () =>
+      promisify(generateKeyPair)('rsa', { modulusLength: 2048, publicExponent: 0x10001 }),
+    );
     const pureJs = await timeEach(FORGE_KEYGENS, () => forgeKeygen());
-    rows.push({ what: 'RSA-2048 keygen, native (crypto.generateKeyPair)', samples: native }, { what: 'RSA-2048 keygen, node-forge pure JS', samples: pureJs });
+    rows.push(
+      { what: 'RSA-2048 keygen, native (crypto.generateKeyPair)', samples: native },
+      { what: 'RSA-2048 keygen, node-forge pure JS', samples: pureJs },
+    );
     print(rows);
-    process.stdout.write(`\nnode-forge pure-JS keygen is ${(median(pureJs) / median(native)).toFixed(1)}× slower than native (median over median).\n`);
+    process.stdout.write(
+      `\nnode-forge pure-JS keygen is ${(median(pureJs) / median(native)).toFixed(1)}× slower than native (median over median).\n`,
+    );
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -66,7 +77,14 @@ export interface IssuanceCost {
  * time (`process.cpuUsage`, every thread) is what one issuance costs.
  */
 export async function measureIssuance(service: CertificateService, runs: number): Promise<IssuanceCost> {
-  const request = (i: number) => ({ customerId: `bench-customer-${i}`, realName: '홍길동', idn: IDN, type: 'personalBanking' as const, password: PASSWORD, actor: 'bench' });
+  const request = (i: number) => ({
+    customerId: `bench-customer-${i}`,
+    realName: '홍길동',
+    idn: IDN,
+    type: 'personalBanking' as const,
+    password: PASSWORD,
+    actor: 'bench',
+  });
   await service.issue(request(-1));
   const cost: IssuanceCost = { totalMs: [], cpuMs: [], keygenMs: [], signMs: [], keyEncryptionMs: [], restMs: [] };
   for (let i = 0; i < runs; i++) {
@@ -118,10 +136,15 @@ function forgeKeygen(): Promise<unknown> {
 
 function print(rows: readonly Row[]): void {
   const width = Math.max(...rows.map((r) => r.what.length));
-  const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(width)}  ${b.padStart(5)}  ${c.padStart(11)}  ${d.padStart(11)}\n`;
+  const line = (a: string, b: string, c: string, d: string) =>
+    `${a.padEnd(width)}  ${b.padStart(5)}  ${c.padStart(11)}  ${d.padStart(11)}\n`;
   process.stdout.write(line('operation', 'runs', 'median ms', 'p95 ms'));
   process.stdout.write(line('-'.repeat(width), '-----', '-----------', '-----------'));
-  for (const row of rows) process.stdout.write(line(row.what, String(row.samples.length), median(row.samples).toFixed(2), percentile(row.samples, 95).toFixed(2)));
+  for (const row of rows) {
+    process.stdout.write(
+      line(row.what, String(row.samples.length), median(row.samples).toFixed(2), percentile(row.samples, 95).toFixed(2)),
+    );
+  }
 }
 
 if (require.main === module) {

@@ -96,7 +96,7 @@ export class BotClient {
           response.on('end', () => {
             const ms = performance.now() - started;
             const raw = Buffer.concat(chunks).toString('utf8');
-            let texts: string[] = [];
+            let texts: string[];
             try {
               const parsed = raw === '' ? undefined : (JSON.parse(raw) as { activities?: Array<{ text?: string }> });
               texts = (parsed?.activities ?? []).map((a) => a.text ?? '');

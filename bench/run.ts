@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { CertificateService, createCertificateService } from '../src/certificates/certificateService';
+import { memoryCertificateStores } from '../src/stores';
 import { encryptPrivateKeyFile } from '../src/certificates/npki/privateKeyFile';
-import { createLogger } from '../src/logging/logger';
 import { IssuanceCost, measureIssuance } from './certificateBench';
 import { BotClient, ChannelStub, closedLoop, LoadResult } from './load';
 import { median, Percentiles, percentilesOf } from './stats';
@@ -89,10 +89,20 @@ async function main(): Promise<void> {
   channel = await ChannelStub.start();
   try {
     // Creates the sandbox CAs in caDir, which the server then loads: "other bank" certificates made here are trusted there.
-    const local = await createCertificateService({ caDirectory: caDir, crlUrl: () => 'http://127.0.0.1/ca.crl', keyPrefix: 'bench-local:', logger: createLogger('silent') });
+    const local = await createCertificateService({
+      caDirectory: caDir,
+      crlUrl: () => 'http://127.0.0.1/ca.crl',
+      stores: memoryCertificateStores(),
+    });
     const echo = await startNode(join(DIST, 'bench', 'echoBot.js'), {});
     children.push(echo);
-    const botEnv = { REDIS_URL, STATE_KEY_PREFIX: prefix, CA_DIR: caDir, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info' };
+    const botEnv = {
+      REDIS_URL,
+      STATE_KEY_PREFIX: prefix,
+      CA_DIR: caDir,
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'info',
+    };
     const bot = await startNode(join(DIST, 'src', 'index.js'), botEnv, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
     children.push(bot);
     const serverInfo = await admin.info('server');
@@ -109,7 +119,18 @@ async function main(): Promise<void> {
     log('one issuance, alone, through CertificateService.issue');
     const cpu = summarizeCost(await measureIssuance(local, PLAN.cpuIssuances));
 
-    const results = { plan: PLAN, quick: QUICK, machine: machine(), turns: turns.levels, twoBotProcesses: turns.twoProcesses, redis: { ...turns.redis, ...redisRoundTrips, ...idle }, memory: { rssAtStartMb, ...memory }, issuance, registration, issuanceCpu: cpu };
+    const results = {
+      plan: PLAN,
+      quick: QUICK,
+      machine: machine(),
+      turns: turns.levels,
+      twoBotProcesses: turns.twoProcesses,
+      redis: { ...turns.redis, ...redisRoundTrips, ...idle },
+      memory: { rssAtStartMb, ...memory },
+      issuance,
+      registration,
+      issuanceCpu: cpu,
+    };
     const targets = evaluate(results);
     const report = { ...results, targets, seconds: Math.round((Date.now() - started) / 1000) };
     printReport(report);
@@ -163,7 +184,13 @@ async function conversationalTurns(bot: NodeProcess, echo: NodeProcess, admin: R
     try {
       const pids = targets.map((t) => t.pid);
       const before = cpuSnapshot(pids);
-      const result = await closedLoop(client, { concurrency, script: CONVERSATION, warmupMs: PLAN.warmupMs, durationMs: PLAN.durationMs, label: `turns-c${concurrency}` });
+      const result = await closedLoop(client, {
+        concurrency,
+        script: CONVERSATION,
+        warmupMs: PLAN.warmupMs,
+        durationMs: PLAN.durationMs,
+        label: `turns-c${concurrency}`,
+      });
       return { result, before, after: cpuSnapshot(pids) };
     } finally {
       client.close();
@@ -203,7 +230,11 @@ async function conversationalTurns(bot: NodeProcess, echo: NodeProcess, admin: R
     warm.close();
     const two = throughput([await measure([bot, another], top)]);
     const echoTop = levels.find((l) => l.concurrency === top)?.echo;
-    twoProcesses = { ...two, ratio: round(two.turnsPerSecond / (echoTop?.turnsPerSecond ?? NaN), 3), p99Ratio: round(two.p99 / (echoTop?.p99 ?? NaN), 2) };
+    twoProcesses = {
+      ...two,
+      ratio: round(two.turnsPerSecond / (echoTop?.turnsPerSecond ?? NaN), 3),
+      p99Ratio: round(two.p99 / (echoTop?.p99 ?? NaN), 2),
+    };
   } finally {
     await another.stop();
   }
@@ -215,7 +246,9 @@ async function conversationalTurns(bot: NodeProcess, echo: NodeProcess, admin: R
     redis: {
       /** Every command Redis executed while the bot took these turns, including those run inside Lua scripts. */
       commandstatsPerTurn: round(total / botTurns, 2),
-      commandstatsByCommand: Object.fromEntries(Object.entries(delta).flatMap(([k, v]) => (v / botTurns >= 0.005 ? [[k, round(v / botTurns, 2)]] : []))),
+      commandstatsByCommand: Object.fromEntries(
+        Object.entries(delta).flatMap(([k, v]) => (v / botTurns >= 0.005 ? [[k, round(v / botTurns, 2)]] : [])),
+      ),
       commandstatsTurns: botTurns,
     },
   };
@@ -234,7 +267,14 @@ const turnsPerSecond = (result: LoadResult): number => result.turns / result.sec
 function throughput(runs: readonly Run[]): Throughput {
   const sum = (of: (run: Run) => number): number => runs.reduce((total, run) => total + of(run), 0);
   const elapsedSeconds = sum((r) => r.after.at - r.before.at) / 1000;
-  const others = sum((r) => r.after.machineMs - r.before.machineMs - (r.after.serverMs - r.before.serverMs) - (r.after.generatorMs - r.before.generatorMs) - (r.after.redisMs - r.before.redisMs));
+  const others = sum(
+    (r) =>
+      r.after.machineMs -
+      r.before.machineMs -
+      (r.after.serverMs - r.before.serverMs) -
+      (r.after.generatorMs - r.before.generatorMs) -
+      (r.after.redisMs - r.before.redisMs),
+  );
   return {
     turnsPerSecond: round(sum((r) => r.result.turns) / sum((r) => r.result.seconds), 1),
     turns: sum((r) => r.result.turns),
@@ -269,7 +309,13 @@ function cpuSnapshot(serverPids: readonly number[]): CpuSnapshot {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
   const busyTicks = cpu.reduce((a, b, i) => (i === 3 || i === 4 ? a : a + b), 0);
   const generator = process.cpuUsage();
-  return { at: Date.now(), serverMs: serverPids.reduce((sum, pid) => sum + processMs(pid), 0), generatorMs: (generator.user + generator.system) / 1000, redisMs: processMs(redisPid), machineMs: busyTicks * TICK_MS };
+  return {
+    at: Date.now(),
+    serverMs: serverPids.reduce((sum, pid) => sum + processMs(pid), 0),
+    generatorMs: (generator.user + generator.system) / 1000,
+    redisMs: processMs(redisPid),
+    machineMs: busyTicks * TICK_MS,
+  };
 }
 
 /** The Redis server's pid, when it runs on this machine (INFO server), to tell its CPU time from other work. */
@@ -300,10 +346,17 @@ function diffStats(before: Record<string, number>, after: Record<string, number>
  * address, those a Lua script ran are marked `lua`; only commands on the bench's keys count.
  */
 async function roundTripsByMonitor(bot: NodeProcess, admin: Redis, prefix: string) {
-  log(`Redis round trips: read events Redis processed (INFO stats) over ${PLAN.monitorConversations} conversations of ${CONVERSATION.length} turns, one at a time`);
+  log(
+    `Redis round trips: read events Redis processed (INFO stats) over ${PLAN.monitorConversations} conversations of ${CONVERSATION.length} turns, one at a time`,
+  );
   const client = new BotClient(bot.url, 1, channel.serviceUrl);
   const readsBefore = await readsProcessed(admin);
-  const counted = await closedLoop(client, { concurrency: 1, script: CONVERSATION, conversations: PLAN.monitorConversations, label: 'reads' });
+  const counted = await closedLoop(client, {
+    concurrency: 1,
+    script: CONVERSATION,
+    conversations: PLAN.monitorConversations,
+    label: 'reads',
+  });
   // Less the read of the INFO command that asks.
   const reads = (await readsProcessed(admin)) - readsBefore - 1;
   log(`Redis commands: MONITOR over ${PLAN.monitorConversations} conversations of ${CONVERSATION.length} turns`);
@@ -316,14 +369,20 @@ async function roundTripsByMonitor(bot: NodeProcess, admin: Redis, prefix: strin
     const counts = source === 'lua' ? insideLua : fromClients;
     counts[command] = (counts[command] ?? 0) + 1;
   });
-  const result = await closedLoop(client, { concurrency: 1, script: CONVERSATION, conversations: PLAN.monitorConversations, label: 'monitor' });
+  const result = await closedLoop(client, {
+    concurrency: 1,
+    script: CONVERSATION,
+    conversations: PLAN.monitorConversations,
+    label: 'monitor',
+  });
   client.close();
   // MONITOR lines arrive asynchronously; a PING through the monitored server flushes them.
   await admin.ping();
   await new Promise((resolve) => setTimeout(resolve, 200));
   monitor.disconnect();
   const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-  const perTurn = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, round(v / result.turnsSent, 2)]));
+  const perTurn = (counts: Record<string, number>) =>
+    Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, round(v / result.turnsSent, 2)]));
   return {
     roundTripsPerTurn: round(reads / counted.turnsSent, 2),
     clientCommandsPerTurn: round(sum(fromClients) / result.turnsSent, 2),
@@ -344,7 +403,13 @@ async function bytesPerIdleConversation(bot: NodeProcess, admin: Redis, prefix: 
   log(`Redis bytes: ${PLAN.idleConversations} conversations of three turns, then MEMORY USAGE of their keys`);
   const ids: Array<{ conversationId: string; userId: string }> = [];
   const client = new BotClient(bot.url, 8, channel.serviceUrl);
-  await closedLoop(client, { concurrency: 8, script: THREE_TURNS, conversations: PLAN.idleConversations, label: 'idle', onConversation: (conversationId, userId) => ids.push({ conversationId, userId }) });
+  await closedLoop(client, {
+    concurrency: 8,
+    script: THREE_TURNS,
+    conversations: PLAN.idleConversations,
+    label: 'idle',
+    onConversation: (conversationId, userId) => ids.push({ conversationId, userId }),
+  });
   client.close();
   const byKind: Record<string, number> = {};
   const totals: number[] = [];
@@ -386,7 +451,12 @@ async function rssOverConversations(bot: NodeProcess) {
   let errors = 0;
   try {
     for (let i = 0; i < 4; i++) {
-      const run = await closedLoop(client, { concurrency: PLAN.memoryConcurrency, script: THREE_TURNS, conversations: PLAN.memoryConversations / 4, label: 'rss' });
+      const run = await closedLoop(client, {
+        concurrency: PLAN.memoryConcurrency,
+        script: THREE_TURNS,
+        conversations: PLAN.memoryConversations / 4,
+        label: 'rss',
+      });
       conversations += run.conversations;
       turns += run.turnsSent;
       errors += run.errors;
@@ -493,7 +563,13 @@ async function runJourneys(count: number, journey: (i: number) => Promise<{ ms: 
   };
   await Promise.all(Array.from({ length: PLAN.journeyConcurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  return { journeys: count, completed: count - failed, perSecond: round((count - failed) / seconds, 2), journeyMs: percentilesOf(journeyMs), cryptoTurnMs: percentilesOf(cryptoMs) };
+  return {
+    journeys: count,
+    completed: count - failed,
+    perSecond: round((count - failed) / seconds, 2),
+    journeyMs: percentilesOf(journeyMs),
+    cryptoTurnMs: percentilesOf(cryptoMs),
+  };
 }
 
 async function issuanceJourneys(bot: NodeProcess): Promise<JourneyFigures> {
@@ -505,9 +581,11 @@ async function issuanceJourneys(bot: NodeProcess): Promise<JourneyFigures> {
       const userId = `user-${randomUUID()}`;
       const started = performance.now();
       await verifyIdentity(client, conversationId, userId, '인증서 발급', newRrn());
-      for (const text of ['동의합니다', '은행·신용카드·보험용 (무료)', CERT_PASSWORD]) await expectOk(client.say(conversationId, userId, text));
+      for (const text of ['동의합니다', '은행·신용카드·보험용 (무료)', CERT_PASSWORD])
+        await expectOk(client.say(conversationId, userId, text));
       const issued = await client.say(conversationId, userId, CERT_PASSWORD);
-      if (!issued.texts.some((t) => t.includes('/certificates/download/'))) throw new Error(`no download link: ${issued.texts.join(' | ').slice(0, 200)}`);
+      if (!issued.texts.some((t) => t.includes('/certificates/download/')))
+        throw new Error(`no download link: ${issued.texts.join(' | ').slice(0, 200)}`);
       return { ms: performance.now() - started, cryptoMs: [issued.ms] };
     });
   } finally {
@@ -516,15 +594,25 @@ async function issuanceJourneys(bot: NodeProcess): Promise<JourneyFigures> {
 }
 
 async function registrationJourneys(bot: NodeProcess, local: CertificateService): Promise<JourneyFigures> {
-  log(`full registration journeys: ${PLAN.registrations} at ${PLAN.journeyConcurrency} concurrent (certificates of "another bank" made first)`);
+  log(
+    `full registration journeys: ${PLAN.registrations} at ${PLAN.journeyConcurrency} concurrent (certificates of "another bank" made first)`,
+  );
   const customers = await Promise.all(
     Array.from({ length: PLAN.registrations }, async () => {
       const rrn = newRrn();
       const issued = await local.otherBankCa.issue({ realName: '홍길동', idn: rrn.replace('-', ''), type: 'personalGeneral' });
-      return { rrn, signCert: issued.certificate, signPri: await encryptPrivateKeyFile(issued.privateKeyInfo, OTHER_BANK_PASSWORD) };
+      return {
+        rrn,
+        signCert: issued.certificate,
+        signPri: Buffer.from(await encryptPrivateKeyFile(issued.privateKeyInfo, OTHER_BANK_PASSWORD)),
+      };
     }),
   );
-  const attachment = (name: string, bytes: Buffer) => ({ name, contentType: 'application/octet-stream', contentUrl: `data:application/octet-stream;base64,${bytes.toString('base64')}` });
+  const attachment = (name: string, bytes: Buffer) => ({
+    name,
+    contentType: 'application/octet-stream',
+    contentUrl: `data:application/octet-stream;base64,${bytes.toString('base64')}`,
+  });
   const client = new BotClient(bot.url, PLAN.journeyConcurrency, channel.serviceUrl);
   try {
     return await runJourneys(PLAN.registrations, async (i) => {
@@ -536,10 +624,15 @@ async function registrationJourneys(bot: NodeProcess, local: CertificateService)
       const afterFirstCode = await verifyIdentity(client, conversationId, userId, '타기관 인증서 등록', customer.rrn);
       await expectOk(client.say(conversationId, userId, sandboxCode(afterFirstCode)));
       await expectOk(client.say(conversationId, userId, '인증서 등록하기'));
-      await expectOk(client.say(conversationId, userId, '', { attachments: [attachment('signCert.der', customer.signCert), attachment('signPri.key', customer.signPri)] }));
+      await expectOk(
+        client.say(conversationId, userId, '', {
+          attachments: [attachment('signCert.der', customer.signCert), attachment('signPri.key', customer.signPri)],
+        }),
+      );
       const unlocked = await client.say(conversationId, userId, OTHER_BANK_PASSWORD);
       const registered = await client.say(conversationId, userId, customer.rrn);
-      if (!registered.texts.some((t) => t.includes('인증서를 등록했어요'))) throw new Error(`not registered: ${registered.texts.join(' | ').slice(0, 200)}`);
+      if (!registered.texts.some((t) => t.includes('인증서를 등록했어요')))
+        throw new Error(`not registered: ${registered.texts.join(' | ').slice(0, 200)}`);
       return { ms: performance.now() - started, cryptoMs: [unlocked.ms, registered.ms] };
     });
   } finally {
@@ -549,7 +642,17 @@ async function registrationJourneys(bot: NodeProcess, local: CertificateService)
 
 function summarizeCost(cost: IssuanceCost) {
   const m = (samples: number[]) => round(median(samples), 2);
-  return { runs: cost.totalMs.length, medianMs: { wall: m(cost.totalMs), cpu: m(cost.cpuMs), keygen: m(cost.keygenMs), signing: m(cost.signMs), keyEncryption: m(cost.keyEncryptionMs), rest: m(cost.restMs) } };
+  return {
+    runs: cost.totalMs.length,
+    medianMs: {
+      wall: m(cost.totalMs),
+      cpu: m(cost.cpuMs),
+      keygen: m(cost.keygenMs),
+      signing: m(cost.signMs),
+      keyEncryption: m(cost.keyEncryptionMs),
+      rest: m(cost.restMs),
+    },
+  };
 }
 
 // ---------------------------------------------------------------- targets and report
@@ -596,23 +699,63 @@ function evaluate(r: {
   return targets;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report object assembled above
 function printReport(r: Record<string, any>): void {
   const out: string[] = [];
   const table = (header: string[], rows: (string | number)[][]) => {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i] ?? '').length)));
-    const line = (cells: (string | number)[]) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0))).join('  ');
+    const line = (cells: (string | number)[]) =>
+      cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0))).join('  ');
     out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   };
-  out.push('', `npm run bench${QUICK ? ' --quick' : ''} — ${r.machine.cpus}× ${r.machine.cpuModel}, Node ${process.version}, load generator on the same machine`, '');
+  out.push(
+    '',
+    `npm run bench${QUICK ? ' --quick' : ''} — ${r.machine.cpus}× ${r.machine.cpuModel}, Node ${process.version}, load generator on the same machine`,
+    '',
+  );
   out.push(
     `Conversational turns (menu, questions, identity steps; 7 turns a conversation), ${PLAN.rounds} round(s) of ${PLAN.durationMs / 1000} s per server and level, echo and bot in turn; figures pooled over the rounds, "vs echo turns/s" the median of the rounds' ratios. "other load": CPU ms per second used on this machine by processes other than these servers, this load generator and Redis.`,
   );
   table(
-    ['concurrent', 'server', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs echo turns/s', 'vs echo p99', 'server CPU ms/turn', 'other load ms/s'],
+    [
+      'concurrent',
+      'server',
+      'turns/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'errors',
+      'vs echo turns/s',
+      'vs echo p99',
+      'server CPU ms/turn',
+      'other load ms/s',
+    ],
     (r.turns as Level[]).flatMap((l) => [
-      [l.concurrency, 'echo', l.echo.turnsPerSecond, l.echo.p50, l.echo.p95, l.echo.p99, l.echo.errors, '', '', l.echo.serverCpuMsPerTurn, l.echo.otherCpuMsPerSecond],
-      [l.concurrency, 'bot', l.bot.turnsPerSecond, l.bot.p50, l.bot.p95, l.bot.p99, l.bot.errors, `${(l.throughputRatio * 100).toFixed(1)}%`, `${l.p99Ratio}×`, l.bot.serverCpuMsPerTurn, l.bot.otherCpuMsPerSecond],
+      [
+        l.concurrency,
+        'echo',
+        l.echo.turnsPerSecond,
+        l.echo.p50,
+        l.echo.p95,
+        l.echo.p99,
+        l.echo.errors,
+        '',
+        '',
+        l.echo.serverCpuMsPerTurn,
+        l.echo.otherCpuMsPerSecond,
+      ],
+      [
+        l.concurrency,
+        'bot',
+        l.bot.turnsPerSecond,
+        l.bot.p50,
+        l.bot.p95,
+        l.bot.p99,
+        l.bot.errors,
+        `${(l.throughputRatio * 100).toFixed(1)}%`,
+        `${l.p99Ratio}×`,
+        l.bot.serverCpuMsPerTurn,
+        l.bot.otherCpuMsPerSecond,
+      ],
     ]),
   );
   const two = r.twoBotProcesses;
@@ -622,13 +765,30 @@ function printReport(r: Record<string, any>): void {
     );
   }
   out.push('', `Full journeys (${PLAN.journeyConcurrency} concurrent customers)`);
-  const journey = (name: string, j: JourneyFigures, turn: string) => [name, `${j.completed}/${j.journeys}`, j.perSecond, j.journeyMs.p50, j.journeyMs.p95, j.journeyMs.p99, turn, j.cryptoTurnMs.p50, j.cryptoTurnMs.p95, j.cryptoTurnMs.p99];
+  const journey = (name: string, j: JourneyFigures, turn: string) => [
+    name,
+    `${j.completed}/${j.journeys}`,
+    j.perSecond,
+    j.journeyMs.p50,
+    j.journeyMs.p95,
+    j.journeyMs.p99,
+    turn,
+    j.cryptoTurnMs.p50,
+    j.cryptoTurnMs.p95,
+    j.cryptoTurnMs.p99,
+  ];
   table(
     ['journey', 'done', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'crypto turn', 'p50 ms', 'p95 ms', 'p99 ms'],
-    [journey('issuance (to the download link)', r.issuance, 'issuing'), journey('registration (another bank)', r.registration, 'unlock + owner check')],
+    [
+      journey('issuance (to the download link)', r.issuance, 'issuing'),
+      journey('registration (another bank)', r.registration, 'unlock + owner check'),
+    ],
   );
   const c = r.issuanceCpu.medianMs;
-  out.push('', `One issuance alone (CertificateService.issue, median of ${r.issuanceCpu.runs}): wall ${c.wall} ms, process CPU ${c.cpu} ms`);
+  out.push(
+    '',
+    `One issuance alone (CertificateService.issue, median of ${r.issuanceCpu.runs}): wall ${c.wall} ms, process CPU ${c.cpu} ms`,
+  );
   table(
     ['phase', 'ms'],
     [
@@ -645,7 +805,10 @@ function printReport(r: Record<string, any>): void {
       ['round trips per conversational turn (INFO stats: reads processed)', `${r.redis.roundTripsPerTurn}`],
       ['commands sent per turn (MONITOR)', `${r.redis.clientCommandsPerTurn}  ${JSON.stringify(r.redis.clientCommandsByCommand)}`],
       ['commands run inside Lua per turn (MONITOR)', `${r.redis.luaCommandsPerTurn}  ${JSON.stringify(r.redis.luaByCommand)}`],
-      ['commands executed per turn (INFO commandstats)', `${r.redis.commandstatsPerTurn}  ${JSON.stringify(r.redis.commandstatsByCommand)}`],
+      [
+        'commands executed per turn (INFO commandstats)',
+        `${r.redis.commandstatsPerTurn}  ${JSON.stringify(r.redis.commandstatsByCommand)}`,
+      ],
       ['bytes per idle conversation (MEMORY USAGE)', `${r.redis.bytesPerIdleConversation}  ${JSON.stringify(r.redis.bytesByKeyKind)}`],
       ['conversation document value', `${r.redis.conversationValueBytes ?? '?'} bytes`],
     ],
@@ -750,10 +913,15 @@ function printProfile(dir: string): void {
       const us = self.get(node.id) ?? 0;
       total += us;
       const { functionName, url, lineNumber } = node.callFrame;
-      const where = url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'node_modules/').replace(/.*\/dist\//, 'dist/');
+      const where = url
+        .replace(/^file:\/\//, '')
+        .replace(/.*\/node_modules\//, 'node_modules/')
+        .replace(/.*\/dist\//, 'dist/');
       const name = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
       byFunction.set(name, (byFunction.get(name) ?? 0) + us);
-      const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (where.startsWith('dist/') ? where.split('/').slice(0, 3).join('/') : where === '' ? `(${functionName})` : 'node:internal');
+      const pkg =
+        /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
+        (where.startsWith('dist/') ? where.split('/').slice(0, 3).join('/') : where === '' ? `(${functionName})` : 'node:internal');
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
     }
     const top = (map: Map<string, number>, n: number) =>
@@ -761,7 +929,9 @@ function printProfile(dir: string): void {
         .sort((a, b) => b[1] - a[1])
         .slice(0, n)
         .map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
-    process.stdout.write(`\nCPU profile of the bot (${join(dir, file)}), self time:\n${top(byPackage, 20).join('\n')}\n\nhottest functions:\n${top(byFunction, 30).join('\n')}\n`);
+    process.stdout.write(
+      `\nCPU profile of the bot (${join(dir, file)}), self time:\n${top(byPackage, 20).join('\n')}\n\nhottest functions:\n${top(byFunction, 30).join('\n')}\n`,
+    );
   }
 }
 

@@ -1,17 +1,33 @@
 import { emit, or, raise, stateIn } from 'xstate';
-import { askAgain, flow } from './flowSetup';
-import { issuance } from './issuance';
-import { registration } from './registration';
-import { reissue } from './reissue';
-import { YES_NO_CHOICES } from './contract/replies';
+import type { RecognizedInput } from './contract/events';
+import { LANGUAGE_CHOICES, YES_NO_CHOICES } from './contract/replies';
+import { askAgain, flow, JourneyStates, yesNoQuestion } from './flowSetup';
+import { JOURNEYS, MENU_CHOICES } from './journeys';
 
 /**
  * Bump when a change makes older persisted snapshots meaningless; the bot then restarts the
  * customer's step politely instead of restoring a snapshot this machine no longer understands.
  */
-export const ROOT_MACHINE_VERSION = 8;
+export const ROOT_MACHINE_VERSION = 9;
 
-const notUnderstood = askAgain('askToRephrase' as const);
+const SHOW_MENU = { type: 'ask', params: { key: 'menu.prompt', choices: MENU_CHOICES } } as const;
+// Said, not asked: the step the customer is at still awaits its own answer (a password stays a password).
+const notUnderstood = askAgain({ type: 'say', params: { key: 'misunderstood.retry', choices: MENU_CHOICES } } as const);
+
+/** The journey an intent starts; an intent no journey takes is not understood. */
+function startOn(intent: Extract<RecognizedInput['type'], 'ISSUE' | 'REGISTER' | 'REISSUE'>) {
+  const journey = JOURNEYS.find((j) => 'intent' in j.startsOn && j.startsOn.intent === intent);
+  return journey === undefined ? notUnderstood : { target: `.${journey.id}`, actions: 'forgetMisunderstandings' as const };
+}
+
+/** Journeys named by their own words (`JOURNEY`), each by its id. */
+const startByName = JOURNEYS.filter((j) => 'words' in j.startsOn).map((j) => ({
+  guard: ({ event }: { event: { type: string; journey?: string } }) => event.journey === j.id,
+  target: `.${j.id}`,
+  actions: 'forgetMisunderstandings' as const,
+}));
+
+const journeyStates: Record<string, JourneyStates> = Object.fromEntries(JOURNEYS.map((j) => [j.id, j.states]));
 
 export const rootMachine = flow.createMachine({
   id: 'root',
@@ -27,24 +43,31 @@ export const rootMachine = flow.createMachine({
     ],
     CANCEL: { target: '.menu', actions: ['forgetMisunderstandings', 'confirmCancelled'] },
     RESTART: { target: '.menu', actions: 'forgetMisunderstandings' },
-    // Back from an agent: the step the customer was at goes on (the bot shows its question again).
-    RESUME: {},
+    // Back from an agent: the step the customer was at goes on, with its question asked again.
+    RESUME: { actions: 'repeatQuestion' },
     HELP: { target: '.menu', actions: ['forgetMisunderstandings', 'explainHelp', 'explainCommands'] },
     WHAT_IS: {
       target: '.menu',
       actions: ['forgetMisunderstandings', 'explainJointCertificate', 'explainSecurity', 'explainLegalEffect', 'explainUses'],
     },
-    ISSUE: { target: '.issuing', actions: 'forgetMisunderstandings' },
-    REGISTER: { target: '.registering', actions: 'forgetMisunderstandings' },
-    REISSUE: { target: '.reissuing', actions: 'forgetMisunderstandings' },
+    ISSUE: startOn('ISSUE'),
+    REGISTER: startOn('REGISTER'),
+    REISSUE: startOn('REISSUE'),
+    JOURNEY: [...startByName, ...notUnderstood],
     // The flow keeps its step while an agent has the conversation, so it can resume there.
-    AGENT: { actions: ['forgetMisunderstandings', emit({ type: 'handoff', reason: 'customerAsked' })] },
+    AGENT: [
+      { guard: 'agentsOnDuty', actions: ['forgetMisunderstandings', emit({ type: 'handoff', reason: 'customerAsked' })] },
+      { actions: ['tellAgentHours', 'repeatQuestion'] },
+    ],
     LANGUAGE: [
       { guard: 'namesLanguage', target: '.menu', actions: ['switchLanguage', 'confirmLanguage'] },
       { target: '.choosingLanguage' },
     ],
     // Input nobody asked for: ask again, and after a few misses offer a person.
     TEXT: notUnderstood,
+    CHOICE: notUnderstood,
+    CARRIER: notUnderstood,
+    SECRET_TYPED: notUnderstood,
     YES: notUnderstood,
     NO: notUnderstood,
     RESEND: notUnderstood,
@@ -65,38 +88,43 @@ export const rootMachine = flow.createMachine({
       },
     },
     menu: {
-      entry: 'showMenu',
+      entry: SHOW_MENU,
     },
     choosingLanguage: {
-      entry: 'askLanguage',
+      entry: { type: 'ask', params: { key: 'language.prompt', choices: LANGUAGE_CHOICES } },
       on: {
         TEXT: { target: 'choosingLanguage', reenter: true },
+        CHOICE: { target: 'choosingLanguage', reenter: true },
       },
     },
     offeringAgent: {
-      entry: ['forgetMisunderstandings', 'offerAgent'],
+      entry: ['forgetMisunderstandings', { type: 'ask', params: { key: 'misunderstood.offerAgent', choices: YES_NO_CHOICES } }],
       on: {
-        YES: { target: 'waitingForAgent', actions: emit({ type: 'handoff', reason: 'misunderstood' }) },
+        YES: [
+          { guard: 'agentsOnDuty', target: 'waitingForAgent', actions: emit({ type: 'handoff', reason: 'misunderstood' }) },
+          { target: 'menu', actions: 'tellAgentHours' },
+        ],
         NO: 'menu',
         TEXT: { target: 'offeringAgent', reenter: true },
+        CHOICE: { target: 'offeringAgent', reenter: true },
       },
     },
     // After a lockout the customer was already told why; the question is only whether to call a person.
-    offeringAgentAfterLockout: {
-      entry: emit({ type: 'reply', key: 'identity.offerAgent', choices: YES_NO_CHOICES }),
-      on: {
-        YES: { target: 'waitingForAgent', actions: emit({ type: 'handoff', reason: 'lockout' }) },
-        NO: 'menu',
-        TEXT: { target: 'offeringAgentAfterLockout', reenter: true },
+    offeringAgentAfterLockout: yesNoQuestion(
+      { key: 'identity.offerAgent' },
+      {
+        yes: [
+          { guard: 'agentsOnDuty', target: 'waitingForAgent', actions: emit({ type: 'handoff', reason: 'lockout' }) },
+          { target: 'menu', actions: 'tellAgentHours' },
+        ],
+        no: 'menu',
       },
-    },
+    ),
     // Handed to an agent from an offer: nothing to resume but the menu.
     waitingForAgent: {
       on: { RESUME: 'menu' },
     },
-    issuing: issuance,
-    registering: registration,
-    reissuing: reissue,
+    ...journeyStates,
   },
 });
 

@@ -1,45 +1,46 @@
 import type { AddressInfo } from 'node:net';
-import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { ROOT_MACHINE_VERSION } from '../dialogs/rootMachine';
-import { AttachmentDownloader } from './bot/attachmentDownloader';
+import { AttachmentDownloader } from './bot/decode/attachmentDownloader';
 import { CertificateBot } from './bot/certificateBot';
-import { provideFlowServices } from './bot/flowServices';
-import { PersonalDataGuard } from './bot/personalDataGuard';
-import { IssuanceTracking } from './bot/issuanceTracking';
+import { provideFlowServices } from './bot/step/flowServices';
+import { PersonalDataGuard } from './bot/decode/personalDataGuard';
+import { ActivityDecoder } from './bot/decode/decodeActivity';
+import { ChoiceReader } from './bot/decode/choiceReader';
+import { IssuanceTracking } from './bot/step/issuanceTracking';
 import type { IdentityProvider } from './identity/identityProvider';
-import { MemoryVerificationLimits, RedisVerificationLimits, VerificationLimits } from './identity/verificationLimits';
+import type { VerificationLimits } from './identity/verificationLimits';
 import { ChatDisplayOtpSender, SandboxIdentityProvider } from './identity/sandboxIdentityProvider';
 import { SecretBox } from './state/secretBox';
-import { FlowRunner } from './bot/flowRunner';
+import { FlowRunner } from './bot/step/flowRunner';
 import type { Config } from './config/config';
 import { CertificateService, createCertificateService } from './certificates/certificateService';
-import { DownloadStore, MemoryDownloadStore, RedisDownloadStore } from './certificates/stores/downloadStore';
+import type { DownloadStore } from './certificates/stores/downloadStore';
 import { createTranslator } from './i18n/translator';
 import type { Logger } from './logging/logger';
-import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplicator } from './state/activityDeduplicator';
+import type { ActivityDeduplicator } from './state/activityDeduplicator';
 import { ConversationStore } from './state/conversationStore';
-import { createRedisClient, waitForRedisReady } from './state/redisClient';
-import { RedisStorage } from './state/redisStorage';
-import { MemoryStateStorage, StateStorage } from './state/stateStorage';
+import { createRedisClient, isRedisReachable, waitForRedisReady } from './state/redisClient';
+import type { StateStorage } from './state/stateStorage';
 import { createBotAdapter } from './server/botAdapter';
+import { registerCertificateRoutes } from './server/certificateRoutes';
 import { createServer } from './server/createServer';
-import { HandoffBoard, MemoryHandoffBoard, RedisHandoffBoard } from './handoff/handoffBoard';
-import { DeskEvents, MemoryDeskEvents, RedisDeskEvents } from './handoff/handoffEvents';
+import { HandoffBoard, MemoryHandoffBoard } from './handoff/handoffBoard';
+import { DESK_EVENTS, DeskEvents } from './handoff/handoffEvents';
+import { MemoryBroadcast } from './state/broadcast';
 import { AgentDirectory } from './agentDesk/agentAccounts';
 import { registerSessionRoutes } from './agentDesk/agentAuth';
 import { AgentDesk } from './agentDesk/agentDesk';
-import { MemoryAgentSessions, RedisAgentSessions } from './agentDesk/agentSessions';
 import { DeskStreams, registerDeskRoutes } from './agentDesk/deskRoutes';
 import { DeskScope } from './agentDesk/deskScope';
 import { publicOrigin } from './agentDesk/sameOrigin';
-import { MemorySignInThrottle, RedisSignInThrottle } from './agentDesk/signInThrottle';
-import { HandoffAudit, MemoryHandoffAudit, RedisHandoffAudit } from './handoff/handoffAudit';
-import { AdapterMessenger } from './server/adapterMessenger';
+import { HandoffAudit, MemoryHandoffAudit } from './handoff/handoffAudit';
+import { AdapterMessenger } from './agentDesk/adapterMessenger';
 import { registerWebChatRoutes } from './webChat/webChatRoutes';
 import { ServiceHours } from './handoff/serviceHours';
 import { createInProcessGateway } from './directLine/botGateway';
 import { DirectLineChannel, mountDirectLine } from './directLine/mountDirectLine';
+import { createStores } from './stores';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
 const SETTLE_TIMEOUT_MS = 6_000;
@@ -53,19 +54,21 @@ export interface App {
   close(): Promise<void>;
 }
 
-interface StateBackend {
-  /** The shared Redis client, when state is in Redis; durable certificate records use it too. */
-  readonly redis?: Redis;
-  readonly storage: StateStorage;
-  readonly deduplicator: ActivityDeduplicator;
-  readonly isReachable: () => Promise<boolean>;
-  /** Resolves when storage is connected, or after a short wait: a bot with Redis down still starts, unready. */
-  readonly connected: () => Promise<void>;
-  readonly close: () => Promise<void>;
-}
-
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const state = createStateBackend(config, logger);
+  const redis =
+    config.redis === undefined
+      ? undefined
+      : createRedisClient(config.redis.url, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
+  const box = new SecretBox(config.secretsKey ?? ephemeralSecretsKey(logger));
+  const sessionTtlSeconds = config.agentDesk.sessionMinutes * 60;
+  const stores = createStores(redis, {
+    prefix: config.state.keyPrefix,
+    stateTtlSeconds: config.state.ttlSeconds,
+    dedupTtlSeconds: config.state.dedupTtlSeconds,
+    agentSessionTtlSeconds: sessionTtlSeconds,
+    box,
+    logger,
+  });
   // Created (or loaded) at start, so the sandbox CAs exist before the first customer arrives.
   const certificates = await createCertificateService({
     caDirectory: config.certificates.caDirectory,
@@ -73,17 +76,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     crlDirectory: config.certificates.crlDirectory,
     validityDays: config.certificates.validityDays,
     crlUrl: (caId) => `${config.publicBaseUrl}/ca/${caId}.crl`,
-    redis: state.redis,
-    keyPrefix: config.state.keyPrefix,
-    logger,
+    stores: stores.certificates,
   });
-  const box = new SecretBox(config.secretsKey ?? ephemeralSecretsKey(logger));
-  const downloads: DownloadStore = state.redis ? new RedisDownloadStore(state.redis, box, config.state.keyPrefix) : new MemoryDownloadStore(box);
-  const prefix = config.state.keyPrefix;
-  const board = state.redis ? new RedisHandoffBoard(state.redis, prefix) : new MemoryHandoffBoard();
-  const deskEvents = state.redis ? new RedisDeskEvents(state.redis, prefix) : new MemoryDeskEvents();
+  const { handoffBoard: board, deskEvents, handoffAudit: audit, downloads } = stores;
   const issuances = new IssuanceTracking(certificates, logger);
-  const audit = state.redis ? new RedisHandoffAudit(state.redis, prefix) : new MemoryHandoffAudit();
   const bot = await createCertificateBot({
     audit,
     hubChannels: config.hubChannels,
@@ -91,19 +87,23 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     testIssueDelayMs: config.testHooks.issueDelayMs,
     board,
     deskEvents,
-    serviceHours: config.agentDesk.hours,
+    serviceHours: new ServiceHours(config.agentDesk.hours, config.agentDesk.timeZone),
     certificates,
     downloads,
     publicBaseUrl: config.publicBaseUrl,
     flowIdleMs: config.flowIdleMinutes * 60_000,
     uploadHosts: config.uploadHosts,
-    storage: state.storage,
-    deduplicator: state.deduplicator,
+    storage: stores.state,
+    deduplicator: stores.deduplicator,
     logger,
     box,
     // The sandbox shows its one-time codes in the chat so a newcomer can finish a journey.
-    identity: new SandboxIdentityProvider({ sender: new ChatDisplayOtpSender(logger), key: box.hashKey('otp'), revealCodes: config.sandbox }),
-    verificationLimits: state.redis ? new RedisVerificationLimits(state.redis, { prefix: config.state.keyPrefix }) : new MemoryVerificationLimits(),
+    identity: new SandboxIdentityProvider({
+      sender: new ChatDisplayOtpSender(logger),
+      key: box.hashKey('otp'),
+      revealCodes: config.sandbox,
+    }),
+    verificationLimits: stores.verificationLimits,
   });
   const adapter = createBotAdapter(config);
   // Direct Line turns run in this process: their adapter has no credentials and is never exposed over HTTP.
@@ -112,12 +112,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   let directLine: DirectLineChannel | undefined;
   const directory = await agentDirectoryFor(config, logger);
   const translator = await createTranslator();
-  const sessionTtlSeconds = config.agentDesk.sessionMinutes * 60;
-  const sessions = state.redis ? new RedisAgentSessions(state.redis, { prefix, ttlSeconds: sessionTtlSeconds }) : new MemoryAgentSessions({ ttlSeconds: sessionTtlSeconds });
-  const throttle = state.redis ? new RedisSignInThrottle(state.redis, { prefix, idKey: box.hashKey('agent-sign-in') }) : new MemorySignInThrottle();
+  const { agentSessions: sessions, signInThrottle: throttle } = stores;
   const scope = new DeskScope(board, config.agentDesk.supervisors);
   const desk = new AgentDesk({
-    store: new ConversationStore(state.storage, logger),
+    store: new ConversationStore(stores.state, logger),
     board,
     events: deskEvents,
     messenger: new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId, inProcessAdapter),
@@ -139,22 +137,43 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     adapter,
     logic: (context) => bot.run(context),
     logger,
-    isReady: async () => !closing && (await state.isReachable()),
-    downloads,
-    certificateRevocationList: (caId) => (caId === certificates.bankCa.profile.id ? certificates.crl() : undefined),
+    isReady: async () => !closing && (redis === undefined || (await isRedisReachable(redis))),
     mount: (routes) => {
+      const certificateRevocationList = (caId: string) => (caId === certificates.bankCa.profile.id ? certificates.crl() : undefined);
+      registerCertificateRoutes(routes, { downloads, certificateRevocationList });
       // The desk acts only on requests from its own page, at PUBLIC_BASE_URL.
       const ownOrigin = () => publicOrigin(config.publicBaseUrl, (server.address() as AddressInfo).port);
-      registerSessionRoutes(routes, { directory, sessions, throttle, events: deskEvents, ownOrigin, secureCookies: config.publicBaseUrl.startsWith('https:'), sessionTtlSeconds, logger });
+      registerSessionRoutes(routes, {
+        directory,
+        sessions,
+        throttle,
+        events: deskEvents,
+        ownOrigin,
+        secureCookies: config.publicBaseUrl.startsWith('https:'),
+        sessionTtlSeconds,
+        logger,
+      });
       streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents, scope, ownOrigin });
-      registerWebChatRoutes(routes, translator, config.chatFrameAncestors);
-      directLine = mountDirectLine(routes, { config, redis: state.redis, gateway: directLineGateway, tokenKey: box.hashKey('directline-token'), logger });
+      registerWebChatRoutes(routes, config.chatFrameAncestors);
+      directLine = mountDirectLine(routes, {
+        config,
+        store: stores.directLine,
+        feed: stores.activityFeed,
+        gateway: directLineGateway,
+        tokenKey: box.hashKey('directline-token'),
+        logger,
+      });
     },
   });
 
   return {
     async listen() {
-      await state.connected();
+      // A bot with Redis down still starts, unready, and connects in the background.
+      if (redis !== undefined) {
+        await waitForRedisReady(redis, STARTUP_REDIS_WAIT_MS).catch(() =>
+          logger.warn('Redis is not reachable yet; starting unready and retrying in the background'),
+        );
+      }
       // restify re-emits the HTTP server's 'error'; a port in use must fail startup with a message.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -165,9 +184,15 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       });
       const port = (server.address() as AddressInfo).port;
       // Issuances a killed predecessor left behind are revoked even if their customers never return.
-      if (state.redis) issuances.startSweeping();
+      if (redis !== undefined) issuances.startSweeping();
       logger.info(
-        { host: config.host, port, sandbox: config.sandbox, botAuthenticated: config.botAuthenticated, state: config.redis ? 'redis' : 'memory' },
+        {
+          host: config.host,
+          port,
+          sandbox: config.sandbox,
+          botAuthenticated: config.botAuthenticated,
+          state: config.redis ? 'redis' : 'memory',
+        },
         config.sandbox
           ? 'listening in the sandbox: one-time codes are shown in the chat; loopback only'
           : config.botAuthenticated
@@ -190,8 +215,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         });
         server.server.closeIdleConnections();
       });
-      await deskEvents.close();
-      await state.close();
+      stores.close();
+      if (redis !== undefined) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
@@ -201,7 +226,10 @@ async function agentDirectoryFor(config: Config, logger: Logger): Promise<AgentD
   if (config.agentDesk.accounts.length > 0 || !config.sandbox) return new AgentDirectory(config.agentDesk.accounts);
   const local = await AgentDirectory.withLocalAgent();
   // A sandbox trial's own throwaway credential, shown once so a newcomer can open the desk; never a customer's secret.
-  logger.info({ agent: local.id }, `agent desk at /agent: sign in as "${local.id}" with password ${local.password} (set AGENTS to configure real agents)`);
+  logger.info(
+    { agent: local.id },
+    `agent desk at /agent: sign in as "${local.id}" with password ${local.password} (set AGENTS to configure real agents)`,
+  );
   return local.directory;
 }
 
@@ -228,8 +256,6 @@ export interface BotServices {
   /** Channels of an external handoff hub (none unless given), and the audit its events go to (memory unless given). */
   readonly hubChannels?: readonly string[];
   readonly audit?: HandoffAudit;
-  /** Told the flow states each turn passes through (tests measure state coverage with it). */
-  readonly onStates?: (stateIds: readonly string[]) => void;
   /** Journals issuances with the turns waiting for them; one of its own unless given (the app sweeps with it). */
   readonly issuances?: IssuanceTracking;
   /** Test drills only: JCA_TEST_ISSUE_DELAY_MS (see Config.testHooks). */
@@ -240,18 +266,24 @@ export interface BotServices {
 export async function createCertificateBot(deps: BotServices): Promise<CertificateBot> {
   const clock = deps.clock ?? Date.now;
   const issuances = deps.issuances ?? new IssuanceTracking(deps.certificates, deps.logger);
-  const machine = provideFlowServices({ ...deps, now: () => new Date(clock()) });
+  const machine = provideFlowServices({
+    ...deps,
+    issuances,
+    serviceHours: deps.serviceHours ?? ServiceHours.always(),
+    now: () => new Date(clock()),
+  });
+  const translator = await createTranslator();
   return new CertificateBot({
     store: new ConversationStore(deps.storage, deps.logger),
     deduplicator: deps.deduplicator,
-    flow: new FlowRunner(machine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS, deps.onStates),
-    translator: await createTranslator(),
+    decoder: new ActivityDecoder(new PersonalDataGuard(deps.box, () => new Date(clock())), new ChoiceReader(translator)),
+    flow: new FlowRunner(machine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS),
+    translator,
     logger: deps.logger,
     clock,
-    guard: new PersonalDataGuard(deps.box, () => new Date(clock())),
     flowIdleMs: deps.flowIdleMs,
     attachments: new AttachmentDownloader(deps.uploadHosts),
-    handoff: { board: deps.board ?? new MemoryHandoffBoard(), events: deps.deskEvents ?? new MemoryDeskEvents(), hours: deps.serviceHours ?? ServiceHours.always() },
+    handoff: { board: deps.board ?? new MemoryHandoffBoard(), events: deps.deskEvents ?? new MemoryBroadcast(DESK_EVENTS) },
     hub: { channels: deps.hubChannels ?? [], audit: deps.audit ?? new MemoryHandoffAudit() },
     issuances,
   });
@@ -259,39 +291,8 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
 
 /** Without SECRETS_KEY, sealed values and customer ids last only as long as this process. */
 function ephemeralSecretsKey(logger: Logger): Buffer {
-  logger.warn('SECRETS_KEY is not set: using a random key for this process; set it when state must survive restarts or several instances share it');
+  logger.warn(
+    'SECRETS_KEY is not set: using a random key for this process; set it when state must survive restarts or several instances share it',
+  );
   return randomBytes(32);
-}
-
-function createStateBackend(config: Config, logger: Logger): StateBackend {
-  if (config.redis === undefined) {
-    return {
-      storage: new MemoryStateStorage(),
-      deduplicator: new MemoryActivityDeduplicator({ ttlSeconds: config.state.dedupTtlSeconds }),
-      isReachable: async () => true,
-      connected: async () => undefined,
-      close: async () => undefined,
-    };
-  }
-  const redis: Redis = createRedisClient(config.redis.url, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
-  return {
-    redis,
-    storage: new RedisStorage(redis, { prefix: config.state.keyPrefix, ttlSeconds: config.state.ttlSeconds, logger }),
-    deduplicator: new RedisActivityDeduplicator(redis, { prefix: `${config.state.keyPrefix}seen/`, ttlSeconds: config.state.dedupTtlSeconds }),
-    connected: () =>
-      waitForRedisReady(redis, STARTUP_REDIS_WAIT_MS).catch(() => {
-        logger.warn('Redis is not reachable yet; starting unready and retrying in the background');
-      }),
-    isReachable: async () => {
-      if (redis.status !== 'ready') return false;
-      try {
-        return (await redis.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
-    close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
 }

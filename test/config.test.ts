@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hashAgentPassword } from '../src/agentDesk/agentAccounts';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config/config';
 
 test('.env.example documents every variable the bot reads', () => {
@@ -55,5 +56,33 @@ test('a hub can never be a customer channel, and supervisors must be agents', ()
   expect(loadConfig({ HUB_CHANNELS: 'omnichannel' }).hubChannels).toEqual(['omnichannel']);
   expect(() => loadConfig({ HUB_CHANNELS: 'omnichannel,directline' })).toThrow(/HUB_CHANNELS: directline is a customer channel/);
   expect(() => loadConfig({ CHAT_FRAME_ANCESTORS: 'https://bank.example/path' })).toThrow(/CHAT_FRAME_ANCESTORS/);
-  expect(loadConfig({ CHAT_FRAME_ANCESTORS: 'https://app.bank.example, http://127.0.0.1:8080' }).chatFrameAncestors).toEqual(['https://app.bank.example', 'http://127.0.0.1:8080']);
+  expect(loadConfig({ CHAT_FRAME_ANCESTORS: 'https://app.bank.example, http://127.0.0.1:8080' }).chatFrameAncestors).toEqual([
+    'https://app.bank.example',
+    'http://127.0.0.1:8080',
+  ]);
+});
+
+describe('the agent desk settings are read once, into data', () => {
+  test('AGENT_HOURS gives the days and minutes agents are in, AGENT_TIMEZONE the zone they are in', () => {
+    const { agentDesk } = loadConfig({ AGENT_HOURS: 'Fri-Mon 09:30-18:00', AGENT_TIMEZONE: 'Europe/Berlin' });
+    expect(agentDesk.hours).toEqual({ days: [5, 6, 0, 1], opensAt: 570, closesAt: 1080, description: 'Fri-Mon 09:30-18:00' });
+    expect(agentDesk.timeZone).toBe('Europe/Berlin');
+    expect(loadConfig({}).agentDesk).toMatchObject({ hours: undefined, timeZone: 'Asia/Seoul', accounts: [] });
+  });
+
+  test('AGENTS gives the accounts, with their hashes', async () => {
+    const hash = await hashAgentPassword('correct horse battery');
+    const { agentDesk } = loadConfig({ AGENTS: `kim:${hash}, lee:${hash}`, SUPERVISORS: 'lee' });
+    expect(agentDesk.accounts.map((account) => account.id)).toEqual(['kim', 'lee']);
+    expect(agentDesk.supervisors).toEqual(['lee']);
+  });
+
+  test.each([
+    [{ AGENT_HOURS: 'weekdays 9-6' }, /AGENT_HOURS: expected e\.g\./],
+    [{ AGENT_HOURS: 'Mon-Fri 18:00-09:00' }, /AGENT_HOURS: the closing time must be after the opening time/],
+    [{ AGENT_TIMEZONE: 'Mars/Olympus_Mons' }, /AGENT_TIMEZONE: /],
+    [{ AGENTS: 'kim' }, /AGENTS: .*entry 1 has no ":"/],
+  ])('refuses to start with %p, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 });

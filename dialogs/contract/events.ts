@@ -3,7 +3,7 @@
  * The bot stamps each with the time of the turn (`at`, ms since epoch), because timeouts are
  * timestamps checked on the next turn, not timers.
  */
-import type { Language } from './domain';
+import type { Language, MobileCarrier } from './domain';
 
 export type { Language } from './domain';
 
@@ -11,7 +11,7 @@ export type RecognizedInput =
   | { type: 'START' } // first contact: the customer (not the bot) joined the conversation
   | { type: 'ISSUE' } // 인증서 발급
   | { type: 'REGISTER'; manage?: true } // 타기관·타행 인증서 등록, or (manage) seeing and releasing the registered ones
-  | { type: 'REISSUE'; text: string } // 재발급 (incl. forgotten password, lost certificate); the text names the reason
+  | { type: 'REISSUE'; text: string; renewal?: true } // 재발급 (incl. forgotten password, lost certificate), or 갱신 (renewal)
   | { type: 'WHAT_IS' } // 공동인증서란?
   | { type: 'AGENT' } // 상담원 연결
   | { type: 'HELP' } // 도움말
@@ -21,6 +21,9 @@ export type RecognizedInput =
   | { type: 'RESEND' } // 인증번호 재전송
   | { type: 'YES' }
   | { type: 'NO' }
+  | { type: 'CHOICE'; choice: string } // one of the choices the question offered (by number, button title or its words): its label key, or a listed item's value
+  | { type: 'CARRIER'; carrier: MobileCarrier } // a mobile carrier, where the question asked for one
+  | { type: 'JOURNEY'; journey: string } // a journey named by its own words (dialogs/journeys), beyond the intents above
   | { type: 'TEXT'; text: string } // anything else; a journey step may still make sense of it
   | { type: 'SECRET_TYPED' } // a password typed into the open message box where the channel offers a masked field
   | { type: 'ATTACHMENTS'; attachments: readonly { readonly name?: string; readonly contentUrl?: string }[] };

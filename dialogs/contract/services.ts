@@ -73,7 +73,17 @@ export interface IssueInput {
   readonly replaces?: Replacement;
 }
 
-export type IssueOutput =
+/**
+ * What an issuing turn must settle once it is saved: the customer's journal (a keyed hash), the
+ * issuance whose link it offers, and earlier interrupted issuances it tells the customer about.
+ */
+export interface IssuanceJournalEntry {
+  readonly owner: string;
+  readonly key?: string;
+  readonly told: readonly string[];
+}
+
+export type IssueOutput = { readonly journal: IssuanceJournalEntry } & (
   | { readonly status: 'mismatch' }
   | {
       readonly status: 'issued';
@@ -87,7 +97,8 @@ export type IssueOutput =
       readonly downloadUrl: string;
       /** Set when an old certificate was replaced (and revoked). */
       readonly replaced?: Replacement['mode'];
-    };
+    }
+);
 
 /** Registration, first turn: the password opens the uploaded files and every check but the owner's runs. */
 export interface UnlockInput {

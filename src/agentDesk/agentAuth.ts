@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DeskEvents } from '../handoff/handoffEvents';
 import type { Logger } from '../logging/logger';
 import { FORM_BODY_BYTES, jsonBody } from '../server/jsonBody';
+import { noStore, refuse } from '../server/routeHelpers';
 import type { AgentDirectory } from './agentAccounts';
 import { isSessionTokenShaped, type AgentSessions } from './agentSessions';
 import { sameOrigin } from './sameOrigin';
@@ -47,7 +48,11 @@ function cookieValues(header: string | undefined, name: string): string[] {
  * The signed-in agent's id, or undefined. With `directory`, an agent who has since been removed
  * from AGENTS is signed in no more. Store errors reject.
  */
-export async function agentFromRequest(req: Request, sessions: AgentSessions, directory?: Pick<AgentDirectory, 'has'>): Promise<string | undefined> {
+export async function agentFromRequest(
+  req: Request,
+  sessions: AgentSessions,
+  directory?: Pick<AgentDirectory, 'has'>,
+): Promise<string | undefined> {
   const token = sessionTokenFromRequest(req);
   if (token === undefined) return undefined;
   const agentId = (await sessions.find(token))?.agentId;
@@ -66,8 +71,7 @@ export function requireAgent(sessions: AgentSessions, directory?: Pick<AgentDire
       (agentId) => {
         if (agentId === undefined) {
           noStore(res);
-          res.send(401, { error: 'signInRequired' });
-          next(false);
+          refuse(res, next, 401, 'signInRequired');
           return;
         }
         (req as AgentRequest).agentId = agentId;
@@ -75,8 +79,7 @@ export function requireAgent(sessions: AgentSessions, directory?: Pick<AgentDire
       },
       () => {
         // The session store is unreachable: we cannot tell, so nobody is let in.
-        res.send(503, { error: 'sessionsUnavailable' });
-        next(false);
+        refuse(res, next, 503, 'sessionsUnavailable');
       },
     );
   };
@@ -178,7 +181,8 @@ export function registerSessionRoutes(server: Server, deps: SessionRouteDependen
         return;
       }
       // Streams also check their session before every event: a lost notice delays nothing they would carry.
-      if (agentId !== undefined) await deps.events.publish({ type: 'signedOut', agentId }).catch(() => logger?.warn({ agentId }, 'sign-out notice not published'));
+      if (agentId !== undefined)
+        await deps.events.publish({ type: 'signedOut', agentId }).catch(() => logger?.warn({ agentId }, 'sign-out notice not published'));
     }
     res.send(204);
   });
@@ -187,9 +191,4 @@ export function registerSessionRoutes(server: Server, deps: SessionRouteDependen
     noStore(res);
     res.send(200, { agentId: (req as AgentRequest).agentId });
   });
-}
-
-/** Nothing about a session may be cached by a browser or a proxy. */
-function noStore(res: Response): void {
-  res.setHeader('cache-control', 'no-store');
 }

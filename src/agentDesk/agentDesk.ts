@@ -1,16 +1,17 @@
 import type { Activity } from 'botbuilder';
 import type { Reply } from '../../dialogs/contract/replies';
 import type { HandedBack } from '../bot/certificateBot';
-import { renderReplies } from '../bot/replyRenderer';
+import { renderReplies } from '../bot/render/replyRenderer';
 import type { HandoffBoard, HandoffSummary } from '../handoff/handoffBoard';
 import type { DeskEvents } from '../handoff/handoffEvents';
-import type { HandBackMode, HandoffRecord, StoredConversationReference, TranscriptEntry } from '../handoff/handoffRecord';
-import { addressOf, summaryOf } from '../handoff/handoffTurns';
+import type { HandoffRecord, StoredConversationReference } from '../state/handoffRecord';
+import type { TranscriptEntry } from '../state/transcriptEntry';
+import { addressOfDeskHandle, summaryOf } from '../handoff/handoffTurns';
 import { RenderedLine, renderTranscript } from '../handoff/transcript';
 import type { Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
 import type { ConversationStore } from '../state/conversationStore';
-import type { HandoffAudit } from '../handoff/handoffAudit';
+import type { HandBackMode, HandoffAudit } from '../handoff/handoffAudit';
 import type { DeskScope } from './deskScope';
 
 /** Sends activities to a customer outside their turn, through the stored conversation reference. */
@@ -60,7 +61,7 @@ export class AgentDesk {
   /** A queued conversation, or one the agent holds; supervisors may view any. */
   async view(id: string, agentId: string): Promise<DeskOutcome<ConversationView>> {
     const summary = await this.deps.board.get(id);
-    const address = addressOf(id);
+    const address = addressOfDeskHandle(id);
     if (summary === undefined || address === undefined) return { ok: false, error: 'notFound' };
     if (!this.deps.scope.maySee(summary, agentId)) return { ok: false, error: 'notYours' };
     const t = this.deps.translator.forLanguage(summary.language);
@@ -69,12 +70,16 @@ export class AgentDesk {
 
   async take(id: string, agentId: string): Promise<DeskOutcome<ConversationView>> {
     const at = this.deps.clock();
-    const changed = await this.change(id, (handoff) => (handoff.status === 'queued' ? { ...handoff, status: 'withAgent', agentId, takenAt: at } : 'alreadyTaken'), {
-      from: 'system',
-      key: 'handoff.taken',
-      at,
-      agentId,
-    });
+    const changed = await this.change(
+      id,
+      (handoff) => (handoff.status === 'queued' ? { ...handoff, status: 'withAgent', agentId, takenAt: at } : 'alreadyTaken'),
+      {
+        from: 'system',
+        key: 'handoff.taken',
+        at,
+        agentId,
+      },
+    );
     if (!changed.ok) return changed;
     await this.updateBoard(id, changed.value, {});
     await this.deps.audit.record({ action: 'take', agentId, conversation: id, at });
@@ -85,7 +90,11 @@ export class AgentDesk {
   async reply(id: string, agentId: string, text: string): Promise<DeskOutcome<TranscriptEntry>> {
     const at = this.deps.clock();
     const entry: TranscriptEntry = { from: 'agent', text, at, agentId };
-    const changed = await this.change(id, (handoff) => (handoff.agentId === agentId && handoff.status === 'withAgent' ? handoff : 'notYours'), entry);
+    const changed = await this.change(
+      id,
+      (handoff) => (handoff.agentId === agentId && handoff.status === 'withAgent' ? handoff : 'notYours'),
+      entry,
+    );
     if (!changed.ok) return changed;
     await this.tell(changed.value, [{ key: 'handoff.agentSays', params: { text } }]);
     await this.deps.events.publish({ type: 'message', id, entry });
@@ -94,12 +103,16 @@ export class AgentDesk {
 
   async transfer(id: string, agentId: string, to: string, note: string): Promise<DeskOutcome<null>> {
     const at = this.deps.clock();
-    const changed = await this.change(id, (handoff) => (handoff.agentId === agentId && handoff.status === 'withAgent' ? { ...handoff, agentId: to } : 'notYours'), {
-      from: 'system',
-      key: 'handoff.transferredTo',
-      at,
-      agentId: to,
-    });
+    const changed = await this.change(
+      id,
+      (handoff) => (handoff.agentId === agentId && handoff.status === 'withAgent' ? { ...handoff, agentId: to } : 'notYours'),
+      {
+        from: 'system',
+        key: 'handoff.transferredTo',
+        at,
+        agentId: to,
+      },
+    );
     if (!changed.ok) return changed;
     const previous = await this.deps.board.get(id);
     await this.updateBoard(id, changed.value, { notes: [...(previous?.notes ?? []), { from: agentId, text: note, at }] });
@@ -127,8 +140,12 @@ export class AgentDesk {
   }
 
   /** Changes the handoff in the conversation's state, with a transcript line; the answer names why not. */
-  private async change(id: string, next: (handoff: HandoffRecord) => HandoffRecord | 'alreadyTaken' | 'notYours', entry: TranscriptEntry): Promise<DeskOutcome<HandoffRecord>> {
-    const address = addressOf(id);
+  private async change(
+    id: string,
+    next: (handoff: HandoffRecord) => HandoffRecord | 'alreadyTaken' | 'notYours',
+    entry: TranscriptEntry,
+  ): Promise<DeskOutcome<HandoffRecord>> {
+    const address = addressOfDeskHandle(id);
     if (address === undefined) return { ok: false, error: 'notFound' };
     let refusal: 'alreadyTaken' | 'notYours' | 'customerLeft' | undefined;
     const changed = await this.deps.store.update(address, (conversation) => {
@@ -150,7 +167,10 @@ export class AgentDesk {
 
   private async updateBoard(id: string, handoff: HandoffRecord, extra: Partial<HandoffSummary>): Promise<void> {
     const previous = await this.deps.board.get(id);
-    await this.deps.board.put({ ...summaryOf(id, handoff, { lastCustomerAt: previous?.lastCustomerAt, notes: previous?.notes ?? [] }), ...extra });
+    await this.deps.board.put({
+      ...summaryOf(id, handoff, { lastCustomerAt: previous?.lastCustomerAt, notes: previous?.notes ?? [] }),
+      ...extra,
+    });
     await this.deps.events.publish({ type: 'queueChanged' });
   }
 
@@ -158,13 +178,20 @@ export class AgentDesk {
     return this.send(handoff.reference, handoff.language, replies);
   }
 
-  private async send(reference: StoredConversationReference, language: HandoffRecord['language'], replies: readonly Reply[]): Promise<void> {
+  private async send(
+    reference: StoredConversationReference,
+    language: HandoffRecord['language'],
+    replies: readonly Reply[],
+  ): Promise<void> {
     const activities = renderReplies(replies, this.deps.translator.forLanguage(language), reference.channelId);
     try {
       await this.deps.messenger.send(reference, activities);
     } catch (err) {
       // The state already has it; a channel that cannot take proactive messages must not undo the agent's action.
-      this.deps.logger.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'proactive message failed');
+      this.deps.logger.error(
+        { err: err instanceof Error ? { name: err.name, message: err.message } : String(err) },
+        'proactive message failed',
+      );
     }
   }
 }

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { RedisExpiringKeys } from '../state/expiringKeys';
 import { z } from 'zod';
-import { AGENT_ID_PATTERN } from './agentAccounts';
+import { AGENT_ID_PATTERN } from '../config/agents';
+import { ExpiringMap } from '../state/expiringMap';
+import { ExpiringRedisStore } from '../state/expiringRedisStore';
+import { parseStored } from '../state/storedJson';
 
 /** A signed-in agent's session, found by the bearer token that `create` handed out. */
 export interface AgentSessions {
@@ -35,28 +37,20 @@ const storedSessionSchema = z.object({
 });
 
 /** Shared by every instance, so an agent stays signed in whichever instance answers. */
-export class RedisAgentSessions extends RedisExpiringKeys implements AgentSessions {
+export class RedisAgentSessions extends ExpiringRedisStore implements AgentSessions {
   async create(agentId: string): Promise<string> {
     const token = newToken();
     const value = JSON.stringify({ agentId, createdAt: Date.now() });
     // The session ends by itself: a fixed lifetime from sign-in, not renewed by use.
-    await this.redis.set(this.key(token), value, 'EX', this.keys.ttlSeconds);
+    await this.redis.set(this.key(token), value, 'EX', this.keyspace.ttlSeconds);
     return token;
   }
 
   async find(token: string): Promise<{ agentId: string } | undefined> {
     // Malformed tokens never reach Redis.
     if (!isSessionTokenShaped(token)) return undefined;
-    const value = await this.redis.get(this.key(token));
-    if (value === null) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-    const parsed = storedSessionSchema.safeParse(json);
-    return parsed.success ? { agentId: parsed.data.agentId } : undefined;
+    const session = parseStored(storedSessionSchema, await this.redis.get(this.key(token)));
+    return session === undefined ? undefined : { agentId: session.agentId };
   }
 
   async revoke(token: string): Promise<void> {
@@ -65,35 +59,29 @@ export class RedisAgentSessions extends RedisExpiringKeys implements AgentSessio
   }
 
   private key(token: string): string {
-    return `${this.keys.prefix}agent-session:${tokenHash(token)}`;
+    return `${this.keyspace.prefix}agent-session:${tokenHash(token)}`;
   }
 }
 
 /** For a single instance without Redis. Expired sessions are dropped as they are met. */
 export class MemoryAgentSessions implements AgentSessions {
-  /** Token hash → session. A Map iterates in insertion order, and every session has the same TTL. */
-  private readonly sessions = new Map<string, { agentId: string; expiresAt: number }>();
-  private readonly ttlMs: number;
-  private readonly now: () => number;
+  /** Token hash → agent id. */
+  private readonly sessions: ExpiringMap<string, string>;
 
   constructor(options: { ttlSeconds: number; now?: () => number }) {
-    if (!(options.ttlSeconds > 0)) throw new RangeError('ttlSeconds must be positive');
-    this.ttlMs = options.ttlSeconds * 1000;
-    this.now = options.now ?? Date.now;
+    this.sessions = new ExpiringMap(options);
   }
 
   async create(agentId: string): Promise<string> {
-    this.pruneExpired();
     const token = newToken();
-    this.sessions.set(tokenHash(token), { agentId, expiresAt: this.now() + this.ttlMs });
+    this.sessions.set(tokenHash(token), agentId);
     return token;
   }
 
   async find(token: string): Promise<{ agentId: string } | undefined> {
     if (!isSessionTokenShaped(token)) return undefined;
-    this.pruneExpired();
-    const session = this.sessions.get(tokenHash(token));
-    return session === undefined ? undefined : { agentId: session.agentId };
+    const agentId = this.sessions.get(tokenHash(token));
+    return agentId === undefined ? undefined : { agentId };
   }
 
   async revoke(token: string): Promise<void> {
@@ -102,16 +90,6 @@ export class MemoryAgentSessions implements AgentSessions {
 
   /** How many sessions are live (for metrics and tests). */
   get size(): number {
-    this.pruneExpired();
     return this.sessions.size;
-  }
-
-  /** Insertion order is expiry order: stop at the first live session. */
-  private pruneExpired(): void {
-    const now = this.now();
-    for (const [hash, session] of this.sessions) {
-      if (session.expiresAt > now) return;
-      this.sessions.delete(hash);
-    }
   }
 }

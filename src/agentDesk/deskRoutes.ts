@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { HAND_BACK_MODES } from '../handoff/handoffAudit';
 import type { DeskEvents } from '../handoff/handoffEvents';
 import { FORM_BODY_BYTES, jsonBody } from '../server/jsonBody';
+import { noStore, routeParam, sendError } from '../server/routeHelpers';
 import { pageHeaders } from '../server/securityHeaders';
-import { pageFolder, serveStatic } from '../server/staticFiles';
+import { builtPage, serveStatic } from '../server/staticFiles';
 import type { AgentDirectory } from './agentAccounts';
 import { agentFromRequest, AgentRequest, requireAgent } from './agentAuth';
 import type { AgentSessions } from './agentSessions';
@@ -28,10 +30,15 @@ export interface DeskStreams {
   closeAll(): void;
 }
 
-const STATUS: Record<Exclude<DeskOutcome<unknown>, { ok: true }>['error'], number> = { notFound: 404, alreadyTaken: 409, notYours: 403, customerLeft: 409 };
+const STATUS: Record<Exclude<DeskOutcome<unknown>, { ok: true }>['error'], number> = {
+  notFound: 404,
+  alreadyTaken: 409,
+  notYours: 403,
+  customerLeft: 409,
+};
 const MessageBody = z.object({ text: z.string().trim().min(1).max(2000) });
 const TransferBody = z.object({ to: z.string().min(1).max(40), note: z.string().trim().max(1000).default('') });
-const EndBody = z.object({ mode: z.enum(['resume', 'menu', 'close']) });
+const EndBody = z.object({ mode: z.enum(HAND_BACK_MODES) });
 const HEARTBEAT_MS = 25_000;
 
 /** The desk page and its API under /agent; every API route but sign-in requires a session. */
@@ -40,9 +47,9 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
   const fromOurPage = sameOrigin(deps.ownOrigin);
   const json = jsonBody(FORM_BODY_BYTES);
   const agentOf = (req: Request) => (req as AgentRequest).agentId;
-  const id = (req: Request) => String(req.params.id);
+  const id = (req: Request) => routeParam(req, 'id');
 
-  const page = pageFolder(__dirname, 'agentDesk');
+  const page = builtPage('agentDesk');
   serveStatic(
     server,
     [
@@ -67,17 +74,17 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
   });
   server.post('/agent/api/conversations/:id/messages', fromOurPage, signedIn, json, async (req, res) => {
     const body = MessageBody.safeParse(req.body);
-    if (!body.success) return void res.send(400, { error: 'badRequest' });
+    if (!body.success) return sendError(res, 400, 'badRequest');
     answer(res, await deps.desk.reply(id(req), agentOf(req), body.data.text), (entry) => ({ entry }));
   });
   server.post('/agent/api/conversations/:id/transfer', fromOurPage, signedIn, json, async (req, res) => {
     const body = TransferBody.safeParse(req.body);
-    if (!body.success || !deps.directory.has(body.data.to)) return void res.send(400, { error: 'badRequest' });
+    if (!body.success || !deps.directory.has(body.data.to)) return sendError(res, 400, 'badRequest');
     answer(res, await deps.desk.transfer(id(req), agentOf(req), body.data.to, body.data.note), () => ({}));
   });
   server.post('/agent/api/conversations/:id/end', fromOurPage, signedIn, json, async (req, res) => {
     const body = EndBody.safeParse(req.body);
-    if (!body.success) return void res.send(400, { error: 'badRequest' });
+    if (!body.success) return sendError(res, 400, 'badRequest');
     answer(res, await deps.desk.end(id(req), agentOf(req), body.data.mode), () => ({}));
   });
 
@@ -136,7 +143,7 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
 }
 
 function answer<T>(res: Response, outcome: DeskOutcome<T>, body: (value: T) => object): void {
-  res.setHeader('cache-control', 'no-store');
+  noStore(res);
   if (outcome.ok) res.send(200, body(outcome.value));
-  else res.send(STATUS[outcome.error], { error: outcome.error });
+  else sendError(res, STATUS[outcome.error], outcome.error);
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { AGENT_ID_PATTERN, hashAgentPassword, MIN_AGENT_PASSWORD_LENGTH } from './agentAccounts';
+import { AGENT_ID_PATTERN } from '../config/agents';
+import { hashAgentPassword, MIN_AGENT_PASSWORD_LENGTH } from './agentAccounts';
 
 /**
  * `node dist/src/agentDesk/hashPasswordCli.js <agent-id>` reads a password (one line) from

@@ -1,4 +1,5 @@
 import type { Next, Request, RequestHandler, Response } from 'restify';
+import { noStore, refuse } from '../server/routeHelpers';
 
 /**
  * The first handler of every state-changing desk route: the request's Origin must be ours, else
@@ -8,9 +9,8 @@ import type { Next, Request, RequestHandler, Response } from 'restify';
 export function sameOrigin(ownOrigin: () => string): RequestHandler {
   return (req: Request, res: Response, next: Next): void => {
     if (isOurs(req.headers.origin, ownOrigin())) return next();
-    res.setHeader('cache-control', 'no-store');
-    res.send(403, { error: 'foreignOrigin' });
-    next(false);
+    noStore(res);
+    refuse(res, next, 403, 'foreignOrigin');
   };
 }
 

@@ -187,7 +187,16 @@ export class RedisSignInThrottle extends ThrottleRules {
   }
 
   protected async settle(subject: string, how: Settlement, limit: Limit, now: number): Promise<void> {
-    await this.redis.eval(SETTLE, 1, this.prefix + subject, String(now), String(limit.windowMs), String(limit.maxFailures), String(limit.blockMs), how);
+    await this.redis.eval(
+      SETTLE,
+      1,
+      this.prefix + subject,
+      String(now),
+      String(limit.windowMs),
+      String(limit.maxFailures),
+      String(limit.blockMs),
+      how,
+    );
   }
 }
 

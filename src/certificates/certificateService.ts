@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import type Redis from 'ioredis';
-import type { Logger } from '../logging/logger';
-import { AuditLog, MemoryAuditLog, RedisAuditLog } from './stores/auditLog';
-import { CaLedger, MemoryCaLedger, RedisCaLedger, RevocationReason } from './ca/caLedger';
+import { bufferOf } from './bufferOf';
+import type { AuditLog } from './stores/auditLog';
+import type { CaLedger, RevocationReason } from './ca/caLedger';
 import { CertificateError } from './npki/certificateError';
 import { CertificateSummary, inspectCertificate } from './npki/certificateInspection';
-import { CertificateRegistry, MemoryCertificateRegistry, RedisCertificateRegistry, RegisteredCertificate } from './stores/certificateRegistry';
-import { IssuanceJournal, IssuanceOutcome, MemoryIssuanceJournal, RedisIssuanceJournal } from './ca/issuanceJournal';
-import { DEFAULT_BUDGET, KeyDerivationDeferred, KeyDerivationLimiter, MemoryKeyDerivationBudget, RedisKeyDerivationBudget } from './keyDerivationLimiter';
+import type { CertificateRegistry, RegisteredCertificate } from './stores/certificateRegistry';
+import type { IssuanceJournal, IssuanceOutcome } from './ca/issuanceJournal';
+import { KeyDerivationBudget, KeyDerivationDeferred, KeyDerivationLimiter } from './keyDerivationLimiter';
 import { readNpkiZip, writeNpkiZip } from './npki/npkiBundle';
 import { writePkcs12 } from './npki/pkcs12';
 import { encryptPrivateKeyFile } from './npki/privateKeyFile';
@@ -69,44 +68,68 @@ export class CertificateService {
     /** How long a new certificate is valid; shorter in a sandbox, to try renewal. */
     private readonly validityDays = 365,
     /** Issuances in progress, so one interrupted is found and its certificate revoked. */
-    readonly issuances: IssuanceJournal = new MemoryIssuanceJournal(),
+    readonly issuances: IssuanceJournal,
     /** Opening customers' files costs what the files ask for: within a budget per customer, a few at once. */
-    private readonly keyDerivation = new KeyDerivationLimiter(new MemoryKeyDerivationBudget()),
+    private readonly keyDerivation: KeyDerivationLimiter,
   ) {}
 
   async issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
     try {
       const notAfter = request.notAfter ?? new Date(Date.now() + this.validityDays * 24 * 60 * 60 * 1000);
       const { issuance } = request;
-      if (issuance) await this.issuances.begin({ key: issuance.key, customerId: request.customerId, owner: issuance.owner, startedAt: Date.now() });
+      if (issuance)
+        await this.issuances.begin({ key: issuance.key, customerId: request.customerId, owner: issuance.owner, startedAt: Date.now() });
       const issued = await this.bankCa.issue({ realName: request.realName, idn: request.idn, type: request.type, notAfter });
-      const summary = inspectCertificate(issued.certificate);
-      if (issuance && !(await this.issuances.issued(issuance.key, { serialNumber: summary.serialNumber, fingerprint: summary.fingerprintSha256 }))) {
+      const summary = await inspectCertificate(issued.certificate);
+      if (
+        issuance &&
+        !(await this.issuances.issued(issuance.key, { serialNumber: summary.serialNumber, fingerprint: summary.fingerprintSha256 }))
+      ) {
         // Given up on while the CA worked (the turn timed out or failed): nobody will receive it.
         await this.revokeUndelivered(request.customerId, summary.serialNumber);
         throw new Error('the issuance was given up on while the CA issued');
       }
       const encryptStarted = performance.now();
-      const signPri = await encryptPrivateKeyFile(issued.privateKeyInfo, request.password);
+      const signPri = bufferOf(await encryptPrivateKeyFile(issued.privateKeyInfo, request.password));
       const keyEncryptionMs = performance.now() - encryptStarted;
       const pfx = await writePkcs12({
         certificate: issued.certificate,
         privateKeyInfo: issued.privateKeyInfo,
-        chain: [Buffer.from(this.bankCa.issuingCertificate.raw)],
+        chain: [this.bankCa.issuingCertificate.raw],
         password: request.password,
       });
       await this.registry.add(this.registryEntry(request.customerId, summary, 'issued'));
-      await this.audit.record({ ...actorOf(request), action: 'issue', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, issuerDn: summary.issuerDn });
+      await this.audit.record({
+        ...actorOf(request),
+        action: 'issue',
+        outcome: 'success',
+        customerId: request.customerId,
+        serialNumber: summary.serialNumber,
+        issuerDn: summary.issuerDn,
+      });
       return {
         summary,
         signCert: issued.certificate,
         signPri,
-        pfx,
-        npkiZip: writeNpkiZip({ caDirectory: this.bankCa.profile.caDirectory, subjectDn: summary.subjectDn, signCert: issued.certificate, signPri }),
+        pfx: bufferOf(pfx),
+        npkiZip: bufferOf(
+          writeNpkiZip({
+            caDirectory: this.bankCa.profile.caDirectory,
+            subjectDn: summary.subjectDn,
+            signCert: issued.certificate,
+            signPri,
+          }),
+        ),
         timings: { ...issued.timings, keyEncryptionMs },
       };
     } catch (err) {
-      await this.audit.record({ ...actorOf(request), action: 'issue', outcome: 'failure', customerId: request.customerId, reason: failureReason(err) });
+      await this.audit.record({
+        ...actorOf(request),
+        action: 'issue',
+        outcome: 'failure',
+        customerId: request.customerId,
+        reason: failureReason(err),
+      });
       throw err;
     }
   }
@@ -127,28 +150,53 @@ export class CertificateService {
    * Registration in two turns, first half: the password opens the files and every check but the owner's runs.
    * Besides CertificateError, rejects with KeyDerivationDeferred when the files cannot be opened now.
    */
-  async unlockForRegistration(request: { readonly files: CustomerCertificateFiles | { readonly zip: Buffer }; readonly password: string; readonly customerId: string } & Actor) {
+  async unlockForRegistration(
+    request: {
+      readonly files: CustomerCertificateFiles | { readonly zip: Uint8Array };
+      readonly password: string;
+      readonly customerId: string;
+    } & Actor,
+  ) {
     const files = 'zip' in request.files ? readNpkiZip(request.files.zip) : request.files;
-    return this.auditingFailures(request, () => this.withinKeyDerivationLimits(request.customerId, files, () => this.verifier.unlock(files, request.password)));
+    return this.auditingFailures(request, () =>
+      this.withinKeyDerivationLimits(request.customerId, files, () => this.verifier.unlock(files, request.password)),
+    );
   }
 
   /** A file that asks too much is refused here, before any derivation; the rest run within the limits. */
   private async withinKeyDerivationLimits<T>(customerId: string, files: CustomerCertificateFiles, open: () => Promise<T>): Promise<T> {
-    return this.keyDerivation.run(customerId, keyDerivationsOf(files), open);
+    return this.keyDerivation.run(customerId, await keyDerivationsOf(files), open);
   }
 
   /** Second half: the owner check with the 주민등록번호 asked again, then the registration. */
-  async completeRegistration(request: { readonly certificate: Buffer; readonly idn: string; readonly randomNum?: Buffer; readonly customerId: string } & Actor): Promise<RegisteredCertificate> {
+  async completeRegistration(
+    request: {
+      readonly certificate: Uint8Array;
+      readonly idn: string;
+      readonly randomNum?: Uint8Array;
+      readonly customerId: string;
+    } & Actor,
+  ): Promise<RegisteredCertificate> {
     return this.auditingFailures(request, async () => {
-      this.verifier.checkOwner(request.certificate, request.idn, request.randomNum);
-      return this.recordRegistration(request, inspectCertificate(request.certificate));
+      await this.verifier.checkOwner(request.certificate, request.idn, request.randomNum);
+      return this.recordRegistration(request, await inspectCertificate(request.certificate));
     });
   }
 
-  private async recordRegistration(request: Actor & { readonly customerId: string }, summary: CertificateSummary): Promise<RegisteredCertificate> {
+  private async recordRegistration(
+    request: Actor & { readonly customerId: string },
+    summary: CertificateSummary,
+  ): Promise<RegisteredCertificate> {
     const entry = this.registryEntry(request.customerId, summary, 'registered');
     await this.registry.add(entry);
-    await this.audit.record({ ...actorOf(request), action: 'register', outcome: 'success', customerId: request.customerId, serialNumber: summary.serialNumber, issuerDn: summary.issuerDn });
+    await this.audit.record({
+      ...actorOf(request),
+      action: 'register',
+      outcome: 'success',
+      customerId: request.customerId,
+      serialNumber: summary.serialNumber,
+      issuerDn: summary.issuerDn,
+    });
     return entry;
   }
 
@@ -157,7 +205,13 @@ export class CertificateService {
     try {
       return await work();
     } catch (err) {
-      await this.audit.record({ ...actorOf(request), action: 'register', outcome: 'failure', customerId: request.customerId, reason: failureReason(err) });
+      await this.audit.record({
+        ...actorOf(request),
+        action: 'register',
+        outcome: 'failure',
+        customerId: request.customerId,
+        reason: failureReason(err),
+      });
       throw err;
     }
   }
@@ -169,16 +223,34 @@ export class CertificateService {
   /** 해제: the certificate stays valid elsewhere; it is only no longer registered here. */
   async release(customerId: string, fingerprintSha256: string, actor: Actor): Promise<RegisteredCertificate | undefined> {
     const released = await this.registry.updateStatus(customerId, fingerprintSha256, 'released');
-    await this.audit.record({ ...actorOf(actor), action: 'release', outcome: released ? 'success' : 'failure', customerId, serialNumber: released?.serialNumber });
+    await this.audit.record({
+      ...actorOf(actor),
+      action: 'release',
+      outcome: released ? 'success' : 'failure',
+      customerId,
+      serialNumber: released?.serialNumber,
+    });
     return released;
   }
 
   /** 폐기: revokes a certificate issued here (it appears in the CRL) and marks it in the registry. */
-  async revoke(customerId: string, fingerprintSha256: string, reason: RevocationReason, actor: Actor): Promise<RegisteredCertificate | undefined> {
+  async revoke(
+    customerId: string,
+    fingerprintSha256: string,
+    reason: RevocationReason,
+    actor: Actor,
+  ): Promise<RegisteredCertificate | undefined> {
     const entry = await this.registry.find(customerId, fingerprintSha256);
     const revokedByCa = entry?.origin === 'issued' && (await this.bankCa.revoke(entry.serialNumber, reason));
     const revoked = revokedByCa ? await this.registry.updateStatus(customerId, fingerprintSha256, 'revoked', reason) : undefined;
-    await this.audit.record({ ...actorOf(actor), action: 'revoke', outcome: revoked ? 'success' : 'failure', customerId, serialNumber: entry?.serialNumber, reason });
+    await this.audit.record({
+      ...actorOf(actor),
+      action: 'revoke',
+      outcome: revoked ? 'success' : 'failure',
+      customerId,
+      serialNumber: entry?.serialNumber,
+      reason,
+    });
     return revoked;
   }
 
@@ -205,7 +277,14 @@ export class CertificateService {
   private async revokeUndelivered(customerId: string, serialNumber: string, fingerprint?: string): Promise<void> {
     await this.bankCa.revoke(serialNumber, UNDELIVERED_REVOCATION_REASON);
     if (fingerprint !== undefined) await this.registry.updateStatus(customerId, fingerprint, 'revoked', UNDELIVERED_REVOCATION_REASON);
-    await this.audit.record({ actor: 'system', action: 'revoke', outcome: 'success', customerId, serialNumber, reason: 'issuanceInterrupted' });
+    await this.audit.record({
+      actor: 'system',
+      action: 'revoke',
+      outcome: 'success',
+      customerId,
+      serialNumber,
+      reason: 'issuanceInterrupted',
+    });
   }
 
   crl(): Promise<Buffer> {
@@ -231,37 +310,56 @@ export class CertificateService {
   }
 }
 
+/** Where the certificate core keeps its records: in Redis, durable and shared by every instance, or in memory (see createStores). */
+export interface CertificateStores {
+  /** Each CA's serial numbers and revocations. */
+  readonly caLedger: (caId: string) => CaLedger;
+  readonly registry: CertificateRegistry;
+  readonly audit: AuditLog;
+  readonly issuances: IssuanceJournal;
+  readonly keyDerivationBudget: KeyDerivationBudget;
+}
+
 export interface CertificateServiceOptions {
   readonly caDirectory: string;
   readonly trustedRootsDirectory?: string;
   readonly crlDirectory?: string;
   /** Where this bot serves each CA's CRL; written into issued certificates. */
   readonly crlUrl: (caId: string) => string;
-  /** Durable, shared records in Redis; in memory without it. */
-  readonly redis?: Redis;
-  readonly keyPrefix: string;
-  readonly logger: Logger;
+  readonly stores: CertificateStores;
   /** Validity of newly issued certificates, in days (365 unless set). */
   readonly validityDays?: number;
 }
 
 export async function createCertificateService(options: CertificateServiceOptions): Promise<CertificateService> {
-  const ledger = (caId: string): CaLedger => (options.redis ? new RedisCaLedger(options.redis, { prefix: options.keyPrefix, caId }) : new MemoryCaLedger());
+  const { stores } = options;
   const open = (profile: typeof BANK_CA_PROFILE) =>
-    SandboxCa.open({ profile, folder: join(options.caDirectory, profile.id), ledger: ledger(profile.id), crlUrl: options.crlUrl(profile.id) });
+    SandboxCa.open({
+      profile,
+      folder: join(options.caDirectory, profile.id),
+      ledger: stores.caLedger(profile.id),
+      crlUrl: options.crlUrl(profile.id),
+    });
   const [bankCa, otherBankCa] = await Promise.all([open(BANK_CA_PROFILE), open(OTHER_BANK_CA_PROFILE)]);
   const trustStore = await TrustStore.fromFolder(options.trustedRootsDirectory, {
     roots: [bankCa.rootCertificate, otherBankCa.rootCertificate],
     intermediates: [bankCa.issuingCertificate, otherBankCa.issuingCertificate],
   });
-  const verifier = new RegistrationVerifier(trustStore, [new SandboxCaRevocation([bankCa, otherBankCa]), await CrlFolderRevocation.load(options.crlDirectory)]);
-  const registry = options.redis
-    ? new RedisCertificateRegistry(options.redis, { prefix: options.keyPrefix, logger: options.logger })
-    : new MemoryCertificateRegistry();
-  const audit = options.redis ? new RedisAuditLog(options.redis, { prefix: options.keyPrefix }) : new MemoryAuditLog();
-  const issuances = options.redis ? new RedisIssuanceJournal(options.redis, options.keyPrefix) : new MemoryIssuanceJournal();
-  const budget = options.redis ? new RedisKeyDerivationBudget(options.redis, { ...DEFAULT_BUDGET, prefix: `${options.keyPrefix}key-derivation-budget/` }) : new MemoryKeyDerivationBudget();
-  return new CertificateService(bankCa, otherBankCa, verifier, registry, audit, options.validityDays, issuances, new KeyDerivationLimiter(budget));
+  const verifier = new RegistrationVerifier(trustStore, [
+    new SandboxCaRevocation([bankCa, otherBankCa]),
+    await CrlFolderRevocation.load(options.crlDirectory),
+  ]);
+  const keyDerivation = new KeyDerivationLimiter(stores.keyDerivationBudget);
+  return new CertificateService(
+    bankCa,
+    otherBankCa,
+    verifier,
+    stores.registry,
+    stores.audit,
+    options.validityDays,
+    stores.issuances,
+    keyDerivation,
+  );
 }
 
 function actorOf(actor: Actor): Actor {

@@ -55,10 +55,8 @@ export class RedisKeyDerivationBudget implements KeyDerivationBudget {
   ) {}
 
   async charge(owner: string, cost: number) {
-    const [charged, ttl] = (await this.redis.eval(CHARGE_IF_IT_FITS, 1, this.options.prefix + owner, String(cost), String(this.options.limit), String(this.options.windowMs))) as [
-      number,
-      number,
-    ];
+    const args = [String(cost), String(this.options.limit), String(this.options.windowMs)];
+    const [charged, ttl] = (await this.redis.eval(CHARGE_IF_IT_FITS, 1, this.options.prefix + owner, ...args)) as [number, number];
     return charged === 1 ? ({ charged: true } as const) : ({ charged: false, retryAfterMs: Math.max(ttl, 1) } as const);
   }
 }

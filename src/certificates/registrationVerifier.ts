@@ -1,16 +1,17 @@
-import { X509Certificate, createPublicKey } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import { bufferOf } from './bufferOf';
 import { CertificateError, assertFileSize } from './npki/certificateError';
 import { CertificateSummary, inspectCertificate } from './npki/certificateInspection';
 import type { DeclaredDerivation } from './npki/keyDerivationWork';
 import { decryptPrivateKeyFile, privateKeyFileDerivations } from './npki/privateKeyFile';
-import { readPrivateKeyInfo } from './npki/privateKeyInfo';
+import { keyMatchesCertificate, readPrivateKeyInfo } from './npki/privateKeyInfo';
 import { pkcs12Derivations, readPkcs12 } from './npki/pkcs12';
 import { isRevoked, RevocationSource } from './ca/revocation';
 import type { TrustStore } from './ca/trustStore';
 import { verifyVirtualId } from './npki/virtualId';
 
 /** A customer's certificate as they hand it over: the NPKI pair, or one PKCS#12 file. */
-export type CustomerCertificateFiles = { readonly signCert: Buffer; readonly signPri: Buffer } | { readonly pfx: Buffer };
+export type CustomerCertificateFiles = { readonly signCert: Uint8Array; readonly signPri: Uint8Array } | { readonly pfx: Uint8Array };
 
 export interface RegistrationCheck {
   readonly files: CustomerCertificateFiles;
@@ -37,15 +38,24 @@ export class RegistrationVerifier {
   ) {}
 
   /** The checks that need no password: worth doing before asking the customer for one. */
-  async checkCertificate(certificateDer: Buffer, now: Date = new Date(), extraChain: readonly Buffer[] = []): Promise<CertificateSummary> {
+  async checkCertificate(
+    certificateDer: Uint8Array,
+    now: Date = new Date(),
+    extraChain: readonly Uint8Array[] = [],
+  ): Promise<CertificateSummary> {
     assertFileSize(certificateDer, 'certificate');
-    const summary = inspectCertificate(certificateDer);
+    const summary = await inspectCertificate(certificateDer);
     if (now < summary.notBefore) throw new CertificateError('notYetValid', 'certificate');
     if (now > summary.notAfter) throw new CertificateError('expired', 'certificate');
     const certificate = new X509Certificate(certificateDer);
-    const chain = this.trustStore.chainOf(certificate, now, extraChain.map((der) => new X509Certificate(der)));
+    const chain = this.trustStore.chainOf(
+      certificate,
+      now,
+      extraChain.map((der) => new X509Certificate(der)),
+    );
     const issuer = chain[1];
-    if (issuer !== undefined && (await isRevoked(this.revocation, certificate, issuer))) throw new CertificateError('revoked', 'certificate');
+    if (issuer !== undefined && (await isRevoked(this.revocation, certificate, issuer)))
+      throw new CertificateError('revoked', 'certificate');
     if (summary.policy === undefined) throw new CertificateError('unsupportedFile', 'certificate', 'unknown certificate policy');
     if (summary.policy.holder !== 'personal') throw new CertificateError('notPersonal', 'certificate');
     return summary;
@@ -53,7 +63,7 @@ export class RegistrationVerifier {
 
   async verify(check: RegistrationCheck): Promise<VerifiedCertificate> {
     const unlocked = await this.unlock(check.files, check.password, check.now);
-    this.checkOwner(unlocked.certificate, check.idn, unlocked.randomNum);
+    await this.checkOwner(unlocked.certificate, check.idn, unlocked.randomNum);
     return { certificate: unlocked.certificate, summary: unlocked.summary };
   }
 
@@ -65,18 +75,15 @@ export class RegistrationVerifier {
   async unlock(files: CustomerCertificateFiles, password: string, now: Date = new Date()): Promise<UnlockedCertificate> {
     const opened = await openFiles(files, password);
     const summary = await this.checkCertificate(opened.certificate, now, opened.chain);
-    const { key, randomNum } = readPrivateKeyInfo(opened.privateKeyInfo);
-    const certificatePublicKey = new X509Certificate(opened.certificate).publicKey.export({ type: 'spki', format: 'der' });
-    if (!createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(certificatePublicKey)) {
-      throw new CertificateError('keyMismatch', 'privateKey');
-    }
-    return { certificate: opened.certificate, summary, randomNum };
+    const { randomNum } = readPrivateKeyInfo(opened.privateKeyInfo);
+    if (!keyMatchesCertificate(opened.privateKeyInfo, opened.certificate)) throw new CertificateError('keyMismatch', 'privateKey');
+    return { certificate: bufferOf(opened.certificate), summary, ...(randomNum !== undefined && { randomNum: bufferOf(randomNum) }) };
   }
 
   /** The VID binds the certificate to a 주민등록번호 through R, which only the key file holds. */
-  checkOwner(certificate: Buffer, idn: string, randomNum: Buffer | undefined): void {
+  async checkOwner(certificate: Uint8Array, idn: string, randomNum: Uint8Array | undefined): Promise<void> {
     if (randomNum === undefined) throw new CertificateError('ownerMismatch', 'privateKey', 'no randomNum in the key');
-    if (!verifyVirtualId(certificate, idn, randomNum)) throw new CertificateError('ownerMismatch', 'certificate');
+    if (!(await verifyVirtualId(certificate, idn, randomNum))) throw new CertificateError('ownerMismatch', 'certificate');
   }
 }
 
@@ -89,23 +96,26 @@ export interface UnlockedCertificate extends VerifiedCertificate {
  * The key derivations opening the files will run, read without the password; throws what opening
  * them throws before deriving, a file asking too much ('excessiveKeyProtection') included.
  */
-export function keyDerivationsOf(files: CustomerCertificateFiles): DeclaredDerivation[] {
+export async function keyDerivationsOf(files: CustomerCertificateFiles): Promise<DeclaredDerivation[]> {
   if ('pfx' in files) return pkcs12Derivations(files.pfx);
-  parseCertificateFirst(files.signCert);
+  await parseCertificateFirst(files.signCert);
   return privateKeyFileDerivations(files.signPri);
 }
 
-async function openFiles(files: CustomerCertificateFiles, password: string): Promise<{ certificate: Buffer; privateKeyInfo: Buffer; chain: Buffer[] }> {
-  if ('pfx' in files) {
-    const pkcs12 = readPkcs12(files.pfx, password);
-    return { certificate: pkcs12.certificate, privateKeyInfo: pkcs12.privateKeyInfo, chain: pkcs12.chain };
-  }
-  parseCertificateFirst(files.signCert);
+interface OpenedFiles {
+  readonly certificate: Uint8Array;
+  readonly privateKeyInfo: Uint8Array;
+  readonly chain: Uint8Array[];
+}
+
+async function openFiles(files: CustomerCertificateFiles, password: string): Promise<OpenedFiles> {
+  if ('pfx' in files) return readPkcs12(files.pfx, password);
+  await parseCertificateFirst(files.signCert);
   return { certificate: files.signCert, privateKeyInfo: await decryptPrivateKeyFile(files.signPri, password), chain: [] };
 }
 
 /** The certificate is parsed before the key, so a key file given in its place is reported as the wrong file. */
-function parseCertificateFirst(signCert: Buffer): void {
+async function parseCertificateFirst(signCert: Uint8Array): Promise<void> {
   assertFileSize(signCert, 'certificate');
-  inspectCertificate(signCert);
+  await inspectCertificate(signCert);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AgentAccount, parseAgentAccounts } from '../agentDesk/agentAccounts';
-import { ServiceHours } from '../handoff/serviceHours';
+import { AgentHours, parseAgentHours } from './agentHours';
+import { AgentAccount, parseAgentAccounts } from './agents';
 
 /** Raised when an environment variable has a bad value; the message names the variable. */
 export class ConfigError extends Error {
@@ -14,12 +14,7 @@ const optionalText = z
   .optional();
 
 const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const redisUrl = z
   .string()
@@ -28,14 +23,12 @@ const redisUrl = z
   .optional()
   .refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
 
-const hostList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((h) => h.trim().toLowerCase())
-      .filter((h) => h !== ''),
-  );
+const hostList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== ''),
+);
 
 const flag = z
   .string()
@@ -49,7 +42,8 @@ const flag = z
 /** `https://bank.example` or `http://127.0.0.1:8080`: a scheme, a host and maybe a port, nothing else. */
 const originList = hostList.superRefine((origins, ctx) => {
   for (const origin of origins) {
-    if (!/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/.test(origin)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${origin} is not an origin (https://host[:port])` });
+    if (!/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/.test(origin))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${origin} is not an origin (https://host[:port])` });
   }
 });
 
@@ -76,18 +70,15 @@ const EnvSchema = z.object({
   CERT_VALIDITY_DAYS: integer(1, 825).default('365'),
   TRUSTED_ROOTS_DIR: optionalText,
   CRL_DIR: optionalText,
-  SECRETS_KEY: optionalText.refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
+  SECRETS_KEY: optionalText.refine(
+    (v) => v === undefined || Buffer.from(v, 'base64').length >= 32,
+    'must be at least 32 bytes, base64-encoded',
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AGENTS: z
-    .string()
-    .default('')
-    .superRefine((value, ctx) => refineWith(ctx, () => parseAgentAccounts(value))),
+  AGENTS: parsedWith(parseAgentAccounts),
   AGENT_SESSION_MINUTES: integer(5, 24 * 60).default('480'),
-  AGENT_TIMEZONE: z
-    .string()
-    .default('Asia/Seoul')
-    .superRefine((value, ctx) => refineWith(ctx, () => new Intl.DateTimeFormat('en-US', { timeZone: value }))),
-  AGENT_HOURS: z.string().default(''),
+  AGENT_TIMEZONE: parsedWith(timeZone, 'Asia/Seoul'),
+  AGENT_HOURS: parsedWith(parseAgentHours),
   // Direct Line endpoint (src/directLine): the bank's backend holds the secret and makes tokens with it.
   DIRECTLINE_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   DIRECTLINE_TOKEN_MINUTES: integer(1, 24 * 60).default('60'),
@@ -95,20 +86,33 @@ const EnvSchema = z.object({
   SUPERVISORS: hostList.default(''),
   HUB_CHANNELS: hostList.default('').superRefine((channels, ctx) => {
     // The customer's own channels can never speak for a hub (finding: a customer's client ended an agent's conversation).
-    for (const channel of channels.filter((c) => CUSTOMER_CHANNELS.includes(c))) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${channel} is a customer channel, not a hub` });
+    for (const channel of channels.filter((c) => CUSTOMER_CHANNELS.includes(c)))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${channel} is a customer channel, not a hub` });
   }),
 });
 
 /** Channels that belong to customers' own clients: never a handoff hub. */
 const CUSTOMER_CHANNELS: readonly string[] = ['directline', 'webchat', 'emulator', 'test'];
 
-/** Runs a parser for its error only, reported against the variable. */
-function refineWith(ctx: z.RefinementCtx, parse: () => unknown): void {
-  try {
-    parse();
-  } catch (err) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: err instanceof Error ? err.message : String(err) });
-  }
+/** A variable with a parser of its own, read once; what the parser throws is reported against the variable. */
+function parsedWith<T>(parse: (text: string) => T, fallback = '') {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return parse(value);
+      } catch (err) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    });
+}
+
+/** A time zone the runtime knows (Intl throws a RangeError for any other), so the hours are checked in it. */
+function timeZone(zone: string): string {
+  new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  return zone;
 }
 
 /** Every variable the bot reads; `.env.example` documents each (a test keeps them in step). */
@@ -161,8 +165,9 @@ export interface Config {
     /** Agents who see every conversation and every event; others see the queue and their own. */
     readonly supervisors: readonly string[];
     readonly sessionMinutes: number;
-    /** When agents take conversations; outside them customers are told when to come back. */
-    readonly hours: ServiceHours;
+    /** When agents take conversations, in `timeZone`; outside them customers are told when to come back. Always, when undefined. */
+    readonly hours?: AgentHours;
+    readonly timeZone: string;
   };
   /** The built-in Direct Line endpoint: the secret the bank's backend uses to make tokens, and how long tokens live. */
   readonly directLine: { readonly secret?: string; readonly tokenMinutes: number };
@@ -185,12 +190,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const production = e.NODE_ENV === 'production';
   const sandbox = e.SANDBOX ?? (isLoopback(e.HOST) && !production);
   if (sandbox && !isLoopback(e.HOST)) {
-    throw new ConfigError(`Invalid configuration. SANDBOX: the sandbox shows one-time codes in the chat and makes tokens for anyone; it runs only on a loopback HOST (HOST is ${e.HOST}). Set SANDBOX=false`);
+    throw new ConfigError(
+      `Invalid configuration. SANDBOX: the sandbox shows one-time codes in the chat and makes tokens for anyone; it runs only on a loopback HOST (HOST is ${e.HOST}). Set SANDBOX=false`,
+    );
   }
   if (sandbox && production) throw new ConfigError('Invalid configuration. SANDBOX: refused when NODE_ENV=production. Set SANDBOX=false');
-  const accounts = parseAgentAccounts(e.AGENTS);
-  const strangers = e.SUPERVISORS.filter((id) => !accounts.some((account) => account.id === id));
-  if (accounts.length > 0 && strangers.length > 0) throw new ConfigError(`Invalid configuration. SUPERVISORS: ${strangers.join(', ')} not in AGENTS`);
+  const strangers = e.SUPERVISORS.filter((id) => !e.AGENTS.some((account) => account.id === id));
+  if (e.AGENTS.length > 0 && strangers.length > 0)
+    throw new ConfigError(`Invalid configuration. SUPERVISORS: ${strangers.join(', ')} not in AGENTS`);
   if (botAuthenticated && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === undefined) {
     throw new ConfigError('Invalid configuration. MicrosoftAppPassword: required when MicrosoftAppId is set');
   }
@@ -217,8 +224,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     uploadHosts: e.UPLOAD_HOSTS,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
-    agentDesk: { accounts, supervisors: e.SUPERVISORS, sessionMinutes: e.AGENT_SESSION_MINUTES, hours: hoursFrom(e.AGENT_HOURS, e.AGENT_TIMEZONE) },
-    certificates: { caDirectory: e.CA_DIR, trustedRootsDirectory: e.TRUSTED_ROOTS_DIR, crlDirectory: e.CRL_DIR, validityDays: e.CERT_VALIDITY_DAYS },
+    agentDesk: {
+      accounts: e.AGENTS,
+      supervisors: e.SUPERVISORS,
+      sessionMinutes: e.AGENT_SESSION_MINUTES,
+      hours: e.AGENT_HOURS,
+      timeZone: e.AGENT_TIMEZONE,
+    },
+    certificates: {
+      caDirectory: e.CA_DIR,
+      trustedRootsDirectory: e.TRUSTED_ROOTS_DIR,
+      crlDirectory: e.CRL_DIR,
+      validityDays: e.CERT_VALIDITY_DAYS,
+    },
     directLine: { secret: e.DIRECTLINE_SECRET, tokenMinutes: e.DIRECTLINE_TOKEN_MINUTES },
     chatFrameAncestors: e.CHAT_FRAME_ANCESTORS,
     hubChannels: e.HUB_CHANNELS,
@@ -239,7 +257,8 @@ function testHooksFrom(env: NodeJS.ProcessEnv, sandbox: boolean): TestHooks {
   const raw = env.JCA_TEST_ISSUE_DELAY_MS?.trim();
   if (raw === undefined || raw === '') return {};
   if (!sandbox) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: a test hook, refused outside the sandbox');
-  if (!/^\d+$/.test(raw) || Number(raw) > 5_000) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: must be a whole number of ms, at most 5000');
+  if (!/^\d+$/.test(raw) || Number(raw) > 5_000)
+    throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: must be a whole number of ms, at most 5000');
   return { issueDelayMs: Number(raw) };
 }
 // ---- end of test-only hooks -------------------------------------------------------------------
@@ -248,12 +267,4 @@ function testHooksFrom(env: NodeJS.ProcessEnv, sandbox: boolean): TestHooks {
 export function isLoopback(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h) || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
-}
-
-function hoursFrom(hours: string, timeZone: string): ServiceHours {
-  try {
-    return ServiceHours.parse(hours, timeZone);
-  } catch (err) {
-    throw new ConfigError(`Invalid configuration. AGENT_HOURS: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }

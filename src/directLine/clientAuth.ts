@@ -26,7 +26,8 @@ export class ClientAuth {
     const bearer = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header ?? '')?.[1];
     if (bearer === undefined) return { ok: false, code: 'Unauthorized' };
     // Compared as digests so the comparison takes the same time whatever the length given.
-    if (this.secretDigest !== undefined && timingSafeEqual(digest(bearer), this.secretDigest)) return { ok: true, principal: { kind: 'secret' } };
+    if (this.secretDigest !== undefined && timingSafeEqual(digest(bearer), this.secretDigest))
+      return { ok: true, principal: { kind: 'secret' } };
     const checked = this.tokens.verify(bearer);
     if (!checked.ok) return { ok: false, code: checked.reason === 'expired' ? 'TokenExpired' : 'Forbidden' };
     return { ok: true, principal: { kind: 'token', token: bearer, claims: checked.claims } };

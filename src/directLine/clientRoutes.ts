@@ -73,7 +73,12 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
       if (!body.success) return sendError(res, 'BadArgument');
       let grant: Grant;
       if (principal.kind === 'secret') grant = await service.open(body.data?.user?.id ?? `dl_${randomBytes(12).toString('base64url')}`);
-      else grant = { conversationId: principal.claims.conversationId, token: principal.token, expiresIn: secondsLeft(principal.claims.expiresAt) };
+      else
+        grant = {
+          conversationId: principal.claims.conversationId,
+          token: principal.token,
+          expiresIn: secondsLeft(principal.claims.expiresAt),
+        };
       const conversation = await service.find(grant.conversationId);
       if (conversation === undefined) return sendError(res, 'NotFound');
       const started = await service.start(conversation, body.data?.locale);
@@ -91,7 +96,10 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
       if (!watermark.success) return sendError(res, 'BadArgument', 'watermark');
       const { principal, conversation } = granted;
       await service.keepAlive(conversation.id);
-      const grant = principal.kind === 'token' ? { conversationId: conversation.id, token: principal.token, expiresIn: secondsLeft(principal.claims.expiresAt) } : service.grant(conversation.id, conversation.userId);
+      const grant =
+        principal.kind === 'token'
+          ? { conversationId: conversation.id, token: principal.token, expiresIn: secondsLeft(principal.claims.expiresAt) }
+          : service.grant(conversation.id, conversation.userId);
       res.send(200, { ...grantBody(grant), streamUrl: streamUrl(req, deps.publicBaseUrl, grant, watermark.data) });
     }),
   );
@@ -131,9 +139,9 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
       '/directline/dev-token',
       json,
       route(async (req, res) => {
-          const body = DevTokenRequest.safeParse(req.body);
-          if (!body.success) return sendError(res, 'BadArgument', 'userId');
-          res.send(200, grantBody(await service.open(body.data?.userId ?? `dl_${randomBytes(12).toString('base64url')}`)));
+        const body = DevTokenRequest.safeParse(req.body);
+        if (!body.success) return sendError(res, 'BadArgument', 'userId');
+        res.send(200, grantBody(await service.open(body.data?.userId ?? `dl_${randomBytes(12).toString('base64url')}`)));
       }),
     );
   }
@@ -148,7 +156,11 @@ function identify(req: Request, res: Response, auth: ClientAuth): Principal | un
 }
 
 /** The conversation named in the path, if the caller may use it; undefined once refused. */
-export async function conversationAccess(req: Request, res: Response, deps: Pick<ClientRouteDependencies, 'auth' | 'service'>): Promise<ConversationAccess | undefined> {
+export async function conversationAccess(
+  req: Request,
+  res: Response,
+  deps: Pick<ClientRouteDependencies, 'auth' | 'service'>,
+): Promise<ConversationAccess | undefined> {
   const principal = identify(req, res, deps.auth);
   if (principal === undefined) return undefined;
   const id = ConversationId.safeParse(req.params.conversationId);

@@ -31,7 +31,10 @@ export function sendError(res: Response, code: DirectLineErrorCode, detail?: str
  * 502, a conversation that expired mid-request is gone (404), anything else is our storage
  * being unreachable (503), logged by name only.
  */
-export function guarded(logger: Logger, handler: (req: Request, res: Response) => Promise<void>): (req: Request, res: Response) => Promise<void> {
+export function guarded(
+  logger: Logger,
+  handler: (req: Request, res: Response) => Promise<void>,
+): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
     try {
       await handler(req, res);

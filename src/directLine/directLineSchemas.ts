@@ -13,7 +13,7 @@ export const UserId = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters');
+  .regex(/^\P{Cc}+$/u, 'control characters');
 
 const Locale = z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/);
 

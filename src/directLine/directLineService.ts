@@ -96,7 +96,9 @@ export class DirectLineService {
       locale,
     };
     // The conversation exists whatever the bot makes of it; the customer's first message is greeted anyway.
-    await this.runTurn(conversation.id, update).catch((err: unknown) => this.log(conversation.id).warn({ err: describe(err) }, 'bot failed the conversation start'));
+    await this.runTurn(conversation.id, update).catch((err: unknown) =>
+      this.log(conversation.id).warn({ err: describe(err) }, 'bot failed the conversation start'),
+    );
     return true;
   }
 
@@ -145,7 +147,10 @@ export class DirectLineService {
     let replies: Partial<Activity>[];
     const incoming = { ...activity, serviceUrl: this.deps.connectorUrl() } as unknown as Partial<Activity>;
     try {
-      replies = await this.deps.gateway.turn(incoming, (live) => void this.record(conversationId, live as Record<string, unknown>).catch(() => undefined));
+      replies = await this.deps.gateway.turn(
+        incoming,
+        (live) => void this.record(conversationId, live as Record<string, unknown>).catch(() => undefined),
+      );
     } catch (err) {
       this.log(conversationId).error({ err: describe(err) }, 'bot turn failed');
       throw new BotFailure('bot turn failed');
@@ -166,7 +171,11 @@ export class DirectLineService {
    * (see loggedCopy.ts); undefined when the conversation is gone. Typing is only announced: it
    * travels on streams and is never logged (Direct Line's own rule), so it has no sequence.
    */
-  private async toClients(conversationId: string, activity: Record<string, unknown>, stored: Record<string, unknown>): Promise<string | undefined> {
+  private async toClients(
+    conversationId: string,
+    activity: Record<string, unknown>,
+    stored: Record<string, unknown>,
+  ): Promise<string | undefined> {
     if (activity.type === 'typing') {
       const id = `${conversationId}|t${randomBytes(6).toString('base64url')}`;
       await this.announce({ kind: 'live', conversationId, activity: { ...activity, id } });
@@ -193,7 +202,13 @@ export class DirectLineService {
   }
 
   private addressing(conversationId: string, from: Record<string, unknown>) {
-    return { channelId: CHANNEL_ID, conversation: { id: conversationId }, from, recipient: this.bot(), timestamp: new Date(this.deps.clock()).toISOString() } as const;
+    return {
+      channelId: CHANNEL_ID,
+      conversation: { id: conversationId },
+      from,
+      recipient: this.bot(),
+      timestamp: new Date(this.deps.clock()).toISOString(),
+    } as const;
   }
 
   private bot(): { id: string; name: string; role: string } {
@@ -202,7 +217,9 @@ export class DirectLineService {
 
   /** A feed that fails only delays delivery: the next announcement makes a socket read everything it missed. */
   private async announce(message: Parameters<ActivityFeed['publish']>[0]): Promise<void> {
-    await this.deps.feed.publish(message).catch((err: unknown) => this.log(message.conversationId).warn({ err: describe(err) }, 'activity feed publish failed'));
+    await this.deps.feed
+      .publish(message)
+      .catch((err: unknown) => this.log(message.conversationId).warn({ err: describe(err) }, 'activity feed publish failed'));
   }
 
   private log(conversationId: string): Logger {
@@ -227,7 +244,10 @@ function repliesToLogged(conversationId: string, replyToId: unknown): boolean {
  */
 function clientFacing(input: ClientActivity): Record<string, unknown> {
   const { value: _value, attachments, from: _from, ...rest } = input;
-  return { ...rest, ...(attachments === undefined ? {} : { attachments: attachments.map(({ contentType, name }) => ({ contentType, name })) }) };
+  return {
+    ...rest,
+    ...(attachments === undefined ? {} : { attachments: attachments.map(({ contentType, name }) => ({ contentType, name })) }),
+  };
 }
 
 /**
@@ -237,7 +257,9 @@ function clientFacing(input: ClientActivity): Record<string, unknown> {
 function redacted(stored: StoredActivity): Record<string, unknown> {
   const channelData = stored.channelData as Record<string, unknown> | undefined;
   const clientActivityID = channelData?.clientActivityID;
-  const attachments = Array.isArray(stored.attachments) ? (stored.attachments as Record<string, unknown>[]).map(({ contentType, name }) => ({ contentType, name })) : undefined;
+  const attachments = Array.isArray(stored.attachments)
+    ? (stored.attachments as Record<string, unknown>[]).map(({ contentType, name }) => ({ contentType, name }))
+    : undefined;
   return {
     ...(attachments === undefined ? {} : { attachments }),
     type: stored.type,

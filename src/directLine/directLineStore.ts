@@ -1,3 +1,5 @@
+import { ExpiringMap } from '../state/expiringMap';
+
 /** One Direct Line conversation: whom its tokens bind, and whether the bot was told it started. */
 export interface ConversationRecord {
   readonly id: string;
@@ -54,80 +56,57 @@ interface MemoryConversation {
   sequence: number;
   /** JSON, so what a caller holds can never change what is stored. */
   log: { sequence: number; json: string }[];
-  expiresAt: number;
 }
 
 /** For a single local process: nothing survives a restart, and no other instance sees it. */
 export class MemoryDirectLineStore implements DirectLineStore {
-  private readonly conversations = new Map<string, MemoryConversation>();
+  private readonly conversations: ExpiringMap<string, MemoryConversation>;
 
-  constructor(
-    private readonly ttlSeconds: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(ttlSeconds: number, clock: () => number = Date.now) {
+    this.conversations = new ExpiringMap({ ttlSeconds, now: clock });
+  }
 
   async create(conversation: { id: string; userId: string; createdAt: number }): Promise<void> {
-    this.sweep();
-    this.conversations.set(conversation.id, { record: { ...conversation, started: false }, sequence: 0, log: [], expiresAt: this.expiry() });
+    this.conversations.set(conversation.id, { record: { ...conversation, started: false }, sequence: 0, log: [] });
   }
 
   async get(id: string): Promise<ConversationRecord | undefined> {
-    return this.live(id)?.record;
+    return this.conversations.get(id)?.record;
   }
 
   async markStarted(id: string): Promise<boolean> {
-    const conversation = this.live(id);
+    const conversation = this.conversations.get(id);
     if (conversation === undefined || conversation.record.started) return false;
     conversation.record = { ...conversation.record, started: true };
-    conversation.expiresAt = this.expiry();
+    this.conversations.renew(id);
     return true;
   }
 
   async touch(id: string): Promise<void> {
-    const conversation = this.live(id);
-    if (conversation !== undefined) conversation.expiresAt = this.expiry();
+    this.conversations.renew(id);
   }
 
   async append(id: string, activity: Record<string, unknown>): Promise<StoredActivity | undefined> {
-    const conversation = this.live(id);
+    const conversation = this.conversations.get(id);
     if (conversation === undefined) return undefined;
     const sequence = ++conversation.sequence;
     const stored = { ...activity, id: activityIdOf(id, sequence) };
     conversation.log.push({ sequence, json: JSON.stringify(stored) });
     if (conversation.log.length > KEPT_ACTIVITIES) conversation.log.splice(0, conversation.log.length - KEPT_ACTIVITIES);
-    conversation.expiresAt = this.expiry();
+    this.conversations.renew(id);
     return JSON.parse(JSON.stringify(stored)) as StoredActivity;
   }
 
   async read(id: string, after: number): Promise<ActivityPage> {
-    const newer = (this.live(id)?.log ?? []).filter((entry) => entry.sequence > after);
+    const newer = (this.conversations.get(id)?.log ?? []).filter((entry) => entry.sequence > after);
     return { activities: newer.map((entry) => JSON.parse(entry.json) as StoredActivity), watermark: newer.at(-1)?.sequence ?? after };
   }
 
   async replace(id: string, activityId: string, change: (activity: StoredActivity) => Record<string, unknown>): Promise<boolean> {
     const sequence = sequenceOf(id, activityId);
-    const entry = this.live(id)?.log.find((e) => e.sequence === sequence);
+    const entry = this.conversations.get(id)?.log.find((e) => e.sequence === sequence);
     if (entry === undefined) return false;
     entry.json = JSON.stringify({ ...change(JSON.parse(entry.json) as StoredActivity), id: activityId });
     return true;
-  }
-
-  private live(id: string): MemoryConversation | undefined {
-    const conversation = this.conversations.get(id);
-    if (conversation !== undefined && conversation.expiresAt <= this.clock()) {
-      this.conversations.delete(id);
-      return undefined;
-    }
-    return conversation;
-  }
-
-  /** Expired conversations are dropped as new ones come, so an idle process does not grow. */
-  private sweep(): void {
-    const now = this.clock();
-    for (const [id, conversation] of this.conversations) if (conversation.expiresAt <= now) this.conversations.delete(id);
-  }
-
-  private expiry(): number {
-    return this.clock() + this.ttlSeconds * 1000;
   }
 }

@@ -31,7 +31,8 @@ export function loggedCustomerActivity(activity: Record<string, unknown>): Recor
 /** The bot's activity as logged: links without their token, digit runs masked, everywhere in what it says (cards included). */
 export function loggedBotActivity(activity: Record<string, unknown>): Record<string, unknown> {
   const logged = { ...activity };
-  for (const field of CONTENT_FIELDS) if (field in logged) logged[field] = everyString(logged[field], (text) => redactDigitRuns(withoutLinks(text), ASTERISKS));
+  for (const field of CONTENT_FIELDS)
+    if (field in logged) logged[field] = everyString(logged[field], (text) => redactDigitRuns(withoutLinks(text), ASTERISKS));
   return logged;
 }
 
@@ -43,6 +44,7 @@ function withoutLinks(text: string): string {
 function everyString(value: unknown, change: (text: string) => string): unknown {
   if (typeof value === 'string') return change(value);
   if (Array.isArray(value)) return value.map((item) => everyString(item, change));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, everyString(item, change)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, everyString(item, change)]));
   return value;
 }

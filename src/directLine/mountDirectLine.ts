@@ -1,24 +1,23 @@
 import type { AddressInfo } from 'node:net';
-import type Redis from 'ioredis';
 import type { Server } from 'restify';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
-import { ActivityFeed, MemoryActivityFeed, RedisActivityFeed } from './activityFeed';
+import type { ActivityFeed } from './activityFeed';
 import type { BotGateway } from './botGateway';
 import { ClientAuth } from './clientAuth';
 import { registerClientRoutes } from './clientRoutes';
 import { CONNECTOR_PATH, registerConnectorRoutes } from './connectorRoutes';
-import { DirectLineStore, MemoryDirectLineStore } from './directLineStore';
+import type { DirectLineStore } from './directLineStore';
 import { DirectLineService } from './directLineService';
 import { DirectLineTokens } from './directLineTokens';
-import { RedisDirectLineStore } from './redisDirectLineStore';
 import { StreamServer } from './streamServer';
 import { registerUploadRoute } from './uploadRoute';
 
 export interface DirectLineDependencies {
   readonly config: Config;
-  /** Shared state when the app has Redis: conversations, logs and the feed; memory otherwise. */
-  readonly redis?: Redis;
+  /** Conversations and their logs, and the feed that tells their sockets; in Redis, shared by every instance (see createStores). */
+  readonly store: DirectLineStore;
+  readonly feed: ActivityFeed;
   readonly gateway: BotGateway;
   /** Signs tokens; the app derives it from SECRETS_KEY so every instance accepts every token. */
   readonly tokenKey: Buffer;
@@ -30,19 +29,16 @@ export interface DirectLineDependencies {
   readonly botId?: string;
 }
 
-/** What the app closes on shutdown: the open streams and the feed's subscriber connection. */
+/** What the app closes on shutdown: the open streams. */
 export interface DirectLineChannel {
   close(): Promise<void>;
 }
 
 /** A Direct Line 3.0–compatible channel inside the bot, on the app's own server (`/v3/directline/...`). */
 export function mountDirectLine(server: Server, deps: DirectLineDependencies): DirectLineChannel {
-  const { config, redis } = deps;
+  const { config, store, feed } = deps;
   const logger = deps.logger.child({ channel: 'directline' });
   const clock = deps.clock ?? Date.now;
-  const prefix = config.state.keyPrefix;
-  const store: DirectLineStore = redis ? new RedisDirectLineStore(redis, { prefix, ttlSeconds: config.state.ttlSeconds }) : new MemoryDirectLineStore(config.state.ttlSeconds, clock);
-  const feed: ActivityFeed = redis ? new RedisActivityFeed(redis, prefix) : new MemoryActivityFeed();
   const tokens = new DirectLineTokens(deps.tokenKey, config.directLine.tokenMinutes * 60, clock);
   const service = new DirectLineService({
     store,
@@ -57,15 +53,20 @@ export function mountDirectLine(server: Server, deps: DirectLineDependencies): D
   const auth = new ClientAuth(config.directLine.secret, tokens);
 
   registerUploadRoute(server, { service, auth, logger, maxBodyBytes: config.maxBodyBytes });
-  registerClientRoutes(server, { service, auth, logger, publicBaseUrl: config.publicBaseUrl, devTokens: config.sandbox && config.directLine.secret === undefined, maxBodyBytes: config.maxBodyBytes });
+  const devTokens = config.sandbox && config.directLine.secret === undefined;
+  registerClientRoutes(server, {
+    service,
+    auth,
+    logger,
+    publicBaseUrl: config.publicBaseUrl,
+    devTokens,
+    maxBodyBytes: config.maxBodyBytes,
+  });
   registerConnectorRoutes(server, { service, logger, maxBodyBytes: config.maxBodyBytes });
   const streams = new StreamServer({ http: server.server, service, feed, tokens, logger, keepAliveMs: deps.keepAliveMs ?? 20_000 });
 
   return {
-    async close() {
-      await streams.close();
-      await feed.close();
-    },
+    close: () => streams.close(),
   };
 }
 
@@ -78,6 +79,11 @@ export function mountDirectLine(server: Server, deps: DirectLineDependencies): D
 function connectorUrl(server: Server): string {
   const address = server.address() as AddressInfo | null;
   if (address === null) throw new Error('the server is not listening');
-  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  const host =
+    address.address === '0.0.0.0' || address.address === '::'
+      ? '127.0.0.1'
+      : address.address.includes(':')
+        ? `[${address.address}]`
+        : address.address;
   return `http://${host}:${address.port}${CONNECTOR_PATH}`;
 }

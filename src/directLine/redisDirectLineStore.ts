@@ -1,5 +1,13 @@
-import { RedisExpiringKeys } from '../state/expiringKeys';
-import { activityIdOf, ActivityPage, ConversationRecord, DirectLineStore, KEPT_ACTIVITIES, sequenceOf, StoredActivity } from './directLineStore';
+import { ExpiringRedisStore } from '../state/expiringRedisStore';
+import {
+  activityIdOf,
+  ActivityPage,
+  ConversationRecord,
+  DirectLineStore,
+  KEPT_ACTIVITIES,
+  sequenceOf,
+  StoredActivity,
+} from './directLineStore';
 
 // Keys of one conversation share a {hash tag}, so the scripts below also run on Redis Cluster.
 // The log is a list of `<sequence>\n<json>` entries in sequence order, with no gaps: the
@@ -41,14 +49,13 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return first`;
 
 /** Conversations in Redis, shared by every instance, so a reconnect may land anywhere. */
-export class RedisDirectLineStore extends RedisExpiringKeys implements DirectLineStore {
-
+export class RedisDirectLineStore extends ExpiringRedisStore implements DirectLineStore {
   async create(conversation: { id: string; userId: string; createdAt: number }): Promise<void> {
     const key = this.conversationKey(conversation.id);
     await this.redis
       .multi()
       .hset(key, { user: conversation.userId, created: String(conversation.createdAt), seq: '0' })
-      .expire(key, this.keys.ttlSeconds)
+      .expire(key, this.keyspace.ttlSeconds)
       .exec();
   }
 
@@ -59,16 +66,23 @@ export class RedisDirectLineStore extends RedisExpiringKeys implements DirectLin
   }
 
   async markStarted(id: string): Promise<boolean> {
-    return (await this.redis.eval(MARK_STARTED, 1, this.conversationKey(id), String(this.keys.ttlSeconds))) === 1;
+    return (await this.redis.eval(MARK_STARTED, 1, this.conversationKey(id), String(this.keyspace.ttlSeconds))) === 1;
   }
 
   async touch(id: string): Promise<void> {
-    await this.redis.multi().expire(this.conversationKey(id), this.keys.ttlSeconds).expire(this.logKey(id), this.keys.ttlSeconds).exec();
+    await this.redis
+      .multi()
+      .expire(this.conversationKey(id), this.keyspace.ttlSeconds)
+      .expire(this.logKey(id), this.keyspace.ttlSeconds)
+      .exec();
   }
 
   async append(id: string, activity: Record<string, unknown>): Promise<StoredActivity | undefined> {
     const json = JSON.stringify(withoutId(activity));
-    const sequence = Number(await this.redis.eval(APPEND, 2, this.conversationKey(id), this.logKey(id), json, String(this.keys.ttlSeconds), String(KEPT_ACTIVITIES)));
+    const keys = [this.conversationKey(id), this.logKey(id)];
+    const sequence = Number(
+      await this.redis.eval(APPEND, keys.length, ...keys, json, String(this.keyspace.ttlSeconds), String(KEPT_ACTIVITIES)),
+    );
     return sequence === 0 ? undefined : { ...(JSON.parse(json) as Record<string, unknown>), id: activityIdOf(id, sequence) };
   }
 
@@ -88,18 +102,21 @@ export class RedisDirectLineStore extends RedisExpiringKeys implements DirectLin
   }
 
   private conversationKey(id: string): string {
-    return `${this.keys.prefix}directline:{${id}}`;
+    return `${this.keyspace.prefix}directline:{${id}}`;
   }
 
   private logKey(id: string): string {
-    return `${this.keys.prefix}directline:{${id}}:log`;
+    return `${this.keyspace.prefix}directline:{${id}}:log`;
   }
 }
 
 function parseEntry(conversationId: string, entry: string): { sequence: number; activity: StoredActivity } {
   const newline = entry.indexOf('\n');
   const sequence = Number(entry.slice(0, newline));
-  return { sequence, activity: { ...(JSON.parse(entry.slice(newline + 1)) as Record<string, unknown>), id: activityIdOf(conversationId, sequence) } };
+  return {
+    sequence,
+    activity: { ...(JSON.parse(entry.slice(newline + 1)) as Record<string, unknown>), id: activityIdOf(conversationId, sequence) },
+  };
 }
 
 /** The id is the entry's sequence; storing it too could only let the two disagree. */

@@ -82,7 +82,10 @@ export class StreamServer {
       if ((await this.deps.service.find(id.data)) === undefined) return refuse(socket, 404, 'Not Found');
       this.sockets.handleUpgrade(req, socket, head, (ws) => this.attach(ws, id.data, watermark.data));
     } catch (err) {
-      this.deps.logger.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'stream upgrade failed');
+      this.deps.logger.error(
+        { err: err instanceof Error ? { name: err.name, message: err.message } : String(err) },
+        'stream upgrade failed',
+      );
       refuse(socket, 503, 'Service Unavailable');
     }
   }
@@ -99,7 +102,7 @@ export class StreamServer {
       fresh: new Map(),
       queue: Promise.resolve(),
       alive: true,
-      stop: this.deps.feed.subscribe(conversationId, (message) => this.deliver(subscriber, message)),
+      stop: this.deps.feed.subscribe((message) => this.deliver(subscriber, message), conversationId),
     };
     this.subscribers.add(subscriber);
     socket.on('pong', () => (subscriber.alive = true));
@@ -148,7 +151,10 @@ export class StreamServer {
     for (let next = subscriber.sent + 1; subscriber.fresh.has(next); next++) announced.push(subscriber.fresh.get(next) as StoredActivity);
     if (announced.length > 0) return { activities: announced, watermark: subscriber.sent + announced.length };
     const page = await this.deps.service.read(subscriber.conversationId, subscriber.sent);
-    return { ...page, activities: page.activities.map((stored) => subscriber.fresh.get(sequenceOf(subscriber.conversationId, stored.id) ?? -1) ?? stored) };
+    return {
+      ...page,
+      activities: page.activities.map((stored) => subscriber.fresh.get(sequenceOf(subscriber.conversationId, stored.id) ?? -1) ?? stored),
+    };
   }
 
   /** Direct Line's empty message tells the client the stream is alive; a peer that missed a ping is gone. */

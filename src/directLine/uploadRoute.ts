@@ -29,7 +29,9 @@ interface UploadedFile {
   readonly bytes: Buffer;
 }
 
-type Multipart = { readonly ok: true; readonly template?: string; readonly files: UploadedFile[] } | { readonly ok: false; readonly code: 'PayloadTooLarge' | 'BadArgument' | 'UnsupportedMediaType' };
+type Multipart =
+  | { readonly ok: true; readonly template?: string; readonly files: UploadedFile[] }
+  | { readonly ok: false; readonly code: 'PayloadTooLarge' | 'BadArgument' | 'UnsupportedMediaType' };
 
 /**
  * POST /v3/directline/conversations/:id/upload?userId=: multipart/form-data with an optional
@@ -40,7 +42,10 @@ type Multipart = { readonly ok: true; readonly template?: string; readonly files
  * directlinejs names them all).
  */
 export function registerUploadRoute(server: Server, deps: UploadRouteDependencies): void {
-  server.post('/v3/directline/conversations/:conversationId/upload', guarded(deps.logger, (req, res) => upload(req, res, deps)));
+  server.post(
+    '/v3/directline/conversations/:conversationId/upload',
+    guarded(deps.logger, (req, res) => upload(req, res, deps)),
+  );
 }
 
 async function upload(req: Request, res: Response, deps: UploadRouteDependencies): Promise<void> {
@@ -61,7 +66,11 @@ async function upload(req: Request, res: Response, deps: UploadRouteDependencies
     ...template,
     type: template.type ?? 'message',
     from: { ...from, id: userId ?? from.id ?? defaultUser },
-    attachments: parsed.files.map((file) => ({ contentType: file.contentType, name: file.name, contentUrl: `data:${file.contentType};base64,${file.bytes.toString('base64')}` })),
+    attachments: parsed.files.map((file) => ({
+      contentType: file.contentType,
+      name: file.name,
+      contentUrl: `data:${file.contentType};base64,${file.bytes.toString('base64')}`,
+    })),
   });
   if (!activity.success) return sendError(res, 'BadArgument', 'activity');
   if (!mayPostAs(granted.principal, activity.data.from.id)) return sendError(res, 'Forbidden', 'userId does not match the token');
@@ -71,7 +80,10 @@ async function upload(req: Request, res: Response, deps: UploadRouteDependencies
 function readMultipart(req: IncomingMessage, maxBodyBytes: number): Promise<Multipart> {
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES, fields: 4, parts: MAX_FILES + 4, fieldSize: MAX_TEMPLATE_BYTES } });
+    parser = busboy({
+      headers: req.headers,
+      limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES, fields: 4, parts: MAX_FILES + 4, fieldSize: MAX_TEMPLATE_BYTES },
+    });
   } catch {
     return Promise.resolve({ ok: false, code: 'UnsupportedMediaType' });
   }
@@ -132,7 +144,7 @@ function parseTemplate(raw: string | undefined): Record<string, unknown> | undef
 /** The file's own name, without a client's folders or control characters; the bot tells kinds apart by it. */
 function fileName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255) || 'file';
+  return base.replace(/\p{Cc}/gu, '').slice(0, 255) || 'file';
 }
 
 /** A plain `type/subtype`, so it cannot break the `data:` URI it is written into. */

@@ -1,5 +1,10 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
+import { parseStored } from '../state/storedJson';
+
+/** How an agent ends a conversation: back to the flow's step, back to the menu, or closed. */
+export const HAND_BACK_MODES = ['resume', 'menu', 'close'] as const;
+export type HandBackMode = (typeof HAND_BACK_MODES)[number];
 
 /** The states a hub's handoff.status may carry; anything else is recorded as `unknown`. */
 export const HubStates = z.enum(['accepted', 'completed', 'failed', 'unknown']);
@@ -16,7 +21,7 @@ export const HandoffAuditRecordSchema = z.object({
   at: z.number(),
   to: z.string().optional(),
   note: z.string().optional(),
-  mode: z.enum(['resume', 'menu', 'close']).optional(),
+  mode: z.enum(HAND_BACK_MODES).optional(),
   /** hubStatus: the channel it came from, what it asked for, and whether it was obeyed. */
   channel: z.string().optional(),
   state: HubStates.optional(),
@@ -57,18 +62,15 @@ export class RedisHandoffAudit implements HandoffAudit {
   }
 
   async record(entry: HandoffAuditRecord): Promise<void> {
-    await this.redis.multi().lpush(this.key, JSON.stringify(entry)).ltrim(this.key, 0, KEEP - 1).exec();
+    await this.redis
+      .multi()
+      .lpush(this.key, JSON.stringify(entry))
+      .ltrim(this.key, 0, KEEP - 1)
+      .exec();
   }
 
   async recent(limit: number): Promise<HandoffAuditRecord[]> {
     const raw = await this.redis.lrange(this.key, 0, limit - 1);
-    return raw.flatMap((line) => {
-      try {
-        const parsed = HandoffAuditRecordSchema.safeParse(JSON.parse(line));
-        return parsed.success ? [parsed.data] : [];
-      } catch {
-        return [];
-      }
-    });
+    return raw.flatMap((line) => parseStored(HandoffAuditRecordSchema, line) ?? []);
   }
 }

@@ -1,14 +1,15 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { HANDOFF_REASONS } from './handoffRecord';
+import { HandoffRecordSchema } from '../state/handoffRecord';
+import { parseStored } from '../state/storedJson';
 
 /** What the agent desk lists for each conversation waiting for, or held by, an agent. */
 export const HandoffSummarySchema = z.object({
-  /** Opaque handle naming the conversation's state (see `handleOf`). */
+  /** Opaque handle naming the conversation's state (see `deskHandleOf`). */
   id: z.string(),
-  status: z.enum(['queued', 'withAgent', 'external']),
-  reason: z.enum(HANDOFF_REASONS),
-  language: z.enum(['ko', 'en']),
+  status: HandoffRecordSchema.shape.status,
+  reason: HandoffRecordSchema.shape.reason,
+  language: HandoffRecordSchema.shape.language,
   journey: z.string(),
   step: z.string(),
   maskedName: z.string().optional(),
@@ -68,7 +69,7 @@ export class RedisHandoffBoard implements HandoffBoard {
   }
 
   async get(id: string): Promise<HandoffSummary | undefined> {
-    return parse(await this.redis.hget(this.key, id));
+    return parseStored(HandoffSummarySchema, await this.redis.hget(this.key, id));
   }
 
   async remove(id: string): Promise<void> {
@@ -77,16 +78,6 @@ export class RedisHandoffBoard implements HandoffBoard {
 
   async list(): Promise<HandoffSummary[]> {
     const all = Object.values(await this.redis.hgetall(this.key));
-    return all.flatMap((raw) => parse(raw) ?? []).sort((a, b) => a.queuedAt - b.queuedAt);
-  }
-}
-
-function parse(raw: string | null | undefined): HandoffSummary | undefined {
-  if (raw === null || raw === undefined) return undefined;
-  try {
-    const parsed = HandoffSummarySchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+    return all.flatMap((raw) => parseStored(HandoffSummarySchema, raw) ?? []).sort((a, b) => a.queuedAt - b.queuedAt);
   }
 }

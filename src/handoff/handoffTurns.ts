@@ -1,13 +1,22 @@
 import type { ConversationReference } from 'botbuilder';
-import type { FlowEvent, Language, ProtectedInput, RecognizedInput } from '../../dialogs/contract/events';
+import { z } from 'zod';
+import type { Language, ProtectedInput, RecognizedInput } from '../../dialogs/contract/events';
 import type { HandoffReason, Reply } from '../../dialogs/contract/replies';
-import type { FlowPosition } from '../bot/flowRunner';
 import { addressOfKeys, ConversationDoc, StateAddress } from '../state/conversationStore';
+import { parseStored } from '../state/storedJson';
 import type { HandoffBoard, HandoffSummary } from './handoffBoard';
 import type { DeskEvents } from './handoffEvents';
-import type { HandoffRecord, StoredConversationReference, TranscriptEntry } from './handoffRecord';
-import type { ServiceHours } from './serviceHours';
+import type { HandoffRecord, StoredConversationReference } from '../state/handoffRecord';
+import type { TranscriptEntry } from '../state/transcriptEntry';
+import type { HandBackMode, HubState } from './handoffAudit';
 import { customerEntry } from './transcript';
+
+/** Where the customer is, for an agent: the journey, the step in it, and the masked name once given. */
+export interface FlowPosition {
+  readonly journey: string;
+  readonly step: string;
+  readonly maskedName?: string;
+}
 
 /** Work for after the state is saved: told to the desk once, not once per retried attempt. */
 export type AfterSave = () => Promise<void>;
@@ -15,32 +24,20 @@ export type AfterSave = () => Promise<void>;
 export interface HandoffTurnDependencies {
   readonly board: HandoffBoard;
   readonly events: DeskEvents;
-  readonly hours: ServiceHours;
 }
 
-/** The conversation's handle on the desk: which state documents it is. */
-export function handleOf(conversationKey: string, userKey: string): string {
-  return Buffer.from(JSON.stringify([conversationKey, userKey])).toString('base64url');
+/** The conversation's handle on the agent desk: which state documents it is. */
+export function deskHandleOf(address: StateAddress): string {
+  return Buffer.from(JSON.stringify([address.conversationKey, address.userKey])).toString('base64url');
 }
 
-export function addressOf(handle: string): StateAddress | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(handle, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      return addressOfKeys(parsed[0], parsed[1]);
-    }
-  } catch {
-    // not a handle of ours
-  }
-  return undefined;
+/** The state documents a desk handle names, if it is one of ours. */
+export function addressOfDeskHandle(handle: string): StateAddress | undefined {
+  const keys = parseStored(DeskHandle, Buffer.from(handle, 'base64url').toString('utf8'));
+  return keys && addressOfKeys(...keys);
 }
 
-/** The question the customer was last asked (a turn's last reply), to ask again when the flow resumes. */
-export function lastPrompt(transcript: readonly TranscriptEntry[] | undefined): Reply[] {
-  const last = [...(transcript ?? [])].reverse().find((entry) => entry.from === 'bot');
-  const question = last?.from === 'bot' ? last.replies.at(-1) : undefined;
-  return question === undefined ? [] : [question];
-}
+const DeskHandle = z.tuple([z.string(), z.string()]);
 
 /** A request for a person right after one of our failures is handed off as that failure. */
 export function reasonFor(requested: HandoffReason, transcript: readonly TranscriptEntry[] | undefined): HandoffReason {
@@ -87,8 +84,8 @@ export interface HandoffTurn {
   readonly lines?: readonly TranscriptEntry[];
   readonly replies: readonly Reply[];
   readonly afterSave: AfterSave;
-  /** The flow should go on from its step (the customer left the queue or the agent). */
-  readonly resumeFlow?: boolean;
+  /** The conversation is back with the bot: the flow goes on with this event (RESUME: at its step; RESTART: at the menu). */
+  readonly backToBot?: 'RESUME' | 'RESTART';
 }
 
 /**
@@ -97,7 +94,14 @@ export interface HandoffTurn {
  */
 export async function customerMessageDuringHandoff(
   deps: HandoffTurnDependencies,
-  input: { readonly id: string; readonly conversation: ConversationDoc; readonly handoff: HandoffRecord; readonly event: RecognizedInput | ProtectedInput; readonly typed?: string; readonly at: number },
+  input: {
+    readonly id: string;
+    readonly conversation: ConversationDoc;
+    readonly handoff: HandoffRecord;
+    readonly event: RecognizedInput | ProtectedInput;
+    readonly typed?: string;
+    readonly at: number;
+  },
 ): Promise<HandoffTurn> {
   const { id, conversation, handoff, event, at } = input;
   const said = customerEntry(event, { secretStep: false, typed: input.typed }, at);
@@ -106,7 +110,7 @@ export async function customerMessageDuringHandoff(
       conversation: { ...conversation, handoff: undefined },
       lines: [said, { from: 'system', key: 'handoff.customerLeft', at }],
       replies: [{ key: 'handoff.cancelled' }],
-      resumeFlow: true,
+      backToBot: 'RESUME',
       afterSave: async () => {
         const summary = await deps.board.get(id);
         // An agent who held it sees that the customer left; a queued one simply leaves the queue.
@@ -130,7 +134,7 @@ export async function customerMessageDuringHandoff(
   };
 }
 
-/** Queues the conversation for an agent, or says when agents are available. */
+/** Queues the conversation for an agent (the flow asked for one within service hours). */
 export async function beginHandoff(
   deps: HandoffTurnDependencies,
   input: {
@@ -140,13 +144,9 @@ export async function beginHandoff(
     readonly position: FlowPosition;
     readonly reference: Partial<ConversationReference>;
     readonly language: Language;
-    readonly resumePrompt: Reply[];
     readonly at: number;
   },
-): Promise<HandoffTurn | { readonly outOfHours: true; readonly replies: readonly Reply[] }> {
-  if (!deps.hours.isOpen(new Date(input.at))) {
-    return { outOfHours: true, replies: [{ key: 'handoff.outOfHours', params: { hours: deps.hours.description } }] };
-  }
+): Promise<HandoffTurn> {
   const handoff: HandoffRecord = {
     status: 'queued',
     reason: input.reason,
@@ -156,7 +156,6 @@ export async function beginHandoff(
     journey: input.position.journey,
     step: input.position.step,
     maskedName: input.position.maskedName,
-    resumePrompt: input.resumePrompt,
   };
   const ahead = (await deps.board.list()).filter((s) => s.status === 'queued' && s.id !== input.id).length;
   return {
@@ -175,5 +174,50 @@ async function queuePosition(board: HandoffBoard, id: string): Promise<number> {
   return at < 0 ? queued.length + 1 : at + 1;
 }
 
-/** The flow event that takes a conversation back from a person. */
-export const RESUME_EVENT = (at: number): FlowEvent => ({ type: 'RESUME', at });
+const HAND_BACK_REPLIES: Readonly<Record<HandBackMode, Reply>> = {
+  resume: { key: 'handoff.resumed' },
+  menu: { key: 'handoff.backToMenu' },
+  close: { key: 'handoff.closed' },
+};
+
+/**
+ * A person gives the conversation back: an agent (to the step, to the menu, or closed) or the hub
+ * (completed: to the step; failed: to the step, with the bot offered again). The handoff is
+ * cleared, and the flow goes on with `backToBot`.
+ */
+export function handingBack(
+  deps: HandoffTurnDependencies,
+  input: { id: string; conversation: ConversationDoc; mode: HandBackMode; by: string; at: number; failed?: boolean },
+): HandoffTurn {
+  const { id, conversation, mode, at } = input;
+  return {
+    conversation: { ...conversation, handoff: undefined },
+    lines: [{ from: 'system', key: `handoff.ended.${mode}`, at, agentId: input.by }],
+    replies: [input.failed ? { key: 'handoff.failed' } : (HAND_BACK_REPLIES[mode] ?? { key: 'handoff.resumed' })],
+    backToBot: mode === 'resume' ? 'RESUME' : mode === 'menu' ? 'RESTART' : undefined,
+    afterSave: async () => {
+      await deps.board.remove(id);
+      await deps.events.publish({ type: 'queueChanged' });
+    },
+  };
+}
+
+/** The hub's handoff.status: `accepted` marks the conversation as the hub's; `completed` and `failed` give it back. */
+export function hubStatusTurn(
+  deps: HandoffTurnDependencies,
+  input: { id: string; conversation: ConversationDoc; handoff: HandoffRecord; state: HubState; at: number },
+): HandoffTurn | undefined {
+  const { id, conversation, handoff, at } = input;
+  if (input.state === 'accepted') {
+    return {
+      conversation: { ...conversation, handoff: { ...handoff, status: 'external' } },
+      replies: [],
+      afterSave: async () => {
+        const summary = await deps.board.get(id);
+        if (summary !== undefined) await deps.board.put({ ...summary, status: 'external' });
+      },
+    };
+  }
+  if (input.state !== 'completed' && input.state !== 'failed') return undefined;
+  return handingBack(deps, { id, conversation, mode: 'resume', by: 'hub', at, failed: input.state === 'failed' });
+}

@@ -1,9 +1,9 @@
 import type { TFunction } from 'i18next';
 import type { ProtectedInput, RecognizedInput, SystemInput } from '../../dialogs/contract/events';
-import { translateReply } from '../bot/replyRenderer';
+import { translateReply } from '../i18n/replyText';
 import { redactFreeText } from '../identity/freeTextRedaction';
 import type { Reply } from '../../dialogs/contract/replies';
-import type { TranscriptEntry } from './handoffRecord';
+import type { TranscriptEntry } from '../state/transcriptEntry';
 
 /** Replies that must never be kept: the sandbox's one-time code. Links are single-use secrets too. */
 const DROPPED_REPLIES = new Set(['identity.sandboxCode']);
@@ -14,7 +14,9 @@ export function botEntry(replies: readonly Reply[], at: number): TranscriptEntry
     .filter((reply) => !DROPPED_REPLIES.has(reply.key))
     .map((reply) => ({
       ...reply,
-      params: reply.params && Object.fromEntries(Object.entries(reply.params).map(([name, value]) => [name, LINK_PARAMS.has(name) ? '[link]' : value])),
+      params:
+        reply.params &&
+        Object.fromEntries(Object.entries(reply.params).map(([name, value]) => [name, LINK_PARAMS.has(name) ? '[link]' : value])),
     }));
   return kept.length === 0 ? undefined : { from: 'bot', replies: kept, at };
 }
@@ -23,7 +25,11 @@ export function botEntry(replies: readonly Reply[], at: number): TranscriptEntry
  * What the customer said, as an agent may see it: personal data the guard recognized shows
  * masked, a secret step's answer shows only that something was typed, and free text is redacted.
  */
-export function customerEntry(input: RecognizedInput | ProtectedInput | SystemInput, options: { secretStep: boolean; typed?: string }, at: number): TranscriptEntry {
+export function customerEntry(
+  input: RecognizedInput | ProtectedInput | SystemInput,
+  options: { secretStep: boolean; typed?: string },
+  at: number,
+): TranscriptEntry {
   return { from: 'customer', text: customerText(input, options), at };
 }
 
@@ -58,7 +64,14 @@ export function renderTranscript(entries: readonly TranscriptEntry[], t: TFuncti
       case 'agent':
         return [{ from: 'agent', text: entry.text, at: entry.at, agentId: entry.agentId }];
       case 'system':
-        return [{ from: 'system', text: t(entry.key, { agent: entry.agentId ?? '', reference: entry.reference ?? '' }), at: entry.at, agentId: entry.agentId }];
+        return [
+          {
+            from: 'system',
+            text: t(entry.key, { agent: entry.agentId ?? '', reference: entry.reference ?? '' }),
+            at: entry.at,
+            agentId: entry.agentId,
+          },
+        ];
       case 'bot':
         return entry.replies.map((reply) => ({ from: 'bot' as const, text: translateReply(reply, t), at: entry.at }));
     }

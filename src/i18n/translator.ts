@@ -42,7 +42,10 @@ const MAX_REMEMBERED = 4096;
 function remembering(t: TFunction): TFunction {
   const texts = new Map<string, string>();
   const remembered = (key: unknown, options?: unknown): unknown => {
-    if (typeof key !== 'string' || !(options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0))) {
+    if (
+      typeof key !== 'string' ||
+      !(options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0))
+    ) {
       return (t as unknown as (key: unknown, options: unknown) => unknown)(key, options);
     }
     let text = texts.get(key);

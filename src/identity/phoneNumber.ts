@@ -16,7 +16,10 @@ export type CarrierParseResult =
  * `LG mvno`, with polite endings (`SKT요`, `케이티입니다`).
  */
 export function parseCarrier(text: string): CarrierParseResult {
-  let compact = text.normalize('NFKC').toLowerCase().replace(/[\s\-_.,·()[\]/]+/gu, '');
+  let compact = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\-_.,·()[\]/]+/gu, '');
   const mvno = MVNO_MARKERS.some((marker) => compact.includes(marker));
   for (const marker of MVNO_MARKERS) compact = compact.split(marker).join('');
   for (const candidate of candidatesOf(compact)) {

@@ -22,7 +22,8 @@ export type SendPermission =
   /** `OTP_MAX_SENDS` codes went to this phone within the rolling hour. */
   | { readonly allowed: false; readonly reason: 'hourlyLimit'; readonly retryAt: number };
 
-export type WrongCodeOutcome = { readonly locked: false; readonly attemptsLeft: number } | { readonly locked: true; readonly until: number };
+export type WrongCodeOutcome =
+  { readonly locked: false; readonly attemptsLeft: number } | { readonly locked: true; readonly until: number };
 
 /**
  * The limits on one-time codes, kept per customer and per phone rather than per challenge, so
@@ -74,7 +75,11 @@ abstract class LimitRules implements VerificationLimits {
   }
 
   async recordRightCode(who: CustomerAndPhone): Promise<void> {
-    await Promise.all([this.forgetWrongCodes(customer(who.customerId)), this.forgetWrongCodes(phone(who.phoneId)), this.forgetSends(who.phoneId)]);
+    await Promise.all([
+      this.forgetWrongCodes(customer(who.customerId)),
+      this.forgetWrongCodes(phone(who.phoneId)),
+      this.forgetSends(who.phoneId),
+    ]);
   }
 
   abstract reserveSend(phoneId: string, now: number): Promise<SendPermission>;
@@ -132,7 +137,16 @@ export class RedisVerificationLimits extends LimitRules {
   }
 
   protected async countWrongCode(subject: string, now: number): Promise<number> {
-    return Number(await this.redis.eval(COUNT_WITHIN_WINDOW, 1, this.key(subject, 'wrong'), String(now), String(OTP_ATTEMPT_WINDOW_MS), `${now}:${randomUUID()}`));
+    return Number(
+      await this.redis.eval(
+        COUNT_WITHIN_WINDOW,
+        1,
+        this.key(subject, 'wrong'),
+        String(now),
+        String(OTP_ATTEMPT_WINDOW_MS),
+        `${now}:${randomUUID()}`,
+      ),
+    );
   }
 
   protected async forgetWrongCodes(subject: string): Promise<void> {
@@ -193,7 +207,8 @@ export class MemoryVerificationLimits extends LimitRules {
     const subject = phone(phoneId);
     const sent = this.sends.get(subject) ?? [];
     const oldest = sent[0];
-    if (oldest !== undefined && sent.length >= OTP_MAX_SENDS) return { allowed: false, reason: 'hourlyLimit', retryAt: oldest + OTP_SEND_WINDOW_MS };
+    if (oldest !== undefined && sent.length >= OTP_MAX_SENDS)
+      return { allowed: false, reason: 'hourlyLimit', retryAt: oldest + OTP_SEND_WINDOW_MS };
     const waitUntil = this.waits.get(subject);
     if (waitUntil !== undefined) return { allowed: false, reason: 'tooSoon', retryAt: waitUntil };
     this.sends.set(subject, [...sent, now]);

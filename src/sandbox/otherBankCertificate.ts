@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCertificateService } from '../certificates/certificateService';
+import { memoryCertificateStores } from '../stores';
 import { writeNpkiZip, npkiFolderPath } from '../certificates/npki/npkiBundle';
 import { writePkcs12 } from '../certificates/npki/pkcs12';
 import { encryptPrivateKeyFile } from '../certificates/npki/privateKeyFile';
 import { loadConfig } from '../config/config';
 import { parseResidentRegistrationNumber } from '../identity/residentRegistrationNumber';
-import { createLogger } from '../logging/logger';
 
 /**
  * npm run sandbox:other-bank-cert -- --name 홍길동 --rrn 900101-1234567 --password 'Pass#2026word'
@@ -27,15 +27,17 @@ async function main(): Promise<void> {
   });
   const rrn = parseResidentRegistrationNumber(values.rrn ?? '', new Date());
   if (values.name === undefined || !rrn.ok || values.password === undefined) {
-    throw new Error('usage: npm run sandbox:other-bank-cert -- --name 홍길동 --rrn 900101-1234567 --password "Pass#2026word" [--type personalBanking|personalGeneral] [--out folder]');
+    throw new Error(
+      'usage: npm run sandbox:other-bank-cert -- --name 홍길동 --rrn 900101-1234567 --password "Pass#2026word" [--type personalBanking|personalGeneral] [--out folder]',
+    );
   }
-  if (values.type !== 'personalBanking' && values.type !== 'personalGeneral') throw new Error('--type must be personalBanking or personalGeneral');
+  if (values.type !== 'personalBanking' && values.type !== 'personalGeneral')
+    throw new Error('--type must be personalBanking or personalGeneral');
   const config = loadConfig(process.env);
   const service = await createCertificateService({
     caDirectory: config.certificates.caDirectory,
     crlUrl: (caId) => `${config.publicBaseUrl}/ca/${caId}.crl`,
-    keyPrefix: config.state.keyPrefix,
-    logger: createLogger('warn'),
+    stores: memoryCertificateStores(),
   });
   const ca = service.otherBankCa;
   const issued = await ca.issue({ realName: values.name, idn: rrn.value.revealDigits(), type: values.type });
@@ -45,10 +47,16 @@ async function main(): Promise<void> {
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'signCert.der'), issued.certificate);
   writeFileSync(join(folder, 'signPri.key'), signPri, { mode: 0o600 });
-  writeFileSync(join(out, 'NPKI.zip'), writeNpkiZip({ caDirectory: ca.profile.caDirectory, subjectDn: issued.subjectDn, signCert: issued.certificate, signPri }));
-  const pfx = await writePkcs12({ certificate: issued.certificate, privateKeyInfo: issued.privateKeyInfo, chain: [Buffer.from(ca.issuingCertificate.raw)], password: values.password });
+  writeFileSync(
+    join(out, 'NPKI.zip'),
+    writeNpkiZip({ caDirectory: ca.profile.caDirectory, subjectDn: issued.subjectDn, signCert: issued.certificate, signPri }),
+  );
+  const { certificate, privateKeyInfo } = issued;
+  const pfx = await writePkcs12({ certificate, privateKeyInfo, chain: [ca.issuingCertificate.raw], password: values.password });
   writeFileSync(join(out, 'certificate.pfx'), pfx, { mode: 0o600 });
-  process.stdout.write(`Made a certificate of "another bank" (${ca.profile.caDirectory}) for ${rrn.value.masked}:\n  ${folder}signCert.der\n  ${folder}signPri.key\n  ${join(out, 'NPKI.zip')}\n  ${join(out, 'certificate.pfx')}\n`);
+  process.stdout.write(
+    `Made a certificate of "another bank" (${ca.profile.caDirectory}) for ${rrn.value.masked}:\n  ${folder}signCert.der\n  ${folder}signPri.key\n  ${join(out, 'NPKI.zip')}\n  ${join(out, 'certificate.pfx')}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -21,7 +21,11 @@ const IncomingActivity = z
     text: z.string().max(4096).optional(),
     // What the bot reads of an attachment must be what it expects: a URL and a file name as text.
     attachments: z
-      .array(z.object({ contentType: z.string().max(256), contentUrl: z.string().optional(), name: z.string().max(512).optional() }).passthrough())
+      .array(
+        z
+          .object({ contentType: z.string().max(256), contentUrl: z.string().optional(), name: z.string().max(512).optional() })
+          .passthrough(),
+      )
       .max(10)
       .optional(),
     membersAdded: z.array(Account).max(50).optional(),

@@ -9,7 +9,11 @@ const MAX_JSON_DEPTH = 32;
 /** Enough for bodies of a few short fields, such as the agent desk's (a 2,000-character reply escaped as \uXXXX is 12 KB). */
 export const FORM_BODY_BYTES = 32 * 1024;
 
-type Refusal = { readonly status: 400 | 413 | 415; readonly code: 'BadArgument' | 'PayloadTooLarge' | 'UnsupportedMediaType'; readonly message: string };
+type Refusal = {
+  readonly status: 400 | 413 | 415;
+  readonly code: 'BadArgument' | 'PayloadTooLarge' | 'UnsupportedMediaType';
+  readonly message: string;
+};
 
 /**
  * The body parser of a route that takes JSON, placed before its own handler: the parsed body
@@ -27,17 +31,21 @@ export function jsonBody(maxBytes: number): RequestHandler {
     };
     req.body = undefined;
     if (!hasBody(req)) return next();
-    if (req.getContentType() !== 'application/json') return refuse({ status: 415, code: 'UnsupportedMediaType', message: 'application/json required' });
+    if (req.getContentType() !== 'application/json')
+      return refuse({ status: 415, code: 'UnsupportedMediaType', message: 'application/json required' });
     // Compressed bodies would make maxBytes meaningless before inflating; no channel sends them.
     const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return refuse({ status: 415, code: 'UnsupportedMediaType', message: 'content-encoding not supported' });
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity')
+      return refuse({ status: 415, code: 'UnsupportedMediaType', message: 'content-encoding not supported' });
     if (Number(req.headers['content-length'] ?? 0) > maxBytes) return refuseTooLarge(res, refuse);
-    readBody(req, maxBytes).then((read) => {
+    // readBody never rejects: an aborted or oversized body is one of its outcomes.
+    void readBody(req, maxBytes).then((read) => {
       if (read === 'aborted') return next(false);
       if (read === 'tooLarge') return refuseTooLarge(res, refuse);
       if (read.length === 0) return next();
       const text = read.toString('utf8');
-      if (depthExceeds(text, MAX_JSON_DEPTH)) return refuse({ status: 400, code: 'BadArgument', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
+      if (depthExceeds(text, MAX_JSON_DEPTH))
+        return refuse({ status: 400, code: 'BadArgument', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
       try {
         req.body = JSON.parse(text);
       } catch {

@@ -5,6 +5,7 @@ import { Config, isLoopback } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { BotAdapter } from './botAdapter';
 import { parseIncomingActivity } from './incomingActivity';
+import { refuse } from './routeHelpers';
 import { isAllowedServiceUrl } from './serviceUrlPolicy';
 
 export interface MessagesRouteDependencies {
@@ -22,8 +23,7 @@ export function unauthenticatedFromLoopbackOnly({ config, logger }: Pick<Message
   return (req: Request, res: Response, next: Next): void => {
     if (config.botAuthenticated || isLoopback(req.socket.remoteAddress ?? '')) return next();
     logger.warn('unauthenticated /api/messages from a remote address refused');
-    res.send(403, { error: 'forbidden' });
-    next(false);
+    refuse(res, next, 403, 'forbidden');
   };
 }
 
@@ -58,7 +58,10 @@ export function messagesRoute({ config, adapter, logic, logger }: MessagesRouteD
       else res.send(invokeResponse.status, invokeResponse.body);
     } catch (err) {
       if (err instanceof AuthenticationError || !reachedBot) {
-        logger.warn({ channel: activity.channelId, reason: err instanceof Error ? err.message : String(err) }, 'unauthenticated request refused');
+        logger.warn(
+          { channel: activity.channelId, reason: err instanceof Error ? err.message : String(err) },
+          'unauthenticated request refused',
+        );
         res.send(401, { error: 'unauthorized' });
         return;
       }

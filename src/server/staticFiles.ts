@@ -11,12 +11,15 @@ export interface StaticFile {
 }
 
 /**
- * A folder of static page files kept next to the sources (`src/<module>/page`): found from the
- * compiled module in dist/ as from the sources under ts-jest.
+ * Where `npm run build` puts the pages (scripts/buildPages.ts): dist/pages, seen from this module
+ * compiled in dist/src/server, or from src/server when ts-jest runs the sources.
  */
-export function pageFolder(moduleDir: string, module: string): string {
-  const folder = [join(moduleDir, 'page'), join(moduleDir, '..', '..', '..', 'src', module, 'page')].find((dir) => existsSync(join(dir, 'index.html')));
-  if (folder === undefined) throw new Error(`the page files of ${module} are missing`);
+export const BUILT_PAGES = join(__dirname, '..', '..', ...(__filename.endsWith('.ts') ? ['dist'] : []), 'pages');
+
+/** The built files of one module's page (`dist/pages/<module>`). */
+export function builtPage(module: string): string {
+  const folder = join(BUILT_PAGES, module);
+  if (!existsSync(join(folder, 'index.html'))) throw new Error(`the ${module} page is not built: run npm run build`);
   return folder;
 }
 

@@ -1,4 +1,5 @@
-import { RedisExpiringKeys } from './expiringKeys';
+import { ExpiringMap } from './expiringMap';
+import { ExpiringRedisStore } from './expiringRedisStore';
 
 /**
  * Channels redeliver an activity when the bot answered too slowly; handling it twice would,
@@ -10,53 +11,31 @@ export interface ActivityDeduplicator {
 }
 
 /** Shared by every bot instance, so a redelivery to another instance is caught too. */
-export class RedisActivityDeduplicator extends RedisExpiringKeys implements ActivityDeduplicator {
+export class RedisActivityDeduplicator extends ExpiringRedisStore implements ActivityDeduplicator {
   async claim(key: string): Promise<boolean> {
     // SET NX is atomic: of concurrent claims exactly one gets OK. Errors reject; the caller
     // decides whether to handle the activity anyway.
-    const result = await this.redis.set(this.keys.prefix + key, '1', 'EX', this.keys.ttlSeconds, 'NX');
+    const result = await this.redis.set(this.keyspace.prefix + key, '1', 'EX', this.keyspace.ttlSeconds, 'NX');
     return result === 'OK';
   }
 }
 
-/** For a single instance without Redis. Memory stays bounded by `maxEntries`. */
+/** For a single instance without Redis. Past `maxEntries` (10,000 unless given), a flood makes it forget the oldest claims rather than grow. */
 export class MemoryActivityDeduplicator implements ActivityDeduplicator {
-  /** Key → expiry time (ms). A Map iterates in insertion order, so the oldest come first. */
-  private readonly expiries = new Map<string, number>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
+  private readonly claims: ExpiringMap<string, true>;
 
   constructor(options: { ttlSeconds: number; maxEntries?: number; now?: () => number }) {
-    if (!(options.ttlSeconds > 0)) throw new RangeError('ttlSeconds must be positive');
-    this.ttlMs = options.ttlSeconds * 1000;
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.claims = new ExpiringMap({ ...options, maxEntries: options.maxEntries ?? 10_000 });
   }
 
   async claim(key: string): Promise<boolean> {
-    const now = this.now();
-    this.pruneExpired(now);
-    if (this.expiries.has(key)) return false;
-    this.expiries.set(key, now + this.ttlMs);
-    if (this.expiries.size > this.maxEntries) {
-      // Under a flood, forget the oldest rather than grow without bound.
-      const oldest = this.expiries.keys().next().value as string;
-      this.expiries.delete(oldest);
-    }
+    if (this.claims.has(key)) return false;
+    this.claims.set(key, true);
     return true;
   }
 
   /** How many claims are remembered (for metrics and tests). */
   get size(): number {
-    return this.expiries.size;
-  }
-
-  /** Every entry has the same TTL, so insertion order is expiry order: stop at the first live one. */
-  private pruneExpired(now: number): void {
-    for (const [key, expiresAt] of this.expiries) {
-      if (expiresAt > now) return;
-      this.expiries.delete(key);
-    }
+    return this.claims.size;
   }
 }

@@ -2,8 +2,10 @@ import type { StoreItems } from 'botbuilder';
 import { z } from 'zod';
 import type { Language } from '../../dialogs/contract/events';
 import type { Logger } from '../logging/logger';
-import { HandoffRecordSchema, TranscriptEntry, TranscriptEntrySchema } from '../handoff/handoffRecord';
+import { HandoffRecordSchema } from './handoffRecord';
 import type { ListAppend, StateStorage } from './stateStorage';
+import { parseStored } from './storedJson';
+import { TranscriptEntry, TranscriptEntrySchema } from './transcriptEntry';
 
 /** Where one turn's state lives: the conversation's flow, its transcript beside it, and the customer's own preferences. */
 export interface StateAddress {
@@ -39,6 +41,9 @@ export interface ConversationChange {
   readonly conversation: ConversationDoc;
   readonly lines?: readonly TranscriptEntry[];
 }
+
+/** What `update` makes of a conversation: the change and what it returns, or undefined to leave it as it is. */
+type Edit<T> = { readonly next: ConversationChange; readonly result: T } | undefined;
 
 /** Another turn of the same conversation saved first; this turn's result must not overwrite it. */
 export class StateConflictError extends Error {
@@ -107,7 +112,7 @@ export class ConversationStore {
    */
   async update<T>(
     address: StateAddress,
-    change: (conversation: ConversationDoc | undefined) => { next: ConversationChange; result: T } | undefined | Promise<{ next: ConversationChange; result: T } | undefined>,
+    change: (conversation: ConversationDoc | undefined) => Edit<T> | Promise<Edit<T>>,
   ): Promise<T | undefined> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(address);
@@ -131,29 +136,28 @@ export class ConversationStore {
   async transcript(address: StateAddress): Promise<TranscriptEntry[]> {
     const lines = await this.storage.readList(address.transcriptKey);
     return lines.flatMap((line) => {
-      const entry = this.parse(TranscriptEntrySchema, parseJson(line), address.transcriptKey);
+      const entry = parseStored(TranscriptEntrySchema, line);
+      if (entry === undefined) this.unreadable(address.transcriptKey);
       return entry === undefined ? [] : [entry];
     });
   }
 
   private appendLines(address: StateAddress, lines: readonly TranscriptEntry[] = []): ListAppend[] {
-    return lines.length === 0 ? [] : [{ key: address.transcriptKey, values: lines.map((line) => JSON.stringify(line)), cap: TRANSCRIPT_LIMIT }];
+    return lines.length === 0
+      ? []
+      : [{ key: address.transcriptKey, values: lines.map((line) => JSON.stringify(line)), cap: TRANSCRIPT_LIMIT }];
   }
 
   private parse<T>(schema: z.ZodType<T>, item: unknown, key: string): T | undefined {
     if (item === undefined) return undefined;
     const parsed = schema.safeParse(item);
     if (parsed.success) return parsed.data;
-    // Never log the value: it may hold personal data. A fresh start is better than a crash.
-    this.logger.warn({ key }, 'unreadable state document ignored');
+    this.unreadable(key);
     return undefined;
   }
-}
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+  /** Never logs the value: it may hold personal data. A fresh start is better than a crash. */
+  private unreadable(key: string): void {
+    this.logger.warn({ key }, 'unreadable state document ignored');
   }
 }

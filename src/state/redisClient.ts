@@ -65,3 +65,13 @@ export function waitForRedisReady(redis: Redis, timeoutMs: number): Promise<void
     redis.once('ready', onReady);
   });
 }
+
+/** Whether Redis answers now: connected and replying to PING (within the command timeout). */
+export async function isRedisReachable(redis: Redis): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  try {
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  }
+}

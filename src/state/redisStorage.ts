@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger';
 import type { ListAppend, StateStorage } from './stateStorage';
+import { parseStored } from './storedJson';
 
 export interface RedisStorageOptions {
   /** Prepended to every key, e.g. `jca:state:`. */
@@ -131,17 +132,11 @@ export class RedisStorage implements StateStorage {
 
   /** A value that is not ours is treated as missing; the value itself is never logged. */
   private parse(key: string, value: string): StoreItems[string] | undefined {
-    let json: unknown;
-    try {
-      json = JSON.parse(value);
-    } catch {
-      json = undefined;
-    }
-    const parsed = storedValueSchema.safeParse(json);
-    if (!parsed.success) {
+    const stored = parseStored(storedValueSchema, value);
+    if (stored === undefined) {
       this.logger.warn({ key }, 'corrupt state value ignored');
       return undefined;
     }
-    return { ...parsed.data.d, eTag: parsed.data.e };
+    return { ...stored.d, eTag: stored.e };
   }
 }

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Server } from 'restify';
-import { SUPPORTED_LANGUAGES, Translator } from '../i18n/translator';
 import { pageHeaders } from '../server/securityHeaders';
-import { pageFolder, serveStatic } from '../server/staticFiles';
-
-const PAGE_TEXTS = ['subtitle', 'notice', 'failed'] as const;
+import { builtPage, serveStatic } from '../server/staticFiles';
 
 /**
  * What Web Chat needs beyond this origin's files; no inline script, no eval. Its styles go into
@@ -21,31 +18,26 @@ const WEB_CHAT_SOURCES = {
 };
 
 /**
- * The customer's chat page at `/`: Korean first, Web Chat (from npm, no CDN) on this bot's Direct
- * Line endpoint. The bank's app frames it from `frameAncestors` (CHAT_FRAME_ANCESTORS).
+ * The customer's chat page at `/`, as built in dist/pages/webChat (its texts bundled in chat.js):
+ * Korean first, Web Chat (from npm, no CDN) on this bot's Direct Line endpoint. The bank's app
+ * frames it from `frameAncestors` (CHAT_FRAME_ANCESTORS).
  */
-export function registerWebChatRoutes(server: Server, translator: Translator, frameAncestors: readonly string[]): void {
-  const texts = Object.fromEntries(
-    SUPPORTED_LANGUAGES.map((language) => {
-      const t = translator.forLanguage(language);
-      return [language, Object.fromEntries(PAGE_TEXTS.map((key) => [key, t(`webChat.${key}`)]))];
-    }),
-  );
-  server.get('/webchat/texts.json', (_req, res, next) => {
-    res.send(200, texts);
-    next();
-  });
-  const page = pageFolder(__dirname, 'webChat');
+export function registerWebChatRoutes(server: Server, frameAncestors: readonly string[]): void {
+  const page = builtPage('webChat');
   const headers = pageHeaders({ framing: { sameOriginAnd: frameAncestors }, also: WEB_CHAT_SOURCES });
-  serveStatic(server, [
-    { path: '/', file: join(page, 'index.html'), type: 'text/html; charset=utf-8' },
-    { path: '/webchat/chat.js', file: join(page, 'chat.js'), type: 'text/javascript; charset=utf-8' },
-    { path: '/webchat/chat.css', file: join(page, 'chat.css'), type: 'text/css; charset=utf-8' },
-    {
-      path: '/webchat/webchat.js',
-      file: join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js'),
-      type: 'text/javascript; charset=utf-8',
-      cacheControl: 'public, max-age=86400',
-    },
-  ], headers);
+  serveStatic(
+    server,
+    [
+      { path: '/', file: join(page, 'index.html'), type: 'text/html; charset=utf-8' },
+      { path: '/webchat/chat.js', file: join(page, 'chat.js'), type: 'text/javascript; charset=utf-8' },
+      { path: '/webchat/chat.css', file: join(page, 'chat.css'), type: 'text/css; charset=utf-8' },
+      {
+        path: '/webchat/webchat.js',
+        file: join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js'),
+        type: 'text/javascript; charset=utf-8',
+        cacheControl: 'public, max-age=86400',
+      },
+    ],
+    headers,
+  );
 }

@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import { AgentDirectory, hashAgentPassword, parseAgentAccounts } from '../../src/agentDesk/agentAccounts';
+import { AgentDirectory, hashAgentPassword } from '../../src/agentDesk/agentAccounts';
+import { parseAgentAccounts } from '../../src/config/agents';
 import { runHashPasswordCli } from '../../src/agentDesk/hashPasswordCli';
 
 const PASSWORD = 'correct horse battery';

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import restify, { Server } from 'restify';
-import { AgentDirectory, hashAgentPassword, parseAgentAccounts } from '../../src/agentDesk/agentAccounts';
+import { AgentDirectory, hashAgentPassword } from '../../src/agentDesk/agentAccounts';
+import { parseAgentAccounts } from '../../src/config/agents';
 import { registerSessionRoutes, requireAgent, SESSION_COOKIE, type AgentRequest } from '../../src/agentDesk/agentAuth';
 import { AgentSessions, MemoryAgentSessions, RedisAgentSessions } from '../../src/agentDesk/agentSessions';
 import { MemorySignInThrottle, type SignInThrottle } from '../../src/agentDesk/signInThrottle';
-import { MemoryDeskEvents } from '../../src/handoff/handoffEvents';
+import { DESK_EVENTS } from '../../src/handoff/handoffEvents';
+import { MemoryBroadcast } from '../../src/state/broadcast';
 import { useParsers } from '../../src/server/createServer';
 import { useSharedRedis } from '../support/redisCleanup';
 
@@ -38,7 +40,10 @@ interface Desk {
  * bodies), the session routes (whose own Origin is the server's address), and one protected
  * route standing for every /agent API.
  */
-async function startDesk(sessions: AgentSessions, options: { now?: () => number; secureCookies?: boolean; throttle?: SignInThrottle } = {}): Promise<Desk> {
+async function startDesk(
+  sessions: AgentSessions,
+  options: { now?: () => number; secureCookies?: boolean; throttle?: SignInThrottle } = {},
+): Promise<Desk> {
   const server = restify.createServer({ handleUncaughtExceptions: false });
   useParsers(server);
   const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -46,7 +51,7 @@ async function startDesk(sessions: AgentSessions, options: { now?: () => number;
     directory,
     sessions,
     throttle: options.throttle ?? new MemorySignInThrottle({ now: options.now }),
-    events: new MemoryDeskEvents(),
+    events: new MemoryBroadcast(DESK_EVENTS),
     ownOrigin: url,
     secureCookies: options.secureCookies ?? false,
     sessionTtlSeconds: TTL_SECONDS,
@@ -97,7 +102,9 @@ describe.each([
     expect(await response.json()).toEqual({ agentId: 'kim' });
     expect(response.headers.get('cache-control')).toBe('no-store');
     const setCookie = response.headers.get('set-cookie') as string;
-    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/agent; Max-Age=${TTL_SECONDS}$`));
+    expect(setCookie).toMatch(
+      new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/agent; Max-Age=${TTL_SECONDS}$`),
+    );
 
     const answer = await me(url, { cookie: `theme=dark; ${cookieOf(response)}` });
     expect(answer.status).toBe(200);
@@ -148,7 +155,10 @@ describe.each([
 
   test('a wrong password and an unknown id get the same 401 wrongCredentials, and no cookie', async () => {
     const url = await desk(makeSessions());
-    for (const body of [{ id: 'kim', password: LEE_PASSWORD }, { id: 'park', password: KIM_PASSWORD }]) {
+    for (const body of [
+      { id: 'kim', password: LEE_PASSWORD },
+      { id: 'park', password: KIM_PASSWORD },
+    ]) {
       const response = await signIn(url, body);
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: 'wrongCredentials' });
@@ -209,7 +219,11 @@ describe('sign-in over HTTP', () => {
         headers: { 'content-type': 'application/json', ...origin },
         body: JSON.stringify({ id: 'kim', password: KIM_PASSWORD }),
       });
-      expect({ origin, status: response.status, cookie: response.headers.get('set-cookie') }).toEqual({ origin, status: 403, cookie: null });
+      expect({ origin, status: response.status, cookie: response.headers.get('set-cookie') }).toEqual({
+        origin,
+        status: 403,
+        cookie: null,
+      });
     }
     const cookie = cookieOf(await signIn(url, { id: 'kim', password: KIM_PASSWORD }));
     for (const origin of origins) {

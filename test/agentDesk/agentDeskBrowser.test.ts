@@ -37,7 +37,9 @@ test('an agent signs in at /agent, takes the queued conversation, replies, and h
 
   await page.getByTestId('reply-input').fill('안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.');
   await page.getByTestId('reply-send').click();
-  expect((await customer.proactiveMessages(2))[1]).toBe('[상담원] 안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.');
+  expect((await customer.proactiveMessages(2))[1]).toBe(
+    '[상담원] 안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.',
+  );
   await transcript.getByText('상담원 김민지입니다', { exact: false }).waitFor();
 
   // A supervisor sees the conversation kim holds, and reads it live, without taking it.
@@ -62,6 +64,24 @@ test('an agent signs in at /agent, takes the queued conversation, replies, and h
   await page.locator('#sign-out').click();
   await page.getByTestId('login-id').waitFor();
   expect(await page.evaluate(() => fetch('/agent/api/me').then((response) => response.status))).toBe(401);
+});
+
+test('the desk speaks Korean first, and English once the agent picks it, remembered on this browser', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${bot.url}/agent`);
+  await page.getByTestId('login-submit').filter({ hasText: '로그인' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByTestId('login-submit').filter({ hasText: 'Sign in' }).waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+  await page.reload();
+  await page.getByTestId('login-id').fill('kim');
+  await page.getByTestId('login-password').fill('kim-password-123');
+  await page.getByTestId('login-submit').filter({ hasText: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'My conversations' }).waitFor();
+  await page.getByRole('button', { name: '한국어' }).click();
+  await page.getByRole('heading', { name: '내 상담' }).waitFor();
+  await page.close();
 });
 
 /** A desk page signed in as `id`. */

@@ -27,10 +27,22 @@ function forgeries(fields: Record<string, string>): [string, Attempt][] {
   const multipart = new FormData();
   for (const [name, value] of Object.entries(fields)) multipart.append(name, value);
   return [
-    ['a form post', { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: own }, body: new URLSearchParams(fields).toString() }],
+    [
+      'a form post',
+      { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: own }, body: new URLSearchParams(fields).toString() },
+    ],
     ['a multipart post', { headers: { origin: own }, body: multipart }],
-    ['a form post from another site', { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: new URLSearchParams(fields).toString() }],
-    ['JSON from another origin', { headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(fields) }],
+    [
+      'a form post from another site',
+      {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        body: new URLSearchParams(fields).toString(),
+      },
+    ],
+    [
+      'JSON from another origin',
+      { headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(fields) },
+    ],
     ['JSON without an Origin', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) }],
   ];
 }
@@ -78,7 +90,11 @@ test('take, messages, transfer, end and sign-out refuse forms and foreign or mis
 test('sign-in refuses forms and foreign or missing Origins, and sets no cookie', async () => {
   for (const [name, attempt] of forgeries({ id: 'lee', password: 'lee-password-123' })) {
     const response = await fetch(`${bot.url}/agent/api/session`, { method: 'POST', ...attempt });
-    expect({ name, refused: [403, 415].includes(response.status), cookie: response.headers.get('set-cookie') }).toEqual({ name, refused: true, cookie: null });
+    expect({ name, refused: [403, 415].includes(response.status), cookie: response.headers.get('set-cookie') }).toEqual({
+      name,
+      refused: true,
+      cookie: null,
+    });
   }
   await expect(DeskClient.signIn(bot.url, 'lee', 'lee-password-123')).resolves.toBeInstanceOf(DeskClient);
 });
@@ -86,7 +102,11 @@ test('sign-in refuses forms and foreign or missing Origins, and sets no cookie',
 test('the default desk at 127.0.0.1 also takes its own page opened as localhost, and nothing else on loopback', async () => {
   const port = new URL(bot.url).port;
   const signIn = (origin: string) =>
-    fetch(`${bot.url}/agent/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ id: 'lee', password: 'lee-password-123' }) });
+    fetch(`${bot.url}/agent/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ id: 'lee', password: 'lee-password-123' }),
+    });
   expect((await signIn(`http://localhost:${port}`)).status).toBe(200);
   expect((await signIn(`http://localhost:${Number(port) + 1}`)).status).toBe(403);
   expect((await signIn(`https://localhost:${port}`)).status).toBe(403);

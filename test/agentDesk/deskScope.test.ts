@@ -18,7 +18,12 @@ const customers: HttpCustomer[] = [];
 const streams: DeskEventStream[] = [];
 
 beforeAll(async () => {
-  ({ one, two } = await startInstances({ REDIS_URL, STATE_KEY_PREFIX: prefix, AGENTS: await agentsConfig(['kim', 'lee', 'boss']), SUPERVISORS: 'boss' }));
+  ({ one, two } = await startInstances({
+    REDIS_URL,
+    STATE_KEY_PREFIX: prefix,
+    AGENTS: await agentsConfig(['kim', 'lee', 'boss']),
+    SUPERVISORS: 'boss',
+  }));
 });
 
 afterEach(async () => {
@@ -68,7 +73,10 @@ const messageOf = (id: string, text: string) => (event: any) => event.type === '
 
 /** 'ended' once the server ends the stream; 'still open' after a generous wait. */
 function endOf(stream: DeskEventStream): Promise<'ended' | 'still open'> {
-  return Promise.race([stream.ended.then(() => 'ended' as const), new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 5_000))]);
+  return Promise.race([
+    stream.ended.then(() => 'ended' as const),
+    new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 5_000)),
+  ]);
 }
 
 test("a held conversation's events reach its holder and supervisors, not other agents; only they may view it", async () => {

@@ -53,7 +53,14 @@ test('queued on instance 1, taken and answered from instance 2, transferred, han
   const kim = await signIn(two, 'kim');
   const queue = await kim.call('GET', '/queue');
   const waiting = queue.body.waiting.find((s: any) => s.journey === 'issuing');
-  expect(waiting).toMatchObject({ status: 'queued', reason: 'customerAsked', journey: 'issuing', step: 'agreeingToTerms', maskedName: '홍*동', language: 'ko' });
+  expect(waiting).toMatchObject({
+    status: 'queued',
+    reason: 'customerAsked',
+    journey: 'issuing',
+    step: 'agreeingToTerms',
+    maskedName: '홍*동',
+    language: 'ko',
+  });
 
   const taken = await kim.call('POST', `/conversations/${waiting.id}/take`);
   expect(taken.status).toBe(200);
@@ -75,7 +82,9 @@ test('queued on instance 1, taken and answered from instance 2, transferred, han
   expect((await kim.call('POST', `/conversations/${waiting.id}/transfer`, { to: 'lee', note: '약관 설명 필요' })).status).toBe(200);
   expect((await customer.proactiveMessages(3))[2]).toContain('상담원에게 연결해 드렸어요');
   const leesQueue = await lee.call('GET', '/queue');
-  expect(leesQueue.body.mine).toEqual([expect.objectContaining({ id: waiting.id, agentId: 'lee', notes: [expect.objectContaining({ from: 'kim', text: '약관 설명 필요' })] })]);
+  expect(leesQueue.body.mine).toEqual([
+    expect.objectContaining({ id: waiting.id, agentId: 'lee', notes: [expect.objectContaining({ from: 'kim', text: '약관 설명 필요' })] }),
+  ]);
   expect((await kim.call('POST', `/conversations/${waiting.id}/messages`, { text: 'still mine?' })).body).toEqual({ error: 'notYours' });
 
   expect((await lee.call('POST', `/conversations/${waiting.id}/end`, { mode: 'resume' })).status).toBe(200);

@@ -30,10 +30,19 @@ function signIn(bot: RunningBot, from: string, id: string, password: string): Pr
   const url = new URL('/agent/api/session', bot.url);
   const body = JSON.stringify({ id, password });
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), origin: url.origin } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), origin: url.origin },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -32,7 +32,11 @@ let run = 0;
 describe.each([
   ['memory', (now: () => number): SignInThrottle => new MemorySignInThrottle({ now })],
   // A prefix per throttle, so that tests do not count each other's attempts.
-  ['Redis', (now: () => number): SignInThrottle => new RedisSignInThrottle(sharedRedis(), { prefix: `${PREFIX}${run++}:`, idKey: Buffer.alloc(32, 7), now })],
+  [
+    'Redis',
+    (now: () => number): SignInThrottle =>
+      new RedisSignInThrottle(sharedRedis(), { prefix: `${PREFIX}${run++}:`, idKey: Buffer.alloc(32, 7), now }),
+  ],
 ])('%s SignInThrottle', (_name, makeThrottle) => {
   test('5 wrong passwords from one address block that address for that id, not the agent from another address', async () => {
     const clock = manualClock();

@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, texts } from '../support/customer';
 import { CUSTOMER, asAttachment, otherBankFiles } from '../support/journeys';
+import { says } from '../support/replyTexts';
 import { createTestBot } from '../support/testBot';
 
 const PASSWORD = 'Gildong#2026!';
@@ -26,17 +27,20 @@ const JOURNEYS: Record<string, Step[]> = {
 
 const cases = Object.entries(JOURNEYS).flatMap(([journey, steps]) => steps.slice(1).map((_, i) => [journey, i + 1] as const));
 
-test.each(cases)('상담원 in the %s journey after %i steps queues for an agent; 취소 comes back to the same question', async (journey, taken) => {
-  const otp = new CapturingOtpSender();
-  const customer = new Customer(await createTestBot({ otpSender: otp }));
-  await customer.join();
-  let asked: string[] = [];
-  for (const step of (JOURNEYS[journey] ?? []).slice(0, taken)) {
-    const input = typeof step === 'string' ? step : await step(otp);
-    asked = texts(typeof input === 'string' ? await customer.say(input) : await customer.send(input));
-  }
-  expect(texts(await customer.say('상담원 연결해 주세요'))[0]).toContain('상담원 연결을 요청했어요');
-  const back = texts(await customer.say('취소'));
-  expect(back[0]).toContain('챗봇으로 돌아왔어요');
-  expect(back.at(-1)).toBe(asked.at(-1));
-});
+test.each(cases)(
+  '상담원 in the %s journey after %i steps queues for an agent; 취소 comes back to the same question',
+  async (journey, taken) => {
+    const otp = new CapturingOtpSender();
+    const customer = new Customer(await createTestBot({ otpSender: otp }));
+    await customer.join();
+    let asked: string[] = [];
+    for (const step of (JOURNEYS[journey] ?? []).slice(0, taken)) {
+      const input = typeof step === 'string' ? step : await step(otp);
+      asked = texts(typeof input === 'string' ? await customer.say(input) : await customer.send(input));
+    }
+    expect(texts(await customer.say('상담원 연결해 주세요'))[0]).toBe(says('handoff.queued', { position: 1 }));
+    const back = texts(await customer.say('취소'));
+    expect(back[0]).toBe(says('handoff.cancelled'));
+    expect(back.at(-1)).toBe(asked.at(-1));
+  },
+);

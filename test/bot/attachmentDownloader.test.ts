@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
-import { AttachmentDownloader } from '../../src/bot/attachmentDownloader';
+import { AttachmentDownloader } from '../../src/bot/decode/attachmentDownloader';
 
 let server: Server;
 let origin: string;
@@ -21,7 +21,11 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => void requests.splice(0));
 
 const upload = (serviceUrl: string, contentUrl: string) =>
-  ({ type: 'message', serviceUrl, attachments: [{ name: 'signCert.der', contentType: 'application/octet-stream', contentUrl }] }) as Activity;
+  ({
+    type: 'message',
+    serviceUrl,
+    attachments: [{ name: 'signCert.der', contentType: 'application/octet-stream', contentUrl }],
+  }) as Activity;
 
 test('a file on the channel’s own origin is fetched and passed on as bytes', async () => {
   const [attachment] = (await new AttachmentDownloader([]).inline(upload(`${origin}/`, `${origin}/files/1`))).attachments ?? [];

@@ -1,9 +1,14 @@
 import type { Activity, CardAction, TestAdapter } from 'botbuilder';
 import type { TFunction } from 'i18next';
 import type { Reply } from '../../dialogs/contract/replies';
-import { activityToInput, cardSecretOf } from '../../src/bot/activityToInput';
-import { capabilitiesOf } from '../../src/bot/channelCapabilities';
-import { renderReplies } from '../../src/bot/replyRenderer';
+import { randomBytes } from 'node:crypto';
+import { ActivityDecoder } from '../../src/bot/decode/decodeActivity';
+import { ChoiceReader } from '../../src/bot/decode/choiceReader';
+import { PersonalDataGuard } from '../../src/bot/decode/personalDataGuard';
+import { SecretBox } from '../../src/state/secretBox';
+import { capabilitiesOf } from '../../src/bot/render/channelCapabilities';
+import { renderReplies } from '../../src/bot/render/replyRenderer';
+import { translateReply } from '../../src/i18n/replyText';
 import { createTranslator } from '../../src/i18n/translator';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
@@ -27,7 +32,8 @@ function renderOne(reply: Reply, channelId: string, t: TFunction = ko): Partial<
 }
 
 /** An identity translator that shows which key and parameters were asked for. */
-const keysOnly = ((key: string, params?: object) => (params && Object.keys(params).length > 0 ? `${key}${JSON.stringify(params)}` : key)) as unknown as TFunction;
+const keysOnly = ((key: string, params?: object) =>
+  params && Object.keys(params).length > 0 ? `${key}${JSON.stringify(params)}` : key) as unknown as TFunction;
 
 describe('a password is asked for in a masked card where the channel renders Adaptive Cards', () => {
   const reply: Reply = { key: 'issuance.askPassword', asks: 'password' };
@@ -45,7 +51,7 @@ describe('a password is asked for in a masked card where the channel renders Ada
         { type: 'TextBlock', text: ko('issuance.askPassword'), wrap: true },
         { type: 'Input.Text', id: 'secret', style: 'password', isRequired: true },
       ],
-      actions: [{ type: 'Action.Submit', title: '확인' }],
+      actions: [{ type: 'Action.Submit', title: ko('cards.submit') }],
     });
   });
 
@@ -69,19 +75,22 @@ describe('choices built from data answer with their value', () => {
     const activity = renderOne(reply, channel);
     expect(activity.text).toBe(ko('menu.prompt'));
     expect(activity.suggestedActions?.actions).toEqual<CardAction[]>([
-      { type: 'imBack', title: '금융결제원(yessign)', value: '1' },
-      { type: 'imBack', title: '한국정보인증(KICA)', value: '2' },
+      { type: 'imBack', title: ko('certificates.cas.yessign'), value: '1' },
+      { type: 'imBack', title: ko('certificates.cas.KICA'), value: '2' },
     ]);
   });
 
   test.each(['slack', 'sms'])('%s: numbered lines under the text instead', (channel) => {
     const activity = renderOne(reply, channel);
     expect(activity.suggestedActions).toBeUndefined();
-    expect(activity.text).toBe(`${ko('menu.prompt')}\n\n1. 금융결제원(yessign)\n2. 한국정보인증(KICA)`);
+    expect(activity.text).toBe(`${ko('menu.prompt')}\n\n1. ${ko('certificates.cas.yessign')}\n2. ${ko('certificates.cas.KICA')}`);
   });
 
   test('label parameters are resolved like reply parameters, keys included', () => {
-    const withParams: Reply = { key: 'menu.prompt', choices: [{ key: 'certificates.choice', params: { ca: { key: 'certificates.cas.KICA' }, notAfter: '2027-11-26' }, value: '1' }] };
+    const withParams: Reply = {
+      key: 'menu.prompt',
+      choices: [{ key: 'certificates.choice', params: { ca: { key: 'certificates.cas.KICA' }, notAfter: '2027-11-26' }, value: '1' }],
+    };
     expect(renderOne(withParams, 'directline', keysOnly).suggestedActions?.actions).toEqual([
       { type: 'imBack', title: 'certificates.choice{"ca":"certificates.cas.KICA","notAfter":"2027-11-26"}', value: '1' },
     ]);
@@ -93,13 +102,13 @@ describe('label-key choices', () => {
 
   test('are suggested actions answering with their label where the channel has them', () => {
     expect(renderOne(reply, 'telegram').suggestedActions?.actions).toEqual([
-      { type: 'imBack', title: '인증서 발급', value: '인증서 발급' },
-      { type: 'imBack', title: '상담원 연결', value: '상담원 연결' },
+      { type: 'imBack', title: ko('menu.choices.issue'), value: ko('menu.choices.issue') },
+      { type: 'imBack', title: ko('menu.choices.agent'), value: ko('menu.choices.agent') },
     ]);
   });
 
   test('are numbered lines with their labels elsewhere', () => {
-    expect(renderOne(reply, 'sms').text).toBe(`${ko('menu.prompt')}\n\n1. 인증서 발급\n2. 상담원 연결`);
+    expect(renderOne(reply, 'sms').text).toBe(`${ko('menu.prompt')}\n\n1. ${ko('menu.choices.issue')}\n2. ${ko('menu.choices.agent')}`);
   });
 });
 
@@ -118,7 +127,13 @@ describe('a request for files', () => {
 describe('channel capabilities', () => {
   test('unknown channels, and names of Object.prototype, get plain text only', () => {
     for (const channel of ['some-new-channel', 'constructor', 'toString', '']) {
-      expect(capabilitiesOf(channel)).toEqual({ suggestedActions: false, adaptiveCards: false, upload: false, heroCards: false, typing: false });
+      expect(capabilitiesOf(channel)).toEqual({
+        suggestedActions: false,
+        adaptiveCards: false,
+        upload: false,
+        heroCards: false,
+        typing: false,
+      });
     }
   });
 
@@ -128,21 +143,38 @@ describe('channel capabilities', () => {
 });
 
 describe('a password card submit', () => {
-  const message = (value: unknown): Activity => ({ type: 'message', value }) as Activity;
+  const message = (value: unknown): Activity => ({ type: 'message', channelId: 'webchat', value }) as Activity;
+  const awaitingPassword = { choices: [], asks: 'password' } as const;
+  let decoder: ActivityDecoder;
+  beforeAll(async () => {
+    decoder = new ActivityDecoder(new PersonalDataGuard(new SecretBox(randomBytes(32))), new ChoiceReader(await createTranslator()));
+  });
 
-  test('is the typed text, taken as is', () => {
-    expect(activityToInput(message({ secret: 'Abc!2345678x' }))).toEqual({ type: 'TEXT', text: 'Abc!2345678x' });
-    // a password field is not read for commands
-    expect(activityToInput(message({ secret: '취소' }))).toEqual({ type: 'TEXT', text: '취소' });
+  test('is the typed text, taken as is, and a secret', () => {
+    expect(decoder.decode(message({ secret: 'Abc!2345678x' }), awaitingPassword)).toMatchObject({
+      input: { type: 'TEXT', text: 'Abc!2345678x' },
+      secret: true,
+      sensitive: true,
+    });
+    // a password field is not read for commands, nor for personal data
+    expect(decoder.decode(message({ secret: '취소' }), awaitingPassword)).toMatchObject({
+      input: { type: 'TEXT', text: '취소' },
+      secret: true,
+    });
+    expect(decoder.decode(message({ secret: '9001011234567' }), awaitingPassword)).toMatchObject({
+      input: { type: 'TEXT', text: '9001011234567' },
+      secret: true,
+    });
   });
 
   test.each([{ secret: 5 }, { password: 'Abc!2345678x' }, 'Abc!2345678x', null, undefined])('%p is not a secret', (value) => {
-    expect(cardSecretOf(message(value))).toBeUndefined();
-    expect(activityToInput(message(value))).toEqual({ type: 'TEXT', text: '' });
+    expect(decoder.decode(message(value), undefined)).toMatchObject({ input: { type: 'TEXT', text: '' }, secret: false });
   });
 
   test('only a message carries one', () => {
-    expect(cardSecretOf({ type: 'event', value: { secret: 'Abc!2345678x' } } as Activity)).toBeUndefined();
+    expect(decoder.decode({ type: 'event', name: 'x', value: { secret: 'Abc!2345678x' } } as Activity, awaitingPassword)).toEqual({
+      kind: 'none',
+    });
   });
 });
 
@@ -163,7 +195,9 @@ describe('through the bot', () => {
     const types = await customer.say(lastChoices(terms)[0] ?? '');
     expect(texts(await customer.say(lastChoices(types)[0] ?? '')).join('\n')).toContain(ko('issuance.askPassword'));
     const deleted = jest.spyOn(adapter, 'deleteActivity');
-    expect(texts(await customer.send({ type: 'message', id: 'card-1', value: { secret: PASSWORD } }))).toEqual([ko('issuance.confirmPassword')]);
+    expect(texts(await customer.send({ type: 'message', id: 'card-1', value: { secret: PASSWORD } }))).toEqual([
+      ko('issuance.confirmPassword'),
+    ]);
     expect(deleted.mock.calls.map(([, reference]) => reference.activityId)).toEqual(['card-1']);
   });
 });
@@ -173,9 +207,20 @@ describe('channel matrix: the end of an issuance, rendered for each channel', ()
     {
       key: 'issuance.issued',
       card: 'facts',
-      params: { ca: { key: 'certificates.cas.yessign' }, type: { key: 'issuance.types.personalBanking' }, serial: '6bf2a65e', from: '2026-11-26', to: '2027-11-26', name: '홍*동' },
+      params: {
+        ca: { key: 'certificates.cas.yessign' },
+        type: { key: 'issuance.types.personalBanking' },
+        serial: '6bf2a65e',
+        from: '2026-11-26',
+        to: '2027-11-26',
+        name: '홍*동',
+      },
     },
-    { key: 'issuance.download', params: { url: 'https://bank.example/certificates/download/abc' }, button: { key: 'cards.download', param: 'url' } },
+    {
+      key: 'issuance.download',
+      params: { url: 'https://bank.example/certificates/download/abc' },
+      button: { key: 'cards.download', param: 'url' },
+    },
     { key: 'issuance.advice' },
     { key: 'menu.prompt', choices: ['menu.choices.issue', 'menu.choices.agent'] },
   ];
@@ -194,15 +239,21 @@ describe('channel matrix: the end of an issuance, rendered for each channel', ()
     const want = expected[channel];
     // the result: an Adaptive Card with a fact set, or the same facts as text lines
     expect(card?.attachments?.[0]?.contentType).toBe(want?.card);
-    if (want?.card === undefined) expect(card?.text).toMatch(/인증서가 발급되었어요\.\n- 발급기관: 금융결제원\(yessign\)/);
-    else expect(JSON.stringify(card?.attachments?.[0]?.content)).toContain('{"title":"발급기관","value":"금융결제원(yessign)"}');
+    const facts = translateReply(issued[0] as Reply, ko);
+    const [, title, value] = /^- ([^:]+): (.*)$/.exec(facts.split('\n')[1] ?? '') ?? [];
+    if (want?.card === undefined) expect(card?.text).toBe(facts);
+    else expect(JSON.stringify(card?.attachments?.[0]?.content)).toContain(JSON.stringify({ title, value }));
     // the download link: a button where cards have buttons, else the link in the text
     expect(download?.attachments?.[0]?.contentType).toBe(want?.button);
     if (want?.button === undefined) expect(download?.text).toContain('https://bank.example/certificates/download/abc');
-    else expect(download?.attachments?.[0]?.content.buttons).toEqual([{ type: 'openUrl', title: '인증서 내려받기', value: 'https://bank.example/certificates/download/abc' }]);
-    expect(advice?.text).toContain('안전한 곳에 보관');
+    else
+      expect(download?.attachments?.[0]?.content.buttons).toEqual([
+        { type: 'openUrl', title: ko('cards.download'), value: 'https://bank.example/certificates/download/abc' },
+      ]);
+    expect(advice?.text).toBe(ko('issuance.advice'));
     // the menu: buttons, or numbered lines under the text
-    if (want?.buttons) expect(menu?.suggestedActions?.actions.map((a) => a.title)).toEqual(['인증서 발급', '상담원 연결']);
-    else expect(menu?.text).toContain('1. 인증서 발급\n2. 상담원 연결');
+    const titles = [ko('menu.choices.issue'), ko('menu.choices.agent')];
+    if (want?.buttons) expect(menu?.suggestedActions?.actions.map((a) => a.title)).toEqual(titles);
+    else expect(menu?.text).toContain(`1. ${titles[0]}\n2. ${titles[1]}`);
   });
 });

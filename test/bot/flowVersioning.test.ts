@@ -1,5 +1,6 @@
 import { MemoryStateStorage } from '../../src/state/stateStorage';
 import { Customer, lastChoices } from '../support/customer';
+import { says } from '../support/replyTexts';
 import { createTestBot } from '../support/testBot';
 
 const key = (conversationId: string) => `conversation/test/${conversationId}`;
@@ -9,19 +10,21 @@ test('a snapshot written by an older machine version restarts the step politely 
   const customer = new Customer(await createTestBot({ storage }));
   await storage.write({ [key(customer.conversationId)]: { flow: { version: 0, snapshot: { value: 'somewhereOld' } } } });
   const replies = await customer.say('처음으로');
-  expect(replies[0]?.text).toContain('처음부터 다시 시작');
-  expect(lastChoices(replies)).toContain('인증서 발급');
+  expect(replies[0]?.text).toBe(says('system.flowRestarted'));
+  expect(lastChoices(replies)).toContain(says('menu.choices.issue'));
   // and the conversation is healthy afterwards
-  expect((await customer.say('재발급'))[0]?.text).toContain('본인 인증');
+  expect((await customer.say('재발급'))[0]?.text).toBe(says('identity.askName'));
 });
 
 test('a snapshot this machine cannot restore is treated the same way', async () => {
   const storage = new MemoryStateStorage();
   const customer = new Customer(await createTestBot({ storage }));
   await customer.join();
-  await storage.write({ [key(customer.conversationId)]: { flow: { version: 1, snapshot: { value: 'noSuchState', status: 'active', context: {} } } } });
+  await storage.write({
+    [key(customer.conversationId)]: { flow: { version: 1, snapshot: { value: 'noSuchState', status: 'active', context: {} } } },
+  });
   const replies = await customer.say('처음으로');
-  expect(replies[0]?.text).toContain('처음부터 다시 시작');
+  expect(replies[0]?.text).toBe(says('system.flowRestarted'));
 });
 
 test('a state document of the wrong shape is a fresh conversation', async () => {
@@ -29,5 +32,5 @@ test('a state document of the wrong shape is a fresh conversation', async () => 
   const customer = new Customer(await createTestBot({ storage }));
   await storage.write({ [key(customer.conversationId)]: { flow: 'garbage' } });
   const replies = await customer.join();
-  expect(replies[0]?.text).toContain('공동인증서 도우미');
+  expect(replies[0]?.text).toBe(says('welcome'));
 });

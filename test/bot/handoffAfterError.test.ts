@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { Customer } from '../support/customer';
 import { FaultyStorage } from '../support/faultyStorage';
+import { says, saysPattern } from '../support/replyTexts';
 import { createTestBot } from '../support/testBot';
-
 
 test('asking for a person right after our failure hands off as that failure, with the apology in the transcript', async () => {
   const storage = new FaultyStorage();
@@ -13,7 +13,7 @@ test('asking for a person right after our failure hands off as that failure, wit
   await customer.say('인증서 발급');
   storage.failNextWrite = true;
   const [apology] = await customer.say('홍길동');
-  const reference = /문의 번호: (\w+)/.exec(apology?.text ?? '')?.[1];
+  const reference = saysPattern('system.error', {}, ['reference']).exec(apology?.text ?? '')?.groups?.reference;
   expect(reference).toMatch(/^[0-9a-f]{8}$/);
 
   await adapter.receiveActivity({
@@ -32,9 +32,9 @@ test('asking for a person right after our failure hands off as that failure, wit
   // What the agent or hub reads: the customer's words, our question, and the apology with its number (to find it in the logs).
   expect(transcript.map((line) => line.text)).toEqual([
     '인증서 발급',
-    expect.stringContaining('공동인증서 도우미'),
-    '무엇을 도와드릴까요?',
-    expect.stringContaining('이름을 입력해 주세요'),
-    expect.stringContaining(`(문의 번호: ${reference})`),
+    says('welcome'),
+    says('menu.prompt'),
+    says('identity.askName'),
+    says('system.error', { reference: reference ?? '' }),
   ]);
 });

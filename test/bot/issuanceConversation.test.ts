@@ -7,12 +7,15 @@ import { MemoryDownloadStore } from '../../src/certificates/stores/downloadStore
 import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, lastChoices, texts } from '../support/customer';
+import { promptOf } from '../support/httpJourneys';
 import { verifyIdentity } from '../support/journeys';
+import { says, saysInEnglish, titlesOf } from '../support/replyTexts';
 import { createTestBot } from '../support/testBot';
 import { SecretBox } from '../../src/state/secretBox';
 import { randomBytes } from 'node:crypto';
 
 const PASSWORD = 'Gildong#2026!';
+const TYPES = ['issuance.types.personalBanking', 'issuance.types.personalGeneral'];
 let otp: CapturingOtpSender;
 let downloads: MemoryDownloadStore;
 let adapter: TestAdapter;
@@ -26,24 +29,27 @@ beforeEach(async () => {
   await customer.join();
 });
 
-async function upToThePassword(type = '은행·신용카드·보험용 (무료)'): Promise<void> {
+/** Up to the new password, choosing the type by its button. */
+async function upToThePassword(type = 'issuance.types.personalBanking'): Promise<void> {
   const terms = await verifyIdentity(customer, otp, '인증서 발급');
-  expect(terms[1]?.text).toContain('약관');
-  expect(lastChoices(terms)).toEqual(['동의합니다', '아니요']);
-  const types = await customer.say('동의합니다');
-  expect(lastChoices(types)).toEqual(['은행·신용카드·보험용 (무료)', '범용 (4,400원)']);
-  expect(texts(await customer.say(type)).join('\n')).toContain('비밀번호를 정해 주세요');
+  expect(terms[1]?.text).toBe(says('issuance.terms'));
+  expect(lastChoices(terms)).toEqual(titlesOf(['issuance.agree', 'yesNo.no']));
+  const types = await customer.say(says('issuance.agree'));
+  expect(lastChoices(types)).toEqual(titlesOf(TYPES));
+  expect(texts(await customer.say(says(type)))).toContain(says('issuance.askPassword'));
 }
 
 test('발급: terms, type, password and confirmation, then a card, a one-time link and the advice', async () => {
   await upToThePassword();
   const deleted = jest.spyOn(adapter, 'deleteActivity');
-  expect(texts(await customer.say(PASSWORD, 'password-1'))[0]).toContain('한 번 더');
+  expect(texts(await customer.say(PASSWORD, 'password-1'))[0]).toBe(says('issuance.confirmPassword'));
   const issued = texts(await customer.say(PASSWORD, 'password-2'));
-  expect(issued[0]).toMatch(/인증서가 발급되었어요[\s\S]*발급기관: 금융결제원\(yessign\)[\s\S]*은행·신용카드·보험용[\s\S]*이름: 홍\*동/);
+  const [card] = issued;
+  for (const line of [says('certificates.cas.yessign'), says('issuance.types.personalBanking'), '홍*동']) expect(card).toContain(line);
+  expect(card?.split('\n')[0]).toBe(says('issuance.issued').split('\n')[0]);
   const url = /\/certificates\/download\/([\w-]+)/.exec(issued[1] ?? '');
   expect(url).not.toBeNull();
-  expect(issued[2]).toContain('비밀번호는 다른 사람과 공유하지 마세요');
+  expect(issued[2]).toBe(says('issuance.advice'));
   // both password messages leave the channel's history where it allows
   expect(deleted.mock.calls.map(([, reference]) => reference.activityId)).toEqual(expect.arrayContaining(['password-1', 'password-2']));
 
@@ -53,43 +59,63 @@ test('발급: terms, type, password and confirmation, then a card, a one-time li
   if (!('signPri' in files)) throw new Error('no NPKI pair in the zip');
   const dir = mkdtempSync(join(tmpdir(), 'jca-issued-'));
   writeFileSync(join(dir, 'signPri.key'), files.signPri);
-  const key = execFileSync('openssl', ['pkcs8', '-inform', 'DER', '-in', join(dir, 'signPri.key'), '-passin', `pass:${PASSWORD}`, '-provider', 'legacy', '-provider', 'default'], { encoding: 'utf8' });
+  const key = execFileSync(
+    'openssl',
+    [
+      'pkcs8',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'signPri.key'),
+      '-passin',
+      `pass:${PASSWORD}`,
+      '-provider',
+      'legacy',
+      '-provider',
+      'default',
+    ],
+    { encoding: 'utf8' },
+  );
   expect(key).toContain('BEGIN PRIVATE KEY');
   expect(await downloads.take(url?.[1] ?? '')).toEqual({ status: 'gone' });
 });
 
 test('every broken password rule is named, and a mismatch asks for a new password', async () => {
-  await upToThePassword('범용 (4,400원)');
+  await upToThePassword('issuance.types.personalGeneral');
   const refused = texts(await customer.say('abc900101'));
-  expect(refused[0]).toContain('쓸 수 없어요');
-  expect(refused).toEqual(expect.arrayContaining(['10자 이상이어야 해요.', '특수문자를 넣어 주세요.', '생년월일을 넣을 수 없어요.']));
+  expect(refused[0]).toBe(says('issuance.passwordRules'));
+  expect(refused).toEqual(
+    expect.arrayContaining(
+      ['passwordRules.tooShort', 'passwordRules.missingSpecial', 'passwordRules.containsBirthDate'].map((key) => says(key)),
+    ),
+  );
   await customer.say(PASSWORD);
-  expect(texts(await customer.say('Other#Pass2026'))[0]).toContain('두 비밀번호가 달라요');
+  expect(texts(await customer.say('Other#Pass2026'))[0]).toBe(says('issuance.passwordMismatch'));
 });
 
 test('a password that looks like a command is still a password; a bare 취소 cancels', async () => {
   await upToThePassword();
-  expect(texts(await customer.say('Help#2096qz!'))[0]).toContain('한 번 더');
+  expect(texts(await customer.say('Help#2096qz!'))[0]).toBe(says('issuance.confirmPassword'));
   const cancelled = await customer.say('취소');
-  expect(cancelled[0]?.text).toContain('취소했어요');
+  expect(cancelled[0]?.text).toBe(says('cancel.done'));
 });
 
 test('declining the terms ends the journey politely', async () => {
   await verifyIdentity(customer, otp, '인증서 발급');
   const declined = await customer.say('아니요');
-  expect(declined[0]?.text).toContain('약관에 동의하지 않으시면');
-  expect(lastChoices(declined)).toContain('인증서 발급');
+  expect(declined[0]?.text).toBe(says('issuance.termsDeclined'));
+  expect(lastChoices(declined)).toContain(says('menu.choices.issue'));
 });
 
 test('in English', async () => {
   await customer.say('English');
   await verifyIdentity(customer, otp, 'Issue a certificate');
-  await customer.say('I agree');
-  await customer.say('General use (4,400 won)');
+  await customer.say(saysInEnglish('issuance.agree'));
+  await customer.say(saysInEnglish('issuance.types.personalGeneral'));
   await customer.say(PASSWORD);
   const issued = texts(await customer.say(PASSWORD));
-  expect(issued[0]).toContain('Your certificate is issued.');
-  expect(issued[0]).toContain('General use (4,400 won)');
+  expect(issued[0]?.split('\n')[0]).toBe(saysInEnglish('issuance.issued').split('\n')[0]);
+  expect(issued[0]).toContain(saysInEnglish('issuance.types.personalGeneral'));
 });
 
 describe('an idle journey', () => {
@@ -107,14 +133,14 @@ describe('an idle journey', () => {
     const { idle, wait } = await idleCustomer();
     wait(10 * 60_000 + 1);
     const replies = texts(await idle.say('동의합니다'));
-    expect(replies[0]).toContain('진행하던 일을 안전하게 종료했어요');
-    expect(replies.join('\n')).not.toContain('어떤 인증서를 발급할까요');
+    expect(replies[0]).toBe(says('flow.expired'));
+    expect(replies).not.toContain(says('issuance.chooseType'));
   });
 
   test('within the limit the journey goes on', async () => {
     const { idle, wait } = await idleCustomer();
     wait(9 * 60_000);
-    expect(texts(await idle.say('동의합니다'))[0]).toContain('어떤 인증서를 발급할까요');
+    expect(texts(await idle.say('동의합니다'))[0]).toBe(says('issuance.chooseType'));
   });
 });
 
@@ -124,13 +150,16 @@ test('a customer who already has a valid certificate of that type is offered rei
   await customer.say(PASSWORD);
   await verifyIdentity(customer, otp, '인증서 발급');
   await customer.say('동의합니다');
-  const replies = await customer.say('은행·신용카드·보험용 (무료)');
-  expect(replies[0]?.text).toContain('이미 이 은행에서 쓸 수 있는 같은 종류의 인증서가 있어요');
-  expect(lastChoices(replies)).toContain('재발급');
+  const replies = await customer.say(says('issuance.types.personalBanking'));
+  expect(replies[0]?.text).toContain(promptOf('issuance.alreadyHave'));
+  expect(lastChoices(replies)).toContain(says('menu.choices.reissue'));
   // another type is fine
   await verifyIdentity(customer, otp, '인증서 발급');
   await customer.say('동의합니다');
-  expect(texts(await customer.say('범용 (4,400원)')).join('\n')).toContain('4,400원');
+  expect(texts(await customer.say(says('issuance.types.personalGeneral')))).toEqual([
+    says('issuance.feeNotice'),
+    says('issuance.askPassword'),
+  ]);
 });
 
 test.each([
@@ -142,21 +171,21 @@ test.each([
   await verifyIdentity(customer, otp, '인증서 발급');
   for (const input of inputs) await customer.say(input);
   const cancelled = await customer.say('취소');
-  expect(cancelled[0]?.text).toContain('취소했어요');
-  expect(lastChoices(cancelled)).toContain('인증서 발급');
-  expect(texts(await customer.say('인증서 발급'))[0]).toContain('본인 인증');
+  expect(cancelled[0]?.text).toBe(says('cancel.done'));
+  expect(lastChoices(cancelled)).toContain(says('menu.choices.issue'));
+  expect(texts(await customer.say('인증서 발급'))[0]).toBe(says('identity.askName'));
 });
 
 test('an answer a question cannot use asks it again; the third miss in a row offers an agent', async () => {
   await verifyIdentity(customer, otp, '인증서 발급');
   await customer.say('동의합니다');
   const again = await customer.say('파란색이요');
-  expect(again[0]?.text).toContain('어떤 인증서를 발급할까요?');
-  expect(lastChoices(again)).toEqual(['은행·신용카드·보험용 (무료)', '범용 (4,400원)']);
+  expect(again[0]?.text).toBe(says('issuance.chooseType'));
+  expect(lastChoices(again)).toEqual(titlesOf(TYPES));
   await customer.say('글쎄요');
   const offer = await customer.say('음');
-  expect(texts(offer).join('\n')).toContain('상담원을 연결해 드릴까요?');
-  expect(texts(await customer.say('네'))[0]).toContain('상담원 연결을 요청했어요');
+  expect(texts(offer)).toContain(says('misunderstood.offerAgent'));
+  expect(texts(await customer.say('네'))[0]).toBe(says('handoff.queued', { position: 1 }));
 });
 
 test('misses at one question are forgotten once it is answered', async () => {
@@ -164,6 +193,6 @@ test('misses at one question are forgotten once it is answered', async () => {
   await customer.say('글쎄요');
   await customer.say('음');
   const types = await customer.say('동의합니다');
-  expect(lastChoices(types)).toEqual(['은행·신용카드·보험용 (무료)', '범용 (4,400원)']);
-  expect((await customer.say('파란색이요'))[0]?.text).toContain('어떤 인증서를 발급할까요?');
+  expect(lastChoices(types)).toEqual(titlesOf(TYPES));
+  expect((await customer.say('파란색이요'))[0]?.text).toBe(says('issuance.chooseType'));
 });

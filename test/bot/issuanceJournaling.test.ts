@@ -11,17 +11,16 @@ import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { Customer, texts } from '../support/customer';
 import { FaultyStorage } from '../support/faultyStorage';
 import { verifyIdentity } from '../support/journeys';
+import { says, saysPattern } from '../support/replyTexts';
 import { joinedCustomer, testCertificateService } from '../support/testBot';
-import { createTranslator } from '../../src/i18n/translator';
 
 const PASSWORD = 'Gildong#2026!';
-
 
 async function toConfirmation(customer: Customer, otp: CapturingOtpSender): Promise<void> {
   await verifyIdentity(customer, otp, '인증서 발급');
   await customer.say('동의합니다');
   await customer.say('은행·신용카드·보험용 (무료)');
-  expect(texts(await customer.say(PASSWORD))[0]).toContain('한 번 더');
+  expect(texts(await customer.say(PASSWORD))[0]).toBe(says('issuance.confirmPassword'));
 }
 
 async function issuedSerials(issue: jest.SpyInstance): Promise<string[]> {
@@ -49,7 +48,7 @@ test('a turn replayed after losing the race: the certificate of the lost attempt
   expect(statuses[lost as string]).toBe('revoked');
   expect(statuses[kept as string]).toBe('active');
   // The replay's own answer was the news; nothing more to tell on the next turn.
-  expect(texts(await customer.say('처음으로'))).not.toContain((await createTranslator()).forLanguage('ko')('issuance.interrupted'));
+  expect(texts(await customer.say('처음으로'))).not.toContain(says('issuance.interrupted'));
 });
 
 test('a turn that fails after issuing: the certificate is revoked, and the next turn says so and goes on from the saved step', async () => {
@@ -60,17 +59,17 @@ test('a turn that fails after issuing: the certificate is revoked, and the next 
   const issue = jest.spyOn(service, 'issue');
 
   storage.failNextWrite = true;
-  expect(texts(await customer.say(PASSWORD))[0]).toContain('문의 번호');
+  expect(texts(await customer.say(PASSWORD))[0]).toMatch(saysPattern('system.error', {}, ['reference']));
   const [failed] = await issuedSerials(issue);
   expect(await service.bankCa.revocationStatus(failed as string)).toBe('revoked');
 
   const next = texts(await customer.say(PASSWORD));
-  expect(next[0]).toBe((await createTranslator()).forLanguage('ko')('issuance.interrupted'));
+  expect(next[0]).toBe(says('issuance.interrupted'));
   expect(next.some((t) => t.includes('/certificates/download/'))).toBe(true);
   const [, delivered] = await issuedSerials(issue);
   expect(await service.bankCa.revocationStatus(delivered as string)).toBe('good');
   // Told once.
-  expect(texts(await customer.say('처음으로'))[0]).not.toBe((await createTranslator()).forLanguage('ko')('issuance.interrupted'));
+  expect(texts(await customer.say('처음으로'))[0]).not.toBe(says('issuance.interrupted'));
 });
 
 test('an issuance that fails within its turn (the link cannot be offered): the certificate is revoked at once and the turn apologizes', async () => {
@@ -83,9 +82,9 @@ test('an issuance that fails within its turn (the link cannot be offered): the c
   jest.spyOn(downloads, 'offer').mockRejectedValueOnce(new Error('download store unavailable'));
 
   const replies = texts(await customer.say(PASSWORD));
-  expect(replies[0]).toContain('진행하던 일을 마치지 못했어요');
+  expect(replies[0]).toBe(says('system.stepFailed'));
   const [failed] = await issuedSerials(issue);
   expect(await service.bankCa.revocationStatus(failed as string)).toBe('revoked');
   // The apology was the news: the next turn is not told again.
-  expect(texts(await customer.say('처음으로'))).not.toContain((await createTranslator()).forLanguage('ko')('issuance.interrupted'));
+  expect(texts(await customer.say('처음으로'))).not.toContain(says('issuance.interrupted'));
 });

@@ -44,3 +44,11 @@ test('at the password step a typed command still works', async () => {
   await untilPasswordStep();
   expect(shown(await customer.send(bot.url, { text: '취소' }))).toContain(promptOf('cancel.done'));
 });
+
+test('after an answer the step could not use, the step still awaits the password: a typed one is still refused', async () => {
+  await untilPasswordStep();
+  await customer.send(bot.url, { text: '네' });
+  const typed = await customer.send(bot.url, { text: CERT_PASSWORD });
+  expect(shown(typed)).toContain(promptOf('cards.typedPassword'));
+  expect(passwordCards(typed)).toHaveLength(1);
+});

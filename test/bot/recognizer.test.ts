@@ -1,5 +1,5 @@
 import type { RecognizedInput } from '../../dialogs/contract/events';
-import { recognize } from '../../src/bot/recognizer';
+import { choiceNamedIn, recognize } from '../../src/bot/decode/recognizer';
 
 const ISSUE: RecognizedInput = { type: 'ISSUE' };
 const REGISTER: RecognizedInput = { type: 'REGISTER' };
@@ -220,6 +220,29 @@ describe('recognize', () => {
   });
 
   test.each(cases)('%j → %j', (utterance, expected) => {
-    expect(recognize(utterance)).toEqual(expected === REISSUE ? { ...REISSUE, text: utterance.trim() } : expected);
+    const renewal = /갱신|renew/i.test(utterance) ? { renewal: true } : {};
+    expect(recognize(utterance)).toEqual(expected === REISSUE ? { ...REISSUE, text: utterance.trim(), ...renewal } : expected);
+  });
+});
+
+describe('choices named by their words, where the question offers them', () => {
+  const types = ['issuance.types.personalBanking', 'issuance.types.personalGeneral'];
+  const reasons = ['reissue.reasons.lost', 'reissue.reasons.forgotPassword', 'reissue.reasons.leaked', 'reissue.reasons.other'];
+  test.each([
+    ['범용으로 할게요', types, 'issuance.types.personalGeneral'],
+    ['4,400원짜리', types, 'issuance.types.personalGeneral'],
+    ['은행용이요', types, 'issuance.types.personalBanking'],
+    ['the free one for banking', types, 'issuance.types.personalBanking'],
+    ['비밀번호를 분실했어요', reasons, 'reissue.reasons.forgotPassword'], // the password, not the certificate, was lost
+    ['인증서를 잃어버렸어요', reasons, 'reissue.reasons.lost'],
+    ['해킹당한 것 같아요', reasons, 'reissue.reasons.leaked'],
+    ['기타', reasons, 'reissue.reasons.other'],
+  ])('%j among %j → %j', (text, offered, choice) => {
+    expect(choiceNamedIn(text, offered)).toBe(choice);
+  });
+
+  test('words of a choice that is not offered name nothing', () => {
+    expect(choiceNamedIn('범용으로 할게요', reasons)).toBeUndefined();
+    expect(choiceNamedIn('비밀번호', types)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import vm from 'node:vm';
 import fc from 'fast-check';
 import type { RecognizedInput } from '../../dialogs/contract/events';
-import { MAX_RECOGNIZED_LENGTH, recognize } from '../../src/bot/recognizer';
+import { MAX_RECOGNIZED_LENGTH, recognize } from '../../src/bot/decode/recognizer';
 
 /**
  * No message, however it is built, may hold the process for long: catastrophic backtracking in
@@ -20,10 +20,87 @@ function withinMs<T>(ms: number, work: () => T): T {
 const text = (t: string): RecognizedInput => ({ type: 'TEXT', text: t });
 
 /** The recognizer's own vocabulary: answers, polite tails, journey words, English words. */
-const YES_NO = ['네', '예', '응', 'ㅇㅇ', '좋아', '좋아요', '동의', '동의해요', '동의합니다', '맞아요', '확인', '확인했어요', '아니', '아니요', '싫어', '싫어요', '동의하지않음', '거절', '괜찮아요', '됐어', '됐어요'];
-const POLITE = ['요', '해요', '해줘', '해줘요', '해주세요', '주세요', '좀', '부탁해요', '부탁드립니다', '할래', '할래요', '할게요', '감사합니다'];
-const JOURNEY = ['인증서', '발급', '재발급', '등록', '해제', '취소', '상담원', '연결', '비밀번호', '비번', '잊', '까먹', '공동인증서', '차이', '영어', '한국어', '로', '메뉴', '처음', '도와주세요', '주민등록'];
-const ENGLISH = ['yes', 'no', 'ok', 'i', 'do', 'not', 'agree', 'please', 'thank', 'you', 'thanks', 'cancel', 'registered', 'difference', 'certificate', 'issue', 'an', 'help'];
+const YES_NO = [
+  '네',
+  '예',
+  '응',
+  'ㅇㅇ',
+  '좋아',
+  '좋아요',
+  '동의',
+  '동의해요',
+  '동의합니다',
+  '맞아요',
+  '확인',
+  '확인했어요',
+  '아니',
+  '아니요',
+  '싫어',
+  '싫어요',
+  '동의하지않음',
+  '거절',
+  '괜찮아요',
+  '됐어',
+  '됐어요',
+];
+const POLITE = [
+  '요',
+  '해요',
+  '해줘',
+  '해줘요',
+  '해주세요',
+  '주세요',
+  '좀',
+  '부탁해요',
+  '부탁드립니다',
+  '할래',
+  '할래요',
+  '할게요',
+  '감사합니다',
+];
+const JOURNEY = [
+  '인증서',
+  '발급',
+  '재발급',
+  '등록',
+  '해제',
+  '취소',
+  '상담원',
+  '연결',
+  '비밀번호',
+  '비번',
+  '잊',
+  '까먹',
+  '공동인증서',
+  '차이',
+  '영어',
+  '한국어',
+  '로',
+  '메뉴',
+  '처음',
+  '도와주세요',
+  '주민등록',
+];
+const ENGLISH = [
+  'yes',
+  'no',
+  'ok',
+  'i',
+  'do',
+  'not',
+  'agree',
+  'please',
+  'thank',
+  'you',
+  'thanks',
+  'cancel',
+  'registered',
+  'difference',
+  'certificate',
+  'issue',
+  'an',
+  'help',
+];
 const SEPARATORS = ['', ' ', '  ', ',', '.', '!', '?', '~', 'ㅠㅠ', 'ㅋㅋ', '\n', '-', "'"];
 const STRAYS = ['가', 'x', '1', '?', '다'];
 
@@ -32,15 +109,21 @@ const separator = fc.constantFrom(...SEPARATORS);
 const LIMIT = 4096; // text: z.string().max(4096) in the activity schemas
 
 /** Words from the whole vocabulary, with separators. */
-const mixed = fc
-  .array(fc.tuple(word, separator), { maxLength: 1200 })
-  .map((pairs) => pairs.map(([w, s]) => w + s).join('').slice(0, LIMIT));
+const mixed = fc.array(fc.tuple(word, separator), { maxLength: 1200 }).map((pairs) =>
+  pairs
+    .map(([w, s]) => w + s)
+    .join('')
+    .slice(0, LIMIT),
+);
 
 /** An answer, one short run of answers and tails repeated many times, then (mostly) a stray ending that fails a whole-utterance match at the last character. */
 const pumped = fc
   .record({
     head: fc.constantFrom(...YES_NO, 'yes', 'no'),
-    pump: fc.array(fc.tuple(fc.constantFrom(...YES_NO, ...POLITE, ' please', ' thank you', ' yes'), fc.constantFrom('', '', ' ')), { minLength: 1, maxLength: 3 }),
+    pump: fc.array(fc.tuple(fc.constantFrom(...YES_NO, ...POLITE, ' please', ' thank you', ' yes'), fc.constantFrom('', '', ' ')), {
+      minLength: 1,
+      maxLength: 3,
+    }),
     times: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: LIMIT })),
     end: fc.constantFrom(...STRAYS, ''),
   })

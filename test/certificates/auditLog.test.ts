@@ -79,7 +79,11 @@ describe.each<[string, (maxLength: number) => AuditLog]>([
     await expect(log.record({ ...issued(1), rrn: '9001011234567' } as Omit<AuditRecord, 'at'>)).rejects.toThrow();
     await expect(log.record({ ...issued(1), customerId: '900101-1234567' })).rejects.toThrow(/keyed hash/);
     await log.record({ ...issued(2), outcome: 'failure', reason: 'idn 900101 - 1234567 did not match' });
-    await log.record({ ...issued(3), outcome: 'failure', reason: 'bad file -----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY----- given' });
+    await log.record({
+      ...issued(3),
+      outcome: 'failure',
+      reason: 'bad file -----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY----- given',
+    });
 
     await expect(log.record({ ...issued(4), reason: 'x'.repeat(5000) })).resolves.toBeUndefined();
     const long = await log.recent(1);

@@ -51,9 +51,12 @@ beforeAll(() => {
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'rsa.pem']);
   openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.pem']);
   yessign = makeCertificate('yessign', KOREAN_SUBJECT, [
-    '-set_serial', '0x80112233445566778899',
-    '-addext', 'certificatePolicies=critical,1.2.410.200005.1.1.4',
-    '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation',
+    '-set_serial',
+    '0x80112233445566778899',
+    '-addext',
+    'certificatePolicies=critical,1.2.410.200005.1.1.4',
+    '-addext',
+    'keyUsage=critical,digitalSignature,nonRepudiation',
   ]);
 });
 
@@ -62,8 +65,8 @@ afterAll(() => {
 });
 
 describe('inspectCertificate on an NPKI-style certificate made by openssl', () => {
-  it('reports the subject, name, issuer, serial, validity, key usage, fingerprint and policy', () => {
-    const summary = inspectCertificate(yessign);
+  it('reports the subject, name, issuer, serial, validity, key usage, fingerprint and policy', async () => {
+    const summary = await inspectCertificate(yessign);
     const file = path.join(dir, 'yessign.der');
 
     expect(summary.subjectDn).toBe('cn=홍길동()0012345678901234,ou=WOORI,ou=personal4IB,o=yessign,c=kr');
@@ -86,17 +89,22 @@ describe('inspectCertificate on an NPKI-style certificate made by openssl', () =
     expect(summary.fingerprintSha256).toBe(createHash('sha256').update(yessign).digest('hex'));
   });
 
-  it('matches openssl -fingerprint -sha256 and the key from openssl pkey', () => {
-    const summary = inspectCertificate(yessign);
+  it('matches openssl -fingerprint -sha256 and the key from openssl pkey', async () => {
+    const summary = await inspectCertificate(yessign);
     const file = path.join(dir, 'yessign.der');
     const line = openssl(['x509', '-inform', 'DER', '-in', file, '-noout', '-fingerprint', '-sha256']).trim();
     expect(line).toMatch(/^sha256 Fingerprint=/i);
-    expect(summary.fingerprintSha256).toBe(line.slice(line.indexOf('=') + 1).replace(/:/g, '').toLowerCase());
+    expect(summary.fingerprintSha256).toBe(
+      line
+        .slice(line.indexOf('=') + 1)
+        .replace(/:/g, '')
+        .toLowerCase(),
+    );
     expect(summary.publicKeyPem).toBe(openssl(['pkey', '-in', 'rsa.pem', '-pubout']));
   });
 
-  it('maps the policy to yessign 개인 은행·신용카드·보험용', () => {
-    const summary = inspectCertificate(yessign);
+  it('maps the policy to yessign 개인 은행·신용카드·보험용', async () => {
+    const summary = await inspectCertificate(yessign);
     expect(summary.policyOid).toBe('1.2.410.200005.1.1.4');
     expect(summary.policy).toMatchObject({
       ca: 'yessign',
@@ -107,9 +115,9 @@ describe('inspectCertificate on an NPKI-style certificate made by openssl', () =
     expect(summary.virtualId).toBeUndefined();
   });
 
-  it('uses a random openssl serial as openssl prints it', () => {
+  it('uses a random openssl serial as openssl prints it', async () => {
     const der = makeCertificate('random-serial', '/C=KR/O=KICA/CN=이영희()0011000000000001');
-    const summary = inspectCertificate(der);
+    const summary = await inspectCertificate(der);
     expect(summary.serialNumber).toBe(opensslField(path.join(dir, 'random-serial.der'), '-serial').toLowerCase());
     expect(summary.subjectDn).toBe('cn=이영희()0011000000000001,o=KICA,c=KR');
     expect(summary.keyUsage).toEqual([]);
@@ -117,27 +125,30 @@ describe('inspectCertificate on an NPKI-style certificate made by openssl', () =
     expect(summary.policy).toBeUndefined();
   });
 
-  it('decodes a BMPString common name', () => {
+  it('decodes a BMPString common name', async () => {
     const bmp = config('bmp.cnf', '[req]\ndistinguished_name=dn\nstring_mask=MASK:0x800\n[dn]\n');
     const der = makeCertificate('bmp', '/C=KR/O=KICA/CN=김철수()0011223344', ['-config', bmp]);
     // Make sure openssl really wrote BMPStrings (tag 0x1e) and not UTF8Strings.
     expect(openssl(['asn1parse', '-inform', 'DER', '-in', 'bmp.der'])).toContain('BMPSTRING');
-    const summary = inspectCertificate(der);
+    const summary = await inspectCertificate(der);
     expect(summary.commonName).toBe('김철수()0011223344');
     expect(summary.realName).toBe('김철수');
     expect(summary.subjectDn).toBe('cn=김철수()0011223344,o=KICA,c=KR');
     expect(summary.issuerOrganization).toBe('KICA');
   });
 
-  it('decodes a PrintableString common name (SignKorea style)', () => {
+  it('decodes a PrintableString common name (SignKorea style)', async () => {
     const printable = config('printable.cnf', '[req]\ndistinguished_name=dn\nstring_mask=MASK:0x2\n[dn]\n');
     const der = makeCertificate('printable', '/C=KR/O=SignKorea/OU=HTS/CN=Hong Gildong-6422061', [
-      '-config', printable,
-      '-addext', 'certificatePolicies=1.2.410.200004.5.1.1.9',
-      '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign,decipherOnly',
+      '-config',
+      printable,
+      '-addext',
+      'certificatePolicies=1.2.410.200004.5.1.1.9',
+      '-addext',
+      'keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign,decipherOnly',
     ]);
     expect(openssl(['asn1parse', '-inform', 'DER', '-in', 'printable.der'])).toMatch(/PRINTABLESTRING\s+:Hong Gildong-6422061/);
-    const summary = inspectCertificate(der);
+    const summary = await inspectCertificate(der);
     expect(summary.commonName).toBe('Hong Gildong-6422061');
     expect(summary.realName).toBe('Hong Gildong');
     expect(summary.maskedName).toBe('H**********g');
@@ -147,76 +158,91 @@ describe('inspectCertificate on an NPKI-style certificate made by openssl', () =
     expect(summary.keyUsage).toEqual(['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'keyCertSign', 'decipherOnly']);
   });
 
-  it('reports an unknown policy OID without guessing', () => {
+  it('reports an unknown policy OID without guessing', async () => {
     const der = makeCertificate('unknown-policy', KOREAN_SUBJECT, ['-addext', 'certificatePolicies=critical,1.2.3.4.5']);
-    const summary = inspectCertificate(der);
+    const summary = await inspectCertificate(der);
     expect(summary.policyOid).toBe('1.2.3.4.5');
     expect(summary.policy).toBeUndefined();
   });
 
-  it('does not guess from a yessign prefix', () => {
+  it('does not guess from a yessign prefix', async () => {
     const der = makeCertificate('prefix-policy', KOREAN_SUBJECT, ['-addext', 'certificatePolicies=1.2.410.200005.1.1.99']);
-    const summary = inspectCertificate(der);
+    const summary = await inspectCertificate(der);
     expect(summary.policyOid).toBe('1.2.410.200005.1.1.99');
     expect(summary.policy).toBeUndefined();
   });
 
-  it('picks the known policy when several are listed', () => {
-    const der = makeCertificate('two-policies', KOREAN_SUBJECT, [
-      '-addext', 'certificatePolicies=1.2.3.4.5,1.2.410.200004.5.2.1.2',
-    ]);
-    const summary = inspectCertificate(der);
+  it('picks the known policy when several are listed', async () => {
+    const der = makeCertificate('two-policies', KOREAN_SUBJECT, ['-addext', 'certificatePolicies=1.2.3.4.5,1.2.410.200004.5.2.1.2']);
+    const summary = await inspectCertificate(der);
     expect(summary.policyOid).toBe('1.2.410.200004.5.2.1.2');
     expect(summary.policy).toMatchObject({ ca: 'KICA', kind: 'personalGeneral' });
   });
 
-  it('refuses a non-RSA key as unsupported', () => {
+  it('refuses a non-RSA key as unsupported', async () => {
     const der = makeCertificate('ec', KOREAN_SUBJECT, [], 'ec.pem');
-    expectCertificateError(() => inspectCertificate(der), 'unsupportedFile', 'certificate');
+    await expectCertificateError(() => inspectCertificate(der), 'unsupportedFile', 'certificate');
   });
 });
 
 describe('inspectCertificate on bad input', () => {
-  it('refuses an empty buffer', () => {
-    expectCertificateError(() => inspectCertificate(new Uint8Array(0)), 'corruptFile', 'certificate');
+  it('refuses an empty buffer', async () => {
+    await expectCertificateError(() => inspectCertificate(new Uint8Array(0)), 'corruptFile', 'certificate');
   });
 
-  it('refuses random bytes', () => {
+  it('refuses random bytes', async () => {
     let block = Buffer.from('seed');
     const chunks: Buffer[] = [];
     for (let i = 0; i < 64; i++) {
       block = createHash('sha256').update(block).digest();
       chunks.push(block);
     }
-    expectCertificateError(() => inspectCertificate(Buffer.concat(chunks)), 'corruptFile', 'certificate');
+    await expectCertificateError(() => inspectCertificate(Buffer.concat(chunks)), 'corruptFile', 'certificate');
     // Also random bytes that start like a certificate.
-    expectCertificateError(() => inspectCertificate(Buffer.concat([Buffer.from([0x30, 0x82, 0x07, 0xfc]), Buffer.concat(chunks).subarray(0, 2044)])), 'corruptFile', 'certificate');
+    await expectCertificateError(
+      () => inspectCertificate(Buffer.concat([Buffer.from([0x30, 0x82, 0x07, 0xfc]), Buffer.concat(chunks).subarray(0, 2044)])),
+      'corruptFile',
+      'certificate',
+    );
   });
 
-  it('refuses truncated DER', () => {
+  it('refuses truncated DER', async () => {
     for (const cut of [1, 2, 4, 10, 100, yessign.length / 2, yessign.length - 1]) {
-      expectCertificateError(() => inspectCertificate(yessign.subarray(0, Math.floor(cut))), 'corruptFile', 'certificate');
+      await expectCertificateError(() => inspectCertificate(yessign.subarray(0, Math.floor(cut))), 'corruptFile', 'certificate');
     }
   });
 
-  it('refuses trailing bytes after the certificate', () => {
-    expectCertificateError(() => inspectCertificate(Buffer.concat([yessign, Buffer.from([0x00])])), 'corruptFile', 'certificate');
+  it('refuses trailing bytes after the certificate', async () => {
+    await expectCertificateError(() => inspectCertificate(Buffer.concat([yessign, Buffer.from([0x00])])), 'corruptFile', 'certificate');
   });
 
-  it('refuses PEM text', () => {
+  it('refuses PEM text', async () => {
     const pem = openssl(['x509', '-inform', 'DER', '-in', 'yessign.der']);
     expect(pem).toContain('-----BEGIN CERTIFICATE-----');
-    expectCertificateError(() => inspectCertificate(Buffer.from(pem)), 'corruptFile', 'certificate');
+    await expectCertificateError(() => inspectCertificate(Buffer.from(pem)), 'corruptFile', 'certificate');
   });
 
-  it('refuses a private key given as the certificate', () => {
-    openssl(['pkcs8', '-topk8', '-in', 'rsa.pem', '-outform', 'DER', '-out', 'encrypted.key', '-v2', 'aes-256-cbc', '-passout', 'pass:secret1!']);
+  it('refuses a private key given as the certificate', async () => {
+    openssl([
+      'pkcs8',
+      '-topk8',
+      '-in',
+      'rsa.pem',
+      '-outform',
+      'DER',
+      '-out',
+      'encrypted.key',
+      '-v2',
+      'aes-256-cbc',
+      '-passout',
+      'pass:secret1!',
+    ]);
     openssl(['pkcs8', '-topk8', '-in', 'rsa.pem', '-outform', 'DER', '-out', 'plain.key', '-nocrypt']);
-    expectCertificateError(() => inspectCertificate(readFileSync(path.join(dir, 'encrypted.key'))), 'corruptFile', 'certificate');
-    expectCertificateError(() => inspectCertificate(readFileSync(path.join(dir, 'plain.key'))), 'corruptFile', 'certificate');
+    await expectCertificateError(() => inspectCertificate(readFileSync(path.join(dir, 'encrypted.key'))), 'corruptFile', 'certificate');
+    await expectCertificateError(() => inspectCertificate(readFileSync(path.join(dir, 'plain.key'))), 'corruptFile', 'certificate');
   });
 
-  it('refuses 10,000 nested SEQUENCEs (definite lengths) without blowing the stack', () => {
+  it('refuses 10,000 nested SEQUENCEs (definite lengths) without blowing the stack', async () => {
     let nested = Buffer.from([0x30, 0x00]);
     for (let i = 1; i < 10_000; i++) {
       const length = nested.length;
@@ -229,29 +255,33 @@ describe('inspectCertificate on bad input', () => {
       nested = Buffer.concat([header, nested]);
     }
     expect(nested.length).toBeLessThanOrEqual(MAX_FILE_BYTES);
-    expectCertificateError(() => inspectCertificate(nested), 'corruptFile', 'certificate');
+    await expectCertificateError(() => inspectCertificate(nested), 'corruptFile', 'certificate');
   });
 
-  it('refuses 10,000 nested SEQUENCEs (indefinite lengths)', () => {
+  it('refuses 10,000 nested SEQUENCEs (indefinite lengths)', async () => {
     const nested = Buffer.concat([Buffer.alloc(20_000, Buffer.from([0x30, 0x80])), Buffer.alloc(20_000, 0)]);
-    expectCertificateError(() => inspectCertificate(nested), 'corruptFile', 'certificate');
+    await expectCertificateError(() => inspectCertificate(nested), 'corruptFile', 'certificate');
   });
 
-  it('refuses a file over 64 KB as too large', () => {
-    expectCertificateError(() => inspectCertificate(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30)), 'fileTooLarge', 'certificate');
-    expectCertificateError(() => inspectCertificate(Buffer.concat([yessign, Buffer.alloc(MAX_FILE_BYTES)])), 'fileTooLarge', 'certificate');
+  it('refuses a file over 64 KB as too large', async () => {
+    await expectCertificateError(() => inspectCertificate(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30)), 'fileTooLarge', 'certificate');
+    await expectCertificateError(
+      () => inspectCertificate(Buffer.concat([yessign, Buffer.alloc(MAX_FILE_BYTES)])),
+      'fileTooLarge',
+      'certificate',
+    );
   });
 
-  it('lets nothing but a CertificateError escape on mangled certificates', () => {
-    fc.assert(
-      fc.property(
+  it('lets nothing but a CertificateError escape on mangled certificates', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.tuple(fc.nat({ max: yessign.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
         fc.nat({ max: yessign.length }),
-        (edits, keep) => {
+        async (edits, keep) => {
           const mangled = Buffer.from(yessign.subarray(0, Math.max(1, keep)));
           for (const [at, byte] of edits) if (at < mangled.length) mangled[at] = byte;
           try {
-            const summary = inspectCertificate(mangled);
+            const summary = await inspectCertificate(mangled);
             expect(typeof summary.subjectDn).toBe('string');
           } catch (error) {
             if (!(error instanceof CertificateError)) throw error;

@@ -181,7 +181,9 @@ describe('RedisCertificateRegistry on Redis', () => {
     const entry = certificate(owner);
     await registry.add(entry);
     const results = await Promise.all(
-      (['released', 'active', 'released', 'active', 'revoked'] as const).map((status) => registry.updateStatus(owner, entry.fingerprintSha256, status)),
+      (['released', 'active', 'released', 'active', 'revoked'] as const).map((status) =>
+        registry.updateStatus(owner, entry.fingerprintSha256, status),
+      ),
     );
     expect(results.every((result) => result !== undefined)).toBe(true);
     const final = await registry.find(owner, entry.fingerprintSha256);
@@ -197,7 +199,9 @@ describe('RedisCertificateRegistry on Redis', () => {
     await registry.add(entry);
     await registry.updateStatus(owner, entry.fingerprintSha256, 'revoked', 'superseded');
     // Attempts to smuggle the key in are refused, so they leave no trace either.
-    await expect(registry.add({ ...certificate(owner), privateKeyInfo: pkcs8.toString('base64') } as RegisteredCertificate)).rejects.toThrow();
+    await expect(
+      registry.add({ ...certificate(owner), privateKeyInfo: pkcs8.toString('base64') } as RegisteredCertificate),
+    ).rejects.toThrow();
     await expect(registry.add(certificate(owner, { revocationReason: pem }))).resolves.toBeUndefined();
 
     const dump = await everythingUnder(redis, PREFIX);

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { CertificateError } from '../../src/certificates/npki/certificateError';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
+import { redisCertificateStores } from '../../src/stores';
 import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
-import { createLogger } from '../../src/logging/logger';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
@@ -25,9 +25,7 @@ beforeAll(async () => {
   service = await createCertificateService({
     caDirectory: join(dir, 'ca'),
     crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-    redis,
-    keyPrefix: prefix,
-    logger: createLogger('silent'),
+    stores: redisCertificateStores(redis, prefix),
   });
 });
 
@@ -37,21 +35,48 @@ afterAll(async () => {
 });
 
 test('issuance gives files that openssl and our reader both accept, and records it', async () => {
-  const issued = await service.issue({ ...actor, customerId: CUSTOMER, realName: '홍길동', idn: IDN, type: 'personalBanking', password: PASSWORD });
+  const issued = await service.issue({
+    ...actor,
+    customerId: CUSTOMER,
+    realName: '홍길동',
+    idn: IDN,
+    type: 'personalBanking',
+    password: PASSWORD,
+  });
   expect(issued.summary.maskedName).toBe('홍*동');
 
   const fromZip = readNpkiZip(issued.npkiZip);
   expect(fromZip).toEqual({ signCert: issued.signCert, signPri: issued.signPri });
   writeFileSync(join(dir, 'bundle.zip'), issued.npkiZip);
-  expect(execFileSync('python3', ['-c', `import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).namelist())`, join(dir, 'bundle.zip')], { encoding: 'utf8' })).toContain(
-    `NPKI/yessign/USER/${issued.summary.subjectDn}/signPri.key`,
-  );
+  expect(
+    execFileSync('python3', ['-c', `import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).namelist())`, join(dir, 'bundle.zip')], {
+      encoding: 'utf8',
+    }),
+  ).toContain(`NPKI/yessign/USER/${issued.summary.subjectDn}/signPri.key`);
 
   writeFileSync(join(dir, 'signPri.key'), issued.signPri);
-  const key = execFileSync('openssl', ['pkcs8', '-inform', 'DER', '-in', join(dir, 'signPri.key'), '-passin', `pass:${PASSWORD}`, '-provider', 'legacy', '-provider', 'default'], { encoding: 'utf8' });
+  const key = execFileSync(
+    'openssl',
+    [
+      'pkcs8',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'signPri.key'),
+      '-passin',
+      `pass:${PASSWORD}`,
+      '-provider',
+      'legacy',
+      '-provider',
+      'default',
+    ],
+    { encoding: 'utf8' },
+  );
   expect(key).toContain('BEGIN PRIVATE KEY');
   writeFileSync(join(dir, 'cert.pfx'), issued.pfx);
-  const pfx = execFileSync('openssl', ['pkcs12', '-in', join(dir, 'cert.pfx'), '-passin', `pass:${PASSWORD}`, '-nodes'], { encoding: 'utf8' });
+  const pfx = execFileSync('openssl', ['pkcs12', '-in', join(dir, 'cert.pfx'), '-passin', `pass:${PASSWORD}`, '-nodes'], {
+    encoding: 'utf8',
+  });
   expect(pfx).toContain('BEGIN CERTIFICATE');
 
   const [entry] = await service.list(CUSTOMER);
@@ -62,7 +87,9 @@ test('another bank’s certificate is registered, listed and released; a failed 
   const other = await service.otherBankCa.issue({ realName: '홍길동', idn: IDN, type: 'personalGeneral' });
   const files = { signCert: other.certificate, signPri: await encryptPrivateKeyFile(other.privateKeyInfo, PASSWORD) };
 
-  await expect(service.register({ ...actor, customerId: CUSTOMER, files, password: 'wrong', idn: IDN })).rejects.toMatchObject({ reason: 'wrongPassword' });
+  await expect(service.register({ ...actor, customerId: CUSTOMER, files, password: 'wrong', idn: IDN })).rejects.toMatchObject({
+    reason: 'wrongPassword',
+  });
   const registered = await service.register({ ...actor, customerId: CUSTOMER, files, password: PASSWORD, idn: IDN });
   expect(registered).toMatchObject({ origin: 'registered', status: 'active' });
   expect((await service.list(CUSTOMER)).map((c) => c.origin).sort()).toEqual(['issued', 'registered']);
@@ -72,13 +99,26 @@ test('another bank’s certificate is registered, listed and released; a failed 
 });
 
 test('revoking a certificate issued here puts it in the CRL and refuses its registration', async () => {
-  const issued = await service.issue({ ...actor, customerId: 'customer-hash-2', realName: '김철수', idn: '0203044123456', type: 'personalGeneral', password: PASSWORD });
+  const issued = await service.issue({
+    ...actor,
+    customerId: 'customer-hash-2',
+    realName: '김철수',
+    idn: '0203044123456',
+    type: 'personalGeneral',
+    password: PASSWORD,
+  });
   const revoked = await service.revoke('customer-hash-2', issued.summary.fingerprintSha256, 'keyCompromise', actor);
   expect(revoked?.status).toBe('revoked');
   writeFileSync(join(dir, 'bank.crl'), await service.crl());
   const crl = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'bank.crl'), '-noout', '-text'], { encoding: 'utf8' });
   expect(crl).toContain(issued.summary.serialNumber.toUpperCase());
-  const attempt = service.register({ ...actor, customerId: 'customer-hash-2', files: { signCert: issued.signCert, signPri: issued.signPri }, password: PASSWORD, idn: '0203044123456' });
+  const attempt = service.register({
+    ...actor,
+    customerId: 'customer-hash-2',
+    files: { signCert: issued.signCert, signPri: issued.signPri },
+    password: PASSWORD,
+    idn: '0203044123456',
+  });
   await expect(attempt).rejects.toBeInstanceOf(CertificateError);
   await expect(attempt).rejects.toMatchObject({ reason: 'revoked' });
 });

@@ -7,17 +7,22 @@ import {
   contextSpecific,
   integer,
   isUniversal,
+  naturalNumberOf,
   nullNode,
   octetString,
   oidNode,
   parseDer,
   seq,
+  sequenceOf,
   set,
-  toDerBuffer,
+  toDer,
+  UnexpectedAsn1,
+  unsignedIntegerBytes,
   utf8String,
 } from '../../src/certificates/npki/der';
 
 const { asn1 } = forge;
+const toDerBuffer = (node: forge.asn1.Asn1): Buffer => Buffer.from(toDer(node));
 const hex = (node: forge.asn1.Asn1): string => toDerBuffer(node).toString('hex');
 
 /** `depth` SEQUENCEs, each holding the next, the innermost empty. */
@@ -90,5 +95,25 @@ describe('ASN.1 builders', () => {
     expect(isUniversal(node, asn1.Type.SET)).toBe(false);
     expect(isUniversal(contextSpecific(asn1.Type.SEQUENCE, []), asn1.Type.SEQUENCE)).toBe(false);
     expect(isUniversal(undefined, asn1.Type.SEQUENCE)).toBe(false);
+  });
+});
+
+describe('ASN.1 readers', () => {
+  const integerNode = (hexContents: string) =>
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, Buffer.from(hexContents, 'hex').toString('binary'));
+
+  it('read counts as numbers, huge ones as Infinity, and refuse negative ones and other types', () => {
+    expect(naturalNumberOf(integer(2048), 'count')).toBe(2048);
+    expect(naturalNumberOf(integerNode('00ffffffffffff'), 'count')).toBe(2 ** 48 - 1);
+    expect(naturalNumberOf(integerNode('7fffffffffffffffff'), 'count')).toBe(Number.POSITIVE_INFINITY);
+    expect(() => naturalNumberOf(integerNode('fb'), 'count')).toThrow(UnexpectedAsn1);
+    expect(() => naturalNumberOf(nullNode(), 'count')).toThrow(UnexpectedAsn1);
+    expect(Buffer.from(unsignedIntegerBytes(integerNode('0080'), 'n')).toString('hex')).toBe('80');
+  });
+
+  it('check how many fields a SEQUENCE has, naming the field and never its contents', () => {
+    expect(sequenceOf(seq([integer(1), integer(2)]), 'pair', 2, 2)).toHaveLength(2);
+    expect(() => sequenceOf(seq([integer(1)]), 'pair', 2, 2)).toThrow('pair has 1 fields');
+    expect(() => sequenceOf(set([]), 'pair')).toThrow('expected pair');
   });
 });

@@ -21,14 +21,21 @@ const implementations: Array<[string, () => { journal: IssuanceJournal; lapse: L
 ];
 
 describe.each(implementations)('%s issuance journal', (_name, make) => {
-  const start = (owner = `conversation/test/${randomUUID()}`) => ({ key: randomUUID(), customerId: 'customer-hash', owner, startedAt: Date.now() });
+  const start = (owner = `conversation/test/${randomUUID()}`) => ({
+    key: randomUUID(),
+    customerId: 'customer-hash',
+    owner,
+    startedAt: Date.now(),
+  });
 
   test('started, issued, delivered: settled once, and its owner has nothing to hear', async () => {
     const { journal } = make();
     const s = start();
     await journal.begin(s);
     expect(await journal.issued(s.key, { serialNumber: '0a1b', fingerprint: 'f'.repeat(64) })).toBe(true);
-    expect(await journal.find(s.key)).toEqual(expect.objectContaining({ key: s.key, customerId: 'customer-hash', owner: s.owner, serialNumber: '0a1b', leased: true }));
+    expect(await journal.find(s.key)).toEqual(
+      expect.objectContaining({ key: s.key, customerId: 'customer-hash', owner: s.owner, serialNumber: '0a1b', leased: true }),
+    );
     expect(await journal.settle(s.key, 'delivered')).toBe(true);
     expect(await journal.settle(s.key, 'revoked')).toBe(false);
     await journal.acknowledge(s.owner, [s.key]);
@@ -69,7 +76,12 @@ describe.each(implementations)('%s issuance journal', (_name, make) => {
     await journal.begin(a);
     await journal.begin(b);
     await journal.settle(a.key, 'revoked');
-    expect((await journal.ofOwner(owner)).map((r) => [r.key, r.outcome]).sort()).toEqual([[a.key, 'revoked'], [b.key, undefined]].sort());
+    expect((await journal.ofOwner(owner)).map((r) => [r.key, r.outcome]).sort()).toEqual(
+      [
+        [a.key, 'revoked'],
+        [b.key, undefined],
+      ].sort(),
+    );
     await journal.acknowledge(owner, [a.key]);
     expect((await journal.ofOwner(owner)).map((r) => r.key)).toEqual([b.key]);
   });

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { CertificateService, createCertificateService, IssuedCertificate } from '../../src/certificates/certificateService';
+import { memoryCertificateStores } from '../../src/stores';
 import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
 import { verifyVirtualId } from '../../src/certificates/npki/virtualId';
-import { createLogger } from '../../src/logging/logger';
 
 /**
  * What a customer downloads must open in the ecosystem's readers. NPKI programs and PyPinkSign read
@@ -54,10 +54,16 @@ beforeAll(async () => {
   service = await createCertificateService({
     caDirectory: join(dir, 'ca'),
     crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-    keyPrefix: 'test-issued:',
-    logger: createLogger('silent'),
+    stores: memoryCertificateStores(),
   });
-  issued = await service.issue({ actor: 'customer', customerId: 'customer-profile', realName: '홍길동', idn: IDN, type: 'personalGeneral', password: PASSWORD });
+  issued = await service.issue({
+    actor: 'customer',
+    customerId: 'customer-profile',
+    realName: '홍길동',
+    idn: IDN,
+    type: 'personalGeneral',
+    password: PASSWORD,
+  });
   writeFileSync(join(dir, 'signCert.der'), issued.signCert);
   writeFileSync(join(dir, 'signPri.key'), issued.signPri);
   writeFileSync(join(dir, 'certificate.pfx'), issued.pfx);
@@ -82,17 +88,23 @@ describe('the issued signPri.key', () => {
     expect(bytesOf(at(cipher, 1))).toHaveLength(16);
   });
 
-  it('opens as PyPinkSign opens it: PBKDF2-HMAC-SHA1 for 16 bytes, SEED-CBC with the IV, and holds R for the VID', () => {
+  it('opens as PyPinkSign opens it: PBKDF2-HMAC-SHA1 for 16 bytes, SEED-CBC with the IV, and holds R for the VID', async () => {
     const root = parse(issued.signPri);
     const salt = bytesOf(at(root, 0, 1, 0, 1, 0));
     const iterations = integerOf(at(root, 0, 1, 0, 1, 1));
     const iv = bytesOf(at(root, 0, 1, 1, 1));
-    const kdfOptions = ['digest:SHA1', `pass:${PASSWORD}`, `hexsalt:${salt.toString('hex')}`, `iter:${iterations}`].flatMap((option) => ['-kdfopt', option]);
+    const kdfOptions = ['digest:SHA1', `pass:${PASSWORD}`, `hexsalt:${salt.toString('hex')}`, `iter:${iterations}`].flatMap((option) => [
+      '-kdfopt',
+      option,
+    ]);
     const key = openssl(['kdf', '-binary', '-keylen', '16', ...kdfOptions, 'PBKDF2']);
-    const privateKeyInfo = openssl(['enc', '-d', '-seed-cbc', '-K', key.toString('hex'), '-iv', iv.toString('hex'), ...LEGACY_PROVIDER], bytesOf(at(root, 1)));
+    const privateKeyInfo = openssl(
+      ['enc', '-d', '-seed-cbc', '-K', key.toString('hex'), '-iv', iv.toString('hex'), ...LEGACY_PROVIDER],
+      bytesOf(at(root, 1)),
+    );
     const { randomNum } = readPrivateKeyInfo(privateKeyInfo);
     expect(randomNum).toBeDefined();
-    expect(verifyVirtualId(issued.signCert, IDN, randomNum!)).toBe(true);
+    expect(await verifyVirtualId(issued.signCert, IDN, randomNum!)).toBe(true);
   });
 
   it('opens with openssl pkcs8, and its key is the certificate’s', () => {
@@ -131,7 +143,9 @@ describe('the issued PFX', () => {
   });
 
   it('opens with openssl pkcs12 (no -legacy needed), with the chain and R among the key’s attributes', () => {
-    const run = spawnSync('openssl', ['pkcs12', '-in', join(dir, 'certificate.pfx'), '-passin', `pass:${PASSWORD}`, '-info', '-nodes'], { encoding: 'utf8' });
+    const run = spawnSync('openssl', ['pkcs12', '-in', join(dir, 'certificate.pfx'), '-passin', `pass:${PASSWORD}`, '-info', '-nodes'], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     const info = run.stdout + run.stderr;
     expect(info).toContain('MAC: sha1, Iteration 2048');
@@ -140,12 +154,24 @@ describe('the issued PFX', () => {
     expect(info).toContain(`${OID.randomNum}: `);
     expect(info).toContain('-----BEGIN PRIVATE KEY-----');
     expect(info.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(2);
-    const wrong = spawnSync('openssl', ['pkcs12', '-in', join(dir, 'certificate.pfx'), '-passin', 'pass:wrong', '-noout'], { encoding: 'utf8' });
+    const wrong = spawnSync('openssl', ['pkcs12', '-in', join(dir, 'certificate.pfx'), '-passin', 'pass:wrong', '-noout'], {
+      encoding: 'utf8',
+    });
     expect(wrong.status).not.toBe(0);
   });
 });
 
 it('the issued signCert.der opens with openssl x509', () => {
-  const subject = openssl(['x509', '-inform', 'DER', '-in', join(dir, 'signCert.der'), '-noout', '-subject', '-nameopt', 'utf8']).toString();
+  const subject = openssl([
+    'x509',
+    '-inform',
+    'DER',
+    '-in',
+    join(dir, 'signCert.der'),
+    '-noout',
+    '-subject',
+    '-nameopt',
+    'utf8',
+  ]).toString();
   expect(subject).toContain('홍길동');
 });

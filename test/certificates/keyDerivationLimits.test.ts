@@ -6,31 +6,31 @@ import Redis from 'ioredis';
 import forge from 'node-forge';
 import { CertificateError } from '../../src/certificates/npki/certificateError';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
+import { memoryCertificateStores, redisCertificateStores } from '../../src/stores';
 import { readPkcs12, writePkcs12 } from '../../src/certificates/npki/pkcs12';
 import { decryptPrivateKeyFile, encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
-import { createLogger } from '../../src/logging/logger';
 import { pfxWithIterationCounts, withIterationCount } from '../support/keyFiles';
 import { deleteKeysMatching } from '../support/redisCleanup';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
-/** Native PBKDF2, watched: how often it ran and how many ran at once. */
+/** Native PBKDF2 (WebCrypto's deriveBits), watched: how often it ran and how many ran at once. */
 const pbkdf2Calls = { started: 0, running: 0, mostAtOnce: 0 };
-jest.mock('node:crypto', () => {
-  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
-  return {
-    ...actual,
-    pbkdf2: (...args: unknown[]) => {
-      const done = args.pop() as (err: Error | null, key: Buffer) => void;
-      pbkdf2Calls.started += 1;
-      pbkdf2Calls.running += 1;
-      pbkdf2Calls.mostAtOnce = Math.max(pbkdf2Calls.mostAtOnce, pbkdf2Calls.running);
-      (actual.pbkdf2 as (...a: unknown[]) => void)(...args, (err: Error | null, key: Buffer) => {
-        pbkdf2Calls.running -= 1;
-        done(err, key);
-      });
-    },
-  };
-});
+function watchNativePbkdf2(): void {
+  const { subtle } = globalThis.crypto;
+  const deriveBits = subtle.deriveBits.bind(subtle);
+  jest.spyOn(subtle, 'deriveBits').mockImplementation((async (...args: Parameters<typeof deriveBits>) => {
+    pbkdf2Calls.started += 1;
+    pbkdf2Calls.running += 1;
+    pbkdf2Calls.mostAtOnce = Math.max(pbkdf2Calls.mostAtOnce, pbkdf2Calls.running);
+    try {
+      return await deriveBits(...args);
+    } finally {
+      pbkdf2Calls.running -= 1;
+    }
+  }) as typeof deriveBits);
+}
+/** The readers hand out Uint8Array; the keys inside, as Buffers, for the writers. */
+const privateKeyInfoOf = async (pfx: Uint8Array): Promise<Buffer> => Buffer.from((await readPkcs12(pfx, PASSWORD)).privateKeyInfo);
 
 const PASSWORD = 'Gildong#2026!';
 const IDN = '9001011234567';
@@ -43,8 +43,8 @@ const FAST_MS = 2000;
 let redis: Redis;
 let service: CertificateService;
 let signCert: Buffer;
-let signPri: Buffer;
-let pfx: Buffer;
+let signPri: Uint8Array;
+let pfx: Uint8Array;
 
 async function reasonOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -56,7 +56,11 @@ async function reasonOf(promise: Promise<unknown>): Promise<string> {
 }
 
 function opensslPfx(name: string, iterations: number): Buffer {
-  execFileSync('openssl', ['pkcs12', '-export', '-in', 'c.pem', '-inkey', 'k.pem', '-out', name, '-passout', `pass:${PASSWORD}`, '-iter', String(iterations)], { cwd: dir });
+  execFileSync(
+    'openssl',
+    ['pkcs12', '-export', '-in', 'c.pem', '-inkey', 'k.pem', '-out', name, '-passout', `pass:${PASSWORD}`, '-iter', String(iterations)],
+    { cwd: dir },
+  );
   return readFileSync(join(dir, name));
 }
 
@@ -65,15 +69,17 @@ beforeAll(async () => {
   service = await createCertificateService({
     caDirectory: join(dir, 'ca'),
     crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-    redis,
-    keyPrefix: prefix,
-    logger: createLogger('silent'),
+    stores: redisCertificateStores(redis, prefix),
   });
   const issued = await service.otherBankCa.issue({ realName: '홍길동', idn: IDN, type: 'personalGeneral' });
   signCert = issued.certificate;
   signPri = await encryptPrivateKeyFile(issued.privateKeyInfo, PASSWORD);
   pfx = await writePkcs12({ certificate: issued.certificate, privateKeyInfo: issued.privateKeyInfo, password: PASSWORD });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '1', '-subj', '/CN=t'], { cwd: dir, stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '1', '-subj', '/CN=t'],
+    { cwd: dir, stdio: 'ignore' },
+  );
 });
 
 afterAll(async () => {
@@ -84,6 +90,10 @@ afterAll(async () => {
 
 beforeEach(() => {
   Object.assign(pbkdf2Calls, { started: 0, running: 0, mostAtOnce: 0 });
+  watchNativePbkdf2();
+});
+
+afterEach(() => {
   jest.restoreAllMocks();
 });
 
@@ -99,7 +109,7 @@ describe('a key file that asks for more key derivation than real files do', () =
   });
 
   it('signPri.key in KISA’s seedCBCWithSHA1 (PBKDF1 in JavaScript) is capped the same way', async () => {
-    const kisa = await encryptPrivateKeyFile(readPkcs12(pfx, PASSWORD).privateKeyInfo, PASSWORD, { scheme: 'seedCBCWithSHA1' });
+    const kisa = await encryptPrivateKeyFile(await privateKeyInfoOf(pfx), PASSWORD, { scheme: 'seedCBCWithSHA1' });
     const started = Date.now();
     for (const iterations of [10_000_000, 100_001]) {
       expect(await reasonOf(decryptPrivateKeyFile(withIterationCount(kisa, iterations), PASSWORD))).toBe('excessiveKeyProtection');
@@ -108,32 +118,29 @@ describe('a key file that asks for more key derivation than real files do', () =
   });
 
   it('signPri.key at the cap still opens', async () => {
-    const atCap = await encryptPrivateKeyFile(readPkcs12(pfx, PASSWORD).privateKeyInfo, PASSWORD, { iterations: 100_000 });
+    const atCap = await encryptPrivateKeyFile(await privateKeyInfoOf(pfx), PASSWORD, { iterations: 100_000 });
     expect(await reasonOf(decryptPrivateKeyFile(atCap, PASSWORD))).toBe('opened');
   });
 
-  it('a PFX whose MAC or key bag asks for 10,000,000 iterations is refused before any derivation', () => {
+  it('a PFX whose MAC or key bag asks for 10,000,000 iterations is refused before any derivation', async () => {
     const generateKey = jest.spyOn(forge.pkcs12, 'generateKey');
     const pbkdf2 = jest.spyOn(forge.pkcs5, 'pbkdf2');
     const started = Date.now();
     for (const counts of [{ mac: 10_000_000 }, { keyBag: 10_000_000 }]) {
-      const thrown = (() => {
-        try {
-          readPkcs12(pfxWithIterationCounts(pfx, counts), PASSWORD);
-        } catch (error) {
-          return error;
-        }
-      })();
+      const thrown = await readPkcs12(pfxWithIterationCounts(pfx, counts), PASSWORD).catch((error: unknown) => error);
       expect(thrown).toMatchObject({ reason: 'excessiveKeyProtection', file: 'pfx' });
     }
     expect(Date.now() - started).toBeLessThan(FAST_MS);
     expect(generateKey).not.toHaveBeenCalled();
     expect(pbkdf2).not.toHaveBeenCalled();
+    expect(pbkdf2Calls.started).toBe(0);
   });
 
-  it('a PFX is capped on all its iteration counts together: OpenSSL’s 3 × 33,334 is refused, 3 × 33,333 opens', () => {
-    expect(() => readPkcs12(opensslPfx('over.p12', 33_334), PASSWORD)).toThrow(expect.objectContaining({ reason: 'excessiveKeyProtection' }));
-    expect(readPkcs12(opensslPfx('at.p12', 33_333), PASSWORD).certificate.length).toBeGreaterThan(0);
+  it('a PFX is capped on all its iteration counts together: OpenSSL’s 3 × 33,334 is refused, 3 × 33,333 opens', async () => {
+    await expect(readPkcs12(opensslPfx('over.p12', 33_334), PASSWORD)).rejects.toThrow(
+      expect.objectContaining({ reason: 'excessiveKeyProtection' }),
+    );
+    expect((await readPkcs12(opensslPfx('at.p12', 33_333), PASSWORD)).certificate.length).toBeGreaterThan(0);
   });
 
   it('registration refuses it with that reason, before the customer’s budget or the CPU is touched', async () => {
@@ -146,9 +153,11 @@ describe('a key file that asks for more key derivation than real files do', () =
 
 describe('key derivation for registrations', () => {
   it('runs at most two at once in the process, so libuv’s thread pool keeps room for agents’ sign-in', async () => {
-    const files = { signCert, signPri: await encryptPrivateKeyFile(readPkcs12(pfx, PASSWORD).privateKeyInfo, PASSWORD, { iterations: 50_000 }) };
+    const files = { signCert, signPri: await encryptPrivateKeyFile(await privateKeyInfoOf(pfx), PASSWORD, { iterations: 50_000 }) };
     Object.assign(pbkdf2Calls, { started: 0, running: 0, mostAtOnce: 0 });
-    const unlocks = Array.from({ length: 6 }, (_, i) => service.unlockForRegistration({ ...actor, files, password: PASSWORD, customerId: `customer-concurrent-${i}` }));
+    const unlocks = Array.from({ length: 6 }, (_, i) =>
+      service.unlockForRegistration({ ...actor, files, password: PASSWORD, customerId: `customer-concurrent-${i}` }),
+    );
     const outcomes = await Promise.all(unlocks.map(reasonOf));
     expect(outcomes).toEqual(Array(6).fill('opened'));
     expect(pbkdf2Calls.started).toBe(6);
@@ -156,7 +165,7 @@ describe('key derivation for registrations', () => {
   });
 
   it('turns away what does not fit in its short queue, saying when to try again, instead of piling work up', async () => {
-    const files = { signCert, signPri: await encryptPrivateKeyFile(readPkcs12(pfx, PASSWORD).privateKeyInfo, PASSWORD, { iterations: 50_000 }) };
+    const files = { signCert, signPri: await encryptPrivateKeyFile(await privateKeyInfoOf(pfx), PASSWORD, { iterations: 50_000 }) };
     const unlocks = Array.from({ length: 12 }, (_, i) =>
       service.unlockForRegistration({ ...actor, files, password: PASSWORD, customerId: `customer-queued-${i}` }).then(
         () => 'opened',
@@ -177,14 +186,15 @@ describe('key derivation for registrations', () => {
     const another = await createCertificateService({
       caDirectory: join(dir, 'ca'),
       crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-      redis: withRedis ? redis : undefined,
-      keyPrefix: prefix,
-      logger: createLogger('silent'),
+      stores: withRedis ? redisCertificateStores(redis, prefix) : memoryCertificateStores(),
     });
     const instances = withRedis ? [service, another] : [another];
     const customerId = `customer-budget-${withRedis}`;
     // KISA's scheme at the cap: PBKDF1 in JavaScript, the dearest file there is.
-    const dear = { signCert, signPri: await encryptPrivateKeyFile(readPkcs12(pfx, PASSWORD).privateKeyInfo, PASSWORD, { scheme: 'seedCBCWithSHA1', iterations: 100_000 }) };
+    const dear = {
+      signCert,
+      signPri: await encryptPrivateKeyFile(await privateKeyInfoOf(pfx), PASSWORD, { scheme: 'seedCBCWithSHA1', iterations: 100_000 }),
+    };
     const attempt = (instance: CertificateService, customerId: string) =>
       instance.unlockForRegistration({ ...actor, files: dear, password: 'wrong#Pass1', customerId }).catch((error: unknown) => error);
 

@@ -78,7 +78,9 @@ describe('writeNpkiZip', () => {
   });
 
   it('refuses a PFX name that is not .pfx/.p12', () => {
-    expect(() => writeNpkiZip({ caDirectory: 'yessign', subjectDn: DN, signCert, signPri, pfx: { fileName: 'key.exe', bytes: pfx } })).toThrow();
+    expect(() =>
+      writeNpkiZip({ caDirectory: 'yessign', subjectDn: DN, signCert, signPri, pfx: { fileName: 'key.exe', bytes: pfx } }),
+    ).toThrow();
   });
 });
 
@@ -94,7 +96,9 @@ describe('readNpkiZip', () => {
       signCert,
       signPri,
     });
-    expect(readNpkiZip(zip({ 'NPKI\\yessign\\USER\\cn=x\\signCert.der': signCert, 'NPKI\\yessign\\USER\\cn=x\\signPri.key': signPri }))).toEqual({
+    expect(
+      readNpkiZip(zip({ 'NPKI\\yessign\\USER\\cn=x\\signCert.der': signCert, 'NPKI\\yessign\\USER\\cn=x\\signPri.key': signPri })),
+    ).toEqual({
       signCert,
       signPri,
     });
@@ -120,62 +124,70 @@ describe('readNpkiZip', () => {
     expect(readNpkiZip(bytes)).toEqual({ signCert, signPri });
   });
 
-  it('reports a certificate without its key as missingKey, nothing usable as missingCertificate', () => {
-    expectCertificateError(() => readNpkiZip(zip({ [`${FOLDER}signCert.der`]: signCert })), 'missingKey', 'zip');
-    expectCertificateError(() => readNpkiZip(zip({ [`${FOLDER}signPri.key`]: signPri })), 'missingCertificate', 'zip');
-    expectCertificateError(() => readNpkiZip(zip({ 'a/signCert.der': signCert, 'b/signPri.key': signPri })), 'missingKey', 'zip');
-    expectCertificateError(() => readNpkiZip(zip({ 'readme.txt': randomBytes(10) })), 'missingCertificate', 'zip');
-    expectCertificateError(() => readNpkiZip(zip({})), 'missingCertificate', 'zip');
+  it('reports a certificate without its key as missingKey, nothing usable as missingCertificate', async () => {
+    await expectCertificateError(() => readNpkiZip(zip({ [`${FOLDER}signCert.der`]: signCert })), 'missingKey', 'zip');
+    await expectCertificateError(() => readNpkiZip(zip({ [`${FOLDER}signPri.key`]: signPri })), 'missingCertificate', 'zip');
+    await expectCertificateError(() => readNpkiZip(zip({ 'a/signCert.der': signCert, 'b/signPri.key': signPri })), 'missingKey', 'zip');
+    await expectCertificateError(() => readNpkiZip(zip({ 'readme.txt': randomBytes(10) })), 'missingCertificate', 'zip');
+    await expectCertificateError(() => readNpkiZip(zip({})), 'missingCertificate', 'zip');
   });
 
-  it('refuses several pairs or several PFX', () => {
+  it('refuses several pairs or several PFX', async () => {
     const two = zip({
       'NPKI/yessign/USER/cn=a/signCert.der': signCert,
       'NPKI/yessign/USER/cn=a/signPri.key': signPri,
       'NPKI/KICA/USER/cn=b/signCert.der': signCert,
       'NPKI/KICA/USER/cn=b/signPri.key': signPri,
     });
-    expectCertificateError(() => readNpkiZip(two), 'unsupportedFile', 'zip');
-    expectCertificateError(() => readNpkiZip(zip({ 'a.pfx': pfx, 'b.p12': pfx })), 'unsupportedFile', 'zip');
-    expectCertificateError(() => readNpkiZip(zip({ 'x/signCert.der': signCert, 'x/SIGNCERT.DER': signCert, 'x/signPri.key': signPri })), 'unsupportedFile', 'zip');
+    await expectCertificateError(() => readNpkiZip(two), 'unsupportedFile', 'zip');
+    await expectCertificateError(() => readNpkiZip(zip({ 'a.pfx': pfx, 'b.p12': pfx })), 'unsupportedFile', 'zip');
+    await expectCertificateError(
+      () => readNpkiZip(zip({ 'x/signCert.der': signCert, 'x/SIGNCERT.DER': signCert, 'x/signPri.key': signPri })),
+      'unsupportedFile',
+      'zip',
+    );
   });
 
-  it('refuses a zip bomb by its declared size, before inflating it', () => {
+  it('refuses a zip bomb by its declared size, before inflating it', async () => {
     const bomb = zip({ [`${FOLDER}signCert.der`]: new Uint8Array(10 * 1024 * 1024), [`${FOLDER}signPri.key`]: signPri });
     expect(bomb.length).toBeLessThan(MAX_ZIP_BYTES);
-    expectCertificateError(() => readNpkiZip(bomb), 'fileTooLarge', 'zip');
+    await expectCertificateError(() => readNpkiZip(bomb), 'fileTooLarge', 'zip');
     // Ignored names count too: nothing large is accepted anywhere in the zip.
-    expectCertificateError(() => readNpkiZip(zip({ 'zeros.bin': new Uint8Array(10 * 1024 * 1024), 'signCert.der': signCert, 'signPri.key': signPri })), 'fileTooLarge', 'zip');
+    await expectCertificateError(
+      () => readNpkiZip(zip({ 'zeros.bin': new Uint8Array(10 * 1024 * 1024), 'signCert.der': signCert, 'signPri.key': signPri })),
+      'fileTooLarge',
+      'zip',
+    );
   });
 
-  it('refuses entries that together exceed 1 MB, even when each is small', () => {
+  it('refuses entries that together exceed 1 MB, even when each is small', async () => {
     const files: Record<string, Uint8Array> = { 'signCert.der': signCert, 'signPri.key': signPri };
     for (let i = 0; i < 20; i += 1) files[`filler${i}.bin`] = new Uint8Array(60 * 1024);
-    expectCertificateError(() => readNpkiZip(zip(files)), 'fileTooLarge', 'zip');
+    await expectCertificateError(() => readNpkiZip(zip(files)), 'fileTooLarge', 'zip');
   });
 
-  it('refuses more than 64 entries', () => {
+  it('refuses more than 64 entries', async () => {
     const files: Record<string, Uint8Array> = { 'signCert.der': signCert, 'signPri.key': signPri };
     for (let i = 0; i < 100; i += 1) files[`f${i}.txt`] = new Uint8Array([i]);
-    expectCertificateError(() => readNpkiZip(zip(files)), 'fileTooLarge', 'zip');
+    await expectCertificateError(() => readNpkiZip(zip(files)), 'fileTooLarge', 'zip');
   });
 
-  it('refuses an entry whose header understates its size', () => {
+  it('refuses an entry whose header understates its size', async () => {
     const bytes = zip({ 'signCert.der': new Uint8Array(5 * 1024 * 1024), 'signPri.key': signPri });
     // Rewrite the central directory's uncompressed size of the first entry to 1000 bytes.
     const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     expect(central).toBeGreaterThan(0);
     bytes.writeUInt32LE(1000, central + 24);
-    expectCertificateError(() => readNpkiZip(bytes), 'corruptFile', 'zip');
+    await expectCertificateError(() => readNpkiZip(bytes), 'corruptFile', 'zip');
   });
 
-  it('refuses random bytes, truncated zips, and oversized input', () => {
-    expectCertificateError(() => readNpkiZip(randomBytes(5000)), 'corruptFile', 'zip');
-    expectCertificateError(() => readNpkiZip(new Uint8Array(0)), 'corruptFile', 'zip');
+  it('refuses random bytes, truncated zips, and oversized input', async () => {
+    await expectCertificateError(() => readNpkiZip(randomBytes(5000)), 'corruptFile', 'zip');
+    await expectCertificateError(() => readNpkiZip(new Uint8Array(0)), 'corruptFile', 'zip');
     const good = writeNpkiZip({ caDirectory: 'yessign', subjectDn: DN, signCert, signPri });
-    expectCertificateError(() => readNpkiZip(good.subarray(0, good.length - 30)), 'corruptFile', 'zip');
-    expectCertificateError(() => readNpkiZip(good.subarray(30)), 'corruptFile', 'zip');
-    expectCertificateError(() => readNpkiZip(Buffer.alloc(MAX_ZIP_BYTES + 1)), 'fileTooLarge', 'zip');
+    await expectCertificateError(() => readNpkiZip(good.subarray(0, good.length - 30)), 'corruptFile', 'zip');
+    await expectCertificateError(() => readNpkiZip(good.subarray(30)), 'corruptFile', 'zip');
+    await expectCertificateError(() => readNpkiZip(Buffer.alloc(MAX_ZIP_BYTES + 1)), 'fileTooLarge', 'zip');
   });
 
   it('lets nothing but CertificateError escape, whatever the damage', () => {

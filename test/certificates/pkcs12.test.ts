@@ -5,16 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { CertificateError, MAX_FILE_BYTES } from '../../src/certificates/npki/certificateError';
-import { readPkcs12, writePkcs12 } from '../../src/certificates/npki/pkcs12';
-import { buildPrivateKeyInfo, readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
+import { readPkcs12 as read, writePkcs12 as write } from '../../src/certificates/npki/pkcs12';
+import { buildPrivateKeyInfo as build, readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
 import { expectCertificateError } from '../support/certificateErrors';
+
+// The reader and writer work on Uint8Array (they run in browsers too); Buffers compare and print here.
+async function readPkcs12(file: Uint8Array, password: string): Promise<{ certificate: Buffer; chain: Buffer[]; privateKeyInfo: Buffer }> {
+  const contents = await read(file, password);
+  const [certificate, privateKeyInfo] = [Buffer.from(contents.certificate), Buffer.from(contents.privateKeyInfo)];
+  return { certificate, chain: contents.chain.map((der) => Buffer.from(der)), privateKeyInfo };
+}
+const writePkcs12 = async (input: Parameters<typeof write>[0]): Promise<Buffer> => Buffer.from(await write(input));
+const buildPrivateKeyInfo = (key: KeyObject, randomNum?: Buffer): Buffer =>
+  Buffer.from(build(key.export({ type: 'pkcs8', format: 'der' }), randomNum));
+const randomNumOf = (privateKeyInfo: Buffer): Buffer | undefined => {
+  const { randomNum } = readPrivateKeyInfo(privateKeyInfo);
+  return randomNum === undefined ? undefined : Buffer.from(randomNum);
+};
 
 const PASSWORD = 'Npki!pass123';
 const SUBJECT = '/C=kr/O=yessign/OU=personal4IB/CN=홍길동()0012345678901234';
 
 let dir: string;
 const file = (name: string): string => join(dir, name);
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const openssl = (...args: string[]): string =>
+  execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 let certDer: Buffer;
 let key: KeyObject;
@@ -29,7 +44,22 @@ function samePrivateKey(privateKeyInfo: Buffer, expected: KeyObject): boolean {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pkcs12-test-'));
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '30', '-subj', SUBJECT, '-utf8');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'key.pem',
+    '-out',
+    'cert.pem',
+    '-days',
+    '30',
+    '-subj',
+    SUBJECT,
+    '-utf8',
+  );
   openssl('x509', '-in', 'cert.pem', '-outform', 'DER', '-out', 'cert.der');
   certDer = readFileSync(file('cert.der'));
   key = createPrivateKey(readFileSync(file('key.pem')));
@@ -48,10 +78,37 @@ beforeAll(() => {
   openssl('pkcs12', '-export', '-in', 'cert.pem', '-inkey', 'key.pem', '-out', 'korean-password.p12', '-passout', 'pass:비밀번호abc1!');
 
   // A CA and a leaf it issued, exported with the CA in the file.
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/C=kr/O=yessign/OU=AccreditedCA/CN=yessignCA Test');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/C=kr/O=yessign/OU=AccreditedCA/CN=yessignCA Test',
+  );
   openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', SUBJECT, '-utf8');
   openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '30');
-  openssl('pkcs12', '-export', '-in', 'leaf.pem', '-inkey', 'leaf.key', '-certfile', 'ca.pem', '-out', 'chain.p12', '-passout', `pass:${PASSWORD}`);
+  openssl(
+    'pkcs12',
+    '-export',
+    '-in',
+    'leaf.pem',
+    '-inkey',
+    'leaf.key',
+    '-certfile',
+    'ca.pem',
+    '-out',
+    'chain.p12',
+    '-passout',
+    `pass:${PASSWORD}`,
+  );
   leafDer = new X509Certificate(readFileSync(file('leaf.pem'))).raw;
   caDer = new X509Certificate(readFileSync(file('ca.pem'))).raw;
   leafKey = createPrivateKey(readFileSync(file('leaf.key')));
@@ -68,55 +125,55 @@ describe('readPkcs12 on files made by OpenSSL 3', () => {
     ['PBES2 with 3DES', 'pbes2-3des.p12'],
     ['PKCS#12 PBE 3DES with a SHA-1 MAC', 'pkcs12pbe-3des.p12'],
     ['a friendly name', 'named.p12'],
-  ])('reads %s', (_label, name) => {
-    const contents = readPkcs12(readFileSync(file(name)), PASSWORD);
+  ])('reads %s', async (_label, name) => {
+    const contents = await readPkcs12(readFileSync(file(name)), PASSWORD);
     expect(contents.certificate.equals(certDer)).toBe(true);
     expect(contents.chain).toEqual([]);
     expect(samePrivateKey(contents.privateKeyInfo, key)).toBe(true);
   });
 
-  it('reads a non-ASCII password (BMPString for the MAC, UTF-8 for PBKDF2)', () => {
-    const contents = readPkcs12(readFileSync(file('korean-password.p12')), '비밀번호abc1!');
+  it('reads a non-ASCII password (BMPString for the MAC, UTF-8 for PBKDF2)', async () => {
+    const contents = await readPkcs12(readFileSync(file('korean-password.p12')), '비밀번호abc1!');
     expect(contents.certificate.equals(certDer)).toBe(true);
     expect(samePrivateKey(contents.privateKeyInfo, key)).toBe(true);
   });
 
-  it('picks the certificate that goes with the key and returns the CA as chain', () => {
-    const contents = readPkcs12(readFileSync(file('chain.p12')), PASSWORD);
+  it('picks the certificate that goes with the key and returns the CA as chain', async () => {
+    const contents = await readPkcs12(readFileSync(file('chain.p12')), PASSWORD);
     expect(contents.certificate.equals(leafDer)).toBe(true);
     expect(contents.chain).toHaveLength(1);
     expect(contents.chain[0]?.equals(caDer)).toBe(true);
     expect(samePrivateKey(contents.privateKeyInfo, leafKey)).toBe(true);
   });
 
-  it.each(['default.p12', 'legacy.p12', 'pkcs12pbe-3des.p12'])('refuses a wrong password on %s', (name) => {
-    expectCertificateError(() => readPkcs12(readFileSync(file(name)), 'wrong-password'), 'wrongPassword', 'pfx');
-    expectCertificateError(() => readPkcs12(readFileSync(file(name)), ''), 'wrongPassword', 'pfx');
+  it.each(['default.p12', 'legacy.p12', 'pkcs12pbe-3des.p12'])('refuses a wrong password on %s', async (name) => {
+    await expectCertificateError(() => readPkcs12(readFileSync(file(name)), 'wrong-password'), 'wrongPassword', 'pfx');
+    await expectCertificateError(() => readPkcs12(readFileSync(file(name)), ''), 'wrongPassword', 'pfx');
   });
 
-  it('reports a PFX without a key as missingKey, one without a certificate as missingCertificate', () => {
-    expectCertificateError(() => readPkcs12(readFileSync(file('nokeys.p12')), PASSWORD), 'missingKey', 'pfx');
-    expectCertificateError(() => readPkcs12(readFileSync(file('nocerts.p12')), PASSWORD), 'missingCertificate', 'pfx');
+  it('reports a PFX without a key as missingKey, one without a certificate as missingCertificate', async () => {
+    await expectCertificateError(() => readPkcs12(readFileSync(file('nokeys.p12')), PASSWORD), 'missingKey', 'pfx');
+    await expectCertificateError(() => readPkcs12(readFileSync(file('nocerts.p12')), PASSWORD), 'missingCertificate', 'pfx');
   });
 
-  it('refuses a file that asks for more key-derivation work than any real one, naming that reason', () => {
-    expectCertificateError(() => readPkcs12(readFileSync(file('expensive.p12')), PASSWORD), 'excessiveKeyProtection', 'pfx');
+  it('refuses a file that asks for more key-derivation work than any real one, naming that reason', async () => {
+    await expectCertificateError(() => readPkcs12(readFileSync(file('expensive.p12')), PASSWORD), 'excessiveKeyProtection', 'pfx');
   });
 });
 
 describe('readPkcs12 on bad input', () => {
-  it('refuses random bytes, a truncated file, an empty file and an oversized one', () => {
+  it('refuses random bytes, a truncated file, an empty file and an oversized one', async () => {
     const pfx = readFileSync(file('default.p12'));
-    expectCertificateError(() => readPkcs12(Buffer.from(forge.random.getBytesSync(2000), 'binary'), PASSWORD), 'corruptFile', 'pfx');
-    expectCertificateError(() => readPkcs12(pfx.subarray(0, pfx.length - 10), PASSWORD), 'corruptFile', 'pfx');
-    expectCertificateError(() => readPkcs12(pfx.subarray(0, 100), PASSWORD), 'corruptFile', 'pfx');
-    expectCertificateError(() => readPkcs12(Buffer.concat([pfx, Buffer.from([0])]), PASSWORD), 'corruptFile', 'pfx');
-    expectCertificateError(() => readPkcs12(new Uint8Array(0), PASSWORD), 'corruptFile', 'pfx');
-    expectCertificateError(() => readPkcs12(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30), PASSWORD), 'fileTooLarge', 'pfx');
-    expectCertificateError(() => readPkcs12(certDer, PASSWORD), 'corruptFile', 'pfx');
+    await expectCertificateError(() => readPkcs12(Buffer.from(forge.random.getBytesSync(2000), 'binary'), PASSWORD), 'corruptFile', 'pfx');
+    await expectCertificateError(() => readPkcs12(pfx.subarray(0, pfx.length - 10), PASSWORD), 'corruptFile', 'pfx');
+    await expectCertificateError(() => readPkcs12(pfx.subarray(0, 100), PASSWORD), 'corruptFile', 'pfx');
+    await expectCertificateError(() => readPkcs12(Buffer.concat([pfx, Buffer.from([0])]), PASSWORD), 'corruptFile', 'pfx');
+    await expectCertificateError(() => readPkcs12(new Uint8Array(0), PASSWORD), 'corruptFile', 'pfx');
+    await expectCertificateError(() => readPkcs12(Buffer.alloc(MAX_FILE_BYTES + 1, 0x30), PASSWORD), 'fileTooLarge', 'pfx');
+    await expectCertificateError(() => readPkcs12(certDer, PASSWORD), 'corruptFile', 'pfx');
   });
 
-  it('lets nothing but CertificateError escape, whatever the damage', () => {
+  it('lets nothing but CertificateError escape, whatever the damage', async () => {
     const pfx = readFileSync(file('default.p12'));
     let seed = 12345;
     const next = (): number => {
@@ -133,7 +190,7 @@ describe('readPkcs12 on bad input', () => {
     }
     for (const bytes of damaged) {
       try {
-        readPkcs12(bytes, PASSWORD);
+        await readPkcs12(bytes, PASSWORD);
       } catch (error) {
         expect(error).toBeInstanceOf(CertificateError);
       }
@@ -148,11 +205,11 @@ describe('writePkcs12', () => {
   it('keeps the randomNum attribute through writePkcs12 and readPkcs12', async () => {
     const privateKeyInfo = buildPrivateKeyInfo(key, randomNum);
     const pfx = await writePkcs12({ certificate: certDer, privateKeyInfo, password: PASSWORD, friendlyName: '홍길동' });
-    const contents = readPkcs12(pfx, PASSWORD);
+    const contents = await readPkcs12(pfx, PASSWORD);
     expect(contents.privateKeyInfo.equals(privateKeyInfo)).toBe(true);
-    expect(readPrivateKeyInfo(contents.privateKeyInfo).randomNum?.equals(randomNum)).toBe(true);
+    expect(randomNumOf(contents.privateKeyInfo)?.equals(randomNum)).toBe(true);
     expect(contents.certificate.equals(certDer)).toBe(true);
-    expectCertificateError(() => readPkcs12(pfx, `${PASSWORD}x`), 'wrongPassword', 'pfx');
+    await expectCertificateError(() => readPkcs12(pfx, `${PASSWORD}x`), 'wrongPassword', 'pfx');
 
     // forge's own reader opens it too and sees the friendly name (a BMPString) and the paired localKeyId.
     const parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(pfx.toString('binary')), PASSWORD);
@@ -168,11 +225,20 @@ describe('writePkcs12', () => {
 
   it('writes what CAs export and OpenSSL 3 opens without -legacy: 3DES key and certificates, SHA-1 MAC', async () => {
     const privateKeyInfo = buildPrivateKeyInfo(leafKey, randomNum);
-    const pfx = await writePkcs12({ certificate: leafDer, chain: [caDer], privateKeyInfo, password: '비번-abc', friendlyName: '홍길동()0012345678901234' });
+    const pfx = await writePkcs12({
+      certificate: leafDer,
+      chain: [caDer],
+      privateKeyInfo,
+      password: '비번-abc',
+      friendlyName: '홍길동()0012345678901234',
+    });
     writeFileSync(file('ours.p12'), pfx);
 
     // -info goes to stderr, the PEM blocks to stdout.
-    const run = spawnSync('openssl', ['pkcs12', '-in', 'ours.p12', '-passin', 'pass:비번-abc', '-info', '-nodes'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync('openssl', ['pkcs12', '-in', 'ours.p12', '-passin', 'pass:비번-abc', '-info', '-nodes'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     const info = run.stdout + run.stderr;
     expect(info).toContain('-----BEGIN PRIVATE KEY-----');
@@ -189,7 +255,7 @@ describe('writePkcs12', () => {
     const pem = run.stdout.slice(run.stdout.indexOf('-----BEGIN PRIVATE KEY-----'));
     expect(samePrivateKey(Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64'), leafKey)).toBe(true);
 
-    const back = readPkcs12(pfx, '비번-abc');
+    const back = await readPkcs12(pfx, '비번-abc');
     expect(back.certificate.equals(leafDer)).toBe(true);
     expect(back.chain.map((c) => c.toString('hex'))).toEqual([caDer.toString('hex')]);
     expect(back.privateKeyInfo.equals(privateKeyInfo)).toBe(true);
@@ -215,9 +281,9 @@ describe('writePkcs12', () => {
     await expect(writePkcs12({ certificate: certDer, privateKeyInfo: buildPrivateKeyInfo(other), password: PASSWORD })).rejects.toThrow(
       expect.objectContaining({ reason: 'keyMismatch' }),
     );
-    await expect(writePkcs12({ certificate: Buffer.from('nope'), privateKeyInfo: buildPrivateKeyInfo(key), password: PASSWORD })).rejects.toThrow(
-      expect.objectContaining({ reason: 'corruptFile', file: 'certificate' }),
-    );
+    await expect(
+      writePkcs12({ certificate: Buffer.from('nope'), privateKeyInfo: buildPrivateKeyInfo(key), password: PASSWORD }),
+    ).rejects.toThrow(expect.objectContaining({ reason: 'corruptFile', file: 'certificate' }));
   });
 });
 
@@ -251,17 +317,16 @@ describe('randomNum kept in the key bag’s attributes', () => {
     return Buffer.from(asn1.toDer(pfx).getBytes(), 'binary');
   }
 
-  it('moves R from the bag attributes into the returned PrivateKeyInfo', () => {
+  it('moves R from the bag attributes into the returned PrivateKeyInfo', async () => {
     const randomNum = Buffer.alloc(20, 0x5a);
     const pfx = pfxWithRandomNumInBagAttributes(randomNum);
-    const contents = readPkcs12(pfx, PASSWORD);
-    const parsed = readPrivateKeyInfo(contents.privateKeyInfo);
-    expect(parsed.randomNum?.equals(randomNum)).toBe(true);
+    const contents = await readPkcs12(pfx, PASSWORD);
+    expect(randomNumOf(contents.privateKeyInfo)?.equals(randomNum)).toBe(true);
     expect(samePrivateKey(contents.privateKeyInfo, key)).toBe(true);
   });
 
-  it('without a MAC, a wrong password still reads as wrongPassword', () => {
+  it('without a MAC, a wrong password still reads as wrongPassword', async () => {
     const pfx = pfxWithRandomNumInBagAttributes(Buffer.alloc(20, 1));
-    expectCertificateError(() => readPkcs12(pfx, 'not-the-password'), 'wrongPassword', 'pfx');
+    await expectCertificateError(() => readPkcs12(pfx, 'not-the-password'), 'wrongPassword', 'pfx');
   });
 });

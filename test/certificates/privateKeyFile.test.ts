@@ -1,19 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { CertificateError, type CertificateFailure } from '../../src/certificates/npki/certificateError';
+import { OID } from '../../src/certificates/npki/oids';
+import { pbkdf1Sha1, sha1 } from '../../src/certificates/npki/pbkdf1';
 import {
-  decryptPrivateKeyFile,
+  decryptPrivateKeyFile as decrypt,
   deriveSeedCbcWithSha1Key,
-  encryptedPrivateKeyInfo,
-  encryptPrivateKeyFile,
-  pbkdf1Sha1,
+  encryptPrivateKeyFile as encrypt,
 } from '../../src/certificates/npki/privateKeyFile';
-import { buildPrivateKeyInfo, OID_NPKI_RANDOM_NUM, readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
+import { buildPrivateKeyInfo as build, readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
+
+// The readers and writers work on Uint8Array (they run in browsers too); Buffers read as hex here.
+const decryptPrivateKeyFile = async (file: Uint8Array, password: string): Promise<Buffer> => Buffer.from(await decrypt(file, password));
+const encryptPrivateKeyFile = async (...args: Parameters<typeof encrypt>): Promise<Buffer> => Buffer.from(await encrypt(...args));
+const buildPrivateKeyInfo = (key: KeyObject, randomNum?: Buffer): Buffer =>
+  Buffer.from(build(key.export({ type: 'pkcs8', format: 'der' }), randomNum));
+const OID_NPKI_RANDOM_NUM = OID.npkiRandomNum;
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -37,7 +44,9 @@ function opensslPbkdf2(digest: string, password: string, salt: Buffer, iteration
 
 /** PBKDF1-SHA1 written out step by step, independent of the code under test. */
 function handPbkdf1Sha1(password: string, salt: Buffer, iterations: number): Buffer {
-  let t = createHash('sha1').update(Buffer.concat([Buffer.from(password, 'utf8'), salt])).digest();
+  let t = createHash('sha1')
+    .update(Buffer.concat([Buffer.from(password, 'utf8'), salt]))
+    .digest();
   for (let i = 1; i < iterations; i++) t = createHash('sha1').update(t).digest();
   return t;
 }
@@ -89,6 +98,13 @@ function pkcs8Of(key: KeyObject): string {
   return key.export({ type: 'pkcs8', format: 'der' }).toString('hex');
 }
 
+/** The key Node reads from a PrivateKeyInfo, attributes aside. */
+function keyIn(privateKeyInfo: Buffer): KeyObject {
+  return createPrivateKey({ key: privateKeyInfo, format: 'der', type: 'pkcs8' });
+}
+
+const hexOf = (bytes: Uint8Array | undefined): string | undefined => (bytes === undefined ? undefined : Buffer.from(bytes).toString('hex'));
+
 let dir: string;
 let privateKey: KeyObject;
 let randomNum: Buffer;
@@ -104,7 +120,21 @@ beforeAll(async () => {
   privateKeyInfo = buildPrivateKeyInfo(privateKey, randomNum);
   writeFileSync(join(dir, 'pki.der'), privateKeyInfo);
   writeFileSync(join(dir, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  openssl(['req', '-x509', '-new', '-key', join(dir, 'key.pem'), '-subj', '/CN=test', '-days', '1', '-outform', 'DER', '-out', join(dir, 'cert.der')]);
+  openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    join(dir, 'key.pem'),
+    '-subj',
+    '/CN=test',
+    '-days',
+    '1',
+    '-outform',
+    'DER',
+    '-out',
+    join(dir, 'cert.der'),
+  ]);
   certificateDer = readFileSync(join(dir, 'cert.der'));
 });
 
@@ -126,8 +156,9 @@ describe('PrivateKeyInfo with the randomNum attribute', () => {
 
   it('reads R back (without the unused-bits byte) and the key', () => {
     const info = readPrivateKeyInfo(privateKeyInfo);
-    expect(info.randomNum?.toString('hex')).toBe(randomNum.toString('hex'));
-    expect(pkcs8Of(info.key)).toBe(pkcs8Of(privateKey));
+    expect(hexOf(info.randomNum)).toBe(randomNum.toString('hex'));
+    expect(info.algorithm).toBe('1.2.840.113549.1.1.1');
+    expect(pkcs8Of(keyIn(privateKeyInfo))).toBe(pkcs8Of(privateKey));
   });
 
   it('handles a key without R', () => {
@@ -155,8 +186,18 @@ describe('reading signPri.key files written by OpenSSL (PBES2)', () => {
   it.each(variants)('%s', async (_name, args, marker) => {
     const password = args.includes('hmacWithSHA512') ? '비밀번호-Pw1' : PASSWORD;
     const file = openssl([
-      'pkcs8', '-topk8', '-inform', 'DER', '-in', join(dir, 'pki.der'), ...args, ...LEGACY_PROVIDER,
-      '-outform', 'DER', '-passout', `pass:${password}`,
+      'pkcs8',
+      '-topk8',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'pki.der'),
+      ...args,
+      ...LEGACY_PROVIDER,
+      '-outform',
+      'DER',
+      '-passout',
+      `pass:${password}`,
     ]);
     // Make sure the fixture really is the variant we think it is.
     const structure = openssl(['asn1parse', '-inform', 'DER'], file).toString();
@@ -164,7 +205,8 @@ describe('reading signPri.key files written by OpenSSL (PBES2)', () => {
     if (marker === 'seed-cbc') expect(structure).not.toContain('hmacWith');
 
     const decrypted = await decryptPrivateKeyFile(file, password);
-    expect(pkcs8Of(readPrivateKeyInfo(decrypted).key)).toBe(pkcs8Of(privateKey));
+    expect(readPrivateKeyInfo(decrypted).algorithm).toBe('1.2.840.113549.1.1.1');
+    expect(pkcs8Of(keyIn(decrypted))).toBe(pkcs8Of(privateKey));
     // `openssl pkcs8 -topk8` re-encodes the key and drops PKCS#8 attributes (R included), so what was inside
     // is the plain PKCS#8 encoding, which we return byte for byte.
     expect(decrypted.toString('hex')).toBe(privateKey.export({ type: 'pkcs8', format: 'der' }).toString('hex'));
@@ -191,7 +233,16 @@ describe('writing signPri.key', () => {
 
     // OpenSSL's own decryption gives the same key (it re-encodes the key, dropping attributes; DER output is PKCS#1).
     const opensslKey = openssl([
-      'pkcs8', '-inform', 'DER', '-in', join(dir, 'signPri.key'), ...LEGACY_PROVIDER, '-passin', `pass:${PASSWORD}`, '-outform', 'DER',
+      'pkcs8',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'signPri.key'),
+      ...LEGACY_PROVIDER,
+      '-passin',
+      `pass:${PASSWORD}`,
+      '-outform',
+      'DER',
     ]);
     expect(opensslKey.toString('hex')).toBe(privateKey.export({ type: 'pkcs1', format: 'der' }).toString('hex'));
 
@@ -237,9 +288,18 @@ describe('writing signPri.key', () => {
 
   it('computes the research PBKDF1 / seedCBCWithSHA1 vector', async () => {
     const dk = await pbkdf1Sha1(Buffer.from('test1234'), Buffer.from('0102030405060708', 'hex'), 2048);
-    expect(dk.toString('hex')).toBe('893a72a5790b1eb0d56c8836ab11e441a920d91e');
+    expect(hexOf(dk)).toBe('893a72a5790b1eb0d56c8836ab11e441a920d91e');
     const { key, iv } = await deriveSeedCbcWithSha1Key('test1234', Buffer.from('0102030405060708', 'hex'), 2048);
-    expect([key.toString('hex'), iv.toString('hex')]).toEqual(['893a72a5790b1eb0d56c8836ab11e441', '24803bd6a8f0d92577c270c3d822f237']);
+    expect([hexOf(key), hexOf(iv)]).toEqual(['893a72a5790b1eb0d56c8836ab11e441', '24803bd6a8f0d92577c270c3d822f237']);
+  });
+
+  it('computes SHA-1 as Node does, for every length around the block boundaries and a long message', () => {
+    for (let length = 0; length < 200; length++) {
+      const message = randomBytes(length);
+      expect([length, hexOf(sha1(message))]).toEqual([length, createHash('sha1').update(message).digest('hex')]);
+    }
+    const long = randomBytes(100_000);
+    expect(hexOf(sha1(long))).toBe(createHash('sha1').update(long).digest('hex'));
   });
 
   it('keeps R through a password change, in either scheme', async () => {
@@ -247,7 +307,7 @@ describe('writing signPri.key', () => {
     const inside = await decryptPrivateKeyFile(original, 'old-password');
     const changed = await encryptPrivateKeyFile(inside, 'new-password');
     const again = await decryptPrivateKeyFile(changed, 'new-password');
-    expect(readPrivateKeyInfo(again).randomNum?.toString('hex')).toBe(randomNum.toString('hex'));
+    expect(hexOf(readPrivateKeyInfo(again).randomNum)).toBe(randomNum.toString('hex'));
     expect(again.equals(privateKeyInfo)).toBe(true);
     expect(await failureOf(decryptPrivateKeyFile(changed, 'old-password'))).toBe('wrongPassword');
 
@@ -335,7 +395,9 @@ describe('refusing bad files with a typed reason', () => {
       toBuffer(seq([seq([oidNode('1.2.840.113549.1.5.13'), seq([child(pbes2Params, 0), seq([oidNode(oid), octets(iv)])])]), encrypted]));
     // RC2-CBC and Camellia-128-CBC: real ciphers we do not handle.
     expect(await failureOf(decryptPrivateKeyFile(withCipher('1.2.840.113549.3.2', randomBytes(8)), PASSWORD))).toBe('unsupportedFile');
-    expect(await failureOf(decryptPrivateKeyFile(withCipher('1.2.392.200011.61.1.1.1.2', randomBytes(16)), PASSWORD))).toBe('unsupportedFile');
+    expect(await failureOf(decryptPrivateKeyFile(withCipher('1.2.392.200011.61.1.1.1.2', randomBytes(16)), PASSWORD))).toBe(
+      'unsupportedFile',
+    );
 
     // A PKCS#12-style PBE at top level (pbeWithSHAAnd3-KeyTripleDES-CBC).
     const pkcs12Pbe = kisaFile('1.2.840.113549.1.12.1.3', randomBytes(8), int(2048), randomBytes(64));
@@ -352,7 +414,19 @@ describe('refusing bad files with a typed reason', () => {
 
   it('scrypt (what `openssl pkcs8 -scrypt` writes) is unsupportedFile', async () => {
     const file = openssl([
-      'pkcs8', '-topk8', '-inform', 'DER', '-in', join(dir, 'pki.der'), '-scrypt', '-scrypt_N', '1024', '-outform', 'DER', '-passout', `pass:${PASSWORD}`,
+      'pkcs8',
+      '-topk8',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'pki.der'),
+      '-scrypt',
+      '-scrypt_N',
+      '1024',
+      '-outform',
+      'DER',
+      '-passout',
+      `pass:${PASSWORD}`,
     ]);
     expect(await failureOf(decryptPrivateKeyFile(file, PASSWORD))).toBe('unsupportedFile');
   });
@@ -365,7 +439,9 @@ describe('refusing bad files with a typed reason', () => {
     expect(await failureOf(decryptPrivateKeyFile(hugeKisa, PASSWORD))).toBe('excessiveKeyProtection');
     const enormous = kisaFile('1.2.410.200004.1.15', salt, integerNode(Buffer.from('7fffffffffffffffff', 'hex')), body);
     expect(await failureOf(decryptPrivateKeyFile(enormous, PASSWORD))).toBe('excessiveKeyProtection');
-    expect(await failureOf(decryptPrivateKeyFile(kisaFile('1.2.410.200004.1.15', salt, int(100_001), body), PASSWORD))).toBe('excessiveKeyProtection');
+    expect(await failureOf(decryptPrivateKeyFile(kisaFile('1.2.410.200004.1.15', salt, int(100_001), body), PASSWORD))).toBe(
+      'excessiveKeyProtection',
+    );
 
     // The report's file: PBES2 re-encrypted with 10,000,000 iterations (and one just over the cap).
     const root = parse(good);

@@ -27,10 +27,16 @@ beforeAll(async () => {
     [ca.rootCertificate, new X509Certificate(fixture('root.pem'))],
     [ca.issuingCertificate, new X509Certificate(fixture('issuing.pem'))],
   );
-  verifier = new RegistrationVerifier(trustStore, [new SandboxCaRevocation([ca]), await CrlFolderRevocation.load(join(fixtureDir(), 'crl'))]);
+  verifier = new RegistrationVerifier(trustStore, [
+    new SandboxCaRevocation([ca]),
+    await CrlFolderRevocation.load(join(fixtureDir(), 'crl')),
+  ]);
 });
 
-const pair = (prefix: string, keyFile = `${prefix}.signPri.key`) => ({ signCert: fixture(`${prefix}.signCert.der`), signPri: fixture(keyFile) });
+const pair = (prefix: string, keyFile = `${prefix}.signPri.key`) => ({
+  signCert: fixture(`${prefix}.signCert.der`),
+  signPri: fixture(keyFile),
+});
 
 async function failure(promise: Promise<unknown>): Promise<{ reason: CertificateFailure; file?: string }> {
   const error = await promise.then(
@@ -52,17 +58,96 @@ describe('another bank’s certificate made by the openssl CLI', () => {
 
   test.each<[string, () => Parameters<RegistrationVerifier['verify']>[0], CertificateFailure, string]>([
     ['wrong password', () => ({ files: pair('personal'), password: 'wrong-Password1!', idn: FIXTURE_IDN }), 'wrongPassword', 'privateKey'],
-    ['another certificate’s key', () => ({ files: { signCert: fixture('personal.signCert.der'), signPri: fixture('corporate.signPri.key') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'keyMismatch', 'privateKey'],
-    ['a revoked certificate (the CA’s CRL)', () => ({ files: pair('revoked'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'revoked', 'certificate'],
-    ['a corporate certificate', () => ({ files: pair('corporate'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'notPersonal', 'certificate'],
-    ['a policy we do not know', () => ({ files: pair('unknownpolicy'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'unsupportedFile', 'certificate'],
-    ['someone else’s 주민등록번호', () => ({ files: pair('personal'), password: FIXTURE_PASSWORD, idn: '8505052345678' }), 'ownerMismatch', 'certificate'],
-    ['a key without the random number R', () => ({ files: pair('personal', 'personal.openssl-seed.key'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'ownerMismatch', 'privateKey'],
-    ['a certificate nobody trusts', () => ({ files: { signCert: fixture('stranger.signCert.der'), signPri: fixture('personal.signPri.key') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'untrustedChain', 'certificate'],
-    ['random bytes as the certificate', () => ({ files: { signCert: randomBytes(900), signPri: fixture('personal.signPri.key') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'corruptFile', 'certificate'],
-    ['the key file given as the certificate', () => ({ files: { signCert: fixture('personal.signPri.key'), signPri: fixture('personal.signPri.key') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'corruptFile', 'certificate'],
-    ['the certificate given as the key', () => ({ files: { signCert: fixture('personal.signCert.der'), signPri: fixture('personal.signCert.der') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'corruptFile', 'privateKey'],
-    ['an oversized file', () => ({ files: { signCert: Buffer.alloc(70_000, 1), signPri: fixture('personal.signPri.key') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }), 'fileTooLarge', 'certificate'],
+    [
+      'another certificate’s key',
+      () => ({
+        files: { signCert: fixture('personal.signCert.der'), signPri: fixture('corporate.signPri.key') },
+        password: FIXTURE_PASSWORD,
+        idn: FIXTURE_IDN,
+      }),
+      'keyMismatch',
+      'privateKey',
+    ],
+    [
+      'a revoked certificate (the CA’s CRL)',
+      () => ({ files: pair('revoked'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }),
+      'revoked',
+      'certificate',
+    ],
+    [
+      'a corporate certificate',
+      () => ({ files: pair('corporate'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }),
+      'notPersonal',
+      'certificate',
+    ],
+    [
+      'a policy we do not know',
+      () => ({ files: pair('unknownpolicy'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }),
+      'unsupportedFile',
+      'certificate',
+    ],
+    [
+      'someone else’s 주민등록번호',
+      () => ({ files: pair('personal'), password: FIXTURE_PASSWORD, idn: '8505052345678' }),
+      'ownerMismatch',
+      'certificate',
+    ],
+    [
+      'a key without the random number R',
+      () => ({ files: pair('personal', 'personal.openssl-seed.key'), password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }),
+      'ownerMismatch',
+      'privateKey',
+    ],
+    [
+      'a certificate nobody trusts',
+      () => ({
+        files: { signCert: fixture('stranger.signCert.der'), signPri: fixture('personal.signPri.key') },
+        password: FIXTURE_PASSWORD,
+        idn: FIXTURE_IDN,
+      }),
+      'untrustedChain',
+      'certificate',
+    ],
+    [
+      'random bytes as the certificate',
+      () => ({
+        files: { signCert: randomBytes(900), signPri: fixture('personal.signPri.key') },
+        password: FIXTURE_PASSWORD,
+        idn: FIXTURE_IDN,
+      }),
+      'corruptFile',
+      'certificate',
+    ],
+    [
+      'the key file given as the certificate',
+      () => ({
+        files: { signCert: fixture('personal.signPri.key'), signPri: fixture('personal.signPri.key') },
+        password: FIXTURE_PASSWORD,
+        idn: FIXTURE_IDN,
+      }),
+      'corruptFile',
+      'certificate',
+    ],
+    [
+      'the certificate given as the key',
+      () => ({
+        files: { signCert: fixture('personal.signCert.der'), signPri: fixture('personal.signCert.der') },
+        password: FIXTURE_PASSWORD,
+        idn: FIXTURE_IDN,
+      }),
+      'corruptFile',
+      'privateKey',
+    ],
+    [
+      'an oversized file',
+      () => ({
+        files: { signCert: Buffer.alloc(70_000, 1), signPri: fixture('personal.signPri.key') },
+        password: FIXTURE_PASSWORD,
+        idn: FIXTURE_IDN,
+      }),
+      'fileTooLarge',
+      'certificate',
+    ],
   ])('%s is refused with its own reason', async (_name, check, reason, file) => {
     expect(await failure(verifier.verify(check()))).toEqual({ reason, file });
   });
@@ -75,9 +160,13 @@ describe('another bank’s certificate made by the openssl CLI', () => {
   });
 
   test('a PKCS#12 from openssl opens; without R the owner cannot be proven', async () => {
-    const result = await failure(verifier.verify({ files: { pfx: fixture('personal.p12') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }));
+    const result = await failure(
+      verifier.verify({ files: { pfx: fixture('personal.p12') }, password: FIXTURE_PASSWORD, idn: FIXTURE_IDN }),
+    );
     expect(result).toEqual({ reason: 'ownerMismatch', file: 'privateKey' });
-    expect((await failure(verifier.verify({ files: { pfx: fixture('personal.p12') }, password: 'nope', idn: FIXTURE_IDN }))).reason).toBe('wrongPassword');
+    expect((await failure(verifier.verify({ files: { pfx: fixture('personal.p12') }, password: 'nope', idn: FIXTURE_IDN }))).reason).toBe(
+      'wrongPassword',
+    );
   });
 });
 

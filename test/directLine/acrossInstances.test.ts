@@ -47,7 +47,13 @@ test('started on instance 1, reconnected on instance 2: its socket gets what ins
   first.end();
 
   // the reconnect (GET /conversations/:id) and the stream are served by instance 2
-  const second = new DirectLineTestClient({ domain: `${two.url}/v3/directline`, token, conversationId, watermark: String(sequenceOf(menu)), webSocket: true });
+  const second = new DirectLineTestClient({
+    domain: `${two.url}/v3/directline`,
+    token,
+    conversationId,
+    watermark: String(sequenceOf(menu)),
+    webSocket: true,
+  });
   try {
     const help = await postTo(one, conversationId, token, '도움말');
     await second.waitFor((a) => a.replyToId === help);

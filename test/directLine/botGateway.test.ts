@@ -22,7 +22,10 @@ test('a turn in process: the bot sees expectReplies and its replies come back in
   const gateway = createInProcessGateway(adapter, async (context: TurnContext) => {
     mode = context.activity.deliveryMode;
     await context.sendActivity('one');
-    await context.sendActivities([{ type: ActivityTypes.Message, text: 'two' }, { type: ActivityTypes.Trace, name: 'debug' }]);
+    await context.sendActivities([
+      { type: ActivityTypes.Message, text: 'two' },
+      { type: ActivityTypes.Trace, name: 'debug' },
+    ]);
   });
   const replies = await gateway.turn(incoming as never);
   expect(mode).toBe('expectReplies');

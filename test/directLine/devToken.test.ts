@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => bot.app.close());
 
 const devToken = (body?: unknown) =>
-  fetch(`${bot.url}/directline/dev-token`, { method: 'POST', headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${bot.url}/directline/dev-token`, {
+    method: 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 test('a page without a backend gets a token for a dl_ user, or for the id it asks, and talks to the bot with it', async () => {
   const anonymous = await devToken();

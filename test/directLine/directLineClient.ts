@@ -24,12 +24,24 @@ export function fetchAjax(request: AjaxRequest): unknown {
   return Observable.create((subscriber: { next(v: unknown): void; error(e: unknown): void; complete(): void }) => {
     const controller = new AbortController();
     const timer = request.timeout ? setTimeout(() => controller.abort(), request.timeout) : undefined;
-    const body = request.body === undefined || request.body instanceof FormData || typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-    fetch(request.url ?? '', { method: request.method ?? 'GET', headers: request.headers, body: body as string | FormData | undefined, signal: controller.signal })
+    const body =
+      request.body === undefined || request.body instanceof FormData || typeof request.body === 'string'
+        ? request.body
+        : JSON.stringify(request.body);
+    fetch(request.url ?? '', {
+      method: request.method ?? 'GET',
+      headers: request.headers,
+      body: body as string | FormData | undefined,
+      signal: controller.signal,
+    })
       .then(async (response) => {
         const text = request.responseType === 'arraybuffer' ? undefined : await response.text();
         const payload = text === undefined ? await response.arrayBuffer() : text === '' ? null : JSON.parse(text);
-        const result = { status: response.status, response: payload, xhr: { getResponseHeader: (name: string) => response.headers.get(name) } };
+        const result = {
+          status: response.status,
+          response: payload,
+          xhr: { getResponseHeader: (name: string) => response.headers.get(name) },
+        };
         if (response.ok) {
           subscriber.next(result);
           subscriber.complete();

@@ -15,7 +15,11 @@ let bot: RunningBot;
 const clients: DirectLineTestClient[] = [];
 
 beforeAll(async () => {
-  bot = await startHttpBot({ DIRECTLINE_SECRET: SECRET, SECRETS_KEY: SECRETS_KEY.toString('base64'), CA_DIR: mkdtempSync(join(tmpdir(), 'jca-directline-ca-')) });
+  bot = await startHttpBot({
+    DIRECTLINE_SECRET: SECRET,
+    SECRETS_KEY: SECRETS_KEY.toString('base64'),
+    CA_DIR: mkdtempSync(join(tmpdir(), 'jca-directline-ca-')),
+  });
 });
 afterEach(() => clients.splice(0).forEach((client) => client.end()));
 afterAll(() => bot.app.close());
@@ -29,7 +33,10 @@ interface Grant {
 async function call(method: string, path: string, auth: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${bot.url}${path}`, {
     method,
-    headers: { ...(auth === undefined ? {} : { authorization: `Bearer ${auth}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(auth === undefined ? {} : { authorization: `Bearer ${auth}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -56,8 +63,13 @@ test('tokens/generate: the backend with the secret gets a token binding the user
   const grant = await generate('customer-7');
   expect(grant).toEqual({ conversationId: expect.stringMatching(/^[\w-]{16,}$/), token: expect.any(String), expires_in: 3600 });
 
-  expect(await call('POST', '/v3/directline/tokens/generate', undefined, { user: { id: 'x' } })).toEqual({ status: 401, body: { error: { code: 'Unauthorized', message: 'Unauthorized' } } });
-  expect((await call('POST', '/v3/directline/tokens/generate', 'not-the-secret-but-long-enough-000000', { user: { id: 'x' } })).status).toBe(403);
+  expect(await call('POST', '/v3/directline/tokens/generate', undefined, { user: { id: 'x' } })).toEqual({
+    status: 401,
+    body: { error: { code: 'Unauthorized', message: 'Unauthorized' } },
+  });
+  expect(
+    (await call('POST', '/v3/directline/tokens/generate', 'not-the-secret-but-long-enough-000000', { user: { id: 'x' } })).status,
+  ).toBe(403);
   // a page's token cannot make more tokens
   expect((await call('POST', '/v3/directline/tokens/generate', grant.token, { user: { id: 'x' } })).body.error.code).toBe('Forbidden');
   for (const body of [undefined, {}, { user: {} }, { user: { id: '' } }, { user: { id: 'a\nb' } }, { user: { id: 'x'.repeat(300) } }]) {
@@ -69,16 +81,33 @@ test('over polling: the welcome, the echo of the message with its clientActivity
   const grant = await generate('customer-1');
   const client = connect({ token: grant.token, webSocket: false });
   const welcome = await client.waitFor(isWelcome);
-  expect(welcome).toMatchObject({ type: 'message', channelId: 'directline', conversation: { id: grant.conversationId }, from: { role: 'bot' } });
+  expect(welcome).toMatchObject({
+    type: 'message',
+    channelId: 'directline',
+    conversation: { id: grant.conversationId },
+    from: { role: 'bot' },
+  });
 
-  const id = await client.post({ type: 'message', from: { id: 'customer-1' }, text: '인증서 발급', channelData: { clientActivityID: 'client-1' } });
+  const id = await client.post({
+    type: 'message',
+    from: { id: 'customer-1' },
+    text: '인증서 발급',
+    channelData: { clientActivityID: 'client-1' },
+  });
   expect(id).toMatch(new RegExp(`^${grant.conversationId}\\|\\d{7}$`));
   const echo = await client.waitFor((a) => a.id === id);
-  expect(echo).toMatchObject({ type: 'message', text: '인증서 발급', from: { id: 'customer-1', role: 'user' }, channelData: { clientActivityID: 'client-1' } });
+  expect(echo).toMatchObject({
+    type: 'message',
+    text: '인증서 발급',
+    from: { id: 'customer-1', role: 'user' },
+    channelData: { clientActivityID: 'client-1' },
+  });
   const reply = await client.waitFor((a) => textOf(a).includes('본인 인증'));
   expect(reply).toMatchObject({ replyToId: id, from: { role: 'bot' }, recipient: { id: 'customer-1' } });
   // what only the bot's connector needs never reaches a client, nor does the conversationUpdate
-  expect(client.received.every((a) => a.serviceUrl === undefined && a.deliveryMode === undefined && a.type !== 'conversationUpdate')).toBe(true);
+  expect(client.received.every((a) => a.serviceUrl === undefined && a.deliveryMode === undefined && a.type !== 'conversationUpdate')).toBe(
+    true,
+  );
   expect(sequenceOf(reply)).toBeGreaterThan(sequenceOf(echo));
 });
 
@@ -86,7 +115,12 @@ test('over the WebSocket stream: the welcome and the reply arrive as they are lo
   const grant = await generate('customer-ws');
   const client = connect({ token: grant.token, webSocket: true });
   await client.waitFor(isWelcome);
-  const id = await client.post({ type: 'message', from: { id: 'customer-ws' }, text: '인증서 발급', channelData: { clientActivityID: 'ws-1' } });
+  const id = await client.post({
+    type: 'message',
+    from: { id: 'customer-ws' },
+    text: '인증서 발급',
+    channelData: { clientActivityID: 'ws-1' },
+  });
   expect((await client.waitFor((a) => a.id === id)).channelData.clientActivityID).toBe('ws-1');
   await client.waitFor((a) => a.replyToId === id && textOf(a).includes('본인 인증'));
   // each activity once, none missing (directlinejs' scheduler may interleave batches that arrive together)
@@ -100,7 +134,12 @@ test('a reconnect with a watermark gets only what is newer', async () => {
   const lastSeen = await first.waitFor((a) => textOf(a).includes('무엇을 도와드릴까요'));
   first.end();
 
-  const again = connect({ token: grant.token, webSocket: false, conversationId: grant.conversationId, watermark: String(sequenceOf(lastSeen)) });
+  const again = connect({
+    token: grant.token,
+    webSocket: false,
+    conversationId: grant.conversationId,
+    watermark: String(sequenceOf(lastSeen)),
+  });
   const id = await again.post({ type: 'message', from: { id: 'customer-2' }, text: '인증서 발급' });
   await again.waitFor((a) => a.replyToId === id);
   expect(again.received.length).toBeGreaterThan(0);
@@ -108,12 +147,25 @@ test('a reconnect with a watermark gets only what is newer', async () => {
 
   // the reconnect call itself, as directlinejs makes it: the conversation, a token and a fresh stream URL from that watermark
   const reconnect = await call('GET', `/v3/directline/conversations/${grant.conversationId}?watermark=3`, grant.token);
-  expect(reconnect.body).toEqual({ conversationId: grant.conversationId, token: grant.token, expires_in: expect.any(Number), streamUrl: expect.stringContaining('watermark=3') });
-  expect(reconnect.body.streamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${grant.conversationId}/stream\\?`));
-  const page = await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities?watermark=${sequenceOf(lastSeen)}`, grant.token);
+  expect(reconnect.body).toEqual({
+    conversationId: grant.conversationId,
+    token: grant.token,
+    expires_in: expect.any(Number),
+    streamUrl: expect.stringContaining('watermark=3'),
+  });
+  expect(reconnect.body.streamUrl).toMatch(
+    new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${grant.conversationId}/stream\\?`),
+  );
+  const page = await call(
+    'GET',
+    `/v3/directline/conversations/${grant.conversationId}/activities?watermark=${sequenceOf(lastSeen)}`,
+    grant.token,
+  );
   expect(page.body.activities.map((a: ReceivedActivity) => a.id)).toEqual(again.received.map((a) => a.id));
   expect(page.body.watermark).toBe(String(sequenceOf(again.received.at(-1) as ReceivedActivity)));
-  expect((await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities?watermark=abc`, grant.token)).status).toBe(400);
+  expect((await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities?watermark=abc`, grant.token)).status).toBe(
+    400,
+  );
 });
 
 test('tokens/refresh: a new token for the same conversation and user, later expiry; the old one still works until it expires', async () => {
@@ -125,7 +177,11 @@ test('tokens/refresh: a new token for the same conversation and user, later expi
   const started = await call('POST', '/v3/directline/conversations', refreshed.body.token);
   expect(started.body.conversationId).toBe(grant.conversationId);
   // the refreshed token binds the same user
-  const asOther = await call('POST', `/v3/directline/conversations/${grant.conversationId}/activities`, refreshed.body.token, { type: 'message', from: { id: 'someone-else' }, text: 'hi' });
+  const asOther = await call('POST', `/v3/directline/conversations/${grant.conversationId}/activities`, refreshed.body.token, {
+    type: 'message',
+    from: { id: 'someone-else' },
+    text: 'hi',
+  });
   expect(asOther.status).toBe(403);
   expect((await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).status).toBe(200);
   expect((await call('POST', '/v3/directline/tokens/refresh', SECRET)).body.error.code).toBe('Forbidden');
@@ -140,7 +196,13 @@ test('an expired token is refused with 403 TokenExpired everywhere, the stream i
   expect(await call('POST', '/v3/directline/tokens/refresh', expired)).toEqual(refused);
   expect(await call('POST', '/v3/directline/conversations', expired)).toEqual(refused);
   expect(await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, expired)).toEqual(refused);
-  expect(await call('POST', `/v3/directline/conversations/${grant.conversationId}/activities`, expired, { type: 'message', from: { id: 'customer-4' }, text: 'hi' })).toEqual(refused);
+  expect(
+    await call('POST', `/v3/directline/conversations/${grant.conversationId}/activities`, expired, {
+      type: 'message',
+      from: { id: 'customer-4' },
+      text: 'hi',
+    }),
+  ).toEqual(refused);
   expect(await streamStatus(`/v3/directline/conversations/${grant.conversationId}/stream?t=${expired}`)).toBe(403);
   // the same token, still valid, opens the stream
   expect(await streamStatus(`/v3/directline/conversations/${grant.conversationId}/stream?t=${grant.token}`)).toBe(101);
@@ -151,26 +213,52 @@ test('a token for user A cannot post as user B, nor touch another conversation',
   const bob = await generate('bob');
   const client = connect({ token: alice.token, webSocket: false });
   await client.waitFor(isWelcome);
-  const asBob = await call('POST', `/v3/directline/conversations/${alice.conversationId}/activities`, alice.token, { type: 'message', from: { id: 'bob' }, text: '인증서 발급' });
+  const asBob = await call('POST', `/v3/directline/conversations/${alice.conversationId}/activities`, alice.token, {
+    type: 'message',
+    from: { id: 'bob' },
+    text: '인증서 발급',
+  });
   expect(asBob).toEqual({ status: 403, body: { error: { code: 'Forbidden', message: 'from.id does not match the token' } } });
   expect((await call('GET', `/v3/directline/conversations/${bob.conversationId}/activities`, alice.token)).status).toBe(403);
   expect(await streamStatus(`/v3/directline/conversations/${bob.conversationId}/stream?t=${alice.token}`)).toBe(403);
   // the backend, with the secret, may speak as the conversation's user
-  expect((await call('POST', `/v3/directline/conversations/${alice.conversationId}/activities`, SECRET, { type: 'message', from: { id: 'alice' }, text: '도움말' })).status).toBe(200);
+  expect(
+    (
+      await call('POST', `/v3/directline/conversations/${alice.conversationId}/activities`, SECRET, {
+        type: 'message',
+        from: { id: 'alice' },
+        text: '도움말',
+      })
+    ).status,
+  ).toBe(200);
   // nothing the bot would have said to "bob" reached the transcript
   expect(client.received.filter((a) => a.from?.id === 'bob')).toEqual([]);
 });
 
 test('activities a client may not set are refused or dropped before the bot sees them', async () => {
   const grant = await generate('customer-5');
-  const post = (activity: Record<string, unknown>) => call('POST', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token, activity);
+  const post = (activity: Record<string, unknown>) =>
+    call('POST', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token, activity);
   expect((await post({ type: 'invoke', from: { id: 'customer-5' }, name: 'x' })).status).toBe(400);
   expect((await post({ type: 'message', text: 'no sender' })).status).toBe(400);
   expect((await post({ type: 'message', from: { id: 'customer-5' }, text: 'x'.repeat(5000) })).status).toBe(400);
   // an attachment anywhere but inline would be fetched by the bot from our own origin
-  const fetched = await post({ type: 'message', from: { id: 'customer-5' }, attachments: [{ contentType: 'application/octet-stream', contentUrl: `${bot.url}/certificates/download/x`, name: 'signCert.der' }] });
+  const fetched = await post({
+    type: 'message',
+    from: { id: 'customer-5' },
+    attachments: [{ contentType: 'application/octet-stream', contentUrl: `${bot.url}/certificates/download/x`, name: 'signCert.der' }],
+  });
   expect(fetched.body.error.code).toBe('BadArgument');
-  const id = (await post({ type: 'message', from: { id: 'customer-5' }, text: '도움말', serviceUrl: 'http://evil.example/', channelId: 'emulator', recipient: { id: 'x' } })).body.id;
+  const id = (
+    await post({
+      type: 'message',
+      from: { id: 'customer-5' },
+      text: '도움말',
+      serviceUrl: 'http://evil.example/',
+      channelId: 'emulator',
+      recipient: { id: 'x' },
+    })
+  ).body.id;
   const page = await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token);
   const echo = page.body.activities.find((a: ReceivedActivity) => a.id === id);
   expect(echo).toMatchObject({ channelId: 'directline', recipient: { role: 'bot' } });
@@ -185,7 +273,12 @@ test('the bot’s connector: messages outside a turn reach the client; traces ne
   const connector = `/directline-connector/v3/conversations/${grant.conversationId}/activities`;
   const trace = await call('POST', connector, undefined, { type: 'trace', name: 'debug', value: { secret: 1 } });
   expect(trace.status).toBe(200);
-  const agent = await call('POST', connector, undefined, { type: 'message', text: '[상담원] 안녕하세요', from: { id: 'joint-certificate-assistant' }, serviceUrl: 'http://127.0.0.1:1/' });
+  const agent = await call('POST', connector, undefined, {
+    type: 'message',
+    text: '[상담원] 안녕하세요',
+    from: { id: 'joint-certificate-assistant' },
+    serviceUrl: 'http://127.0.0.1:1/',
+  });
   expect(agent.body.id).toMatch(/\|\d{7}$/);
   const received = await client.waitFor((a) => a.id === agent.body.id);
   expect(received).toMatchObject({ text: '[상담원] 안녕하세요', channelId: 'directline', conversation: { id: grant.conversationId } });
@@ -196,7 +289,12 @@ test('the bot’s connector: messages outside a turn reach the client; traces ne
 
   // the bot deletes a message that carried a secret (its own call, through the connector): the log
   // keeps its id and the client's echo key, not what it said
-  const id = await client.post({ type: 'message', from: { id: 'customer-6' }, text: '900101-1234567', channelData: { clientActivityID: 'rrn-1' } });
+  const id = await client.post({
+    type: 'message',
+    from: { id: 'customer-6' },
+    text: '900101-1234567',
+    channelData: { clientActivityID: 'rrn-1' },
+  });
   await client.waitFor((a) => a.replyToId === id);
   const after = await eventually(async () => {
     const { body } = await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token);
@@ -215,7 +313,9 @@ test('the bot’s connector: messages outside a turn reach the client; traces ne
   // deleting what was never logged (a typing indicator) or is gone is still 200: deletes are best effort
   expect((await call('DELETE', `${connector}/${encodeURIComponent(`${grant.conversationId}|0000099`)}`, undefined)).status).toBe(200);
   // an unknown conversation is not there to write to
-  expect((await call('POST', '/directline-connector/v3/conversations/nope/activities', undefined, { type: 'message', text: 'x' })).status).toBe(404);
+  expect(
+    (await call('POST', '/directline-connector/v3/conversations/nope/activities', undefined, { type: 'message', text: 'x' })).status,
+  ).toBe(404);
 });
 
 test('asking for a person: the customer’s client gets no hub event (handoff.initiate) and no connector address, live or in the history', async () => {
@@ -225,7 +325,8 @@ test('asking for a person: the customer’s client gets no hub event (handoff.in
   const asked = await client.post({ type: 'message', from: { id: 'customer-hub' }, text: '상담원' });
   expect(textOf(await client.waitFor((a) => a.replyToId === asked && textOf(a).includes('대기 순서는')))).toContain('대기 순서는');
   // The post returns once the turn is over: everything it produced is logged, and the stream has it once it has the last of it.
-  const history = (await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body.activities as ReceivedActivity[];
+  const history = (await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body
+    .activities as ReceivedActivity[];
   await client.waitFor((a) => a.id === history.at(-1)?.id);
   for (const [where, activities] of Object.entries({ history, stream: client.received })) {
     expect({ where, events: activities.filter((a) => a.type === 'event').map((a) => a.name) }).toEqual({ where, events: [] });
@@ -239,14 +340,27 @@ test('the channel never logs or delivers a handoff.* event, whatever the bot sen
   await client.waitFor(isWelcome);
   const connector = `/directline-connector/v3/conversations/${grant.conversationId}/activities`;
   const address = { channelId: 'directline', serviceUrl: `${bot.url}/directline-connector`, conversation: { id: grant.conversationId } };
-  const transcript = [{ contentType: 'application/json', name: 'Transcript', content: { activities: [{ type: 'message', text: '이전 대화' }] } }];
+  const transcript = [
+    { contentType: 'application/json', name: 'Transcript', content: { activities: [{ type: 'message', text: '이전 대화' }] } },
+  ];
   for (const name of ['handoff.initiate', 'handoff.status']) {
-    expect((await call('POST', connector, undefined, { type: 'event', name, value: { step: 'askingRrn' }, attachments: transcript, relatesTo: address })).status).toBe(200);
+    expect(
+      (
+        await call('POST', connector, undefined, {
+          type: 'event',
+          name,
+          value: { step: 'askingRrn' },
+          attachments: transcript,
+          relatesTo: address,
+        })
+      ).status,
+    ).toBe(200);
   }
   const message = await call('POST', connector, undefined, { type: 'message', text: '[상담원] 안녕하세요', relatesTo: address });
   const received = await client.waitFor((a) => a.id === message.body.id);
   expect(received.relatesTo).toBeUndefined();
-  const history = (await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body.activities as ReceivedActivity[];
+  const history = (await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body
+    .activities as ReceivedActivity[];
   for (const activities of [history, client.received]) {
     expect(activities.filter((a) => a.type === 'event')).toEqual([]);
     expect(JSON.stringify(activities)).not.toContain('/directline-connector');
@@ -259,11 +373,19 @@ test('a message outside a turn replies to nothing the client cannot have, or Web
   await client.waitFor(isWelcome);
   const connector = `/directline-connector/v3/conversations/${grant.conversationId}/activities`;
   // what continueConversation gives an agent's message: a replyToId naming the continuation activity the adapter made up
-  const agent = await call('POST', connector, undefined, { type: 'message', text: '[상담원] 안녕하세요', replyToId: '515d02d9-8713-4010-9e4d-8893c96ce521' });
+  const agent = await call('POST', connector, undefined, {
+    type: 'message',
+    text: '[상담원] 안녕하세요',
+    replyToId: '515d02d9-8713-4010-9e4d-8893c96ce521',
+  });
   expect((await client.waitFor((a) => a.id === agent.body.id)).replyToId).toBeUndefined();
   // a reply to an activity the client has keeps it
   const id = await client.post({ type: 'message', from: { id: 'customer-reply' }, text: '도움말' });
-  const answer = await call('POST', `${connector}/${encodeURIComponent(id)}`, undefined, { type: 'message', text: '[상담원] 네', replyToId: id });
+  const answer = await call('POST', `${connector}/${encodeURIComponent(id)}`, undefined, {
+    type: 'message',
+    text: '[상담원] 네',
+    replyToId: id,
+  });
   expect((await client.waitFor((a) => a.id === answer.body.id)).replyToId).toBe(id);
   const everyReply = client.received.filter((a) => a.replyToId !== undefined && a.replyToId !== null);
   expect(everyReply.every((a) => client.received.some((b) => b.id === a.replyToId))).toBe(true);
@@ -297,7 +419,11 @@ test('upload: files reach the bot as attachments (at the menu it says it did not
 test('upload: a file over 256 KB is refused with 413, as is a body over MAX_BODY_BYTES; other users and bodies are refused', async () => {
   const grant = await generate('customer-9');
   const upload = (form: FormData, userId = 'customer-9', token = grant.token) =>
-    fetch(`${bot.url}/v3/directline/conversations/${grant.conversationId}/upload?userId=${userId}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    fetch(`${bot.url}/v3/directline/conversations/${grant.conversationId}/upload?userId=${userId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
   const big = new FormData();
   big.append('file', new Blob([Buffer.alloc(300 * 1024)]), 'signCert.der');
   const refused = await upload(big);

@@ -3,7 +3,8 @@ import { CERT_PASSWORD, promptOf } from '../support/httpJourneys';
 import { DirectLineTestClient, ReceivedActivity } from './directLineClient';
 
 /** Everything an activity shows: its text and the texts inside its cards and buttons. */
-export const shownIn = (activities: readonly ReceivedActivity[]): string => activities.map((a) => [a.text ?? '', JSON.stringify(a.attachments ?? [])].join('\n')).join('\n');
+export const shownIn = (activities: readonly ReceivedActivity[]): string =>
+  activities.map((a) => [a.text ?? '', JSON.stringify(a.attachments ?? [])].join('\n')).join('\n');
 
 /** A customer on a Direct Line client: each message waits for the bot's reply that answers it. */
 export class DirectLineCustomer {
@@ -26,9 +27,11 @@ export class DirectLineCustomer {
     const id = await this.client.post({ type: 'message', from: { id: this.userId }, ...content });
     const replies = () => this.client.received.filter((a) => a.replyToId === id);
     const expected = key === undefined ? '' : promptOf(key);
-    await this.client.waitFor((a) => a.replyToId === id && shownIn([a]).includes(expected), 15_000).catch(() => {
-      throw new Error(`expected "${key}" in reply to ${JSON.stringify(content)}, got:\n${shownIn(replies())}`);
-    });
+    await this.client
+      .waitFor((a) => a.replyToId === id && shownIn([a]).includes(expected), 15_000)
+      .catch(() => {
+        throw new Error(`expected "${key}" in reply to ${JSON.stringify(content)}, got:\n${shownIn(replies())}`);
+      });
     return replies();
   }
 }

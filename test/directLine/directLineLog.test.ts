@@ -19,7 +19,12 @@ let bot: RunningBot;
 const clients: DirectLineTestClient[] = [];
 
 beforeAll(async () => {
-  bot = await startHttpBot({ REDIS_URL, STATE_KEY_PREFIX: prefix, DIRECTLINE_SECRET: SECRET, CA_DIR: mkdtempSync(join(tmpdir(), 'jca-dl-log-ca-')) });
+  bot = await startHttpBot({
+    REDIS_URL,
+    STATE_KEY_PREFIX: prefix,
+    DIRECTLINE_SECRET: SECRET,
+    CA_DIR: mkdtempSync(join(tmpdir(), 'jca-dl-log-ca-')),
+  });
 });
 
 afterAll(async () => {
@@ -62,7 +67,20 @@ test('the Direct Line log in Redis keeps no typed 주민등록번호, phone numb
 
   const [logKey] = await keysMatching(admin, `${prefix}directline:{${conversationId}}:log`);
   const stored = (await admin.lrange(logKey as string, 0, -1)).join('\n');
-  const secrets = ['770707-1234567', '7707071234567', '1234567', '5555 6666', rrn, rrn.replace('-', ''), rrn.slice(-7), CUSTOMER.phone, CUSTOMER.phoneDigits, '2468-1357', CERT_PASSWORD, downloadToken];
+  const secrets = [
+    '770707-1234567',
+    '7707071234567',
+    '1234567',
+    '5555 6666',
+    rrn,
+    rrn.replace('-', ''),
+    rrn.slice(-7),
+    CUSTOMER.phone,
+    CUSTOMER.phoneDigits,
+    '2468-1357',
+    CERT_PASSWORD,
+    downloadToken,
+  ];
   for (const secret of secrets) expect({ leaked: stored.includes(secret) ? secret : undefined }).toEqual({ leaked: undefined });
   expect(stored).not.toMatch(new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`));
   // it is the log of this conversation, with what was said kept in masked form
@@ -73,7 +91,9 @@ test('the Direct Line log in Redis keeps no typed 주민등록번호, phone numb
   // history: a reloaded page (a new stream from the start) and a polling read both get the stored copy
   const reloaded = connect({ webSocket: true, conversationId, token });
   await reloaded.waitFor((a) => shownIn([a]).includes('/certificates/download/delivered'));
-  const history = await fetch(`${bot.url}/v3/directline/conversations/${conversationId}/activities`, { headers: { authorization: `Bearer ${token}` } });
+  const history = await fetch(`${bot.url}/v3/directline/conversations/${conversationId}/activities`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   for (const replayed of [shownIn(reloaded.received), JSON.stringify(await history.json())]) {
     expect(replayed).not.toContain(downloadToken);
     expect(replayed).not.toContain('770707-1234567');

@@ -51,7 +51,10 @@ describe.each(stores)('%s store', (_name, make) => {
     expect(activities).toHaveLength(KEPT_ACTIVITIES);
     expect(activities[0]?.text).toBe('3');
     expect(watermark).toBe(KEPT_ACTIVITIES + 3);
-    expect((await store.read(id, KEPT_ACTIVITIES + 1)).activities.map((a) => a.text)).toEqual([String(KEPT_ACTIVITIES + 1), String(KEPT_ACTIVITIES + 2)]);
+    expect((await store.read(id, KEPT_ACTIVITIES + 1)).activities.map((a) => a.text)).toEqual([
+      String(KEPT_ACTIVITIES + 1),
+      String(KEPT_ACTIVITIES + 2),
+    ]);
   });
 
   test('rewrites one logged activity in place, keeping its id', async () => {

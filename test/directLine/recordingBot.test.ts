@@ -3,10 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
 import restify, { Server } from 'restify';
 import { loadConfig } from '../../src/config/config';
+import { ACTIVITY_FEED } from '../../src/directLine/activityFeed';
 import type { BotGateway } from '../../src/directLine/botGateway';
+import { MemoryDirectLineStore } from '../../src/directLine/directLineStore';
 import { DirectLineChannel, mountDirectLine } from '../../src/directLine/mountDirectLine';
 import { createLogger } from '../../src/logging/logger';
 import { useParsers } from '../../src/server/createServer';
+import { MemoryBroadcast } from '../../src/state/broadcast';
 import WebSocket from 'ws';
 import { DirectLineTestClient } from './directLineClient';
 import { eventually } from '../support/httpJourneys';
@@ -33,6 +36,8 @@ beforeAll(async () => {
   useParsers(server);
   channel = mountDirectLine(server, {
     config: loadConfig({ DIRECTLINE_SECRET: SECRET }),
+    store: new MemoryDirectLineStore(1800),
+    feed: new MemoryBroadcast(ACTIVITY_FEED),
     gateway: recordingBot,
     tokenKey: randomBytes(32),
     logger: createLogger('silent'),
@@ -54,12 +59,20 @@ async function generate(userId: string): Promise<{ token: string; conversationId
   return (await generated.json()) as { token: string; conversationId: string };
 }
 
+interface RawStream {
+  readonly socket: WebSocket;
+  readonly messages: string[];
+  readonly closed: Promise<{ code: number; reason: string }>;
+}
+
 /** A raw stream, recording every message as sent (keep-alives included). */
-function openStream(conversationId: string, token: string): Promise<{ socket: WebSocket; messages: string[]; closed: Promise<{ code: number; reason: string }> }> {
+function openStream(conversationId: string, token: string): Promise<RawStream> {
   const socket = new WebSocket(`${url.replace('http:', 'ws:')}/v3/directline/conversations/${conversationId}/stream?t=${token}`);
   const messages: string[] = [];
   socket.on('message', (data) => messages.push(data.toString()));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve({ socket, messages, closed }));
     socket.once('error', reject);
@@ -102,8 +115,16 @@ test('the bot gets the conversation start, then the uploaded files as data: URIs
       channelData: { clientActivityID: 'up-1' },
       serviceUrl: `${url}/directline-connector`,
       attachments: [
-        { contentType: 'application/x-x509-ca-cert', name: 'signCert.der', contentUrl: `data:application/x-x509-ca-cert;base64,${certificate.toString('base64')}` },
-        { contentType: 'application/octet-stream', name: 'signPri.key', contentUrl: `data:application/octet-stream;base64,${key.toString('base64')}` },
+        {
+          contentType: 'application/x-x509-ca-cert',
+          name: 'signCert.der',
+          contentUrl: `data:application/x-x509-ca-cert;base64,${certificate.toString('base64')}`,
+        },
+        {
+          contentType: 'application/octet-stream',
+          name: 'signPri.key',
+          contentUrl: `data:application/octet-stream;base64,${key.toString('base64')}`,
+        },
       ],
     });
   } finally {
@@ -123,7 +144,8 @@ test('a typing indicator the bot sends mid-turn goes to open streams at once, is
     }).then((r) => r.json() as Promise<{ id: string }>);
   try {
     const { id } = await post({ type: 'message', from: { id: 'typist' }, text: 'hi' });
-    const frames = () => stream.messages.filter((m) => m !== '').map((m) => JSON.parse(m) as { activities: Record<string, unknown>[]; watermark?: string });
+    const frames = () =>
+      stream.messages.filter((m) => m !== '').map((m) => JSON.parse(m) as { activities: Record<string, unknown>[]; watermark?: string });
     const activities = () => frames().flatMap((f) => f.activities);
     await eventually(() => activities().some((a) => a.replyToId === id));
     // before the turn's replies, not with them
@@ -131,10 +153,16 @@ test('a typing indicator the bot sends mid-turn goes to open streams at once, is
     expect(typingAt).toBeGreaterThanOrEqual(0);
     expect(typingAt).toBeLessThan(activities().findIndex((a) => a.replyToId === id));
     // typing frames carry no watermark: they are not in the log
-    expect(frames().filter((f) => f.activities.some((a) => a.type === 'typing')).every((f) => f.watermark === undefined)).toBe(true);
+    expect(
+      frames()
+        .filter((f) => f.activities.some((a) => a.type === 'typing'))
+        .every((f) => f.watermark === undefined),
+    ).toBe(true);
     const { id: typingId } = await post({ type: 'typing', from: { id: 'typist' }, channelData: { clientActivityID: 'typing-1' } });
     await eventually(() => activities().find((a) => a.id === typingId && a.type === 'typing'));
-    const log = await fetch(`${url}/v3/directline/conversations/${conversationId}/activities`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ activities: Record<string, unknown>[] }>);
+    const log = await fetch(`${url}/v3/directline/conversations/${conversationId}/activities`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.json() as Promise<{ activities: Record<string, unknown>[] }>);
     expect(log.activities.filter((a) => a.type === 'typing')).toEqual([]);
   } finally {
     during = () => undefined;

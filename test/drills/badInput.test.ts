@@ -68,14 +68,19 @@ afterEach(() => {
   expect(bot.output()).not.toMatch(/uncaught|unhandled/i);
 });
 
-const message = (overrides: Record<string, unknown> = {}) => activity({ serviceUrl: channel.serviceUrl, conversation: { id: `drill-input-${randomUUID()}` }, ...overrides });
+const message = (overrides: Record<string, unknown> = {}) =>
+  activity({ serviceUrl: channel.serviceUrl, conversation: { id: `drill-input-${randomUUID()}` }, ...overrides });
 
 test('an oversized body sent chunked, without a Content-Length, is refused with 413', async () => {
   const status = await new Promise<number>((resolve, reject) => {
-    const request = http.request(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
+    const request = http.request(
+      `${bot.url}/api/messages`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
     // Errors after the answer (the server may close the connection mid-upload) do not matter.
     request.on('error', (err) => reject(err));
     const chunk = Buffer.from(`"${'가'.repeat(20_000)}`);
@@ -94,7 +99,10 @@ test('attachments at an unknown host are never fetched, and the message is answe
   const conversation = { id: `drill-input-${randomUUID()}` };
   // At the menu, and where files are expected (registration asks for them after 본인 인증; the
   // attachments are looked at before the flow either way).
-  const answers = await Promise.all([post(bot.url, message({ conversation, attachments, text: undefined })), post(bot.url, message({ attachments, text: '인증서 등록' }))]);
+  const answers = await Promise.all([
+    post(bot.url, message({ conversation, attachments, text: undefined })),
+    post(bot.url, message({ attachments, text: '인증서 등록' })),
+  ]);
   for (const { status } of answers) {
     expect(status).toBeGreaterThanOrEqual(200);
     expect(status).toBeLessThan(500);
@@ -105,9 +113,29 @@ test('attachments at an unknown host are never fetched, and the message is answe
 
 /** A JSON body that may or may not be an activity, shaped to reach as many paths as possible. */
 function randomBodies(serviceUrl: string, unknown: string) {
-  const account = fc.oneof(fc.record({ id: fc.oneof(fc.constantFrom('u1', 'bot', 'constructor', '__proto__'), fc.string({ maxLength: 600 })), name: fc.option(fc.string()) }), fc.anything());
+  const account = fc.oneof(
+    fc.record({
+      id: fc.oneof(fc.constantFrom('u1', 'bot', 'constructor', '__proto__'), fc.string({ maxLength: 600 })),
+      name: fc.option(fc.string()),
+    }),
+    fc.anything(),
+  );
   const text = fc.oneof(
-    fc.constantFrom('인증서 발급', '타기관 인증서 등록', '재발급', '취소', '처음으로', '상담원', 'English', '네', '900101-1234567', '010-2468-1357', '123456', 'Gildong#2026!', ''),
+    fc.constantFrom(
+      '인증서 발급',
+      '타기관 인증서 등록',
+      '재발급',
+      '취소',
+      '처음으로',
+      '상담원',
+      'English',
+      '네',
+      '900101-1234567',
+      '010-2468-1357',
+      '123456',
+      'Gildong#2026!',
+      '',
+    ),
     fc.string({ maxLength: 200 }),
     fc.string({ unit: 'grapheme', maxLength: 100 }),
     fc.string({ maxLength: 5000 }),
@@ -115,23 +143,62 @@ function randomBodies(serviceUrl: string, unknown: string) {
   const attachment = fc.record(
     {
       contentType: fc.oneof(fc.constantFrom('application/octet-stream', 'application/zip', 'image/png'), fc.string()),
-      contentUrl: fc.oneof({ arbitrary: fc.oneof(fc.webUrl(), fc.constant(`${unknown}/x`), fc.constant('data:application/octet-stream;base64,AAAA'), fc.string()), weight: 19 }, { arbitrary: fc.anything(), weight: 1 }),
-      name: fc.oneof({ arbitrary: fc.oneof(fc.constantFrom('signCert.der', 'signPri.key', 'NPKI.zip', 'a.pfx'), fc.string()), weight: 19 }, { arbitrary: fc.anything(), weight: 1 }),
+      contentUrl: fc.oneof(
+        {
+          arbitrary: fc.oneof(
+            fc.webUrl(),
+            fc.constant(`${unknown}/x`),
+            fc.constant('data:application/octet-stream;base64,AAAA'),
+            fc.string(),
+          ),
+          weight: 19,
+        },
+        { arbitrary: fc.anything(), weight: 1 },
+      ),
+      name: fc.oneof(
+        { arbitrary: fc.oneof(fc.constantFrom('signCert.der', 'signPri.key', 'NPKI.zip', 'a.pfx'), fc.string()), weight: 19 },
+        { arbitrary: fc.anything(), weight: 1 },
+      ),
       content: fc.anything(),
     },
     { requiredKeys: [] },
   );
   const activityLike = fc.record(
     {
-      type: fc.oneof(fc.constantFrom('message', 'conversationUpdate', 'event', 'invoke', 'typing', 'endOfConversation', 'messageReaction', 'installationUpdate', 'trace', 'handoff', 'command'), fc.string()),
+      type: fc.oneof(
+        fc.constantFrom(
+          'message',
+          'conversationUpdate',
+          'event',
+          'invoke',
+          'typing',
+          'endOfConversation',
+          'messageReaction',
+          'installationUpdate',
+          'trace',
+          'handoff',
+          'command',
+        ),
+        fc.string(),
+      ),
       id: fc.oneof(fc.uuid(), fc.string({ maxLength: 600 })),
-      channelId: fc.oneof(fc.constantFrom('test', 'directline', 'webchat', 'msteams', 'slack', 'sms', 'emulator', 'constructor', '__proto__'), fc.string({ maxLength: 200 })),
+      channelId: fc.oneof(
+        fc.constantFrom('test', 'directline', 'webchat', 'msteams', 'slack', 'sms', 'emulator', 'constructor', '__proto__'),
+        fc.string({ maxLength: 200 }),
+      ),
       serviceUrl: fc.oneof(fc.constant(serviceUrl), fc.webUrl(), fc.string()),
-      conversation: fc.oneof(fc.record({ id: fc.oneof(fc.constantFrom('fuzz-1', 'fuzz-2', 'fuzz-3'), fc.string({ maxLength: 600 })) }), fc.anything()),
+      conversation: fc.oneof(
+        fc.record({ id: fc.oneof(fc.constantFrom('fuzz-1', 'fuzz-2', 'fuzz-3'), fc.string({ maxLength: 600 })) }),
+        fc.anything(),
+      ),
       from: account,
       recipient: account,
       text,
-      value: fc.oneof(fc.record({ secret: fc.string() }), fc.record({ state: fc.constantFrom('accepted', 'completed', 'failed') }), fc.anything()),
+      value: fc.oneof(
+        fc.record({ secret: fc.string() }),
+        fc.record({ state: fc.constantFrom('accepted', 'completed', 'failed') }),
+        fc.anything(),
+      ),
       name: fc.constantFrom('handoff.status', 'handoff.initiate', 'adaptiveCard/action', 'signin/verifyState', 'x'),
       attachments: fc.oneof(fc.array(attachment, { maxLength: 12 }), fc.anything()),
       membersAdded: fc.array(account, { maxLength: 3 }),
@@ -146,7 +213,17 @@ function randomBodies(serviceUrl: string, unknown: string) {
   // flows), some have random fields broken, the rest are anything at all.
   const wellFormed = fc
     .record({
-      type: fc.constantFrom('message', 'message', 'message', 'conversationUpdate', 'event', 'invoke', 'typing', 'endOfConversation', 'messageReaction'),
+      type: fc.constantFrom(
+        'message',
+        'message',
+        'message',
+        'conversationUpdate',
+        'event',
+        'invoke',
+        'typing',
+        'endOfConversation',
+        'messageReaction',
+      ),
       id: fc.uuid(),
       channelId: fc.constantFrom('test', 'directline', 'webchat', 'msteams', 'slack', 'sms', 'emulator', 'telegram', 'someChannel'),
       conversation: fc.record({ id: fc.constantFrom('fuzz-1', 'fuzz-2', 'fuzz-3', 'fuzz-4') }),
@@ -154,7 +231,25 @@ function randomBodies(serviceUrl: string, unknown: string) {
       text,
     })
     .map((base) => ({ ...base, serviceUrl, recipient: { id: 'bot' } }));
-  const withRandomContent = fc.tuple(wellFormed, fc.record({ value: fc.anything(), name: fc.string(), attachments: fc.array(attachment, { maxLength: 3 }), membersAdded: fc.array(fc.oneof({ arbitrary: member, weight: 9 }, { arbitrary: fc.anything(), weight: 1 }), { maxLength: 3 }), membersRemoved: fc.array(member, { maxLength: 1 }), replyToId: fc.anything(), timestamp: fc.anything(), channelData: fc.anything(), deliveryMode: fc.constantFrom('expectReplies', 'normal'), entities: fc.anything(), locale: fc.string() }, { requiredKeys: [] }));
+  const withRandomContent = fc.tuple(
+    wellFormed,
+    fc.record(
+      {
+        value: fc.anything(),
+        name: fc.string(),
+        attachments: fc.array(attachment, { maxLength: 3 }),
+        membersAdded: fc.array(fc.oneof({ arbitrary: member, weight: 9 }, { arbitrary: fc.anything(), weight: 1 }), { maxLength: 3 }),
+        membersRemoved: fc.array(member, { maxLength: 1 }),
+        replyToId: fc.anything(),
+        timestamp: fc.anything(),
+        channelData: fc.anything(),
+        deliveryMode: fc.constantFrom('expectReplies', 'normal'),
+        entities: fc.anything(),
+        locale: fc.string(),
+      },
+      { requiredKeys: [] },
+    ),
+  );
   const withBrokenFields = fc.tuple(wellFormed, activityLike);
   return fc.oneof(
     { arbitrary: withRandomContent.map(([base, extra]) => ({ ...base, ...extra })), weight: 6 },
@@ -173,7 +268,11 @@ test(`${RANDOM_ACTIVITIES} random activities from fast-check: never a 5xx, and t
     while (next < bodies.length) {
       const body = bodies[next++];
       const serialized = typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null');
-      const response = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: serialized });
+      const response = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: serialized,
+      });
       await response.arrayBuffer();
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (response.status >= 500 || response.status < 200) failures.push({ status: response.status, body: serialized.slice(0, 300) });

@@ -83,7 +83,8 @@ async function registered(record: JournaledIssuance): Promise<{ status?: string 
  */
 const issuedRecord = (known: readonly string[]) => async (): Promise<JournaledIssuance | undefined> => {
   for (const record of await journaledIssuances(redis, PREFIX)) {
-    if (record.fields.serialNumber !== undefined && !known.includes(record.key) && (await registered(record))?.status === 'active') return record;
+    if (record.fields.serialNumber !== undefined && !known.includes(record.key) && (await registered(record))?.status === 'active')
+      return record;
   }
   return undefined;
 };
@@ -96,7 +97,12 @@ test('killed between issuing and delivering: the customer is told on the next tu
   await issuanceUntilConfirmation(gone, () => slow.url, freshRrn());
 
   // Both send the password a second time; the CA issues, and the process is killed before the links go out.
-  const lost = [returning.say(slow.url, CERT_PASSWORD), gone.say(slow.url, CERT_PASSWORD)].map((p) => p.then(() => 'answered', () => 'connection lost'));
+  const lost = [returning.say(slow.url, CERT_PASSWORD), gone.say(slow.url, CERT_PASSWORD)].map((p) =>
+    p.then(
+      () => 'answered',
+      () => 'connection lost',
+    ),
+  );
   const first = await eventually(issuedRecord([]), 20_000, 'the first certificate issued');
   const second = await eventually(issuedRecord([first.key]), 20_000, 'the second certificate issued');
   await killBotProcess(slow);
@@ -117,13 +123,22 @@ test('killed between issuing and delivering: the customer is told on the next tu
   for (const record of [first, second]) {
     const serial = record.fields.serialNumber as string;
     // The journal settles last, after the CA ledger, the registry and the audit log.
-    await eventually(async () => ((await redis.hget(record.key, 'outcome')) === 'revoked' ? true : undefined), 15_000, `revocation of ${serial}`);
-    expect(await ledgerEntry(redis, PREFIX, serial)).toEqual(expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }));
+    await eventually(
+      async () => ((await redis.hget(record.key, 'outcome')) === 'revoked' ? true : undefined),
+      15_000,
+      `revocation of ${serial}`,
+    );
+    expect(await ledgerEntry(redis, PREFIX, serial)).toEqual(
+      expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }),
+    );
     expect((await registered(record))?.status).toBe('revoked');
   }
   // Published: the restarted instance's CRL lists the first serial.
   const crl = Buffer.from(await (await fetch(`${restarted.url}/ca/bank.crl`)).arrayBuffer());
-  const listed = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text'], { input: crl }).toString().replace(/\s/g, '').toLowerCase();
+  const listed = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text'], { input: crl })
+    .toString()
+    .replace(/\s/g, '')
+    .toLowerCase();
   expect(listed).toContain((first.fields.serialNumber as string).toLowerCase());
 
   // The new certificate was delivered; the returning customer is not told twice.
@@ -139,8 +154,15 @@ test('killed before the CA answered: nothing to revoke, and the customer is told
   const returning = await customer();
   const known = (await journaledIssuances(redis, PREFIX)).map((r) => r.key);
   await issuanceUntilConfirmation(returning, () => slow.url, freshRrn());
-  const lost = returning.say(slow.url, CERT_PASSWORD).then(() => 'answered', () => 'connection lost');
-  const started = await eventually(async () => (await journaledIssuances(redis, PREFIX)).find((r) => !known.includes(r.key)), 20_000, 'the issuance to start');
+  const lost = returning.say(slow.url, CERT_PASSWORD).then(
+    () => 'answered',
+    () => 'connection lost',
+  );
+  const started = await eventually(
+    async () => (await journaledIssuances(redis, PREFIX)).find((r) => !known.includes(r.key)),
+    20_000,
+    'the issuance to start',
+  );
   await killBotProcess(slow);
   expect(await lost).toBe('connection lost');
 

@@ -94,7 +94,11 @@ test('restarted mid-journey, then again during an issuance: apologies, and the j
 
   // During the issuance: once the CA has issued, Redis goes away.
   const answer = say(CERT_PASSWORD);
-  const issued = await eventually(async () => (await journaledIssuances(redis, PREFIX)).find((r) => r.fields.serialNumber !== undefined), 20_000, 'the CA to issue');
+  const issued = await eventually(
+    async () => (await journaledIssuances(redis, PREFIX)).find((r) => r.fields.serialNumber !== undefined),
+    20_000,
+    'the CA to issue',
+  );
   await redisServer.stop();
   await expectApology(answer);
   await restartRedis();
@@ -106,5 +110,7 @@ test('restarted mid-journey, then again during an issuance: apologies, and the j
   expect(downloadLinkIn(replies)).toBeDefined();
   const serial = issued.fields.serialNumber as string;
   expect(await redis.hget(issued.key, 'outcome')).toBe('revoked');
-  expect(await ledgerEntry(redis, PREFIX, serial)).toEqual(expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }));
+  expect(await ledgerEntry(redis, PREFIX, serial)).toEqual(
+    expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }),
+  );
 });

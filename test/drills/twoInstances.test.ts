@@ -55,7 +55,9 @@ afterEach(() => {
 
 /** The customer lines of the conversation's saved transcript. */
 async function customerLines(conversationId: string): Promise<string[]> {
-  const lines = (await redis.lrange(`${PREFIX}transcript/test/${conversationId}`, 0, -1)).map((line) => JSON.parse(line) as { from: string; text?: string });
+  const lines = (await redis.lrange(`${PREFIX}transcript/test/${conversationId}`, 0, -1)).map(
+    (line) => JSON.parse(line) as { from: string; text?: string },
+  );
   return lines.filter((entry) => entry.from === 'customer').map((entry) => entry.text ?? '');
 }
 
@@ -79,7 +81,10 @@ describe('drill 1: the same activity delivered twice, concurrently and in sequen
       await duplicate.say(first.url, '안녕하세요');
       const id = randomUUID();
       const answered = await duplicate.send(first.url, { id, text: '인증서 발급' });
-      expectReply(answered.map((a: { text?: string }) => a.text ?? ''), 'identity.askName');
+      expectReply(
+        answered.map((a: { text?: string }) => a.text ?? ''),
+        'identity.askName',
+      );
       expect(await duplicate.send(second.url, { id, text: '인증서 발급' })).toEqual([]);
       expect(await duplicate.send(first.url, { id, text: '인증서 발급' })).toEqual([]);
       expect(await customerLines(duplicate.conversationId)).toEqual(['안녕하세요', '인증서 발급']);

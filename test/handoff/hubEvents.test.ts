@@ -41,7 +41,8 @@ async function customerOn(channelId: string): Promise<HttpCustomer> {
 }
 
 const signIn = (bot: RunningBot) => DeskClient.signIn(bot.url, 'kim', 'kim-password-123');
-const hubAudit = async (channel: string) => (await new RedisHandoffAudit(admin, prefix).recent(100)).filter((a) => a.action === 'hubStatus' && a.channel === channel);
+const hubAudit = async (channel: string) =>
+  (await new RedisHandoffAudit(admin, prefix).recent(100)).filter((a) => a.action === 'hubStatus' && a.channel === channel);
 
 /** 본인 인증 on instance `bot`, with the code the sandbox shows; returns the replies to it. */
 async function verify(customer: HttpCustomer, bot: RunningBot, start: string): Promise<string[]> {
@@ -60,7 +61,13 @@ test('no secret typed during the journey reaches the handoff.initiate transcript
   await customer.say(one.url, password);
   const turn = await customer.send(one.url, { text: '상담원' });
   const initiate = turn.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
-  expect(initiate?.value).toMatchObject({ journey: 'issuing', step: 'creatingCertificate.confirmingPassword', maskedName: '홍*동', reason: 'customerAsked', language: 'ko' });
+  expect(initiate?.value).toMatchObject({
+    journey: 'issuing',
+    step: 'creatingCertificate.confirmingPassword',
+    maskedName: '홍*동',
+    reason: 'customerAsked',
+    language: 'ko',
+  });
   const handedOver = JSON.stringify(initiate);
   expect(handedOver).toContain('900101-1******');
   // secrets typed to the agent are masked too
@@ -126,7 +133,11 @@ test("a customer's own channel is never told of the handoff, and its handoff.sta
 });
 
 test("a Direct Line customer cannot end an agent's conversation with handoff.status, and receives no hub event", async () => {
-  const devToken = await fetch(`${one.url}/directline/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'dl-customer' }) });
+  const devToken = await fetch(`${one.url}/directline/dev-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'dl-customer' }),
+  });
   const grant = (await devToken.json()) as { token: string };
   const client = new DirectLineTestClient({ domain: `${one.url}/v3/directline`, token: grant.token, webSocket: true });
   try {
@@ -135,7 +146,8 @@ test("a Direct Line customer cannot end an agent's conversation with handoff.sta
     const asked = await client.post({ type: 'message', from: { id: 'dl-customer' }, text: '상담원' });
     await client.waitFor((a) => a.replyToId === asked && textOf(a).includes('대기 순서는'));
     const kim = await signIn(two);
-    const queued = async () => (await kim.call('GET', '/queue')).body.waiting.filter((s: any) => s.journey === 'reissuing' && s.status === 'queued');
+    const queued = async () =>
+      (await kim.call('GET', '/queue')).body.waiting.filter((s: any) => s.journey === 'reissuing' && s.status === 'queued');
     const [waiting] = await eventually(async () => ((await queued()).length === 1 ? queued() : undefined));
     const taken = await kim.call('POST', `/conversations/${waiting.id}/take`);
     expect(taken.status).toBe(200);

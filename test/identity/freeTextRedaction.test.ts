@@ -15,7 +15,8 @@ test.each([
 });
 
 test('ordinary text and short numbers are left alone', () => {
-  for (const text of ['인증서 발급해 주세요', '2026년 12월 2일', '대표번호 1588-1234', '3번', 'Help me, please!']) expect(redactFreeText(text)).toBe(text);
+  for (const text of ['인증서 발급해 주세요', '2026년 12월 2일', '대표번호 1588-1234', '3번', 'Help me, please!'])
+    expect(redactFreeText(text)).toBe(text);
 });
 
 test('password-like tokens are masked in what a customer typed, not in the bot’s own text (its links look like them)', () => {
@@ -25,7 +26,9 @@ test('password-like tokens are masked in what a customer typed, not in the bot�
 });
 
 test('masks for a replayed chat need no translation', () => {
-  expect(redactFreeText('770707-1234567, 010-5555-6666, 482913, Gildong#2026!', ASTERISKS)).toBe('******-*******, ***-****-****, ******, ********');
+  expect(redactFreeText('770707-1234567, 010-5555-6666, 482913, Gildong#2026!', ASTERISKS)).toBe(
+    '******-*******, ***-****-****, ******, ********',
+  );
 });
 
 test('linear: adversarial text at the message size limit takes no time', () => {

@@ -103,7 +103,8 @@ describe('SandboxIdentityProvider', () => {
       expect(resent.sandboxCode).toBe(secondCode);
       expect(resent.challenge).toMatchObject({ purpose: 'identity', expiresAt: later(2 * OTP_TTL_MS + 10_000).getTime() });
       expect(resent.challenge.id).not.toBe(first.challenge.id);
-      if (firstCode !== secondCode) expect(await provider.checkCode(resent.challenge, firstCode, later(OTP_TTL_MS + 20_000))).toEqual({ result: 'wrong' });
+      if (firstCode !== secondCode)
+        expect(await provider.checkCode(resent.challenge, firstCode, later(OTP_TTL_MS + 20_000))).toEqual({ result: 'wrong' });
       expect(await provider.checkCode(resent.challenge, secondCode, later(OTP_TTL_MS + 20_000))).toEqual({ result: 'ok' });
       expect(await provider.checkCode(resent.challenge, secondCode, later(2 * OTP_TTL_MS + 10_000))).toEqual({ result: 'expired' });
     });

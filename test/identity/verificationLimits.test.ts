@@ -92,7 +92,11 @@ describe.each([
     const limits = make();
     const phoneId = anId();
     expect(await limits.reserveSend(phoneId, T0)).toEqual({ allowed: true });
-    expect(await limits.reserveSend(phoneId, T0 + 10_000)).toEqual({ allowed: false, reason: 'tooSoon', retryAt: T0 + OTP_RESEND_INTERVAL_MS });
+    expect(await limits.reserveSend(phoneId, T0 + 10_000)).toEqual({
+      allowed: false,
+      reason: 'tooSoon',
+      retryAt: T0 + OTP_RESEND_INTERVAL_MS,
+    });
     expect(await limits.reserveSend(phoneId, T0 + OTP_RESEND_INTERVAL_MS - 1)).toMatchObject({ allowed: false, reason: 'tooSoon' });
     expect(await limits.reserveSend(phoneId, T0 + OTP_RESEND_INTERVAL_MS)).toEqual({ allowed: true });
     // another phone is not held back
@@ -113,11 +117,19 @@ describe.each([
     const phoneId = anId();
     const sentAt = [0, 1, 2, 3, 4].map((i) => T0 + i * MINUTE);
     for (const at of sentAt) expect(await limits.reserveSend(phoneId, at)).toEqual({ allowed: true });
-    expect(await limits.reserveSend(phoneId, T0 + 10 * MINUTE)).toEqual({ allowed: false, reason: 'hourlyLimit', retryAt: T0 + OTP_SEND_WINDOW_MS });
+    expect(await limits.reserveSend(phoneId, T0 + 10 * MINUTE)).toEqual({
+      allowed: false,
+      reason: 'hourlyLimit',
+      retryAt: T0 + OTP_SEND_WINDOW_MS,
+    });
     expect(await limits.reserveSend(phoneId, T0 + OTP_SEND_WINDOW_MS - 1)).toMatchObject({ allowed: false, reason: 'hourlyLimit' });
     expect(await limits.reserveSend(phoneId, T0 + OTP_SEND_WINDOW_MS)).toEqual({ allowed: true });
     // the 2nd to 5th and that one are within the hour: the next may go once the 2nd leaves it
-    expect(await limits.reserveSend(phoneId, T0 + OTP_SEND_WINDOW_MS + OTP_RESEND_INTERVAL_MS)).toEqual({ allowed: false, reason: 'hourlyLimit', retryAt: T0 + MINUTE + OTP_SEND_WINDOW_MS });
+    expect(await limits.reserveSend(phoneId, T0 + OTP_SEND_WINDOW_MS + OTP_RESEND_INTERVAL_MS)).toEqual({
+      allowed: false,
+      reason: 'hourlyLimit',
+      retryAt: T0 + MINUTE + OTP_SEND_WINDOW_MS,
+    });
   });
 
   test('of many requests at the same moment for one phone, exactly one is sent', async () => {

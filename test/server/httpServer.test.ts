@@ -54,7 +54,9 @@ describe('the sandbox (no MicrosoftAppId, loopback)', () => {
     const response = await fetch(`${bot.url}/ca/bank.crl`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pkix-crl');
-    const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-issuer'], { input: Buffer.from(await response.arrayBuffer()) }).toString();
+    const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-issuer'], {
+      input: Buffer.from(await response.arrayBuffer()),
+    }).toString();
     expect(text).toContain('yessignCA Sandbox Class 2');
     expect((await fetch(`${bot.url}/ca/unknown.crl`)).status).toBe(404);
   });

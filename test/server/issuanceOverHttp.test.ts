@@ -46,12 +46,32 @@ test('a whole issuance over HTTP in the sandbox; the link serves a zip openssl a
   writeFileSync(join(dir, 'NPKI.zip'), zip);
   writeFileSync(join(dir, 'signCert.der'), files.signCert);
   writeFileSync(join(dir, 'signPri.key'), files.signPri);
-  expect(execFileSync('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'signCert.der'), '-noout', '-subject', '-nameopt', 'RFC2253,-esc_msb,utf8'], { encoding: 'utf8' })).toContain(
-    'CN=홍길동()',
-  );
-  expect(execFileSync('openssl', ['pkcs8', '-inform', 'DER', '-in', join(dir, 'signPri.key'), '-passin', `pass:${PASSWORD}`, '-provider', 'legacy', '-provider', 'default'], { encoding: 'utf8' })).toContain(
-    'BEGIN PRIVATE KEY',
-  );
+  expect(
+    execFileSync(
+      'openssl',
+      ['x509', '-inform', 'DER', '-in', join(dir, 'signCert.der'), '-noout', '-subject', '-nameopt', 'RFC2253,-esc_msb,utf8'],
+      { encoding: 'utf8' },
+    ),
+  ).toContain('CN=홍길동()');
+  expect(
+    execFileSync(
+      'openssl',
+      [
+        'pkcs8',
+        '-inform',
+        'DER',
+        '-in',
+        join(dir, 'signPri.key'),
+        '-passin',
+        `pass:${PASSWORD}`,
+        '-provider',
+        'legacy',
+        '-provider',
+        'default',
+      ],
+      { encoding: 'utf8' },
+    ),
+  ).toContain('BEGIN PRIVATE KEY');
 
   expect((await fetch(`${bot.url}${path}`)).status).toBe(410);
   expect((await fetch(`${bot.url}/certificates/download/not-a-real-token`)).status).toBe(404);

@@ -44,7 +44,11 @@ afterAll(async () => {
 
 /** A Direct Line token and its conversation, as the chat page gets them. */
 async function directLineGrant(userId: string): Promise<{ token: string; conversationId: string }> {
-  const response = await fetch(`${bot.url}/directline/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+  const response = await fetch(`${bot.url}/directline/dev-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId }),
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as { token: string; conversationId: string };
 }
@@ -52,14 +56,20 @@ async function directLineGrant(userId: string): Promise<{ token: string; convers
 /** The desk's session cookie, and the Origin its page sends with every POST and DELETE. */
 async function deskCredentials(): Promise<Record<string, string>> {
   const origin = new URL(bot.url).origin;
-  const response = await fetch(`${bot.url}/agent/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ id: 'kim', password: AGENT_PASSWORD }) });
+  const response = await fetch(`${bot.url}/agent/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ id: 'kim', password: AGENT_PASSWORD }),
+  });
   expect(response.status).toBe(200);
   return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] as string, origin };
 }
 
 /** Every route of the running server, plus the upload route (older code handled it before routing). */
 function routes(): { method: string; path: string }[] {
-  const listed: { method: string; path: string }[] = server.getDebugInfo().routes.map((route: { method: string; path: string }) => ({ method: route.method.toUpperCase(), path: route.path }));
+  const listed: { method: string; path: string }[] = server
+    .getDebugInfo()
+    .routes.map((route: { method: string; path: string }) => ({ method: route.method.toUpperCase(), path: route.path }));
   const known = new Set(listed.map((route) => `${route.method} ${route.path}`));
   return known.has(`${UPLOAD_ROUTE.method} ${UPLOAD_ROUTE.path}`) ? listed : [...listed, UPLOAD_ROUTE];
 }
@@ -72,7 +82,13 @@ test('a 200 KB multipart upload to every route, with and without credentials, ne
   const encoded = new Response(form);
   const contentType = encoded.headers.get('content-type') as string;
   const body = Buffer.from(await encoded.arrayBuffer());
-  const params: Record<string, string> = { conversationId: grant.conversationId, id: 'no-such-conversation', activityId: 'activity-1', token: 'no-such-link', file: 'bank.crl' };
+  const params: Record<string, string> = {
+    conversationId: grant.conversationId,
+    id: 'no-such-conversation',
+    activityId: 'activity-1',
+    token: 'no-such-link',
+    file: 'bank.crl',
+  };
   const credentials = (path: string): Record<string, string> =>
     path.startsWith('/agent') ? desk : path.startsWith('/v3/directline') ? { authorization: `Bearer ${grant.token}` } : {};
 
@@ -85,7 +101,11 @@ test('a 200 KB multipart upload to every route, with and without credentials, ne
     // Routes that take no body are sent it with POST (405), the others with their own method.
     const method = ['POST', 'PUT', 'DELETE', 'PATCH'].includes(route.method) ? route.method : 'POST';
     for (const signedIn of [false, true]) {
-      const response = await fetch(`${bot.url}${path}`, { method, headers: { 'content-type': contentType, ...(signedIn ? credentials(path) : {}) }, body });
+      const response = await fetch(`${bot.url}${path}`, {
+        method,
+        headers: { 'content-type': contentType, ...(signedIn ? credentials(path) : {}) },
+        body,
+      });
       await response.arrayBuffer();
       answers.push(`${method} ${route.path}${signedIn ? ' (signed in)' : ''}: ${response.status}`);
     }
@@ -137,10 +157,14 @@ describe('JSON bodies within bounds', () => {
 
   test('a body over MAX_BODY_BYTES sent chunked, without a Content-Length, is refused with 413', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const request = http.request(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = http.request(
+        `${bot.url}/api/messages`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       // The server closes the connection after its answer; a write still under way may fail then.
       request.on('error', reject);
       request.write('{"type":"message","text":"');

@@ -64,8 +64,14 @@ const responses: [string, (url: string) => Promise<Response>][] = [
   ['an API answer', (url) => fetch(`${url}/healthz`)],
   ['a 404', (url) => fetch(`${url}/no-such-page`)],
   ['a 405', (url) => fetch(`${url}/healthz`, { method: 'POST' })],
-  ['a refused body (400)', (url) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": ' })],
-  ['a refused media type (415)', (url) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' })],
+  [
+    'a refused body (400)',
+    (url) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": ' }),
+  ],
+  [
+    'a refused media type (415)',
+    (url) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }),
+  ],
   ['an unknown download link', (url) => fetch(`${url}/certificates/download/no-such-link`)],
 ];
 

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import {
-  ActivityDeduplicator,
-  MemoryActivityDeduplicator,
-  RedisActivityDeduplicator,
-} from '../../src/state/activityDeduplicator';
+import { ActivityDeduplicator, MemoryActivityDeduplicator, RedisActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { useSharedRedis } from '../support/redisCleanup';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
 

@@ -81,9 +81,7 @@ describe.each([
     const stale = (await s.read([key]))[key]!;
     await s.write({ [key]: { ...stale, n: 2 } });
     const current = (await s.read([key]))[key]!;
-    await expect(s.write({ [key]: { ...stale, n: 3 } })).rejects.toThrow(
-      `Storage: error writing "${key}" due to eTag conflict.`,
-    );
+    await expect(s.write({ [key]: { ...stale, n: 3 } })).rejects.toThrow(`Storage: error writing "${key}" due to eTag conflict.`);
     expect((await s.read([key]))[key]).toEqual(current);
   });
 
@@ -149,7 +147,9 @@ describe.each([
     await s.write({ [key]: { n: 1 } });
     const stale = (await s.read([key]))[key]!;
     await s.write({ [key]: { ...stale, n: 2 } }, [{ key: `${key}/lines`, values: ['first'], cap: 30 }]);
-    await expect(s.write({ [key]: { ...stale, n: 3 } }, [{ key: `${key}/lines`, values: ['lost'], cap: 30 }])).rejects.toThrow(/eTag conflict/);
+    await expect(s.write({ [key]: { ...stale, n: 3 } }, [{ key: `${key}/lines`, values: ['lost'], cap: 30 }])).rejects.toThrow(
+      /eTag conflict/,
+    );
     expect(await s.readList(`${key}/lines`)).toEqual(['first']);
   });
 
@@ -197,9 +197,9 @@ describe('RedisStorage on Redis', () => {
     const before = await storage.read([a, b]);
     await storage.write({ [b]: { n: 2 } }); // b's eTag moves on
     const afterB = await storage.read([b]);
-    await expect(
-      storage.write({ [a]: { ...before[a], n: 3 }, [b]: { ...before[b], n: 3 } }),
-    ).rejects.toThrow(`Storage: error writing "${b}" due to eTag conflict.`);
+    await expect(storage.write({ [a]: { ...before[a], n: 3 }, [b]: { ...before[b], n: 3 } })).rejects.toThrow(
+      `Storage: error writing "${b}" due to eTag conflict.`,
+    );
     expect(await storage.read([a, b])).toEqual({ [a]: before[a], [b]: afterB[b] });
   });
 
@@ -213,9 +213,7 @@ describe('RedisStorage on Redis', () => {
       await waitForRedisReady(other, 5000);
       const otherStorage = new RedisStorage(other, { prefix: PREFIX, ttlSeconds: 100, logger: log.logger });
       const results = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) =>
-          (i % 2 ? otherStorage : storage).write({ [key]: { ...read, n: i + 1 } }),
-        ),
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? otherStorage : storage).write({ [key]: { ...read, n: i + 1 } })),
       );
       const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i + 1] : []));
       expect(won).toHaveLength(1);

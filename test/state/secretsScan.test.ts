@@ -29,7 +29,8 @@ test('after an issuance, a registration, a release and a reissue with Redis stat
   try {
     const customer = new Customer(bot.adapter);
     const transcript: SeenReply[] = [...(await customer.join())];
-    for (const text of ['인증서 발급', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone]) transcript.push(...(await customer.say(text)));
+    for (const text of ['인증서 발급', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone])
+      transcript.push(...(await customer.say(text)));
     const code = otp.lastCodeFor(CUSTOMER.phoneDigits) as string;
     transcript.push(...(await customer.say('000000')), ...(await customer.say(code)));
     for (const text of ['동의합니다', '은행·신용카드·보험용 (무료)', PASSWORD]) transcript.push(...(await customer.say(text)));
@@ -40,12 +41,15 @@ test('after an issuance, a registration, a release and a reissue with Redis stat
     stored.push(...(await dumpRedis(admin)));
 
     // registration of another bank's certificate: files, its password, the 주민등록번호 again
-    const other = await (await testCertificateService()).otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
-    const signPri = await encryptPrivateKeyFile(other.privateKeyInfo, OTHER_PASSWORD);
+    const other = await (
+      await testCertificateService()
+    ).otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
+    const signPri = Buffer.from(await encryptPrivateKeyFile(other.privateKeyInfo, OTHER_PASSWORD));
     const codes = [code];
     /** 본인 인증 and 추가 인증 at the start of a journey, every code kept for the scan. */
     const verify = async (start: string) => {
-      for (const text of [start, CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone]) transcript.push(...(await customer.say(text)));
+      for (const text of [start, CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone])
+        transcript.push(...(await customer.say(text)));
       for (let i = 0; i < 2; i++) {
         codes.push(otp.lastCodeFor(CUSTOMER.phoneDigits) as string);
         transcript.push(...(await customer.say(codes.at(-1) as string)));
@@ -54,8 +58,17 @@ test('after an issuance, a registration, a release and a reissue with Redis stat
     };
     await verify('타기관 인증서 등록');
     transcript.push(...(await customer.say('인증서 등록하기')));
-    const upload = (name: string, bytes: Buffer) => ({ name, contentType: 'application/octet-stream', contentUrl: `data:;base64,${bytes.toString('base64')}` });
-    transcript.push(...(await customer.send({ type: 'message', attachments: [upload('signCert.der', other.certificate), upload('signPri.key', signPri)] })));
+    const upload = (name: string, bytes: Buffer) => ({
+      name,
+      contentType: 'application/octet-stream',
+      contentUrl: `data:;base64,${bytes.toString('base64')}`,
+    });
+    transcript.push(
+      ...(await customer.send({
+        type: 'message',
+        attachments: [upload('signCert.der', other.certificate), upload('signPri.key', signPri)],
+      })),
+    );
     transcript.push(...(await customer.say(OTHER_PASSWORD)));
     stored.push(...(await dumpRedis(admin))); // the files and R are held here, sealed
     transcript.push(...(await customer.say(CUSTOMER.rrn)));
@@ -73,13 +86,25 @@ test('after an issuance, a registration, a release and a reissue with Redis stat
     stored.push(...(await dumpRedis(admin)));
     const keyBytes = signPri.toString('base64').slice(0, 40);
     const haystacks = { logs: lines.join('\n'), redis: stored.join('\n'), transcript: transcript.map((r) => r.text).join('\n') };
-    const secrets = [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), '1234567', PASSWORD, OTHER_PASSWORD, NEW_PASSWORD, CUSTOMER.phoneDigits, '2468-1357', keyBytes];
+    const secrets = [
+      CUSTOMER.rrn,
+      CUSTOMER.rrn.replace('-', ''),
+      '1234567',
+      PASSWORD,
+      OTHER_PASSWORD,
+      NEW_PASSWORD,
+      CUSTOMER.phoneDigits,
+      '2468-1357',
+      keyBytes,
+    ];
     // A 6-digit code counts as a token of its own: six digits may occur by chance inside a hex serial or fingerprint.
     const codeTokens = codes.map((c) => new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`));
     expect(codes).toEqual(Array.from({ length: 7 }, () => expect.stringMatching(/^\d{6}$/)));
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const secret of secrets) expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
-      for (const token of codeTokens) expect({ where, leaked: token.test(text) ? token.source : undefined }).toEqual({ where, leaked: undefined });
+      for (const secret of secrets)
+        expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
+      for (const token of codeTokens)
+        expect({ where, leaked: token.test(text) ? token.source : undefined }).toEqual({ where, leaked: undefined });
     }
     // the scan sees real content: the masked forms are there, the secrets are not
     expect(haystacks.transcript).toContain('900101-1******');
@@ -98,7 +123,15 @@ test('after an issuance over Direct Line, with secrets typed as free text, none 
   const { logger, lines } = capturingLogger();
   const dlPrefix = `jca-test-secrets-dl-${randomUUID()}:`;
   const secret = 'secrets-scan-directline-0123456789abcdef';
-  const bot = await startHttpBot({ REDIS_URL: SHARED_REDIS_URL, STATE_KEY_PREFIX: dlPrefix, DIRECTLINE_SECRET: secret, CA_DIR: mkdtempSync(join(tmpdir(), 'jca-secrets-dl-ca-')) }, logger);
+  const bot = await startHttpBot(
+    {
+      REDIS_URL: SHARED_REDIS_URL,
+      STATE_KEY_PREFIX: dlPrefix,
+      DIRECTLINE_SECRET: secret,
+      CA_DIR: mkdtempSync(join(tmpdir(), 'jca-secrets-dl-ca-')),
+    },
+    logger,
+  );
   const admin = new Redis(SHARED_REDIS_URL);
   let client: DirectLineTestClient | undefined;
   try {
@@ -117,7 +150,18 @@ test('after an issuance over Direct Line, with secrets typed as free text, none 
     const { code, downloadUrl } = await issueOverDirectLine(customer, rrn);
     stored.push(...(await dumpRedis(admin, dlPrefix)));
     const haystacks = { logs: lines.join('\n'), redis: stored.join('\n') };
-    const secrets = ['770707-1234567', '1234567', '010-5555-6666', '5555-6666', rrn, rrn.replace('-', ''), CUSTOMER.phoneDigits, '2468-1357', PASSWORD, downloadUrl.split('/').at(-1) as string];
+    const secrets = [
+      '770707-1234567',
+      '1234567',
+      '010-5555-6666',
+      '5555-6666',
+      rrn,
+      rrn.replace('-', ''),
+      CUSTOMER.phoneDigits,
+      '2468-1357',
+      PASSWORD,
+      downloadUrl.split('/').at(-1) as string,
+    ];
     for (const [where, text] of Object.entries(haystacks)) {
       for (const leak of secrets) expect({ where, leaked: text.includes(leak) ? leak : undefined }).toEqual({ where, leaked: undefined });
       expect({ where, leaked: new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(text) }).toEqual({ where, leaked: false });

@@ -1,3 +1,3 @@
-import { flushVisitedStates } from './stateCoverage';
+import { flushFlowCoverage } from './flowCoverage';
 
-afterAll(() => flushVisitedStates());
+afterAll(() => flushFlowCoverage());

@@ -1,10 +1,10 @@
 import { CertificateError, CertificateFailure, CertificateFileRole } from '../../src/certificates/npki/certificateError';
 
-/** Runs `action` and expects it to throw a CertificateError with this reason about this file. */
-export function expectCertificateError(action: () => unknown, reason: CertificateFailure, file: CertificateFileRole): void {
+/** Runs `action` (synchronous, or returning a promise) and expects a CertificateError with this reason about this file. */
+export async function expectCertificateError(action: () => unknown, reason: CertificateFailure, file: CertificateFileRole): Promise<void> {
   let thrown: unknown;
   try {
-    action();
+    await action();
   } catch (error) {
     thrown = error;
   }

@@ -40,8 +40,16 @@ export class DeskClient {
   }
 
   /** A request with the session cookie and only the headers and body given: what another site's page could send. */
-  async send(method: string, path: string, init: { headers?: Record<string, string>; body?: string | FormData | URLSearchParams }): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${this.baseUrl}/agent/api${path}`, { method, headers: { cookie: this.cookie, ...init.headers }, body: init.body });
+  async send(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string | FormData | URLSearchParams },
+  ): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.baseUrl}/agent/api${path}`, {
+      method,
+      headers: { cookie: this.cookie, ...init.headers },
+      body: init.body,
+    });
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
   }

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildPages } from '../../scripts/buildPages';
 import { pingOnce, startRedisServer, TestRedisServer } from './redisServer';
 
 /** Independent certificate fixtures, made once per test run with the openssl CLI. */
@@ -10,16 +11,24 @@ export const FIXTURE_IDN = '9001011234567';
 export const FIXTURE_PASSWORD = 'Kica#Test2024';
 
 /** The Redis this run started, for globalTeardown to stop (both run in jest's parent process). */
-export const startedRedis: { server?: TestRedisServer } = ((globalThis as { jcaStartedRedis?: { server?: TestRedisServer } }).jcaStartedRedis ??= {});
+export const startedRedis: { server?: TestRedisServer } = ((
+  globalThis as { jcaStartedRedis?: { server?: TestRedisServer } }
+).jcaStartedRedis ??= {});
 
 export default async function globalSetup(): Promise<void> {
   await provideSharedRedis();
+  // The server serves the pages as built (dist/pages); tests run on the sources, so the pages are built from them too.
+  await buildPages();
   const dir = mkdtempSync(join(tmpdir(), 'jca-fixtures-'));
-  execFileSync('bash', [join(__dirname, '..', 'fixtures', 'make-other-bank-fixtures.sh'), dir, FIXTURE_NAME, FIXTURE_IDN, FIXTURE_PASSWORD], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'bash',
+    [join(__dirname, '..', 'fixtures', 'make-other-bank-fixtures.sh'), dir, FIXTURE_NAME, FIXTURE_IDN, FIXTURE_PASSWORD],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   process.env.JCA_OPENSSL_FIXTURES = dir;
-  process.env.JCA_STATE_COVERAGE_DIR = mkdtempSync(join(tmpdir(), 'jca-state-coverage-'));
+  process.env.JCA_FLOW_COVERAGE_DIR = mkdtempSync(join(tmpdir(), 'jca-flow-coverage-'));
 }
 
 /**

@@ -2,20 +2,40 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootMachine } from '../../dialogs/rootMachine';
 import { startedRedis } from './globalSetup';
-import { allStates } from './stateCoverage';
+import { coverageOf, parseTaken } from './flowCoverage';
 
-/** Stops the Redis the run started, if any; prints flow state coverage and fails the run if a state was never reached. */
-export default async function globalTeardown(globalConfig: { testNamePattern?: string; testPathPatterns?: { patterns?: unknown[] } }): Promise<void> {
+/** The machine tests (test/dialogs) must enter every state and take nearly every transition. */
+const REQUIRED = { states: 1, transitions: 0.95 } as const;
+
+/** Stops the Redis the run started, if any; prints flow coverage and fails a full run that falls short of it. */
+export default async function globalTeardown(globalConfig: {
+  testNamePattern?: string;
+  testPathPatterns?: { patterns?: unknown[] };
+}): Promise<void> {
   await startedRedis.server?.stop();
-  const dir = process.env.JCA_STATE_COVERAGE_DIR;
+  const dir = process.env.JCA_FLOW_COVERAGE_DIR;
   if (dir === undefined) return;
-  const reached = new Set(readdirSync(dir).flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean)));
+  const taken = parseTaken(readdirSync(dir).flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n')));
   rmSync(dir, { recursive: true, force: true });
-  const states = allStates(rootMachine);
-  const missing = states.filter((id) => !reached.has(id));
-  process.stdout.write(`\nflow state coverage: ${states.length - missing.length}/${states.length} states reached by tests\n`);
-  // A partial run (one file, -t) cannot reach every state; only the full suite is held to 100%.
+  const all = coverageOf(rootMachine);
+  const states = new Set(taken.states);
+  const transitions = new Set(taken.transitions);
+  const missing = { states: all.states.filter((id) => !states.has(id)), transitions: all.transitions.filter((id) => !transitions.has(id)) };
+  const covered = { states: all.states.length - missing.states.length, transitions: all.transitions.length - missing.transitions.length };
+  process.stdout.write(
+    `\nflow coverage: ${covered.states}/${all.states.length} states, ${covered.transitions}/${all.transitions.length} transitions\n`,
+  );
+  // A partial run (one file, -t) cannot take every transition; only the full suite is held to it.
   const fullRun = !globalConfig.testNamePattern && (globalConfig.testPathPatterns?.patterns ?? []).length === 0;
-  if (missing.length > 0 && fullRun) throw new Error(`flow states never reached by a test: ${missing.join(', ')}`);
-  if (missing.length > 0) process.stdout.write(`not reached: ${missing.join(', ')}\n`);
+  if (!fullRun) return;
+  const short = [
+    ...(covered.states < REQUIRED.states * all.states.length ? [`states never entered: ${missing.states.join(', ')}`] : []),
+    ...(covered.transitions < REQUIRED.transitions * all.transitions.length
+      ? [`transitions never taken: ${missing.transitions.join(', ')}`]
+      : []),
+  ];
+  if (short.length > 0)
+    throw new Error(
+      `flow coverage is below ${REQUIRED.states * 100}% of states or ${REQUIRED.transitions * 100}% of transitions\n${short.join('\n')}`,
+    );
 }

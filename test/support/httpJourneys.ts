@@ -16,7 +16,9 @@ export function freshRrn(): string {
 
 /** The start of a Korean reply as the locales have it (up to its first parameter or line break), to recognize it. */
 export function promptOf(key: string): string {
-  const template = key.split('.').reduce<unknown>((node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined), ko);
+  const template = key
+    .split('.')
+    .reduce<unknown>((node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined), ko);
   if (typeof template !== 'string') throw new Error(`no Korean text for ${key}`);
   return template.split(/\{\{|\[\[|\n/)[0]?.trim() ?? template;
 }
@@ -33,7 +35,8 @@ export function expectReply(texts: readonly string[], key: string): void {
   }
 }
 
-export const downloadLinkIn = (texts: readonly string[]): string | undefined => /(https?:\/\/\S+\/certificates\/download\/[\w-]+)/.exec(texts.join('\n'))?.[1];
+export const downloadLinkIn = (texts: readonly string[]): string | undefined =>
+  /(https?:\/\/\S+\/certificates\/download\/[\w-]+)/.exec(texts.join('\n'))?.[1];
 
 /**
  * 발급 over HTTP up to the question that asks for the password a second time, checking every
@@ -68,7 +71,11 @@ export async function journaledIssuances(redis: Redis, prefix: string): Promise<
 }
 
 /** Polls `probe` until it returns something (not undefined or false), or fails after the deadline: no fixed sleeps in tests. */
-export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'the condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'the condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -79,7 +86,11 @@ export async function eventually<T>(probe: () => T | undefined | false | Promise
 }
 
 /** The CA ledger's entry for a serial (RedisCaLedger), as stored. */
-export async function ledgerEntry(redis: Redis, prefix: string, serialNumber: string): Promise<{ revokedAt?: string; reason?: string } | undefined> {
+export async function ledgerEntry(
+  redis: Redis,
+  prefix: string,
+  serialNumber: string,
+): Promise<{ revokedAt?: string; reason?: string } | undefined> {
   const raw = await redis.hget(`${prefix}ca/bank/certificates`, normalizeSerial(serialNumber));
   return raw === null ? undefined : (JSON.parse(raw) as { revokedAt?: string; reason?: string });
 }

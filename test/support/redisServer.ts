@@ -22,11 +22,9 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
 
   const start = async (): Promise<void> => {
     if (child) throw new Error('redis-server is already running');
-    const proc = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     process.once('exit', killOnExit);
     let output = '';

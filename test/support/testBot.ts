@@ -6,6 +6,7 @@ import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
 import pino from 'pino';
 import { createCertificateBot } from '../../src/app';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
+import { memoryCertificateStores } from '../../src/stores';
 import { DownloadStore, MemoryDownloadStore } from '../../src/certificates/stores/downloadStore';
 import { createLogger, Logger } from '../../src/logging/logger';
 import type { OtpSender } from '../../src/identity/identityProvider';
@@ -14,7 +15,6 @@ import { CapturingOtpSender, SandboxIdentityProvider } from '../../src/identity/
 import { ActivityDeduplicator, MemoryActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { SecretBox } from '../../src/state/secretBox';
 import { Customer } from './customer';
-import { recordVisitedStates } from './stateCoverage';
 
 export interface TestBotOptions {
   storage?: StateStorage;
@@ -39,8 +39,7 @@ export function testCertificateService(): Promise<CertificateService> {
   certificates ??= createCertificateService({
     caDirectory: join(tmpdir(), 'jca-test-ca'),
     crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-    keyPrefix: 'test:',
-    logger: createLogger('silent'),
+    stores: memoryCertificateStores(),
   });
   return certificates;
 }
@@ -61,7 +60,6 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestA
     publicBaseUrl: 'http://127.0.0.1:3978',
     flowIdleMs: 10 * 60_000,
     uploadHosts: [],
-    onStates: recordVisitedStates,
     hubChannels: options.hubChannels,
   });
   return new TestAdapter((context) => bot.run(context));
@@ -75,7 +73,9 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
 }
 
 /** A customer who has joined a fresh bot, with the sender that captures the sandbox's codes. */
-export async function joinedCustomer(options: TestBotOptions = {}): Promise<{ otp: CapturingOtpSender; adapter: TestAdapter; customer: Customer }> {
+export async function joinedCustomer(
+  options: TestBotOptions = {},
+): Promise<{ otp: CapturingOtpSender; adapter: TestAdapter; customer: Customer }> {
   const otp = new CapturingOtpSender();
   const adapter = await createTestBot({ otpSender: otp, ...options });
   const customer = new Customer(adapter);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createCertificateService } from '../../src/certificates/certificateService';
+import { memoryCertificateStores } from '../../src/stores';
 import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
-import { createLogger } from '../../src/logging/logger';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { CUSTOMER, OTHER_BANK_PASSWORD } from '../support/journeys';
 import { RunningBot, startHttpBot } from '../support/httpBot';
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** Another bank's certificate for the customer, from the sandbox's second CA in the bot's CA_DIR: the files a customer would pick. */
 async function otherBankFiles(): Promise<{ signCert: string; signPri: string }> {
-  const service = await createCertificateService({ caDirectory, crlUrl: () => 'http://127.0.0.1/crl', keyPrefix: 'web:', logger: createLogger('silent') });
+  const service = await createCertificateService({ caDirectory, crlUrl: () => 'http://127.0.0.1/crl', stores: memoryCertificateStores() });
   const issued = await service.otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
   const folder = mkdtempSync(join(tmpdir(), 'jca-webchat-files-'));
   writeFileSync(join(folder, 'signCert.der'), issued.certificate);
@@ -77,7 +77,10 @@ async function verify(page: Page, codes: number): Promise<void> {
 
 /** Types the password into the newest password card (the `nth` one asked in this page) and submits it. */
 async function submitPassword(page: Page, password: string, nth: number): Promise<void> {
-  const card = page.locator('.ac-adaptiveCard').filter({ has: page.locator('input[type="password"]') }).nth(nth);
+  const card = page
+    .locator('.ac-adaptiveCard')
+    .filter({ has: page.locator('input[type="password"]') })
+    .nth(nth);
   await card.waitFor();
   await card.locator('input[type="password"]').fill(password);
   await card.getByRole('button', { name: '확인' }).click();

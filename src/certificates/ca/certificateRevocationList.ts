@@ -2,17 +2,12 @@ import { KeyObject, X509Certificate, sign, verify } from 'node:crypto';
 import forge from 'node-forge';
 import type { RevocationReason } from './caLedger';
 import { REVOCATION_REASONS } from './caLedger';
-import { algorithmIdentifier, bitString, contextSpecific, oidNode, octetString, parseDer, seq, toDerBuffer } from '../npki/der';
+import { bufferOf } from '../bufferOf';
+import { algorithmIdentifier, bitString, contextSpecific, oidNode, octetString, parseDer, seq, toDer } from '../npki/der';
+import { OID } from '../npki/oids';
 import { keyIdentifier, subjectNameOf } from './x509Building';
 
 const { asn1 } = forge;
-const OID = {
-  sha256WithRSA: '1.2.840.113549.1.1.11',
-  sha1WithRSA: '1.2.840.113549.1.1.5',
-  authorityKeyIdentifier: '2.5.29.35',
-  crlNumber: '2.5.29.20',
-  reasonCode: '2.5.29.21',
-};
 
 /** Serials compare as lower-case hex without leading zero bytes, whoever printed them. */
 export function normalizeSerial(hex: string): string {
@@ -42,29 +37,30 @@ export function buildCrl(input: CrlInput): Buffer {
     seq([
       integer(Buffer.from(normalizeSerial(entry.serialNumber), 'hex')),
       utcTime(entry.revokedAt),
-      ...(entry.reason === undefined
-        ? []
-        : [seq([extension(OID.reasonCode, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.ENUMERATED, false, String.fromCharCode(REVOCATION_REASONS[entry.reason])))])]),
+      ...(entry.reason === undefined ? [] : [seq([extension(OID.crlReason, enumerated(REVOCATION_REASONS[entry.reason]))])]),
     ]),
   );
   const tbs = seq([
     integer(Buffer.from([1])), // v2
-    algorithmIdentifier(OID.sha256WithRSA, null),
+    algorithmIdentifier(OID.sha256WithRsa, null),
     subjectNameOf(input.issuerCertificate),
     utcTime(input.thisUpdate),
     utcTime(input.nextUpdate),
     ...(entries.length > 0 ? [seq(entries)] : []),
     contextSpecific(0, [
       seq([
-        extension(OID.authorityKeyIdentifier, seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, keyIdentifier(issuer.publicKey).toString('binary'))])),
+        extension(
+          OID.authorityKeyIdentifier,
+          seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, keyIdentifier(issuer.publicKey).toString('binary'))]),
+        ),
         extension(OID.crlNumber, integer(uintBytes(input.crlNumber))),
       ]),
     ]),
   ]);
-  const tbsDer = toDerBuffer(tbs);
+  const tbsDer = toDer(tbs);
   const signature = sign('sha256', tbsDer, input.issuerKey);
-  const crl = seq([tbs, algorithmIdentifier(OID.sha256WithRSA, null), bitString(signature)]);
-  return toDerBuffer(crl);
+  const crl = seq([tbs, algorithmIdentifier(OID.sha256WithRsa, null), bitString(signature)]);
+  return bufferOf(toDer(crl));
 }
 
 export interface ParsedCrl {
@@ -83,9 +79,9 @@ export function readCrl(der: Buffer, issuer: X509Certificate): ParsedCrl | undef
     const [tbs, signatureAlgorithm, signatureValue] = crl.value as forge.asn1.Asn1[];
     if (tbs === undefined || signatureAlgorithm === undefined || signatureValue === undefined) return undefined;
     const algorithmOid = asn1.derToOid((signatureAlgorithm.value as forge.asn1.Asn1[])[0]?.value as string);
-    const hash = algorithmOid === OID.sha256WithRSA ? 'sha256' : algorithmOid === OID.sha1WithRSA ? 'sha1' : undefined;
+    const hash = algorithmOid === OID.sha256WithRsa ? 'sha256' : algorithmOid === OID.sha1WithRsa ? 'sha1' : undefined;
     if (hash === undefined) return undefined;
-    const tbsDer = toDerBuffer(tbs);
+    const tbsDer = toDer(tbs);
     const signature = Buffer.from((signatureValue.value as string).slice(1), 'binary');
     if (!verify(hash, tbsDer, issuer.publicKey, signature)) return undefined;
 
@@ -117,8 +113,9 @@ function toDate(node: forge.asn1.Asn1): Date {
   return node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(node.value as string) : asn1.generalizedTimeToDate(node.value as string);
 }
 
+const enumerated = (value: number) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.ENUMERATED, false, String.fromCharCode(value));
 const utcTime = (date: Date) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date));
-const extension = (oid: string, value: forge.asn1.Asn1) => seq([oidNode(oid), octetString(toDerBuffer(value))]);
+const extension = (oid: string, value: forge.asn1.Asn1) => seq([oidNode(oid), octetString(toDer(value))]);
 
 /** A DER INTEGER of unsigned bytes (a 0x00 is prepended when the high bit is set). */
 function integer(bytes: Buffer): forge.asn1.Asn1 {

@@ -121,7 +121,10 @@ export class RedisIssuanceJournal implements IssuanceJournal {
   }
 
   async settle(key: string, outcome: IssuanceOutcome): Promise<boolean> {
-    return (await this.redis.issuanceSettle(this.recordKey(key), this.openKey, this.leaseKey(key), key, outcome, SETTLED_RETENTION_SECONDS)) === 1;
+    return (
+      (await this.redis.issuanceSettle(this.recordKey(key), this.openKey, this.leaseKey(key), key, outcome, SETTLED_RETENTION_SECONDS)) ===
+      1
+    );
   }
 
   async find(key: string): Promise<IssuanceRecord | undefined> {

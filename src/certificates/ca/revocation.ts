@@ -38,7 +38,11 @@ export class CrlFolderRevocation implements RevocationSource {
   }
 }
 
-export async function isRevoked(sources: readonly RevocationSource[], certificate: X509Certificate, issuer: X509Certificate): Promise<boolean> {
+export async function isRevoked(
+  sources: readonly RevocationSource[],
+  certificate: X509Certificate,
+  issuer: X509Certificate,
+): Promise<boolean> {
   const statuses = await Promise.all(sources.map((source) => source.status(certificate, issuer)));
   return statuses.includes('revoked');
 }

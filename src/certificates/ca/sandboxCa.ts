@@ -1,11 +1,13 @@
 import { KeyObject, X509Certificate, createPublicKey, generateKeyPair, randomBytes, randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
+import { bufferOf } from '../bufferOf';
 import { CaMaterial, CaMaterialSet, loadOrCreateCaMaterial } from './caKeyFolder';
 import type { CaLedger, RevocationReason } from './caLedger';
 import { OTHER_BANK_SANDBOX_POLICY, SANDBOX_POLICY } from '../npki/certificatePolicies';
 import { buildCrl, normalizeSerial } from './certificateRevocationList';
 import { oidNode, seq } from '../npki/der';
+import { OID } from '../npki/oids';
 import { buildPrivateKeyInfo } from '../npki/privateKeyInfo';
 import { identifyDataExtension } from '../npki/virtualId';
 import { NameAttribute, keyIdentifier, randomSerialNumber, signCertificate } from './x509Building';
@@ -125,6 +127,7 @@ export class SandboxCa {
     const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
     const notAfter = request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS);
     const serialNumber = await this.reserveSerial(subject, notAfter, now);
+    const identifyData = await identifyDataExtension(request.realName, request.idn, randomNum, 'sha256');
 
     const signStarted = performance.now();
     const certificate = signCertificate(
@@ -139,8 +142,12 @@ export class SandboxCa {
           { name: 'authorityKeyIdentifier', keyIdentifier: keyIdentifier(this.issuingCertificate.publicKey).toString('binary') },
           { name: 'subjectKeyIdentifier' },
           { name: 'keyUsage', critical: true, digitalSignature: true, nonRepudiation: true },
-          { id: '2.5.29.32', critical: true, value: certificatePolicies(this.profile.policies[request.type], this.profile.userNotice) },
-          identifyDataExtension(request.realName, request.idn, randomNum, 'sha256'),
+          {
+            id: OID.certificatePolicies,
+            critical: true,
+            value: certificatePolicies(this.profile.policies[request.type], this.profile.userNotice),
+          },
+          identifyData,
           { name: 'cRLDistributionPoints', altNames: [{ type: 6, value: this.crlUrl }] },
         ],
       },
@@ -149,9 +156,12 @@ export class SandboxCa {
     const signMs = performance.now() - signStarted;
     return {
       certificate,
-      privateKeyInfo: buildPrivateKeyInfo(privateKey, randomNum),
+      privateKeyInfo: bufferOf(buildPrivateKeyInfo(privateKey.export({ type: 'pkcs8', format: 'der' }), randomNum)),
       serialNumber,
-      subjectDn: [...subject].reverse().map((a) => `${a.type.toLowerCase()}=${a.value}`).join(','),
+      subjectDn: [...subject]
+        .reverse()
+        .map((a) => `${a.type.toLowerCase()}=${a.value}`)
+        .join(','),
       notBefore,
       notAfter,
       timings: { keygenMs, signMs },
@@ -200,8 +210,12 @@ export class SandboxCa {
   private async reserveSerial(subject: NameAttribute[], notAfter: Date, now: Date): Promise<string> {
     for (;;) {
       const serialNumber = randomSerialNumber();
-      const subjectDn = [...subject].reverse().map((a) => `${a.type.toLowerCase()}=${a.value}`).join(',');
-      if (await this.ledger.recordIssued({ serialNumber, subjectDn, notAfter: notAfter.toISOString(), issuedAt: now.toISOString() })) return serialNumber;
+      const subjectDn = [...subject]
+        .reverse()
+        .map((a) => `${a.type.toLowerCase()}=${a.value}`)
+        .join(',');
+      if (await this.ledger.recordIssued({ serialNumber, subjectDn, notAfter: notAfter.toISOString(), issuedAt: now.toISOString() }))
+        return serialNumber;
     }
   }
 }
@@ -270,6 +284,9 @@ async function createCaMaterial(profile: SandboxCaProfile): Promise<CaMaterialSe
 /** certificatePolicies: the type's OID with a Korean userNotice (BMPString, as NPKI CAs write it; forge encodes it from text). */
 function certificatePolicies(policyOid: string, notice: string): forge.asn1.Asn1 {
   return seq([
-    seq([oidNode(policyOid), seq([seq([oidNode('1.3.6.1.5.5.7.2.2'), seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, notice)])])])]),
+    seq([
+      oidNode(policyOid),
+      seq([seq([oidNode(OID.userNotice), seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, notice)])])]),
+    ]),
   ]);
 }

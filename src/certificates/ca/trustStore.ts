@@ -16,7 +16,10 @@ export class TrustStore {
   ) {}
 
   /** Adds the certificates (PEM or DER, one per file) of a folder: self-signed ones as roots. */
-  static async fromFolder(folder: string | undefined, base: { roots: X509Certificate[]; intermediates: X509Certificate[] }): Promise<TrustStore> {
+  static async fromFolder(
+    folder: string | undefined,
+    base: { roots: X509Certificate[]; intermediates: X509Certificate[] },
+  ): Promise<TrustStore> {
     const roots = [...base.roots];
     const intermediates = [...base.intermediates];
     for (const file of folder === undefined ? [] : await readdir(folder)) {
@@ -34,7 +37,7 @@ export class TrustStore {
   chainOf(certificate: X509Certificate, now: Date, extra: readonly X509Certificate[] = []): X509Certificate[] {
     const chain = [certificate];
     const candidates = [...this.intermediates, ...extra, ...this.roots];
-    for (let current = certificate; chain.length <= MAX_CHAIN_LENGTH; ) {
+    for (let current = certificate; chain.length <= MAX_CHAIN_LENGTH;) {
       if (this.roots.some((root) => root.fingerprint256 === current.fingerprint256)) return chain;
       const issuer = candidates.find((c) => c.ca && current.checkIssued(c) && current.verify(c.publicKey) && validAt(c, now));
       if (issuer === undefined) break;

@@ -1,6 +1,8 @@
 import { KeyObject, X509Certificate, createHash, randomBytes, sign } from 'node:crypto';
 import forge from 'node-forge';
-import { contextSpecific, oidNode, parseDer, seq, set, toDerBuffer, utf8String } from '../npki/der';
+import { bufferOf } from '../bufferOf';
+import { contextSpecific, oidNode, parseDer, seq, set, toDer, utf8String } from '../npki/der';
+import { OID } from '../npki/oids';
 
 const { asn1 } = forge;
 
@@ -14,10 +16,10 @@ export interface NameAttribute {
 }
 
 const NAME_OIDS: Record<NameAttribute['type'], string> = {
-  C: '2.5.4.6',
-  O: '2.5.4.10',
-  OU: '2.5.4.11',
-  CN: '2.5.4.3',
+  C: OID.countryName,
+  O: OID.organizationName,
+  OU: OID.organizationalUnitName,
+  CN: OID.commonName,
 };
 
 export function nameToAsn1(attributes: readonly NameAttribute[]): forge.asn1.Asn1 {
@@ -60,7 +62,9 @@ export function keyIdentifier(publicKey: KeyObject): Buffer {
   // RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING contents (the RSAPublicKey).
   const spki = parseDer(publicKey.export({ type: 'spki', format: 'der' }));
   const bitString = (spki.value as forge.asn1.Asn1[])[1]?.value as string;
-  return createHash('sha1').update(Buffer.from(bitString.slice(1), 'binary')).digest();
+  return createHash('sha1')
+    .update(Buffer.from(bitString.slice(1), 'binary'))
+    .digest();
 }
 
 export function toForgePublicKey(publicKey: KeyObject): forge.pki.PublicKey {
@@ -99,10 +103,10 @@ export function signCertificate(draft: CertificateDraft, issuerKey: KeyObject): 
   // attributes; ours are placed as exact DER instead.
   fields[3] = draft.issuerCertificate === undefined ? subject : subjectNameOf(draft.issuerCertificate);
   fields[5] = subject;
-  const tbsDer = toDerBuffer(tbs);
+  const tbsDer = toDer(tbs);
   (cert as forge.pki.Certificate & { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
   cert.signature = sign('sha256', tbsDer, issuerKey).toString('binary');
-  const der = toDerBuffer(forge.pki.certificateToAsn1(cert));
+  const der = bufferOf(toDer(forge.pki.certificateToAsn1(cert)));
   new X509Certificate(der); // fail here, not at a customer's, if we ever build something unparsable
   return der;
 }

@@ -5,13 +5,16 @@
  * certificatePolicies, the npkiIdentifyData otherName) is decoded here. Anything that does not
  * parse is a CertificateError('corruptFile', 'certificate'); no other error escapes.
  */
-import { createHash, createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
+import { base64Of, hexOf } from './bytes';
 import { CertificateError, assertFileSize } from './certificateError';
 import { lookupPolicy, type PolicyInfo } from './certificatePolicies';
-import { type Asn1, isUniversal, parseDer, toDerBuffer } from './der';
-import { DN_OID, dnToNpkiString, findAttribute, maskName, realNameFromCommonName } from './distinguishedName';
+import { type Asn1, isUniversal, oidOf, parseDer, primitiveBytes, sequenceOf, toDer, UnexpectedAsn1, unsignedIntegerBytes } from './der';
+import { dnToNpkiString, findAttribute, maskName, realNameFromCommonName } from './distinguishedName';
+import { OID } from './oids';
 import { identifyDataFromSubjectAltName, type VidHashAlgorithm } from './virtualId';
+import { digest } from './webCrypto';
+import { publicKeyAlgorithm, readCertificateStructure } from './x509Structure';
 
 const { asn1 } = forge;
 
@@ -57,57 +60,14 @@ export const KEY_USAGE_NAMES = [
 ] as const;
 export type KeyUsageName = (typeof KEY_USAGE_NAMES)[number];
 
-const OIDS = {
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  keyUsage: '2.5.29.15',
-  certificatePolicies: '2.5.29.32',
-  subjectAltName: '2.5.29.17',
-} as const;
-
-/** A parse failure at a named stage; turned into CertificateError('corruptFile') at the boundary. */
-class Malformed extends Error {}
-
-function childrenOf(node: Asn1 | undefined, what: string): Asn1[] {
-  if (!node || !Array.isArray(node.value)) throw new Malformed(what);
-  return node.value;
-}
-
-function oidOf(node: Asn1 | undefined, what: string): string {
-  if (!isUniversal(node, asn1.Type.OID) || typeof node.value !== 'string') throw new Malformed(what);
-  return asn1.derToOid(node.value);
-}
-
-/** The SubjectPublicKeyInfo node of a parsed certificate, checking the outer X.509 shape. */
-function subjectPublicKeyInfoOf(certificate: Asn1): Asn1 {
-  if (!isUniversal(certificate, asn1.Type.SEQUENCE)) throw new Malformed('not a SEQUENCE');
-  const [tbs, signatureAlgorithm, signature, ...rest] = childrenOf(certificate, 'certificate');
-  if (rest.length > 0 || !isUniversal(tbs, asn1.Type.SEQUENCE) || !isUniversal(signatureAlgorithm, asn1.Type.SEQUENCE)) {
-    throw new Malformed('not a certificate');
-  }
-  if (!isUniversal(signature, asn1.Type.BITSTRING)) throw new Malformed('not a certificate');
-  const fields = childrenOf(tbs, 'tbsCertificate');
-  const first = fields[0];
-  const hasVersion = first !== undefined && first.tagClass === asn1.Class.CONTEXT_SPECIFIC && first.type === 0;
-  // [version,] serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
-  const spki = fields[hasVersion ? 6 : 5];
-  if (!isUniversal(spki, asn1.Type.SEQUENCE)) throw new Malformed('subjectPublicKeyInfo');
-  return spki;
-}
-
-function publicKeyAlgorithmOf(spki: Asn1): string {
-  const [algorithm] = childrenOf(spki, 'subjectPublicKeyInfo');
-  if (!isUniversal(algorithm, asn1.Type.SEQUENCE)) throw new Malformed('subjectPublicKeyInfo');
-  return oidOf(childrenOf(algorithm, 'algorithm')[0], 'public key algorithm');
-}
-
 /** keyUsage ::= BIT STRING; bit 0 is the most significant bit of the first content byte. */
-function parseKeyUsage(extnValue: string): KeyUsageName[] {
+function parseKeyUsage(extnValue: Uint8Array): KeyUsageName[] {
   const node = parseDer(extnValue);
-  if (!isUniversal(node, asn1.Type.BITSTRING) || typeof node.value !== 'string') throw new Malformed('keyUsage');
-  const bytes = Buffer.from(node.value, 'latin1');
+  if (!isUniversal(node, asn1.Type.BITSTRING, false)) throw new UnexpectedAsn1('keyUsage');
+  const bytes = primitiveBytes(node, 'keyUsage');
   const unusedBits = bytes[0];
   if (unusedBits === undefined || unusedBits > 7 || (bytes.length === 1 && unusedBits !== 0)) {
-    throw new Malformed('keyUsage');
+    throw new UnexpectedAsn1('keyUsage');
   }
   return KEY_USAGE_NAMES.filter((_, bit) => {
     const byte = bytes[1 + (bit >> 3)];
@@ -116,19 +76,25 @@ function parseKeyUsage(extnValue: string): KeyUsageName[] {
 }
 
 /** certificatePolicies ::= SEQUENCE SIZE (1..MAX) OF SEQUENCE { policyIdentifier, qualifiers OPTIONAL }. */
-function parsePolicyOids(extnValue: string): string[] {
-  const node = parseDer(extnValue);
-  if (!isUniversal(node, asn1.Type.SEQUENCE)) throw new Malformed('certificatePolicies');
-  const policies = childrenOf(node, 'certificatePolicies');
-  if (policies.length === 0) throw new Malformed('certificatePolicies');
-  return policies.map((information) => {
-    if (!isUniversal(information, asn1.Type.SEQUENCE)) throw new Malformed('policyInformation');
-    const [identifier, qualifiers, ...rest] = childrenOf(information, 'policyInformation');
-    if (rest.length > 0 || (qualifiers !== undefined && !isUniversal(qualifiers, asn1.Type.SEQUENCE))) {
-      throw new Malformed('policyInformation');
-    }
+function parsePolicyOids(extnValue: Uint8Array): string[] {
+  return sequenceOf(parseDer(extnValue), 'certificatePolicies', 1).map((information) => {
+    const [identifier, qualifiers] = sequenceOf(information, 'policyInformation', 1, 2);
+    if (qualifiers !== undefined) sequenceOf(qualifiers, 'policyQualifiers');
     return oidOf(identifier, 'policyIdentifier');
   });
+}
+
+/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, inside the key's BIT STRING; the SPKI as PEM. */
+function rsaPublicKeyPem(subjectPublicKeyInfo: Asn1): string {
+  const [, bits] = sequenceOf(subjectPublicKeyInfo, 'subjectPublicKeyInfo', 2, 2);
+  const contents = isUniversal(bits, asn1.Type.BITSTRING, false) ? primitiveBytes(bits, 'public key') : new Uint8Array(0);
+  if (contents[0] !== 0) throw new UnexpectedAsn1('public key');
+  const [modulus, exponent] = sequenceOf(parseDer(contents.subarray(1)), 'RSAPublicKey', 2, 2).map((field) =>
+    unsignedIntegerBytes(field, 'RSAPublicKey'),
+  );
+  if (modulus?.length === 0 || exponent?.length === 0) throw new UnexpectedAsn1('public key');
+  const lines = base64Of(toDer(subjectPublicKeyInfo)).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PUBLIC KEY-----\n${lines.join('\n')}\n-----END PUBLIC KEY-----\n`;
 }
 
 /** Hex of the serial's magnitude without the DER sign byte(s), as OpenSSL prints it. */
@@ -139,68 +105,46 @@ function normalizeSerial(hex: string): string {
 }
 
 function validDate(date: unknown, what: string): Date {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new Malformed(what);
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new UnexpectedAsn1(what);
   return date;
 }
 
-interface ForgeExtension {
-  id?: string;
-  value?: unknown;
-}
-
-function extensionValues(cert: forge.pki.Certificate): Map<string, string> {
-  const byOid = new Map<string, string>();
-  for (const extension of cert.extensions as ForgeExtension[]) {
-    if (typeof extension.id !== 'string' || typeof extension.value !== 'string') throw new Malformed('extension');
-    if (byOid.has(extension.id)) throw new Malformed('duplicate extension');
-    byOid.set(extension.id, extension.value);
-  }
-  return byOid;
-}
-
-function inspect(der: Uint8Array): CertificateSummary {
+async function inspect(der: Uint8Array): Promise<CertificateSummary> {
   let root: Asn1;
+  let decoded: Asn1;
   try {
+    root = parseDer(der);
     // forge's certificate reader needs the BIT STRINGs decoded, to find the RSA key inside.
-    root = parseDer(der, { decodeBitStrings: true });
+    decoded = parseDer(der, { decodeBitStrings: true });
   } catch {
-    throw new Malformed('not DER');
+    throw new UnexpectedAsn1('not DER');
   }
-  const spki = subjectPublicKeyInfoOf(root);
-  const keyAlgorithm = publicKeyAlgorithmOf(spki);
-  if (keyAlgorithm !== OIDS.rsaEncryption) {
+  const structure = readCertificateStructure(root);
+  const keyAlgorithm = publicKeyAlgorithm(structure.subjectPublicKeyInfo);
+  if (keyAlgorithm !== OID.rsaEncryption) {
     throw new CertificateError('unsupportedFile', 'certificate', `public key algorithm ${keyAlgorithm}`);
   }
+  const publicKeyPem = rsaPublicKeyPem(structure.subjectPublicKeyInfo);
 
   let cert: forge.pki.Certificate;
   try {
-    cert = forge.pki.certificateFromAsn1(root);
+    cert = forge.pki.certificateFromAsn1(decoded);
   } catch {
-    throw new Malformed('not an X.509 certificate');
+    throw new UnexpectedAsn1('not an X.509 certificate');
   }
 
-  let publicKeyPem: string;
-  try {
-    const key = createPublicKey({ key: toDerBuffer(spki), format: 'der', type: 'spki' });
-    if (key.asymmetricKeyType !== 'rsa') throw new Malformed('public key');
-    publicKeyPem = key.export({ type: 'spki', format: 'pem' }).toString();
-  } catch {
-    throw new Malformed('public key');
-  }
-
-  const extensions = extensionValues(cert);
-  const keyUsageValue = extensions.get(OIDS.keyUsage);
-  const policiesValue = extensions.get(OIDS.certificatePolicies);
-  const sanValue = extensions.get(OIDS.subjectAltName);
+  const keyUsageValue = structure.extensions.get(OID.keyUsage);
+  const policiesValue = structure.extensions.get(OID.certificatePolicies);
+  const sanValue = structure.extensions.get(OID.subjectAltName);
 
   const policyOids = policiesValue === undefined ? [] : parsePolicyOids(policiesValue);
   const policyOid = policyOids.find((oid) => lookupPolicy(oid) !== undefined) ?? policyOids[0];
   const policy = policyOid === undefined ? undefined : lookupPolicy(policyOid);
   const identifyData = sanValue === undefined ? undefined : identifyDataFromSubjectAltName(sanValue);
 
-  const commonName = findAttribute(cert.subject.attributes, DN_OID.commonName) ?? '';
+  const commonName = findAttribute(cert.subject.attributes, OID.commonName) ?? '';
   const realName = realNameFromCommonName(commonName);
-  const issuerOrganization = findAttribute(cert.issuer.attributes, DN_OID.organizationName);
+  const issuerOrganization = findAttribute(cert.issuer.attributes, OID.organizationName);
 
   return {
     subjectDn: dnToNpkiString(cert.subject.attributes),
@@ -208,13 +152,13 @@ function inspect(der: Uint8Array): CertificateSummary {
     realName,
     maskedName: maskName(realName),
     issuerDn: dnToNpkiString(cert.issuer.attributes),
-    issuerCommonName: findAttribute(cert.issuer.attributes, DN_OID.commonName) ?? '',
+    issuerCommonName: findAttribute(cert.issuer.attributes, OID.commonName) ?? '',
     ...(issuerOrganization !== undefined && { issuerOrganization }),
     serialNumber: normalizeSerial(cert.serialNumber),
     notBefore: validDate(cert.validity.notBefore, 'notBefore'),
     notAfter: validDate(cert.validity.notAfter, 'notAfter'),
     keyUsage: keyUsageValue === undefined ? [] : parseKeyUsage(keyUsageValue),
-    fingerprintSha256: createHash('sha256').update(der).digest('hex'),
+    fingerprintSha256: hexOf(await digest('SHA-256', der)),
     ...(policyOid !== undefined && { policyOid }),
     ...(policy && { policy }),
     ...(identifyData && { virtualId: { realName: identifyData.realName, hashAlgorithm: identifyData.hashAlgorithm } }),
@@ -223,18 +167,18 @@ function inspect(der: Uint8Array): CertificateSummary {
 }
 
 /**
- * Summarises a DER X.509 certificate (signCert.der). Throws CertificateError with file
+ * Summarises a DER X.509 certificate (signCert.der). Rejects with CertificateError with file
  * 'certificate': 'fileTooLarge' over 64 KB, 'unsupportedFile' for a non-RSA key (or a VID hashed
  * with an unknown algorithm), 'corruptFile' for anything that does not parse (random bytes,
  * truncated DER, PEM text, a key file, hostile nesting, an empty file).
  */
-export function inspectCertificate(der: Uint8Array): CertificateSummary {
+export async function inspectCertificate(der: Uint8Array): Promise<CertificateSummary> {
   assertFileSize(der, 'certificate');
   try {
-    return inspect(der);
+    return await inspect(der);
   } catch (error) {
     if (error instanceof CertificateError) throw error;
-    const stage = error instanceof Malformed ? error.message : 'unparseable';
+    const stage = error instanceof UnexpectedAsn1 ? error.message : 'unparseable';
     throw new CertificateError('corruptFile', 'certificate', stage);
   }
 }

@@ -13,7 +13,9 @@
  * 5.19.1.1.
  */
 
-export type CertificateAuthorityId = 'yessign' | 'KICA' | 'CrossCert' | 'SignKorea' | 'TradeSign';
+import { POLICY_ARC } from './oids';
+
+export type CertificateAuthorityId = keyof typeof POLICY_ARC;
 
 export type PolicyKind =
   | 'personalGeneral' // 개인 범용 (usable everywhere)
@@ -91,11 +93,7 @@ const HOLDER_OF_KIND: Readonly<Record<PolicyKind, PolicyHolder | undefined>> = {
 /** One row of the table: OID → CA, kind, label. The holder follows from the kind. */
 type Row = readonly [oid: string, ca: CertificateAuthorityId, kind: PolicyKind, label: LabelId];
 
-const YESSIGN = '1.2.410.200005.1.1';
-const KICA = '1.2.410.200004.5.2.1';
-const CROSSCERT = '1.2.410.200004.5.4.1';
-const SIGNKOREA = '1.2.410.200004.5.1.1';
-const TRADESIGN = '1.2.410.200012.1.1';
+const { yessign: YESSIGN, KICA, CrossCert: CROSSCERT, SignKorea: SIGNKOREA, TradeSign: TRADESIGN } = POLICY_ARC;
 
 const ROWS: readonly Row[] = [
   // 금융결제원 yessign
@@ -174,12 +172,12 @@ export function lookupPolicy(oid: string): PolicyInfo | undefined {
 
 /** The policies the sandbox CA (playing 금융결제원 yessign) issues with. */
 export const SANDBOX_POLICY = {
-  personalBanking: '1.2.410.200005.1.1.4',
-  personalGeneral: '1.2.410.200005.1.1.1',
+  personalBanking: `${YESSIGN}.4`,
+  personalGeneral: `${YESSIGN}.1`,
 } as const;
 
 /** The policies of the other-bank sandbox CA (playing 한국정보인증 KICA), for 타기관 등록 tests and demos. */
 export const OTHER_BANK_SANDBOX_POLICY = {
-  personalBanking: '1.2.410.200004.5.2.1.7.1',
-  personalGeneral: '1.2.410.200004.5.2.1.2',
+  personalBanking: `${KICA}.7.1`,
+  personalGeneral: `${KICA}.2`,
 } as const;

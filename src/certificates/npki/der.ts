@@ -1,8 +1,9 @@
 /**
- * The one place that parses and writes DER with node-forge, and the small ASN.1 node builders the
- * certificate code shares.
+ * The one place that parses and writes DER with node-forge, and the small ASN.1 readers and node
+ * builders the certificate code shares.
  */
 import forge from 'node-forge';
+import { binaryStringOf, bytesFromBinaryString } from './bytes';
 
 const { asn1 } = forge;
 export type Asn1 = forge.asn1.Asn1;
@@ -30,11 +31,11 @@ type FromDer = (
 /**
  * Strict parsing of one whole value: lengths must fit, every byte must belong to the top-level value,
  * nesting is limited. (forge still accepts BER's indefinite lengths and constructed strings, which
- * PKCS#12 files use.) `bytes` is a buffer or a binary string, as forge hands out nested values.
+ * PKCS#12 files use.) `bytes` are bytes, or a binary string as forge hands out nested values.
  * Throws forge's plain errors; callers turn them into their own.
  */
 export function parseDer(bytes: Uint8Array | string, options: ParseDerOptions = {}): Asn1 {
-  const binary = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('binary');
+  const binary = typeof bytes === 'string' ? bytes : binaryStringOf(bytes);
   const fromDer = asn1.fromDer as unknown as FromDer;
   return fromDer(forge.util.createBuffer(binary), {
     strict: true,
@@ -44,8 +45,8 @@ export function parseDer(bytes: Uint8Array | string, options: ParseDerOptions = 
   });
 }
 
-export function toDerBuffer(node: Asn1): Buffer {
-  return Buffer.from(asn1.toDer(node).getBytes(), 'binary');
+export function toDer(node: Asn1): Uint8Array {
+  return bytesFromBinaryString(asn1.toDer(node).getBytes());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -59,6 +60,79 @@ export function isUniversal(node: Asn1 | undefined, type: number, constructed?: 
     node.type === type &&
     (constructed === undefined || node.constructed === constructed)
   );
+}
+
+/** A `[tag]` context-specific constructed node (an EXPLICIT wrapper, an IMPLICIT SEQUENCE or SET). */
+export function isContextSpecific(node: Asn1 | undefined, tag: number): node is Asn1 {
+  return (
+    node !== undefined &&
+    node.tagClass === asn1.Class.CONTEXT_SPECIFIC &&
+    node.type === tag &&
+    node.constructed &&
+    Array.isArray(node.value)
+  );
+}
+
+/**
+ * A value that is not what the reader expected; each reader turns it into its own CertificateError
+ * (which file, which reason). `message` names the field, never its contents.
+ */
+export class UnexpectedAsn1 extends Error {
+  override name = 'UnexpectedAsn1';
+}
+
+function constructedChildren(node: Asn1 | undefined, type: number, what: string): Asn1[] {
+  if (!isUniversal(node, type, true) || !Array.isArray(node.value)) throw new UnexpectedAsn1(`expected ${what}`);
+  return node.value;
+}
+
+/** The fields of a SEQUENCE, `min` to `max` of them. */
+export function sequenceOf(node: Asn1 | undefined, what: string, min = 0, max = Number.POSITIVE_INFINITY): Asn1[] {
+  const fields = constructedChildren(node, asn1.Type.SEQUENCE, what);
+  if (fields.length < min || fields.length > max) throw new UnexpectedAsn1(`${what} has ${fields.length} fields`);
+  return fields;
+}
+
+export function setOf(node: Asn1 | undefined, what: string): Asn1[] {
+  return constructedChildren(node, asn1.Type.SET, what);
+}
+
+/** The children of a `[tag]` context-specific constructed node. */
+export function contextSpecificOf(node: Asn1 | undefined, tag: number, what: string): Asn1[] {
+  if (!isContextSpecific(node, tag)) throw new UnexpectedAsn1(`expected ${what}`);
+  return node.value as Asn1[];
+}
+
+/** The contents of a primitive node as bytes. */
+export function primitiveBytes(node: Asn1 | undefined, what: string): Uint8Array {
+  if (node === undefined || node.constructed || typeof node.value !== 'string') throw new UnexpectedAsn1(`expected ${what}`);
+  return bytesFromBinaryString(node.value);
+}
+
+export function octetsOf(node: Asn1 | undefined, what: string): Uint8Array {
+  if (!isUniversal(node, asn1.Type.OCTETSTRING, false)) throw new UnexpectedAsn1(`expected ${what}`);
+  return primitiveBytes(node, what);
+}
+
+export function oidOf(node: Asn1 | undefined, what: string): string {
+  if (!isUniversal(node, asn1.Type.OID, false) || typeof node.value !== 'string') throw new UnexpectedAsn1(`expected ${what}`);
+  return asn1.derToOid(node.value);
+}
+
+/** An INTEGER's magnitude bytes, without the sign byte; refuses negative ones. */
+export function unsignedIntegerBytes(node: Asn1 | undefined, what: string): Uint8Array {
+  if (!isUniversal(node, asn1.Type.INTEGER, false)) throw new UnexpectedAsn1(`expected ${what}`);
+  const bytes = primitiveBytes(node, what);
+  if (bytes.length === 0 || ((bytes[0] as number) & 0x80) !== 0) throw new UnexpectedAsn1(`${what} is negative`);
+  const firstNonZero = bytes.findIndex((byte) => byte !== 0);
+  return firstNonZero === -1 ? new Uint8Array(0) : bytes.subarray(firstNonZero);
+}
+
+/** A non-negative INTEGER as a number (versions, counts, lengths); Infinity past 2^48, which no sane field is. */
+export function naturalNumberOf(node: Asn1 | undefined, what: string): number {
+  const magnitude = unsignedIntegerBytes(node, what);
+  if (magnitude.length > 6) return Number.POSITIVE_INFINITY;
+  return magnitude.reduce((value, byte) => value * 256 + byte, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -80,13 +154,13 @@ export function nullNode(): Asn1 {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '');
 }
 
-export function octetString(bytes: Buffer): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
+export function octetString(bytes: Uint8Array): Asn1 {
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, binaryStringOf(bytes));
 }
 
 /** A BIT STRING of whole bytes: the unused-bits byte 00, then `bytes`. */
-export function bitString(bytes: Buffer): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\x00${bytes.toString('binary')}`);
+export function bitString(bytes: Uint8Array): Asn1 {
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\x00${binaryStringOf(bytes)}`);
 }
 
 /** A small INTEGER (versions, iteration counts; forge encodes up to 32 bits). */

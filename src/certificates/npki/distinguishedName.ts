@@ -6,6 +6,8 @@
  * `decodeAttributeValue` turns them all into JS strings.
  */
 
+import { bytesFromBinaryString } from './bytes';
+
 /** The parts of a node-forge `CertificateField` we read. */
 export interface DnAttribute {
   /** Dotted OID of the attribute type. */
@@ -39,18 +41,20 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function decodeAttributeValue(value: unknown, tag: number | undefined): string {
   if (typeof value !== 'string') throw new Error('DN attribute value is not a primitive string');
-  const bytes = Buffer.from(value, 'latin1');
-  switch (tag) {
+  // No tag (0 is none of the string types) reads byte for byte, as the default does.
+  switch (tag ?? 0) {
     case TAG.UTF8:
-      return strictUtf8.decode(bytes);
+      return strictUtf8.decode(bytesFromBinaryString(value));
     case TAG.BMP:
       // forge's ASN.1 parser already decodes BMPString (UTF-16BE) into UTF-16 code units,
       // unlike every other string type, so the value is the text itself.
       return value;
     case TAG.UNIVERSAL: {
+      const bytes = bytesFromBinaryString(value);
       if (bytes.length % 4 !== 0) throw new Error('UniversalString length not a multiple of 4');
+      const view = new DataView(bytes.buffer);
       const codePoints: number[] = [];
-      for (let i = 0; i < bytes.length; i += 4) codePoints.push(bytes.readUInt32BE(i));
+      for (let i = 0; i < bytes.length; i += 4) codePoints.push(view.getUint32(i));
       return String.fromCodePoint(...codePoints);
     }
     default:
@@ -89,13 +93,6 @@ export function findAttribute(attrs: readonly DnAttribute[], oid: string): strin
   }
   return undefined;
 }
-
-export const DN_OID = {
-  commonName: '2.5.4.3',
-  countryName: '2.5.4.6',
-  organizationName: '2.5.4.10',
-  organizationalUnitName: '2.5.4.11',
-} as const;
 
 /**
  * The real name inside an NPKI common name: the part before `(` (yessign, KICA, CrossCert:

@@ -7,13 +7,14 @@
  * refused while it is parsed, before any derivation runs.
  */
 import { CertificateError, type CertificateFileRole } from './certificateError';
+import { type Asn1, naturalNumberOf, UnexpectedAsn1 } from './der';
 
 /** The sum of the iteration counts one file may declare. */
 export const MAX_KEY_DERIVATION_ITERATIONS = 100_000;
 
 /**
- * What computes a derivation: Node's native PBKDF2, or a JavaScript loop on the event loop (our
- * PBKDF1, node-forge's PKCS#12 KDF), several times slower a round.
+ * What computes a derivation: native PBKDF2 (WebCrypto), or a JavaScript loop on the event loop
+ * (our PBKDF1, node-forge's PKCS#12 KDF), several times slower a round.
  */
 export type DerivationCode = 'native' | 'javaScript';
 
@@ -36,4 +37,12 @@ export function assertIterationsWithinCap(declared: number, file: CertificateFil
   if (declared > MAX_KEY_DERIVATION_ITERATIONS) {
     throw new CertificateError('excessiveKeyProtection', file, `${declared} iterations, above ${MAX_KEY_DERIVATION_ITERATIONS}`);
   }
+}
+
+/** An iteration count as a file declares it: at least 1, and refused past the cap here, while parsing, so nothing is derived with it. */
+export function readIterationCount(node: Asn1 | undefined, file: CertificateFileRole): number {
+  const iterations = naturalNumberOf(node, 'iteration count');
+  if (iterations < 1) throw new UnexpectedAsn1('iteration count below 1');
+  assertIterationsWithinCap(iterations, file);
+  return iterations;
 }

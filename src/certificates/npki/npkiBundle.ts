@@ -22,17 +22,17 @@ export const MAX_ZIP_BYTES = 256 * 1024;
 const SIGN_CERT = 'signcert.der';
 const SIGN_PRI = 'signpri.key';
 
-export type NpkiZipContents = { signCert: Buffer; signPri: Buffer } | { pfx: Buffer };
+export type NpkiZipContents = { signCert: Uint8Array; signPri: Uint8Array } | { pfx: Uint8Array };
 
 export interface NpkiZipInput {
   /** The CA's folder name, e.g. `yessign`, `KICA`. */
   caDirectory: string;
   /** The subject DN in NPKI's text form, e.g. `cn=홍길동()0012345678901234,ou=WOORI,ou=personal4IB,o=yessign,c=kr`. */
   subjectDn: string;
-  signCert: Buffer;
-  signPri: Buffer;
+  signCert: Uint8Array;
+  signPri: Uint8Array;
   /** A PKCS#12 copy, put at the zip's root. */
-  pfx?: { fileName: string; bytes: Buffer };
+  pfx?: { fileName: string; bytes: Uint8Array };
 }
 
 /**
@@ -46,14 +46,16 @@ export function npkiFolderPath(caDirectory: string, subjectDn: string): string {
 
 function safeFileName(name: string): string {
   if (name.length === 0) throw new Error('an NPKI folder name must not be empty');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const replaced = name.normalize('NFC').replace(/[/\\:*?"<>|\u0000-\u001f\u007f]/g, '_');
   if (/^\.+$/.test(replaced)) return replaced.replace(/\./g, '_');
   return replaced.replace(/[. ]$/, '_');
 }
 
 /** A zip with `NPKI/<CA>/USER/<DN>/signCert.der` and `signPri.key` (UTF-8 names), plus the PFX at the root if given. */
-export function writeNpkiZip(input: NpkiZipInput): Buffer {
+export function writeNpkiZip(input: NpkiZipInput): Uint8Array {
   const folder = npkiFolderPath(input.caDirectory, input.subjectDn);
+  // Copied: fflate tells a file from a folder by `instanceof Uint8Array`, which bytes from another realm fail.
   const files: Zippable = {
     [`${folder}signCert.der`]: new Uint8Array(input.signCert),
     [`${folder}signPri.key`]: new Uint8Array(input.signPri),
@@ -65,7 +67,7 @@ export function writeNpkiZip(input: NpkiZipInput): Buffer {
   }
   // Certificates and encrypted keys hardly compress; deflate anyway for the DER headers. fflate marks
   // non-ASCII names as UTF-8 (general purpose flag bit 11).
-  return Buffer.from(zipSync(files, { level: 6 }));
+  return zipSync(files, { level: 6 });
 }
 
 /**
@@ -110,7 +112,8 @@ export function readNpkiZip(zip: Uint8Array): NpkiZipContents {
         declaredTotal += file.originalSize;
         if (declaredTotal > MAX_ZIP_TOTAL_BYTES) refuse(new CertificateError('fileTooLarge', 'zip', 'entries too large in total'));
         if (isIgnored(file.name) || kindOf(file.name) === undefined) return false;
-        if (file.compression !== 0 && file.compression !== 8) refuse(new CertificateError('unsupportedFile', 'zip', `compression method ${file.compression}`));
+        if (file.compression !== 0 && file.compression !== 8)
+          refuse(new CertificateError('unsupportedFile', 'zip', `compression method ${file.compression}`));
         if (wanted.has(file.name)) refuse(new CertificateError('corruptFile', 'zip', 'duplicate entry'));
         wanted.set(file.name, { declaredSize: file.originalSize, crc: entry.crc });
         return true;
@@ -129,7 +132,8 @@ export function readNpkiZip(zip: Uint8Array): NpkiZipContents {
     total += bytes.length;
     if (total > MAX_ZIP_TOTAL_BYTES) throw new CertificateError('fileTooLarge', 'zip', 'entries too large in total');
     const expected = wanted.get(name);
-    if (expected === undefined || bytes.length !== expected.declaredSize) throw new CertificateError('corruptFile', 'zip', 'entry size differs from its header');
+    if (expected === undefined || bytes.length !== expected.declaredSize)
+      throw new CertificateError('corruptFile', 'zip', 'entry size differs from its header');
     if (crc32(bytes) !== expected.crc) throw new CertificateError('corruptFile', 'zip', 'entry CRC mismatch');
   }
 
@@ -185,11 +189,11 @@ function findCertificate(files: Record<string, Uint8Array>): NpkiZipContents {
   if (pairs.length > 1) throw new CertificateError('unsupportedFile', 'zip', 'several certificates');
   const [pair] = pairs;
   if (pair?.signCert !== undefined && pair.signPri !== undefined) {
-    return { signCert: Buffer.from(pair.signCert), signPri: Buffer.from(pair.signPri) };
+    return { signCert: pair.signCert, signPri: pair.signPri };
   }
   if (pfxFiles.length > 1) throw new CertificateError('unsupportedFile', 'zip', 'several PKCS#12 files');
   const [pfx] = pfxFiles;
-  if (pfx !== undefined) return { pfx: Buffer.from(pfx) };
+  if (pfx !== undefined) return { pfx };
   if ([...folders.values()].some((folder) => folder.signCert !== undefined)) throw new CertificateError('missingKey', 'zip');
   throw new CertificateError('missingCertificate', 'zip');
 }

@@ -7,84 +7,103 @@
  *                                 privateKey OCTET STRING, attributes [0] IMPLICIT SET OF Attribute OPTIONAL }
  *   Attribute      ::= SEQUENCE { type 1.2.410.200004.10.1.1.3, values SET { BIT STRING (00 || R) } }
  *
- * Node's KeyObject.export() and node-forge's PKCS#8 helpers both drop the attributes, so the attribute is
- * read and written here by hand.
+ * Node's KeyObject.export(), WebCrypto's exportKey('pkcs8') and node-forge's PKCS#8 helpers all drop
+ * the attributes, so the attribute is read and written here by hand.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { bytesEqual } from './bytes';
 import { CertificateError } from './certificateError';
-import { attribute, bitString, contextSpecific, isUniversal, parseDer, toDerBuffer } from './der';
-
-/** id-randomNum (KISA): the private key attribute that holds R. */
-export const OID_NPKI_RANDOM_NUM = '1.2.410.200004.10.1.1.3';
-
-export interface PrivateKeyInfo {
-  /** The private key, usable with node:crypto. */
-  key: KeyObject;
-  /** R from the randomNum attribute, without the BIT STRING's unused-bits byte; absent on some keys. */
-  randomNum?: Buffer;
-}
+import {
+  type Asn1,
+  attribute,
+  bitString,
+  contextSpecific,
+  contextSpecificOf,
+  isContextSpecific,
+  isUniversal,
+  octetsOf,
+  oidOf,
+  parseDer,
+  primitiveBytes,
+  sequenceOf,
+  setOf,
+  toDer,
+  UnexpectedAsn1,
+  unsignedIntegerBytes,
+} from './der';
+import { OID } from './oids';
+import { readCertificateStructure } from './x509Structure';
 
 const { asn1 } = forge;
+
+export interface PrivateKeyInfo {
+  /** The key's algorithm OID: rsaEncryption on every NPKI key. */
+  readonly algorithm: string;
+  /** R from the randomNum attribute, without the BIT STRING's unused-bits byte; absent on some keys. */
+  readonly randomNum?: Uint8Array;
+}
 
 function corrupt(detail: string): CertificateError {
   return new CertificateError('corruptFile', 'privateKey', detail);
 }
 
-function childrenOf(node: forge.asn1.Asn1): forge.asn1.Asn1[] {
-  return Array.isArray(node.value) ? node.value : [];
-}
-
 /**
- * Reads a decrypted PrivateKeyInfo. Throws CertificateError('corruptFile', 'privateKey') on anything that
- * is not one (callers that just decrypted it turn that into 'wrongPassword').
+ * Reads a decrypted PrivateKeyInfo, the key inside included (an RSA key must be a whole
+ * RSAPrivateKey). Throws CertificateError('corruptFile', 'privateKey') on anything that is not one
+ * (callers that just decrypted it turn that into 'wrongPassword').
  */
-export function readPrivateKeyInfo(der: Buffer): PrivateKeyInfo {
-  let randomNum: Buffer | undefined;
+export function readPrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
   try {
     // parseDer leaves BIT STRINGs alone: an R that happens to look like DER stays bytes, where we read it.
-    const root = parseDer(der);
-    const fields = childrenOf(root);
+    const [version, algorithmIdentifier, privateKey, ...optional] = sequenceOf(parseDer(der), 'PrivateKeyInfo', 3, 5);
     // version, privateKeyAlgorithm, privateKey, then [0] attributes and (PKCS#8 v2) [1] publicKey, both optional.
-    if (!isUniversal(root, asn1.Type.SEQUENCE, true) || fields.length < 3 || fields.length > 5) {
-      throw corrupt('not a PrivateKeyInfo');
-    }
-    const [version, algorithm, privateKey, ...optional] = fields;
-    if (
-      !isUniversal(version, asn1.Type.INTEGER, false) ||
-      !isUniversal(algorithm, asn1.Type.SEQUENCE, true) ||
-      !isUniversal(privateKey, asn1.Type.OCTETSTRING, false)
-    ) {
-      throw corrupt('not a PrivateKeyInfo');
-    }
+    if (!isUniversal(version, asn1.Type.INTEGER, false)) throw new UnexpectedAsn1('not a PrivateKeyInfo');
+    const algorithm = oidOf(sequenceOf(algorithmIdentifier, 'privateKeyAlgorithm', 1, 2)[0], 'privateKeyAlgorithm');
+    checkKey(algorithm, octetsOf(privateKey, 'privateKey'));
     const attributes = optional.find((node) => node.tagClass === asn1.Class.CONTEXT_SPECIFIC && node.type === 0);
-    if (attributes) randomNum = readRandomNum(attributes);
+    const randomNum = attributes === undefined ? undefined : readRandomNum(attributes);
+    return randomNum === undefined ? { algorithm } : { algorithm, randomNum };
   } catch (error) {
     if (error instanceof CertificateError) throw error;
-    throw corrupt('unparsable PrivateKeyInfo');
+    throw corrupt(error instanceof UnexpectedAsn1 ? error.message : 'unparsable PrivateKeyInfo');
   }
+}
 
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  } catch {
-    throw corrupt('private key rejected by crypto');
+/** The key itself must parse: an RSA key as RSAPrivateKey, any other as the DER its algorithm defines. */
+function checkKey(algorithm: string, privateKey: Uint8Array): void {
+  if (isRsa(algorithm)) rsaPublicNumbers(privateKey);
+  else parseDer(privateKey);
+}
+
+function isRsa(algorithm: string): boolean {
+  return algorithm === OID.rsaEncryption || algorithm === OID.rsassaPss;
+}
+
+/** RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent, privateExponent, prime1, prime2, exponent1, exponent2, coefficient, ... } */
+function rsaPublicNumbers(privateKey: Uint8Array): { modulus: Uint8Array; exponent: Uint8Array } {
+  const fields = sequenceOf(parseDer(privateKey), 'RSAPrivateKey', 9, 10);
+  const [modulus, exponent, ...secrets] = fields.slice(1, 9).map((field) => unsignedIntegerBytes(field, 'RSAPrivateKey field'));
+  if (
+    modulus === undefined ||
+    exponent === undefined ||
+    modulus.length === 0 ||
+    exponent.length === 0 ||
+    secrets.some((value) => value.length === 0)
+  ) {
+    throw new UnexpectedAsn1('RSAPrivateKey with a zero field');
   }
-  return randomNum === undefined ? { key } : { key, randomNum };
+  return { modulus, exponent };
 }
 
 /** Finds the randomNum attribute among the [0] attributes; other attributes are ignored. */
-function readRandomNum(attributes: forge.asn1.Asn1): Buffer | undefined {
-  if (!attributes.constructed) throw corrupt('attributes not a SET');
-  for (const attribute of childrenOf(attributes)) {
-    const [type, values] = childrenOf(attribute);
-    if (!isUniversal(attribute, asn1.Type.SEQUENCE, true) || !isUniversal(type, asn1.Type.OID, false)) {
-      throw corrupt('malformed attribute');
-    }
-    if (asn1.derToOid(type.value as string) !== OID_NPKI_RANDOM_NUM) continue;
-    const [bitString] = isUniversal(values, asn1.Type.SET, true) ? childrenOf(values) : [];
-    if (!isUniversal(bitString, asn1.Type.BITSTRING, false)) throw corrupt('malformed randomNum');
-    const contents = Buffer.from(bitString.value as string, 'binary');
+function readRandomNum(attributes: Asn1): Uint8Array | undefined {
+  if (!isContextSpecific(attributes, 0)) throw corrupt('attributes not a SET');
+  for (const attribute of contextSpecificOf(attributes, 0, 'attributes')) {
+    const [type, values] = sequenceOf(attribute, 'attribute', 1);
+    if (oidOf(type, 'attribute type') !== OID.npkiRandomNum) continue;
+    const [value] = isUniversal(values, asn1.Type.SET, true) ? setOf(values, 'randomNum values') : [];
+    if (!isUniversal(value, asn1.Type.BITSTRING, false)) throw corrupt('malformed randomNum');
+    const contents = primitiveBytes(value, 'randomNum');
     // The first byte counts unused bits; R is whole bytes, so it must be 0 and something must follow.
     if (contents.length < 2 || contents[0] !== 0) throw corrupt('malformed randomNum');
     return contents.subarray(1);
@@ -93,20 +112,62 @@ function readRandomNum(attributes: forge.asn1.Asn1): Buffer | undefined {
 }
 
 /**
- * DER PrivateKeyInfo for `key`, with the randomNum attribute appended when R is given. The output is
- * Node's own PKCS#8 export plus the attribute, so everything else stays exactly as Node writes it.
+ * DER PrivateKeyInfo: `pkcs8` (a PrivateKeyInfo without attributes, as Node's KeyObject.export or
+ * WebCrypto's exportKey('pkcs8') writes it) with the randomNum attribute appended when R is given;
+ * everything else stays exactly as it was written.
  */
-export function buildPrivateKeyInfo(key: KeyObject, randomNum?: Buffer): Buffer {
-  if (key.type !== 'private') throw new Error('buildPrivateKeyInfo needs a private key');
-  const exported = key.export({ type: 'pkcs8', format: 'der' });
-  if (randomNum === undefined) return exported;
+export function buildPrivateKeyInfo(pkcs8: Uint8Array, randomNum?: Uint8Array): Uint8Array {
+  const root = parseDer(pkcs8);
+  const fields = sequenceOf(root, 'PrivateKeyInfo');
+  if (fields.length !== 3) throw new Error('buildPrivateKeyInfo needs a PrivateKeyInfo without attributes');
+  if (randomNum === undefined) return pkcs8;
   if (randomNum.length === 0) throw new Error('randomNum must not be empty');
-
-  const root = parseDer(exported);
-  const fields = childrenOf(root);
-  if (fields.length !== 3) throw new Error('unexpected PKCS#8 export from node:crypto');
-
   // [0] IMPLICIT SET OF Attribute: context tag 0, constructed.
-  fields.push(contextSpecific(0, [attribute(OID_NPKI_RANDOM_NUM, bitString(randomNum))]));
-  return toDerBuffer(root);
+  fields.push(contextSpecific(0, [attribute(OID.npkiRandomNum, bitString(randomNum))]));
+  return toDer(root);
+}
+
+/**
+ * Whether the private key is the one whose public key the certificate carries: for RSA the
+ * modulus and exponent, for EC the public point the key file keeps. False for anything else, and
+ * for anything that does not parse.
+ */
+export function keyMatchesCertificate(privateKeyInfo: Uint8Array, certificate: Uint8Array): boolean {
+  try {
+    const { subjectPublicKeyInfo } = readCertificateStructure(parseDer(certificate));
+    const [, keyAlgorithm, privateKey] = sequenceOf(parseDer(privateKeyInfo), 'PrivateKeyInfo', 3, 5);
+    const [keyOid, keyParameters] = sequenceOf(keyAlgorithm, 'privateKeyAlgorithm', 1, 2);
+    const [certificateAlgorithm, publicKeyBits] = sequenceOf(subjectPublicKeyInfo, 'subjectPublicKeyInfo', 2, 2);
+    const [certificateOid, certificateParameters] = sequenceOf(certificateAlgorithm, 'public key algorithm', 1, 2);
+    const algorithm = oidOf(keyOid, 'privateKeyAlgorithm');
+    if (oidOf(certificateOid, 'public key algorithm') !== algorithm) return false;
+    const publicKey = bitStringBytes(publicKeyBits);
+    const key = octetsOf(privateKey, 'privateKey');
+    if (isRsa(algorithm)) {
+      const { modulus, exponent } = rsaPublicNumbers(key);
+      const [n, e] = sequenceOf(parseDer(publicKey), 'RSAPublicKey', 2, 2);
+      return bytesEqual(modulus, unsignedIntegerBytes(n, 'modulus')) && bytesEqual(exponent, unsignedIntegerBytes(e, 'exponent'));
+    }
+    if (algorithm === OID.ecPublicKey) {
+      // ECPrivateKey ::= SEQUENCE { version, privateKey OCTET STRING, [0] parameters OPTIONAL, [1] publicKey OPTIONAL }
+      const sameCurve =
+        keyParameters !== undefined &&
+        certificateParameters !== undefined &&
+        bytesEqual(toDer(keyParameters), toDer(certificateParameters));
+      const explicitPublicKey = sequenceOf(parseDer(key), 'ECPrivateKey', 2, 4).find((node) => isContextSpecific(node, 1));
+      const [point] = explicitPublicKey === undefined ? [] : contextSpecificOf(explicitPublicKey, 1, 'publicKey');
+      return sameCurve && point !== undefined && bytesEqual(bitStringBytes(point), publicKey);
+    }
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+/** The bytes of a BIT STRING of whole bytes. */
+function bitStringBytes(node: Asn1 | undefined): Uint8Array {
+  if (!isUniversal(node, asn1.Type.BITSTRING, false)) throw new UnexpectedAsn1('expected a BIT STRING');
+  const contents = primitiveBytes(node, 'BIT STRING');
+  if (contents[0] !== 0) throw new UnexpectedAsn1('BIT STRING of partial bytes');
+  return contents.subarray(1);
 }

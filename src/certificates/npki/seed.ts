@@ -6,6 +6,8 @@
  * legacy provider. Only the 128-bit variant exists in NPKI, and only CBC with PKCS#7 padding is used.
  */
 
+import { bytesFromHex, concatBytes } from './bytes';
+
 export const SEED_BLOCK_BYTES = 16;
 export const SEED_KEY_BYTES = 16;
 
@@ -49,8 +51,8 @@ function buildSsTable(sbox: Uint8Array, masks: readonly [number, number, number,
   return table;
 }
 
-const S1 = Uint8Array.from(Buffer.from(S1_HEX, 'hex'));
-const S2 = Uint8Array.from(Buffer.from(S2_HEX, 'hex'));
+const S1 = bytesFromHex(S1_HEX);
+const S2 = bytesFromHex(S2_HEX);
 const SS0 = buildSsTable(S1, [M3, M2, M1, M0]);
 const SS1 = buildSsTable(S2, [M0, M3, M2, M1]);
 const SS2 = buildSsTable(S1, [M1, M0, M3, M2]);
@@ -74,11 +76,11 @@ export type SeedRoundKeys = Uint32Array;
 
 export function seedKeySchedule(key: Uint8Array): SeedRoundKeys {
   if (key.length !== SEED_KEY_BYTES) throw new Error(`SEED key must be ${SEED_KEY_BYTES} bytes`);
-  const view = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-  let k0 = view.readUInt32BE(0);
-  let k1 = view.readUInt32BE(4);
-  let k2 = view.readUInt32BE(8);
-  let k3 = view.readUInt32BE(12);
+  const view = dataView(key);
+  let k0 = view.getUint32(0);
+  let k1 = view.getUint32(4);
+  let k2 = view.getUint32(8);
+  let k3 = view.getUint32(12);
   const rk = new Uint32Array(32);
   for (let i = 0; i < 16; i++) {
     const kc = KC[i]!;
@@ -110,12 +112,16 @@ function roundF(r0: number, r1: number, k0: number, k1: number): [number, number
   return [c, d];
 }
 
+function dataView(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Encrypts or decrypts one block; decryption is the same network with the round keys in reverse. */
-function cryptBlock(rk: SeedRoundKeys, input: Buffer, inOffset: number, output: Buffer, outOffset: number, decrypt: boolean): void {
-  let l0 = input.readUInt32BE(inOffset);
-  let l1 = input.readUInt32BE(inOffset + 4);
-  let r0 = input.readUInt32BE(inOffset + 8);
-  let r1 = input.readUInt32BE(inOffset + 12);
+function cryptBlock(rk: SeedRoundKeys, input: DataView, inOffset: number, output: DataView, outOffset: number, decrypt: boolean): void {
+  let l0 = input.getUint32(inOffset);
+  let l1 = input.getUint32(inOffset + 4);
+  let r0 = input.getUint32(inOffset + 8);
+  let r1 = input.getUint32(inOffset + 12);
   for (let n = 0; n < 16; n++) {
     const i = decrypt ? 15 - n : n;
     const [f0, f1] = roundF(r0, r1, rk[2 * i]!, rk[2 * i + 1]!);
@@ -127,46 +133,48 @@ function cryptBlock(rk: SeedRoundKeys, input: Buffer, inOffset: number, output: 
     r1 = nextR1;
   }
   // The last round has no swap, so the halves come out exchanged.
-  output.writeUInt32BE(r0, outOffset);
-  output.writeUInt32BE(r1, outOffset + 4);
-  output.writeUInt32BE(l0, outOffset + 8);
-  output.writeUInt32BE(l1, outOffset + 12);
+  output.setUint32(outOffset, r0);
+  output.setUint32(outOffset + 4, r1);
+  output.setUint32(outOffset + 8, l0);
+  output.setUint32(outOffset + 12, l1);
 }
 
-export function seedEncryptBlock(rk: SeedRoundKeys, block: Buffer): Buffer {
+export function seedEncryptBlock(rk: SeedRoundKeys, block: Uint8Array): Uint8Array {
   assertBlock(block);
-  const out = Buffer.alloc(SEED_BLOCK_BYTES);
-  cryptBlock(rk, block, 0, out, 0, false);
+  const out = new Uint8Array(SEED_BLOCK_BYTES);
+  cryptBlock(rk, dataView(block), 0, dataView(out), 0, false);
   return out;
 }
 
-export function seedDecryptBlock(rk: SeedRoundKeys, block: Buffer): Buffer {
+export function seedDecryptBlock(rk: SeedRoundKeys, block: Uint8Array): Uint8Array {
   assertBlock(block);
-  const out = Buffer.alloc(SEED_BLOCK_BYTES);
-  cryptBlock(rk, block, 0, out, 0, true);
+  const out = new Uint8Array(SEED_BLOCK_BYTES);
+  cryptBlock(rk, dataView(block), 0, dataView(out), 0, true);
   return out;
 }
 
-function assertBlock(block: Buffer): void {
+function assertBlock(block: Uint8Array): void {
   if (block.length !== SEED_BLOCK_BYTES) throw new Error(`SEED block must be ${SEED_BLOCK_BYTES} bytes`);
 }
 
-function assertIv(iv: Buffer): void {
+function assertIv(iv: Uint8Array): void {
   if (iv.length !== SEED_BLOCK_BYTES) throw new Error(`SEED-CBC IV must be ${SEED_BLOCK_BYTES} bytes`);
 }
 
 /** SEED-CBC with PKCS#7 padding (always at least one padding byte, so a whole block when aligned). */
-export function seedCbcEncrypt(key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
+export function seedCbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
   assertIv(iv);
   const rk = seedKeySchedule(key);
   const padLength = SEED_BLOCK_BYTES - (plaintext.length % SEED_BLOCK_BYTES);
-  const padded = Buffer.concat([plaintext, Buffer.alloc(padLength, padLength)]);
-  const out = Buffer.alloc(padded.length);
-  const chain = Buffer.from(iv);
+  const padded = concatBytes(plaintext, new Uint8Array(padLength).fill(padLength));
+  const out = new Uint8Array(padded.length);
+  const outView = dataView(out);
+  const chain = Uint8Array.from(iv);
+  const chainView = dataView(chain);
   for (let offset = 0; offset < padded.length; offset += SEED_BLOCK_BYTES) {
     for (let j = 0; j < SEED_BLOCK_BYTES; j++) chain[j] = chain[j]! ^ padded[offset + j]!;
-    cryptBlock(rk, chain, 0, out, offset, false);
-    out.copy(chain, 0, offset, offset + SEED_BLOCK_BYTES);
+    cryptBlock(rk, chainView, 0, outView, offset, false);
+    chain.set(out.subarray(offset, offset + SEED_BLOCK_BYTES));
   }
   return out;
 }
@@ -176,13 +184,14 @@ export function seedCbcEncrypt(key: Buffer, iv: Buffer, plaintext: Buffer): Buff
  * not whole blocks or the padding is invalid; with a wrong key that is the usual symptom, and the caller
  * maps it to its own error.
  */
-export function seedCbcDecrypt(key: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {
+export function seedCbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
   assertIv(iv);
   if (ciphertext.length === 0 || ciphertext.length % SEED_BLOCK_BYTES !== 0) throw new Error('bad padding');
   const rk = seedKeySchedule(key);
-  const out = Buffer.alloc(ciphertext.length);
+  const out = new Uint8Array(ciphertext.length);
+  const [inView, outView] = [dataView(ciphertext), dataView(out)];
   for (let offset = 0; offset < ciphertext.length; offset += SEED_BLOCK_BYTES) {
-    cryptBlock(rk, ciphertext, offset, out, offset, true);
+    cryptBlock(rk, inView, offset, outView, offset, true);
     const previous = offset === 0 ? iv : ciphertext.subarray(offset - SEED_BLOCK_BYTES, offset);
     for (let j = 0; j < SEED_BLOCK_BYTES; j++) out[offset + j] = out[offset + j]! ^ previous[j]!;
   }

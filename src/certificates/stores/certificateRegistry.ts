@@ -41,7 +41,12 @@ export interface CertificateRegistry {
    * Revocation is final: a revoked entry is returned unchanged when asked for another status.
    * Undefined when the customer has no such certificate.
    */
-  updateStatus(customerId: string, fingerprintSha256: string, status: CertificateStatus, reason?: string): Promise<RegisteredCertificate | undefined>;
+  updateStatus(
+    customerId: string,
+    fingerprintSha256: string,
+    status: CertificateStatus,
+    reason?: string,
+  ): Promise<RegisteredCertificate | undefined>;
 }
 
 const isoDate = z.string().datetime({ offset: true });
@@ -86,7 +91,12 @@ function validated(certificate: RegisteredCertificate): RegisteredCertificate {
   return checked;
 }
 
-function withStatus(current: RegisteredCertificate, status: CertificateStatus, reason: string | undefined, now: Date): RegisteredCertificate {
+function withStatus(
+  current: RegisteredCertificate,
+  status: CertificateStatus,
+  reason: string | undefined,
+  now: Date,
+): RegisteredCertificate {
   if (current.status === 'revoked' && status !== 'revoked') return current;
   const next: RegisteredCertificate = { ...current, status, updatedAt: now.toISOString() };
   if (status === 'revoked') {
@@ -129,7 +139,12 @@ export class MemoryCertificateRegistry implements CertificateRegistry {
     return entry && { ...entry };
   }
 
-  async updateStatus(customerId: string, fingerprintSha256: string, status: CertificateStatus, reason?: string): Promise<RegisteredCertificate | undefined> {
+  async updateStatus(
+    customerId: string,
+    fingerprintSha256: string,
+    status: CertificateStatus,
+    reason?: string,
+  ): Promise<RegisteredCertificate | undefined> {
     const entries = this.customers.get(customerId);
     const fingerprint = normalizeFingerprint(fingerprintSha256);
     const current = entries?.get(fingerprint);
@@ -195,7 +210,12 @@ export class RedisCertificateRegistry implements CertificateRegistry {
     return this.parse(key, field, await this.redis.hget(key, field));
   }
 
-  async updateStatus(customerId: string, fingerprintSha256: string, status: CertificateStatus, reason?: string): Promise<RegisteredCertificate | undefined> {
+  async updateStatus(
+    customerId: string,
+    fingerprintSha256: string,
+    status: CertificateStatus,
+    reason?: string,
+  ): Promise<RegisteredCertificate | undefined> {
     const key = this.keyOf(customerId);
     const field = normalizeFingerprint(fingerprintSha256);
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {

@@ -13,7 +13,8 @@ export interface DownloadFile {
 /** The formats one link can serve; the customer picks one, and the link is then spent. */
 export type DownloadFormats = Readonly<Record<string, DownloadFile>>;
 
-export type DownloadOutcome = { readonly status: 'ok'; readonly formats: DownloadFormats } | { readonly status: 'gone' } | { readonly status: 'unknown' };
+export type DownloadOutcome =
+  { readonly status: 'ok'; readonly formats: DownloadFormats } | { readonly status: 'gone' } | { readonly status: 'unknown' };
 
 /**
  * Single-use download links for issued certificates. The files are held only encrypted and only

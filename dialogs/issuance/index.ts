@@ -1,0 +1,11 @@
+import type { Journey } from '../journey';
+import { issuance } from './issuance';
+
+export const issuanceJourney: Journey = {
+  id: 'issuing',
+  startsOn: { intent: 'ISSUE' },
+  menuChoice: 'menu.choices.issue',
+  deskLabel: 'desk.journeys.issuing',
+  services: ['sendVerificationCode', 'checkVerificationCode', 'findValidCertificate', 'checkNewPassword', 'issueCertificate'],
+  states: issuance,
+};
