@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { says, saysInEnglish, titlesOf } from '../support/replyTexts';
 import { createTestBot } from '../support/testBot';
 import { SecretBox } from '../../src/state/secretBox';
 import { randomBytes } from 'node:crypto';
+import { opensslDecryptsKey } from '../support/opensslFixtures';
 
 const PASSWORD = 'Gildong#2026!';
 const TYPES = ['issuance.types.personalBanking', 'issuance.types.personalGeneral'];
@@ -59,23 +59,7 @@ test('발급: terms, type, password and confirmation, then a card, a one-time li
   if (!('signPri' in files)) throw new Error('no NPKI pair in the zip');
   const dir = mkdtempSync(join(tmpdir(), 'jca-issued-'));
   writeFileSync(join(dir, 'signPri.key'), files.signPri);
-  const key = execFileSync(
-    'openssl',
-    [
-      'pkcs8',
-      '-inform',
-      'DER',
-      '-in',
-      join(dir, 'signPri.key'),
-      '-passin',
-      `pass:${PASSWORD}`,
-      '-provider',
-      'legacy',
-      '-provider',
-      'default',
-    ],
-    { encoding: 'utf8' },
-  );
+  const key = opensslDecryptsKey(join(dir, 'signPri.key'), PASSWORD);
   expect(key).toContain('BEGIN PRIVATE KEY');
   expect(await downloads.take(url?.[1] ?? '')).toEqual({ status: 'gone' });
 });

@@ -10,6 +10,7 @@ import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
+import { opensslDecryptsKey } from '../support/opensslFixtures';
 
 const PASSWORD = 'Gildong#2026!';
 const IDN = '9001011234567';
@@ -55,23 +56,7 @@ test('issuance gives files that openssl and our reader both accept, and records 
   ).toContain(`NPKI/yessign/USER/${issued.summary.subjectDn}/signPri.key`);
 
   writeFileSync(join(dir, 'signPri.key'), issued.signPri);
-  const key = execFileSync(
-    'openssl',
-    [
-      'pkcs8',
-      '-inform',
-      'DER',
-      '-in',
-      join(dir, 'signPri.key'),
-      '-passin',
-      `pass:${PASSWORD}`,
-      '-provider',
-      'legacy',
-      '-provider',
-      'default',
-    ],
-    { encoding: 'utf8' },
-  );
+  const key = opensslDecryptsKey(join(dir, 'signPri.key'), PASSWORD);
   expect(key).toContain('BEGIN PRIVATE KEY');
   writeFileSync(join(dir, 'cert.pfx'), issued.pfx);
   const pfx = execFileSync('openssl', ['pkcs12', '-in', join(dir, 'cert.pfx'), '-passin', `pass:${PASSWORD}`, '-nodes'], {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { activity, post, RunningBot, startHttpBot } from '../support/httpBot';
 import { CUSTOMER } from '../support/journeys';
+import { opensslDecryptsKey } from '../support/opensslFixtures';
 
 const PASSWORD = 'Gildong#2026!';
 let bot: RunningBot;
@@ -53,25 +54,7 @@ test('a whole issuance over HTTP in the sandbox; the link serves a zip openssl a
       { encoding: 'utf8' },
     ),
   ).toContain('CN=홍길동()');
-  expect(
-    execFileSync(
-      'openssl',
-      [
-        'pkcs8',
-        '-inform',
-        'DER',
-        '-in',
-        join(dir, 'signPri.key'),
-        '-passin',
-        `pass:${PASSWORD}`,
-        '-provider',
-        'legacy',
-        '-provider',
-        'default',
-      ],
-      { encoding: 'utf8' },
-    ),
-  ).toContain('BEGIN PRIVATE KEY');
+  expect(opensslDecryptsKey(join(dir, 'signPri.key'), PASSWORD)).toContain('BEGIN PRIVATE KEY');
 
   expect((await fetch(`${bot.url}${path}`)).status).toBe(410);
   expect((await fetch(`${bot.url}/certificates/download/not-a-real-token`)).status).toBe(404);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 export { FIXTURE_IDN, FIXTURE_NAME, FIXTURE_PASSWORD } from './globalSetup';
@@ -11,4 +12,10 @@ export function fixtureDir(): string {
 
 export function fixture(file: string): Buffer {
   return readFileSync(join(fixtureDir(), file));
+}
+
+/** OpenSSL's own reading of an encrypted signPri.key (SEED needs the legacy provider): the key as PEM, or a throw. */
+export function opensslDecryptsKey(file: string, password: string): string {
+  const args = ['pkcs8', '-inform', 'DER', '-in', file, '-passin', `pass:${password}`, '-provider', 'legacy', '-provider', 'default'];
+  return execFileSync('openssl', args, { encoding: 'utf8' });
 }
