@@ -29,8 +29,8 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: false, project: './tsconfig.pages.json', tsconfigRootDir: import.meta.dirname } },
   },
   {
-    // npki/ also runs in the customer's browser: WebCrypto and Uint8Array, never Node's modules or Buffer.
-    files: ['src/certificates/npki/**/*.ts'],
+    // npki/ and device/ also run in the customer's browser: WebCrypto and Uint8Array, never Node's modules or Buffer.
+    files: ['src/certificates/npki/**/*.ts', 'src/device/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,70 +1,36 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import type { MobileCarrier, OtpChallenge } from './contract/domain';
-import type { FlowEvent, SealedFiles } from './contract/events';
+import type { CertificateType, Replacement, VerifiedIdentity } from './contract/domain';
+import type { FlowEvent } from './contract/events';
 import type {
   CertificateChoice,
-  CheckCodeInput,
-  CheckCodeOutput,
-  CheckPasswordInput,
-  CheckPasswordOutput,
-  CompleteRegistrationInput,
-  CompleteRegistrationOutput,
   FindCertificateInput,
   FindCertificateOutput,
-  IssueInput,
-  IssueOutput,
   ListCertificatesInput,
   ListCertificatesOutput,
   ReleaseInput,
   ReleaseOutput,
-  Replacement,
-  SendCodeInput,
-  SendCodeOutput,
-  UnlockInput,
-  UnlockOutput,
+  RevokeReplacedInput,
+  RevokeReplacedOutput,
 } from './contract/services';
-import { Awaiting, FlowEmitted, Reply, ReplyChoice, YES_NO_CHOICES } from './contract/replies';
+import {
+  Awaiting,
+  FlowEmitted,
+  HandoffReason,
+  REOPEN_CHOICE,
+  Reply,
+  ReplyChoice,
+  securePageQuestion,
+  YES_NO_CHOICES,
+} from './contract/replies';
+import type { SecureFailure, SecureStepKind } from './contract/secure';
 
 /** After this many inputs in a row that we could not understand, we offer an agent. */
 export const MISUNDERSTOOD_LIMIT = 3;
 
-/** What 본인 인증 has gathered so far; only masked, hashed and sealed values. */
-export interface IdentityDraft {
-  name?: string;
-  customerId?: string;
-  maskedRrn?: string;
-  birthDate?: readonly string[];
-  sealedRrn?: string;
-  carrier?: MobileCarrier;
-  maskedPhone?: string;
-  sealedPhone?: string;
-}
-
-/** A customer whose identity was verified with a one-time code. */
-export interface VerifiedIdentity {
-  name: string;
-  customerId: string;
-  maskedRrn: string;
-  birthDate: readonly string[];
-  sealedRrn: string;
-  carrier: MobileCarrier;
-  maskedPhone: string;
-  sealedPhone: string;
-}
-
-/** 발급 in progress: the chosen type and, between the two password turns, only a keyed hash. */
+/** 발급, 재발급 or 갱신 in progress: the kind of certificate, and the one it replaces. */
 export interface IssuanceDraft {
-  type?: 'personalBanking' | 'personalGeneral';
-  passwordFingerprint?: string;
+  type?: CertificateType;
   replaces?: Replacement;
-}
-
-/** 타기관 등록 in progress: the uploaded files, sealed, and what the password turn unlocked, sealed. */
-export interface RegistrationDraft {
-  files: SealedFiles;
-  wrongPasswords: number;
-  sealedCertificate?: string;
-  sealedRandomNum?: string;
 }
 
 /** The customer's certificates as last listed, and the one they picked. */
@@ -77,12 +43,10 @@ export interface FlowContext {
   misunderstood: number;
   /** The last question asked: the bot reads what it awaits before decoding the next message, and it is asked again on resuming. */
   question?: Reply;
-  identityDraft?: IdentityDraft;
   identity?: VerifiedIdentity;
-  /** The one-time code awaited (본인 인증 or 추가 인증); hashed, never the code. */
-  codeChallenge?: OtpChallenge;
+  /** The customer the bank's app passed with the chat's token: already verified, for every journey. */
+  appCustomer?: VerifiedIdentity;
   issuance?: IssuanceDraft;
-  registration?: RegistrationDraft;
   certificates?: CertificateSelection;
 }
 
@@ -95,15 +59,10 @@ function provided<TOutput, TInput>(name: string) {
 
 /** The services the machines invoke, by name; the bot provides each (`machine.provide`). */
 const FLOW_ACTORS = {
-  sendVerificationCode: provided<SendCodeOutput, SendCodeInput>('sendVerificationCode'),
-  checkVerificationCode: provided<CheckCodeOutput, CheckCodeInput>('checkVerificationCode'),
-  checkNewPassword: provided<CheckPasswordOutput, CheckPasswordInput>('checkNewPassword'),
-  issueCertificate: provided<IssueOutput, IssueInput>('issueCertificate'),
   findValidCertificate: provided<FindCertificateOutput, FindCertificateInput>('findValidCertificate'),
-  unlockUploadedCertificate: provided<UnlockOutput, UnlockInput>('unlockUploadedCertificate'),
-  completeRegistration: provided<CompleteRegistrationOutput, CompleteRegistrationInput>('completeRegistration'),
   listCertificates: provided<ListCertificatesOutput, ListCertificatesInput>('listCertificates'),
   releaseCertificate: provided<ReleaseOutput, ReleaseInput>('releaseCertificate'),
+  revokeReplaced: provided<RevokeReplacedOutput, RevokeReplacedInput>('revokeReplaced'),
 };
 
 /**
@@ -137,6 +96,27 @@ export const flow = setup({
     apologize: emit({ type: 'reply', key: 'system.stepFailed', choices: ['menu.choices.agent'] }),
     /** Says when agents take conversations; the bot provides it with the configured hours. */
     tellAgentHours: emit({ type: 'reply', key: 'handoff.outOfHours', params: { hours: '' } }),
+    /**
+     * A step done on the secure page: the bot opens it (a one-use link it puts in the question)
+     * for what the journey knows so far; asked again, it opens a fresh one.
+     */
+    openSecurePage: enqueueActions(({ context, enqueue }, step: { kind: SecureStepKind; journey: string }) => {
+      const question = securePageQuestion(step.kind);
+      enqueue.assign({ question });
+      enqueue.emit({
+        type: 'secureStep' as const,
+        step: { ...step, certificateType: context.issuance?.type, replaces: context.issuance?.replaces },
+        customer: context.identity,
+      });
+      enqueue.emit({ type: 'reply' as const, ...question });
+    }),
+    /** The customer is queued for a person; the flow keeps its step, to resume there. */
+    requestAgent: emit((_, params: { reason: HandoffReason }) => ({ type: 'handoff' as const, reason: params.reason })),
+    /** A step on the secure page failed: its own explanation and way forward. */
+    explainFailure: emit(({ event }) => ({
+      type: 'reply' as const,
+      key: `secureStep.failed.${(event as { reason: SecureFailure }).reason}`,
+    })),
     /** A reply that is not a question: the step keeps awaiting what its own question asked. */
     say: emit((_, reply: Reply) => ({ type: 'reply' as const, ...reply })),
     /** The question the customer was at, once more (back from a person, or after the hours were told). */
@@ -156,6 +136,7 @@ export const flow = setup({
     namesLanguage: ({ event }) => event.type === 'LANGUAGE' && event.language !== undefined,
     isChitChat: ({ event }) => event.type === 'TEXT' || event.type === 'YES' || event.type === 'NO' || event.type === 'START',
     reachesMisunderstoodLimit: ({ context }) => context.misunderstood + 1 >= MISUNDERSTOOD_LIMIT,
+    choseToReopen: ({ event }) => event.type === 'CHOICE' && event.choice === REOPEN_CHOICE,
     /** Agents take conversations now; the bot provides it with the configured hours (always, unless provided). */
     agentsOnDuty: () => true,
   },
@@ -165,7 +146,7 @@ export const flow = setup({
 export type FlowActorName = keyof typeof FLOW_ACTORS;
 
 /** A state's transitions, by event type, as a state config takes them. */
-type FlowTransitions = NonNullable<Parameters<typeof flow.createStateConfig>[0]['on']>;
+export type FlowTransitions = NonNullable<Parameters<typeof flow.createStateConfig>[0]['on']>;
 
 /** A journey's state config, as the root machine runs it. */
 export type JourneyStates = ReturnType<typeof flow.createStateConfig>;
@@ -178,27 +159,11 @@ export function askAgain<TQuestion>(question: TQuestion) {
   return [{ guard: 'reachesMisunderstoodLimit', target: '#root.offeringAgent' }, { actions: ['countMisunderstanding', question] }] as const;
 }
 
-/** What the flow awaits after `question`: the answers its choices give (a label key, or a listed item's value "1") and what kind of answer. */
+/** What the flow awaits after `question`: the answers its choices give (a label key, or a listed item's value "1"). */
 export function awaitingAfter(question: Reply | undefined): Awaiting | undefined {
   return (
-    question && {
-      choices: (question.choices ?? []).map((choice: ReplyChoice) => (typeof choice === 'string' ? choice : choice.value)),
-      asks: question.asks,
-    }
+    question && { choices: (question.choices ?? []).map((choice: ReplyChoice) => (typeof choice === 'string' ? choice : choice.value)) }
   );
-}
-
-/**
- * A question answered with a secret (a password): taken as typed, and its message deleted where
- * the channel allows. Where the channel shows a masked field, a password typed in the open
- * message box is refused, since it would stay on screen, and the field is offered again.
- */
-export function secretQuestion(key: string, next: string) {
-  const ask = { type: 'ask', params: { key, asks: 'password' } } as const;
-  return {
-    entry: ask,
-    on: { TEXT: next, SECRET_TYPED: { actions: [{ type: 'ask', params: { key: 'cards.typedPassword' } }, ask] } },
-  } as const;
 }
 
 /** 예/아니요, unless the question words its own yes ("동의합니다" and 아니요). */
@@ -222,5 +187,45 @@ export function yesNoQuestion(
   return {
     entry: ['forgetMisunderstandings', ask],
     on: { ...more, YES: answers.yes, NO: answers.no, TEXT: askAgain(ask), CHOICE: askAgain(ask) },
+  } as const;
+}
+
+const NOT_IN_CHAT = { type: 'say', params: { key: 'secureStep.notInChat', choices: [REOPEN_CHOICE] } } as const;
+const PASSWORD_NOT_IN_CHAT = { type: 'say', params: { key: 'secureStep.passwordNotInChat', choices: [REOPEN_CHOICE] } } as const;
+const FILES_ON_PAGE = { type: 'say', params: { key: 'secureStep.filesOnPage', choices: [REOPEN_CHOICE] } } as const;
+const STILL_ON_PAGE = { type: 'say', params: { key: 'secureStep.stillOnPage', choices: [REOPEN_CHOICE] } } as const;
+
+/**
+ * A step done on the secure page (docs/secure-step.md): the chat offers the link and waits for the
+ * page to finish (`done`: the completion events it takes). Asked again, or back from a person, it
+ * opens a fresh link; the page's cancel or an expired link brings the customer back here, told so.
+ */
+export function onSecurePage(kind: SecureStepKind, journey: string, done: FlowTransitions) {
+  const open = { type: 'openSecurePage', params: { kind, journey } } as const;
+  return {
+    entry: ['forgetMisunderstandings', open],
+    on: {
+      ...done,
+      // Anything else is not for this step: the page the customer may have open stays theirs.
+      CHOICE: [{ guard: 'choseToReopen', actions: open }, ...askAgain(STILL_ON_PAGE)],
+      YES: askAgain(STILL_ON_PAGE),
+      NO: askAgain(STILL_ON_PAGE),
+      RESUME: { actions: open },
+      SECURE_CANCELLED: { actions: [{ type: 'say', params: { key: 'secureStep.cancelled' } }, open] },
+      SECURE_EXPIRED: { actions: [{ type: 'say', params: { key: 'secureStep.expired' } }, open] },
+      // Off duty, the hours are told and the page offered again (a fresh link: the last may be used).
+      AGENT: [
+        { guard: 'agentsOnDuty', actions: ['forgetMisunderstandings', { type: 'requestAgent', params: { reason: 'customerAsked' } }] },
+        { actions: ['tellAgentHours', open] },
+      ],
+      // A secret typed into the chat anyway is not echoed: the customer is sent back to the page
+      // they may have open (a new link would end it), which 다시 열기 replaces if it was closed.
+      RRN: { actions: NOT_IN_CHAT },
+      RRN_INVALID: { actions: NOT_IN_CHAT },
+      PHONE: { actions: NOT_IN_CHAT },
+      PASSWORD_LIKE: { actions: PASSWORD_NOT_IN_CHAT },
+      ATTACHMENTS: { actions: FILES_ON_PAGE },
+      TEXT: askAgain(STILL_ON_PAGE),
+    },
   } as const;
 }

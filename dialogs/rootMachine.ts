@@ -1,4 +1,4 @@
-import { emit, or, raise, stateIn } from 'xstate';
+import { assign, emit, or, raise, stateIn } from 'xstate';
 import type { RecognizedInput } from './contract/events';
 import { LANGUAGE_CHOICES, YES_NO_CHOICES } from './contract/replies';
 import { askAgain, flow, JourneyStates, yesNoQuestion } from './flowSetup';
@@ -66,20 +66,22 @@ export const rootMachine = flow.createMachine({
     // Input nobody asked for: ask again, and after a few misses offer a person.
     TEXT: notUnderstood,
     CHOICE: notUnderstood,
-    CARRIER: notUnderstood,
-    SECRET_TYPED: notUnderstood,
     YES: notUnderstood,
     NO: notUnderstood,
-    RESEND: notUnderstood,
-    RRN: notUnderstood,
-    RRN_INVALID: notUnderstood,
-    PHONE: notUnderstood,
-    FILES: notUnderstood,
-    ATTACHMENTS: notUnderstood,
+    // Secrets and files belong on the secure page: a 주민등록번호 or phone typed here is not echoed.
+    RRN: { actions: { type: 'say', params: { key: 'secureStep.notInChat' } } },
+    RRN_INVALID: { actions: { type: 'say', params: { key: 'secureStep.notInChat' } } },
+    PHONE: { actions: { type: 'say', params: { key: 'secureStep.notInChat' } } },
+    PASSWORD_LIKE: { actions: { type: 'say', params: { key: 'secureStep.passwordNotInChat' } } },
+    ATTACHMENTS: { actions: { type: 'say', params: { key: 'secureStep.filesOnPage' } } },
+    // Kept for every journey of the conversation: the bank's app verified this customer.
+    APP_CUSTOMER: { actions: assign(({ event }) => ({ appCustomer: event.identity })) },
   },
   states: {
     firstContact: {
       on: {
+        // Comes with the first input, before it: nothing to greet for.
+        APP_CUSTOMER: { actions: assign(({ event }) => ({ appCustomer: event.identity })) },
         // Whatever the first message, the customer is greeted first; a request in it is then handled.
         '*': [
           { guard: 'isChitChat', target: 'menu', actions: 'greet' },

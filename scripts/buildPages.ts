@@ -18,6 +18,7 @@ interface Page {
 const PAGES: readonly Page[] = [
   { module: 'webChat', name: 'chat' },
   { module: 'agentDesk', name: 'desk' },
+  { module: 'secure', name: 'secure' },
 ];
 
 const ROOT = join(BUILT_PAGES, '..', '..');

@@ -1,21 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { ROOT_MACHINE_VERSION } from '../dialogs/rootMachine';
-import { AttachmentDownloader } from './bot/decode/attachmentDownloader';
-import { CertificateBot } from './bot/certificateBot';
+import type { Activity, ConversationReference } from 'botbuilder';
+import type { VerifiedIdentity } from '../dialogs/contract/domain';
+import { CertificateBot, SecurePages } from './bot/certificateBot';
 import { provideFlowServices } from './bot/step/flowServices';
 import { PersonalDataGuard } from './bot/decode/personalDataGuard';
 import { ActivityDecoder } from './bot/decode/decodeActivity';
 import { ChoiceReader } from './bot/decode/choiceReader';
-import { IssuanceTracking } from './bot/step/issuanceTracking';
-import type { IdentityProvider } from './identity/identityProvider';
-import type { VerificationLimits } from './identity/verificationLimits';
-import { ChatDisplayOtpSender, SandboxIdentityProvider } from './identity/sandboxIdentityProvider';
+import { PageDisplayOtpSender, SandboxIdentityProvider } from './identity/sandboxIdentityProvider';
 import { SecretBox } from './state/secretBox';
 import { FlowRunner } from './bot/step/flowRunner';
 import type { Config } from './config/config';
 import { CertificateService, createCertificateService } from './certificates/certificateService';
-import type { DownloadStore } from './certificates/stores/downloadStore';
 import { createTranslator } from './i18n/translator';
 import type { Logger } from './logging/logger';
 import type { ActivityDeduplicator } from './state/activityDeduplicator';
@@ -24,6 +21,8 @@ import { createRedisClient, isRedisReachable, waitForRedisReady } from './state/
 import type { StateStorage } from './state/stateStorage';
 import { createBotAdapter } from './server/botAdapter';
 import { registerCertificateRoutes } from './server/certificateRoutes';
+import { registerCaRoutes } from './server/caRoutes';
+import { CA_ISSUANCE_PATH } from './certificates/ca/issuanceEndpoint';
 import { createServer } from './server/createServer';
 import { HandoffBoard, MemoryHandoffBoard } from './handoff/handoffBoard';
 import { DESK_EVENTS, DeskEvents } from './handoff/handoffEvents';
@@ -33,7 +32,7 @@ import { registerSessionRoutes } from './agentDesk/agentAuth';
 import { AgentDesk } from './agentDesk/agentDesk';
 import { DeskStreams, registerDeskRoutes } from './agentDesk/deskRoutes';
 import { DeskScope } from './agentDesk/deskScope';
-import { publicOrigin } from './agentDesk/sameOrigin';
+import { publicOrigin } from './server/sameOrigin';
 import { HandoffAudit, MemoryHandoffAudit } from './handoff/handoffAudit';
 import { AdapterMessenger } from './agentDesk/adapterMessenger';
 import { registerWebChatRoutes } from './webChat/webChatRoutes';
@@ -41,6 +40,11 @@ import { ServiceHours } from './handoff/serviceHours';
 import { createInProcessGateway } from './directLine/botGateway';
 import { DirectLineChannel, mountDirectLine } from './directLine/mountDirectLine';
 import { createStores } from './stores';
+import { CodeVerification } from './identity/codeVerification';
+import { registerSecureRoutes } from './secure/secureRoutes';
+import { SecureSteps } from './secure/secureSteps';
+import { builtPage } from './server/staticFiles';
+import { deliverProactively } from './bot/deliver/deliverTurn';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
 const SETTLE_TIMEOUT_MS = 6_000;
@@ -69,6 +73,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     box,
     logger,
   });
+  let boundPort = 0;
   // Created (or loaded) at start, so the sandbox CAs exist before the first customer arrives.
   const certificates = await createCertificateService({
     caDirectory: config.certificates.caDirectory,
@@ -76,34 +81,55 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     crlDirectory: config.certificates.crlDirectory,
     validityDays: config.certificates.validityDays,
     crlUrl: (caId) => `${config.publicBaseUrl}/ca/${caId}.crl`,
+    // The bound port is known only once listening (PORT=0 in tests).
+    caEndpointUrl: () => `${publicOrigin(config.publicBaseUrl, boundPort)}${CA_ISSUANCE_PATH}`,
     stores: stores.certificates,
   });
-  const { handoffBoard: board, deskEvents, handoffAudit: audit, downloads } = stores;
-  const issuances = new IssuanceTracking(certificates, logger);
+  const { handoffBoard: board, deskEvents, handoffAudit: audit } = stores;
+  // Every step that needs a secret happens on the secure page; its outcome reaches the conversation through the bot.
+  const secure = new SecureSteps({
+    store: stores.secure,
+    consents: stores.consents,
+    box,
+    codes: new CodeVerification({
+      // The sandbox shows its one-time codes on the page, labelled as such, so a newcomer can finish a journey.
+      identity: new SandboxIdentityProvider({
+        sender: new PageDisplayOtpSender(logger),
+        key: box.hashKey('otp'),
+        revealCodes: config.sandbox,
+      }),
+      limits: stores.verificationLimits,
+      box,
+    }),
+    ca: certificates.authority,
+    certificates,
+    // The step's outcome moves the flow on, and what the flow says is sent without a message from the customer.
+    deliver: async ({ address, reference }, event) => {
+      const outcome = await bot.secureStepEnded(address, reference as Partial<ConversationReference>, event);
+      if (outcome !== undefined)
+        await deliverProactively((to, activities) => messenger.send(to, activities), reference, outcome, { translator });
+    },
+    origin: () => publicOrigin(config.secure.origin, boundPort),
+    appLink: config.secure.appLink,
+    sandbox: config.sandbox,
+    logger,
+  });
   const bot = await createCertificateBot({
     audit,
     hubChannels: config.hubChannels,
-    issuances,
-    testIssueDelayMs: config.testHooks.issueDelayMs,
     board,
     deskEvents,
     serviceHours: new ServiceHours(config.agentDesk.hours, config.agentDesk.timeZone),
     certificates,
-    downloads,
-    publicBaseUrl: config.publicBaseUrl,
     flowIdleMs: config.flowIdleMinutes * 60_000,
-    uploadHosts: config.uploadHosts,
     storage: stores.state,
     deduplicator: stores.deduplicator,
     logger,
     box,
-    // The sandbox shows its one-time codes in the chat so a newcomer can finish a journey.
-    identity: new SandboxIdentityProvider({
-      sender: new ChatDisplayOtpSender(logger),
-      key: box.hashKey('otp'),
-      revealCodes: config.sandbox,
-    }),
-    verificationLimits: stores.verificationLimits,
+    securePages: secure,
+    // Only the bank's app can vouch for a customer, through the Direct Line token it asked for.
+    appCustomer: async (activity) =>
+      activity.channelId === 'directline' ? directLine?.appIdentityOf(activity.conversation.id) : undefined,
   });
   const adapter = createBotAdapter(config);
   // Direct Line turns run in this process: their adapter has no credentials and is never exposed over HTTP.
@@ -111,6 +137,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const directLineGateway = createInProcessGateway(inProcessAdapter, (context) => bot.run(context));
   let directLine: DirectLineChannel | undefined;
   const directory = await agentDirectoryFor(config, logger);
+  const messenger = new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId, inProcessAdapter);
   const translator = await createTranslator();
   const { agentSessions: sessions, signInThrottle: throttle } = stores;
   const scope = new DeskScope(board, config.agentDesk.supervisors);
@@ -118,7 +145,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     store: new ConversationStore(stores.state, logger),
     board,
     events: deskEvents,
-    messenger: new AdapterMessenger(adapter, config.botAuth.MicrosoftAppId, inProcessAdapter),
+    messenger,
     translator,
     audit,
     scope,
@@ -140,7 +167,13 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     isReady: async () => !closing && (redis === undefined || (await isRedisReachable(redis))),
     mount: (routes) => {
       const certificateRevocationList = (caId: string) => (caId === certificates.bankCa.profile.id ? certificates.crl() : undefined);
-      registerCertificateRoutes(routes, { downloads, certificateRevocationList });
+      registerCertificateRoutes(routes, { certificateRevocationList });
+      // The sandbox CA's issuance endpoint; it tells the RA (the secure steps) what it issued.
+      registerCaRoutes(routes, {
+        endpoint: certificates.issuanceEndpoint((notice) => secure.onIssued(notice)),
+        // The device calls the CA from the secure page, which may have an origin of its own.
+        allowedOrigins: otherOrigins(new URL(certificates.authority.endpoint.url).origin, [config.secure.origin]),
+      });
       // The desk acts only on requests from its own page, at PUBLIC_BASE_URL.
       const ownOrigin = () => publicOrigin(config.publicBaseUrl, (server.address() as AddressInfo).port);
       registerSessionRoutes(routes, {
@@ -155,12 +188,23 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       });
       streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents, scope, ownOrigin });
       registerWebChatRoutes(routes, config.chatFrameAncestors);
+      registerSecureRoutes(routes, {
+        steps: secure,
+        page: builtPage('secure'),
+        origin: () => publicOrigin(config.secure.origin, boundPort),
+        secureCookies: config.secure.origin.startsWith('https:'),
+        // The chat page opens a step in an overlay; the bank's app frames the chat page.
+        framedBy: [...otherOrigins(config.secure.origin, [config.publicBaseUrl]), ...config.chatFrameAncestors],
+        connectsTo: otherOrigins(config.secure.origin, [certificates.authority.endpoint.url]),
+        logger,
+      });
       directLine = mountDirectLine(routes, {
         config,
         store: stores.directLine,
         feed: stores.activityFeed,
         gateway: directLineGateway,
         tokenKey: box.hashKey('directline-token'),
+        box,
         logger,
       });
     },
@@ -183,8 +227,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         });
       });
       const port = (server.address() as AddressInfo).port;
-      // Issuances a killed predecessor left behind are revoked even if their customers never return.
-      if (redis !== undefined) issuances.startSweeping();
+      boundPort = port;
+      // Tickets a killed predecessor left open end on time: their customers are told, what they were issued is revoked.
+      secure.startSweeping();
       logger.info(
         {
           host: config.host,
@@ -194,7 +239,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           state: config.redis ? 'redis' : 'memory',
         },
         config.sandbox
-          ? 'listening in the sandbox: one-time codes are shown in the chat; loopback only'
+          ? 'listening in the sandbox: one-time codes are shown on the secure page; loopback only'
           : config.botAuthenticated
             ? 'listening; Bot Framework authentication is on'
             : 'listening; no MicrosoftAppId, so /api/messages answers loopback callers only',
@@ -203,7 +248,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     },
     async close() {
       closing = true;
-      issuances.stopSweeping();
+      secure.stopSweeping();
       streams?.closeAll();
       await directLine?.close();
       await new Promise<void>((resolve) => {
@@ -238,15 +283,12 @@ export interface BotServices {
   readonly deduplicator: ActivityDeduplicator;
   readonly logger: Logger;
   readonly box: SecretBox;
-  readonly identity: IdentityProvider;
-  /** Wrong codes and sends counted per customer and per phone (Redis in the app, so instances share them). */
-  readonly verificationLimits: VerificationLimits;
   readonly certificates: CertificateService;
-  readonly downloads: DownloadStore;
-  readonly publicBaseUrl: string;
+  /** Opens the secure page for steps that need a secret (src/secure in the app). */
+  readonly securePages: SecurePages;
+  /** The customer the bank's app passed with the conversation's token; none unless given. */
+  readonly appCustomer?: (activity: Activity) => Promise<VerifiedIdentity | undefined>;
   readonly flowIdleMs: number;
-  /** Hosts besides the channel's own from which uploaded files may be fetched. */
-  readonly uploadHosts: readonly string[];
   readonly clock?: () => number;
   /** The agent desk's board and live events; in memory unless given (Redis in the app). */
   readonly board?: HandoffBoard;
@@ -256,19 +298,13 @@ export interface BotServices {
   /** Channels of an external handoff hub (none unless given), and the audit its events go to (memory unless given). */
   readonly hubChannels?: readonly string[];
   readonly audit?: HandoffAudit;
-  /** Journals issuances with the turns waiting for them; one of its own unless given (the app sweeps with it). */
-  readonly issuances?: IssuanceTracking;
-  /** Test drills only: JCA_TEST_ISSUE_DELAY_MS (see Config.testHooks). */
-  readonly testIssueDelayMs?: number;
 }
 
 /** The bot with its flow, services and translations, on whatever storage the caller gives it. */
 export async function createCertificateBot(deps: BotServices): Promise<CertificateBot> {
   const clock = deps.clock ?? Date.now;
-  const issuances = deps.issuances ?? new IssuanceTracking(deps.certificates, deps.logger);
   const machine = provideFlowServices({
     ...deps,
-    issuances,
     serviceHours: deps.serviceHours ?? ServiceHours.always(),
     now: () => new Date(clock()),
   });
@@ -276,17 +312,22 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
   return new CertificateBot({
     store: new ConversationStore(deps.storage, deps.logger),
     deduplicator: deps.deduplicator,
-    decoder: new ActivityDecoder(new PersonalDataGuard(deps.box, () => new Date(clock())), new ChoiceReader(translator)),
+    decoder: new ActivityDecoder(new PersonalDataGuard(() => new Date(clock())), new ChoiceReader(translator)),
     flow: new FlowRunner(machine, ROOT_MACHINE_VERSION, SETTLE_TIMEOUT_MS),
     translator,
     logger: deps.logger,
     clock,
     flowIdleMs: deps.flowIdleMs,
-    attachments: new AttachmentDownloader(deps.uploadHosts),
     handoff: { board: deps.board ?? new MemoryHandoffBoard(), events: deps.deskEvents ?? new MemoryBroadcast(DESK_EVENTS) },
     hub: { channels: deps.hubChannels ?? [], audit: deps.audit ?? new MemoryHandoffAudit() },
-    issuances,
+    securePages: deps.securePages,
+    appCustomer: deps.appCustomer ?? (async () => undefined),
   });
+}
+
+/** The origins of `urls` other than `origin` (a page's own origin is `'self'` in its policy). */
+function otherOrigins(origin: string, urls: readonly string[]): string[] {
+  return urls.map((url) => new URL(url).origin).filter((other) => other !== origin);
 }
 
 /** Without SECRETS_KEY, sealed values and customer ids last only as long as this process. */

@@ -3,16 +3,17 @@ import { MemoryAgentSessions, RedisAgentSessions, type AgentSessions } from './a
 import { MemorySignInThrottle, RedisSignInThrottle, type SignInThrottle } from './agentDesk/signInThrottle';
 import { MemoryAuditLog, RedisAuditLog } from './certificates/stores/auditLog';
 import { MemoryCaLedger, RedisCaLedger } from './certificates/ca/caLedger';
+import { MemoryCaRegistrations, RedisCaRegistrations } from './certificates/ca/caRegistrations';
 import type { CertificateStores } from './certificates/certificateService';
 import { MemoryCertificateRegistry, RedisCertificateRegistry } from './certificates/stores/certificateRegistry';
-import { MemoryDownloadStore, RedisDownloadStore, type DownloadStore } from './certificates/stores/downloadStore';
 import { MemoryIssuanceJournal, RedisIssuanceJournal } from './certificates/ca/issuanceJournal';
-import { DEFAULT_BUDGET, MemoryKeyDerivationBudget, RedisKeyDerivationBudget } from './certificates/keyDerivationLimiter';
 import { ACTIVITY_FEED, type ActivityFeed } from './directLine/activityFeed';
 import { MemoryDirectLineStore, type DirectLineStore } from './directLine/directLineStore';
 import { RedisDirectLineStore } from './directLine/redisDirectLineStore';
 import { MemoryHandoffAudit, RedisHandoffAudit, type HandoffAudit } from './handoff/handoffAudit';
 import { MemoryHandoffBoard, RedisHandoffBoard, type HandoffBoard } from './handoff/handoffBoard';
+import { MemoryConsentLog, RedisConsentLog, type ConsentLog } from './secure/consentLog';
+import { MemorySecureStore, RedisSecureStore, type SecureStore } from './secure/secureStore';
 import { DESK_EVENTS, type DeskEvents } from './handoff/handoffEvents';
 import { MemoryVerificationLimits, RedisVerificationLimits, type VerificationLimits } from './identity/verificationLimits';
 import type { Logger } from './logging/logger';
@@ -29,7 +30,6 @@ export interface Stores {
   readonly deduplicator: ActivityDeduplicator;
   readonly verificationLimits: VerificationLimits;
   readonly certificates: CertificateStores;
-  readonly downloads: DownloadStore;
   readonly handoffBoard: HandoffBoard;
   readonly handoffAudit: HandoffAudit;
   readonly deskEvents: DeskEvents;
@@ -37,6 +37,9 @@ export interface Stores {
   readonly signInThrottle: SignInThrottle;
   readonly directLine: DirectLineStore;
   readonly activityFeed: ActivityFeed;
+  /** The secure step's tickets and their links, and the consents given on its page. */
+  readonly secure: SecureStore;
+  readonly consents: ConsentLog;
   /** Ends the broadcasts' subscriber connection; the Redis client is its giver's to close. */
   close(): void;
 }
@@ -49,7 +52,7 @@ export interface StoreSettings {
   /** How long a claimed activity is remembered, so a channel's redelivery is skipped. */
   readonly dedupTtlSeconds: number;
   readonly agentSessionTtlSeconds: number;
-  /** Seals download files, and keys the sign-in throttle's hashes of agent ids. */
+  /** Seals the CA's registrations, and keys the sign-in throttle's hashes of agent ids. */
   readonly box: SecretBox;
   readonly logger: Logger;
 }
@@ -65,7 +68,6 @@ function memoryStores(settings: StoreSettings): Stores {
     deduplicator: new MemoryActivityDeduplicator({ ttlSeconds: settings.dedupTtlSeconds }),
     verificationLimits: new MemoryVerificationLimits(),
     certificates: memoryCertificateStores(),
-    downloads: new MemoryDownloadStore(settings.box),
     handoffBoard: new MemoryHandoffBoard(),
     handoffAudit: new MemoryHandoffAudit(),
     deskEvents: new MemoryBroadcast(DESK_EVENTS),
@@ -73,6 +75,8 @@ function memoryStores(settings: StoreSettings): Stores {
     signInThrottle: new MemorySignInThrottle(),
     directLine: new MemoryDirectLineStore(settings.stateTtlSeconds),
     activityFeed: new MemoryBroadcast(ACTIVITY_FEED),
+    secure: new MemorySecureStore(),
+    consents: new MemoryConsentLog(),
     close: () => undefined,
   };
 }
@@ -84,8 +88,7 @@ function redisStores(redis: Redis, settings: StoreSettings): Stores {
     state: new RedisStorage(redis, { prefix, ttlSeconds: settings.stateTtlSeconds, logger }),
     deduplicator: new RedisActivityDeduplicator(redis, { prefix: `${prefix}seen/`, ttlSeconds: settings.dedupTtlSeconds }),
     verificationLimits: new RedisVerificationLimits(redis, { prefix }),
-    certificates: redisCertificateStores(redis, prefix, logger),
-    downloads: new RedisDownloadStore(redis, settings.box, prefix),
+    certificates: redisCertificateStores(redis, prefix, settings.box, logger),
     handoffBoard: new RedisHandoffBoard(redis, prefix),
     handoffAudit: new RedisHandoffAudit(redis, prefix),
     deskEvents: new RedisBroadcast(pubSub, DESK_EVENTS),
@@ -93,6 +96,8 @@ function redisStores(redis: Redis, settings: StoreSettings): Stores {
     signInThrottle: new RedisSignInThrottle(redis, { prefix, idKey: settings.box.hashKey('agent-sign-in') }),
     directLine: new RedisDirectLineStore(redis, { prefix, ttlSeconds: settings.stateTtlSeconds }),
     activityFeed: new RedisBroadcast(pubSub, ACTIVITY_FEED),
+    secure: new RedisSecureStore(redis, prefix),
+    consents: new RedisConsentLog(redis, prefix),
     close: () => pubSub.close(),
   };
 }
@@ -104,17 +109,17 @@ export function memoryCertificateStores(): CertificateStores {
     registry: new MemoryCertificateRegistry(),
     audit: new MemoryAuditLog(),
     issuances: new MemoryIssuanceJournal(),
-    keyDerivationBudget: new MemoryKeyDerivationBudget(),
+    caRegistrations: new MemoryCaRegistrations(),
   };
 }
 
-/** The certificate core's records alone, on Redis; `createStores` gives them with the rest. */
-export function redisCertificateStores(redis: Redis, prefix: string, logger?: Logger): CertificateStores {
+/** The certificate core's records alone, on Redis (`box` seals the CA's registrations); `createStores` gives them with the rest. */
+export function redisCertificateStores(redis: Redis, prefix: string, box: SecretBox, logger?: Logger): CertificateStores {
   return {
     caLedger: (caId) => new RedisCaLedger(redis, { prefix, caId }),
     registry: new RedisCertificateRegistry(redis, { prefix, logger }),
     audit: new RedisAuditLog(redis, { prefix }),
     issuances: new RedisIssuanceJournal(redis, prefix),
-    keyDerivationBudget: new RedisKeyDerivationBudget(redis, { ...DEFAULT_BUDGET, prefix: `${prefix}key-derivation-budget/` }),
+    caRegistrations: new RedisCaRegistrations(redis, box, prefix),
   };
 }

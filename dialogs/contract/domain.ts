@@ -11,25 +11,32 @@ export type MobileCarrier = 'SKT' | 'KT' | 'LGU+' | 'SKT_MVNO' | 'KT_MVNO' | 'LG
 /** In the order a bank's 본인 인증 screen lists them (for suggested actions). */
 export const MOBILE_CARRIERS: readonly MobileCarrier[] = ['SKT', 'KT', 'LGU+', 'SKT_MVNO', 'KT_MVNO', 'LGU+_MVNO'];
 
-/** `identity`: 본인 인증. `additional`: 추가 인증 (전자금융사기 예방서비스) for reissue and registration. */
-export type OtpPurpose = 'identity' | 'additional';
-
-/**
- * What is kept between turns while a code is outstanding: plain JSON, safe to persist.
- * It holds a keyed hash of the code, never the code. Wrong codes are not counted here but per
- * customer and per phone, so a new challenge never starts them afresh.
- */
-export interface OtpChallenge {
-  id: string;
-  purpose: OtpPurpose;
-  /** HMAC-SHA256 (hex) of the challenge id, purpose and code under the OTP key. */
-  codeHash: string;
-  /** Epoch ms after which the code no longer works. */
-  expiresAt: number;
-}
-
 /** RFC 5280 CRLReason names the bank uses when a certificate is revoked. */
 export type RevocationReason = 'unspecified' | 'keyCompromise' | 'affiliationChanged' | 'superseded' | 'cessationOfOperation';
 
-/** Why opening a customer's certificate files was put off: their budget of key-derivation work is spent, or the bot is busy. */
-export type DeferralCause = 'budgetSpent' | 'busy';
+/** A certificate may be renewed (갱신) from this many days before its expiry; earlier, it is reissued. */
+export const RENEWAL_WINDOW_DAYS = 30;
+
+/** The certificate a reissue or renewal replaces; the old one is revoked once the new one is issued. */
+export interface Replacement {
+  readonly mode: 'renewal' | 'reissue';
+  readonly fingerprint: string;
+  readonly reason: RevocationReason;
+  /** The old certificate's expiry (YYYY-MM-DD): a reissue keeps it, a renewal adds a year to it. */
+  readonly notAfter: string;
+}
+
+/** The personal certificates the bank issues: 은행·신용카드·보험용 (free) and 범용 (4,400원). */
+export type CertificateType = 'personalBanking' | 'personalGeneral';
+
+/** A customer whose identity was verified (본인 인증, on the secure page or by the bank's app): masked, hashed and sealed values only. */
+export interface VerifiedIdentity {
+  readonly name: string;
+  readonly customerId: string;
+  readonly maskedRrn: string;
+  readonly birthDate: readonly string[];
+  readonly sealedRrn: string;
+  readonly carrier: MobileCarrier;
+  readonly maskedPhone: string;
+  readonly sealedPhone: string;
+}

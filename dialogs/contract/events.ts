@@ -3,7 +3,8 @@
  * The bot stamps each with the time of the turn (`at`, ms since epoch), because timeouts are
  * timestamps checked on the next turn, not timers.
  */
-import type { Language, MobileCarrier } from './domain';
+import type { Language, VerifiedIdentity } from './domain';
+import type { SecureInput } from './secure';
 
 export type { Language } from './domain';
 
@@ -18,14 +19,11 @@ export type RecognizedInput =
   | { type: 'CANCEL' } // 취소
   | { type: 'RESTART' } // 처음으로 / 메뉴
   | { type: 'LANGUAGE'; language?: Language } // 언어 변경, with the target when the customer named one
-  | { type: 'RESEND' } // 인증번호 재전송
   | { type: 'YES' }
   | { type: 'NO' }
   | { type: 'CHOICE'; choice: string } // one of the choices the question offered (by number, button title or its words): its label key, or a listed item's value
-  | { type: 'CARRIER'; carrier: MobileCarrier } // a mobile carrier, where the question asked for one
   | { type: 'JOURNEY'; journey: string } // a journey named by its own words (dialogs/journeys), beyond the intents above
   | { type: 'TEXT'; text: string } // anything else; a journey step may still make sense of it
-  | { type: 'SECRET_TYPED' } // a password typed into the open message box where the channel offers a masked field
   | { type: 'ATTACHMENTS'; attachments: readonly { readonly name?: string; readonly contentUrl?: string }[] };
 
 /**
@@ -33,23 +31,19 @@ export type RecognizedInput =
  * customer id (a keyed hash), masked forms and sealed values, never the digits.
  */
 export type ProtectedInput =
-  | { type: 'RRN'; customerId: string; masked: string; birthDate: readonly string[]; sealed: string }
+  | { type: 'RRN'; masked: string }
   | { type: 'RRN_INVALID'; problem: 'format' | 'birthDate' | 'genderDigit' }
-  | { type: 'PHONE'; masked: string; sealed: string }
-  | { type: 'FILES'; files: SealedFiles; refused: readonly ('tooLarge' | 'unknownKind' | 'unreadable')[] };
-
-/** Certificate files a customer sent, sealed: they are held only encrypted, and only until the journey ends. */
-export interface SealedFiles {
-  readonly signCert?: string;
-  readonly signPri?: string;
-  readonly pfx?: string;
-  readonly zip?: string;
-}
+  | { type: 'PHONE'; masked: string }
+  | { type: 'PASSWORD_LIKE' }; // one token mixing letters, digits and symbols, as a certificate password does: never read as a command
 
 /**
  * Sent by the bot: IDLE_EXPIRED before a customer's event when the conversation sat idle past the
  * limit; RESUME when an agent hands the conversation back to the flow.
  */
-export type SystemInput = { type: 'IDLE_EXPIRED' } | { type: 'RESUME' };
+export type SystemInput =
+  | { type: 'IDLE_EXPIRED' }
+  | { type: 'RESUME' }
+  // The customer the bank's app passed with the chat's token (sent before their first input).
+  | { type: 'APP_CUSTOMER'; identity: VerifiedIdentity };
 
-export type FlowEvent = (RecognizedInput | ProtectedInput | SystemInput) & { at: number };
+export type FlowEvent = (RecognizedInput | ProtectedInput | SystemInput | SecureInput) & { at: number };

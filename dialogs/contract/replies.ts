@@ -1,4 +1,5 @@
-import type { IssuanceJournalEntry } from './services';
+import type { VerifiedIdentity } from './domain';
+import type { SecureStepKind, SecureStepSpec } from './secure';
 
 /**
  * What a machine says: translation keys plus parameters, never sentences. The renderer turns
@@ -19,24 +20,19 @@ export interface Reply {
   readonly params?: ReplyParams;
   /** The choices offered after this reply (suggested actions, or numbered choices). */
   readonly choices?: readonly ReplyChoice[];
-  /** What the reply asks for: how a channel collects it (a masked field, an upload) and how the answer is read. */
-  readonly asks?: Asks;
   /** A result (an issued or registered certificate): its "- label: value" lines become a card where the channel shows cards. */
   readonly card?: 'facts';
   /** A link the channel can show as a button: the label key and the parameter holding the URL. */
   readonly button?: { readonly key: string; readonly param: string };
 }
 
-export type Asks = 'password' | 'files' | 'carrier';
-
 /**
- * What the flow awaits, kept in its context by every question it asks: the choices offered and
- * what kind of answer. The bot reads it before decoding the customer's next message, so that "2",
- * a button's title or "범용" becomes the choice, and a password is never read as a command.
+ * What the flow awaits, kept in its context by every question it asks: the choices offered. The
+ * bot reads it before decoding the customer's next message, so that "2", a button's title or
+ * "범용" becomes the choice.
  */
 export interface Awaiting {
   readonly choices: readonly string[];
-  readonly asks?: Asks;
 }
 
 /** Events a machine emits for the bot; they are not persisted, which is right for replies. */
@@ -48,14 +44,17 @@ export type FlowEmitted =
   | { type: 'languageChanged'; language: 'ko' | 'en' }
   // The bot queues the conversation for an agent; the flow stays where it is, to resume there.
   | { type: 'handoff'; reason: HandoffReason }
-  // An issuing step's journal: its link is delivered once the turn is saved (revoked if not), and what it told is acknowledged.
-  | ({ type: 'issuance' } & IssuanceJournalEntry);
+  // A step that needs a secret: the bot opens the secure page for it and sends the customer there.
+  // `customer`: who the RA already knows (the verified identity), sealed, for the page.
+  | { type: 'secureStep'; step: SecureStepSpec; customer?: VerifiedIdentity };
+
+/** The choice that opens a secure step's page again (a fresh link). */
+export const REOPEN_CHOICE = 'secureStep.reopen';
+
+/** The chat's side of a secure step: a link to the page (the bot fills in `url`), with the choice to open it again. */
+export function securePageQuestion(kind: SecureStepKind): Reply {
+  return { key: `secureStep.open.${kind}`, choices: [REOPEN_CHOICE], button: { key: `secureStep.button.${kind}`, param: 'url' } };
+}
 
 export const YES_NO_CHOICES = ['yesNo.yes', 'yesNo.no'] as const;
 export const LANGUAGE_CHOICES = ['language.choices.ko', 'language.choices.en'] as const;
-export const CARRIER_CHOICES = [
-  'identity.carriers.SKT',
-  'identity.carriers.KT',
-  'identity.carriers.LGU',
-  'identity.carriers.MVNO',
-] as const;

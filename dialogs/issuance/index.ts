@@ -6,6 +6,6 @@ export const issuanceJourney: Journey = {
   startsOn: { intent: 'ISSUE' },
   menuChoice: 'menu.choices.issue',
   deskLabel: 'desk.journeys.issuing',
-  services: ['sendVerificationCode', 'checkVerificationCode', 'findValidCertificate', 'checkNewPassword', 'issueCertificate'],
+  services: ['findValidCertificate'],
   states: issuance,
 };

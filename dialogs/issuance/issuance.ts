@@ -1,14 +1,15 @@
 import { assign, emit } from 'xstate';
 import { askAgain, flow, yesNoQuestion } from '../flowSetup';
+import { certificateOnDevice } from '../steps/certificateOnDevice';
 import { identityVerification } from '../steps/identityVerification';
-import { newCertificate } from '../steps/newCertificate';
+import { additionalAuthentication } from '../steps/additionalAuthentication';
 
 const TYPES = { 'issuance.types.personalBanking': 'personalBanking', 'issuance.types.personalGeneral': 'personalGeneral' } as const;
 const CHOOSE_TYPE = { type: 'ask', params: { key: 'issuance.chooseType', choices: Object.keys(TYPES) } } as const;
 
 /**
- * 공동인증서 발급, following the bank's procedure: 본인 인증, then the terms, the kind of
- * certificate, then a new certificate with its password (shared with reissue).
+ * 공동인증서 발급, following the bank's procedure: 본인 인증 and 추가 인증, then the terms, the kind of
+ * certificate, then the certificate made on the customer's device (shared with reissue).
  */
 export const issuance = flow.createStateConfig({
   initial: 'verifyingIdentity',
@@ -16,7 +17,8 @@ export const issuance = flow.createStateConfig({
   // A verified identity is not kept past the journey: the next one verifies again.
   exit: assign({ issuance: undefined, identity: undefined }),
   states: {
-    verifyingIdentity: { ...identityVerification, onDone: 'agreeingToTerms' },
+    verifyingIdentity: { ...identityVerification('issuing'), onDone: 'authenticatingFurther' },
+    authenticatingFurther: { ...additionalAuthentication('issuing'), onDone: 'agreeingToTerms' },
     agreeingToTerms: yesNoQuestion(
       { key: 'issuance.terms', choices: ['issuance.agree', 'yesNo.no'] },
       { yes: 'choosingType', no: { target: '#root.menu', actions: emit({ type: 'reply', key: 'issuance.termsDeclined' }) } },
@@ -61,6 +63,6 @@ export const issuance = flow.createStateConfig({
         onError: { target: '#root.menu', actions: 'apologize' },
       },
     },
-    creatingCertificate: newCertificate,
+    creatingCertificate: certificateOnDevice('issuing'),
   },
 });

@@ -6,13 +6,6 @@ export const registrationJourney: Journey = {
   startsOn: { intent: 'REGISTER' },
   menuChoice: 'menu.choices.register',
   deskLabel: 'desk.journeys.registering',
-  services: [
-    'sendVerificationCode',
-    'checkVerificationCode',
-    'unlockUploadedCertificate',
-    'completeRegistration',
-    'listCertificates',
-    'releaseCertificate',
-  ],
+  services: ['listCertificates', 'releaseCertificate'],
   states: registration,
 };

@@ -6,6 +6,6 @@ export const reissueJourney: Journey = {
   startsOn: { intent: 'REISSUE' },
   menuChoice: 'menu.choices.reissue',
   deskLabel: 'desk.journeys.reissuing',
-  services: ['sendVerificationCode', 'checkVerificationCode', 'listCertificates', 'checkNewPassword', 'issueCertificate'],
+  services: ['listCertificates', 'revokeReplaced'],
   states: reissue,
 };

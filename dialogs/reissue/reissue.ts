@@ -1,15 +1,12 @@
 import { assign, emit } from 'xstate';
-import type { RevocationReason } from '../contract/domain';
+import { RENEWAL_WINDOW_DAYS, type RevocationReason } from '../contract/domain';
 import { additionalAuthentication } from '../steps/additionalAuthentication';
 import { certificatePicker } from '../steps/certificatePicker';
 import { FlowContext, askAgain, flow, yesNoQuestion } from '../flowSetup';
 import { identityVerification } from '../steps/identityVerification';
-import { newCertificate } from '../steps/newCertificate';
+import { renewalOnDevice, replacementOnDevice } from '../steps/certificateOnDevice';
 import type { CertificateChoice } from '../contract/services';
 import type { Reply, ReplyParams } from '../contract/replies';
-
-/** A certificate this close to its expiry is offered renewal (갱신) rather than reissue. */
-const RENEWAL_WINDOW_DAYS = 30;
 
 /** Why the customer needs a new certificate, and the reason the old one is revoked with. */
 const REISSUE_REASONS = {
@@ -33,18 +30,31 @@ const revocationNotice = ({ context }: { context: FlowContext }): Reply => ({
 });
 
 /**
- * 인증서 재발급 and 갱신: 본인 인증 and 추가 인증, then the customer picks one of their
- * certificates here. One about to expire may be renewed for another year; otherwise it is
- * reissued with the same expiry, for a reason the customer gives. Either way the old one is
- * revoked once the new one is issued, and the customer is told what that means.
+ * 인증서 재발급 and 갱신: after 본인 인증 (or the bank's app's word) the customer picks one of their
+ * certificates here. One about to expire may be renewed for another year, authorised on the page
+ * by its own key; otherwise it is reissued with the same expiry, for a reason the customer gives,
+ * after 추가 인증. Either way the old one is revoked once the new one is issued, and the customer
+ * is told what that means. Asked for 갱신 outright by someone the bank's app did not vouch for, the
+ * journey skips 본인 인증 and the pick: the renewal page's proof of the current key says who they
+ * are and which certificate is renewed.
  */
 export const reissue = flow.createStateConfig({
-  initial: 'verifyingIdentity',
+  initial: 'starting',
   entry: assign({ issuance: {} }),
   exit: assign({ issuance: undefined, identity: undefined, certificates: undefined }),
   states: {
-    verifyingIdentity: { ...identityVerification, onDone: 'authenticatingFurther' },
-    authenticatingFurther: { ...additionalAuthentication, onDone: 'picking' },
+    // The event that started the journey tells a renewal request (갱신) from a reissue (재발급).
+    starting: {
+      always: [
+        {
+          guard: ({ context, event }) => event.type === 'REISSUE' && event.renewal === true && context.appCustomer === undefined,
+          target: 'renewingByKey',
+        },
+        { target: 'verifyingIdentity' },
+      ],
+    },
+    renewingByKey: renewalOnDevice('reissuing'),
+    verifyingIdentity: { ...identityVerification('reissuing'), onDone: 'picking' },
     picking: {
       ...certificatePicker('any', { none: 'reissue.none', prompt: 'reissue.pick' }),
       onDone: [
@@ -101,10 +111,12 @@ export const reissue = flow.createStateConfig({
       },
     },
     confirmingRevocation: yesNoQuestion(revocationNotice, {
-      yes: 'creatingCertificate',
+      yes: 'authenticatingFurther',
       no: { target: '#root.menu', actions: emit({ type: 'reply', key: 'reissue.kept' }) },
     }),
-    creatingCertificate: newCertificate,
+    // A reissue replaces a certificate the customer may no longer hold: 추가 인증 first (전자금융사기 예방).
+    authenticatingFurther: { ...additionalAuthentication('reissuing'), onDone: 'creatingCertificate' },
+    creatingCertificate: replacementOnDevice('reissuing'),
   },
 });
 

@@ -1,102 +1,35 @@
 import { assign, emit } from 'xstate';
-import { askAgain, flow } from '../flowSetup';
-import { oneTimeCode } from './oneTimeCode';
-import { CARRIER_CHOICES } from '../contract/replies';
-
-const ASK_CARRIER = { type: 'ask', params: { key: 'identity.askCarrier', choices: CARRIER_CHOICES, asks: 'carrier' } } as const;
+import { flow, onSecurePage } from '../flowSetup';
 
 /**
- * 본인 인증, as the bank's article has it: name, 주민등록번호, 통신사 and 휴대폰 번호, then the
- * one-time code sent to that phone. The 주민등록번호 and phone number arrive already hashed,
- * masked and sealed; the code is checked within its turn and never kept.
+ * 본인 인증. In the bank's app the customer is already verified (the app passed them with the
+ * chat's token): nothing to do. Anywhere else it happens on the secure page (consents, name,
+ * 주민등록번호, carrier, phone, the one-time code); the chat only waits, and keeps what the page
+ * verified: masked, hashed and sealed values.
  */
-export const identityVerification = flow.createStateConfig({
-  initial: 'askingName',
-  entry: assign({ identityDraft: {} }),
-  exit: assign({ identityDraft: undefined }),
-  states: {
-    askingName: {
-      entry: { type: 'ask', params: { key: 'identity.askName' } },
-      on: {
-        TEXT: [
+export function identityVerification(journey: string) {
+  return flow.createStateConfig({
+    initial: 'checking',
+    states: {
+      checking: {
+        always: [
           {
-            guard: ({ event }) => /^[\p{L} ]{2,30}$/u.test(event.text.trim()),
-            target: 'askingRrn',
-            actions: assign(({ context, event }) => ({ identityDraft: { ...context.identityDraft, name: event.text.trim() } })),
+            guard: ({ context }) => context.appCustomer !== undefined,
+            target: 'verified',
+            actions: assign(({ context }) => ({ identity: context.appCustomer })),
           },
-          { actions: emit({ type: 'reply', key: 'identity.nameInvalid' }) },
+          { target: 'onSecurePage' },
         ],
       },
-    },
-    askingRrn: {
-      entry: { type: 'ask', params: { key: 'identity.askRrn' } },
-      on: {
-        RRN: {
-          target: 'askingCarrier',
-          actions: [
-            assign(({ context, event }) => ({
-              identityDraft: {
-                ...context.identityDraft,
-                customerId: event.customerId,
-                maskedRrn: event.masked,
-                birthDate: event.birthDate,
-                sealedRrn: event.sealed,
-              },
-            })),
-            emit(({ event }) => ({ type: 'reply' as const, key: 'identity.rrnReceived', params: { masked: event.masked } })),
-          ],
+      onSecurePage: onSecurePage('identity', journey, {
+        IDENTITY_VERIFIED: {
+          target: 'verified',
+          actions: [assign(({ event }) => ({ identity: event.identity })), emit({ type: 'reply', key: 'identity.verified' })],
         },
-        RRN_INVALID: { actions: emit(({ event }) => ({ type: 'reply' as const, key: `identity.rrnInvalid.${event.problem}` })) },
-        TEXT: { actions: emit({ type: 'reply', key: 'identity.rrnInvalid.format' }) },
-      },
+        // Too many wrong codes: the page is locked for a while; a person can help meanwhile.
+        SECURE_FAILED: { target: '#root.offeringAgentAfterLockout', actions: 'explainFailure' },
+      }),
+      verified: { type: 'final' },
     },
-    askingCarrier: {
-      entry: ['forgetMisunderstandings', ASK_CARRIER],
-      on: {
-        CARRIER: {
-          target: 'askingPhone',
-          actions: assign(({ context, event }) => ({ identityDraft: { ...context.identityDraft, carrier: event.carrier } })),
-        },
-        TEXT: askAgain(ASK_CARRIER),
-        CHOICE: askAgain(ASK_CARRIER),
-      },
-    },
-    askingPhone: {
-      entry: { type: 'ask', params: { key: 'identity.askPhone' } },
-      on: {
-        PHONE: {
-          target: 'confirmingPhone',
-          actions: assign(({ context, event }) => ({
-            identityDraft: { ...context.identityDraft, maskedPhone: event.masked, sealedPhone: event.sealed },
-          })),
-        },
-        TEXT: { actions: emit({ type: 'reply', key: 'identity.phoneInvalid' }) },
-      },
-    },
-    confirmingPhone: {
-      ...oneTimeCode('identity', (context) => context.identityDraft),
-      onDone: {
-        target: 'verified',
-        actions: [
-          assign(({ context }) => {
-            const d = context.identityDraft ?? {};
-            return {
-              identity: {
-                name: d.name ?? '',
-                customerId: d.customerId ?? '',
-                maskedRrn: d.maskedRrn ?? '',
-                birthDate: d.birthDate ?? [],
-                sealedRrn: d.sealedRrn ?? '',
-                carrier: d.carrier ?? 'SKT',
-                maskedPhone: d.maskedPhone ?? '',
-                sealedPhone: d.sealedPhone ?? '',
-              },
-            };
-          }),
-          emit({ type: 'reply', key: 'identity.verified' }),
-        ],
-      },
-    },
-    verified: { type: 'final' },
-  },
-});
+  });
+}

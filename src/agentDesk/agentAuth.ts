@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { DeskEvents } from '../handoff/handoffEvents';
 import type { Logger } from '../logging/logger';
 import { FORM_BODY_BYTES, jsonBody } from '../server/jsonBody';
+import { cookieValues } from '../server/cookies';
 import { noStore, refuse } from '../server/routeHelpers';
+import { sameOrigin } from '../server/sameOrigin';
 import type { AgentDirectory } from './agentAccounts';
 import { isSessionTokenShaped, type AgentSessions } from './agentSessions';
-import { sameOrigin } from './sameOrigin';
 import type { SignInGate, SignInThrottle } from './signInThrottle';
 
 export const SESSION_COOKIE = 'jca_agent';
@@ -30,18 +31,6 @@ export function sessionTokenFromRequest(req: Request): string | undefined {
   }
   const values = cookieValues(req.headers.cookie, SESSION_COOKIE);
   return values.length === 1 && isSessionTokenShaped(values[0] as string) ? values[0] : undefined;
-}
-
-/** Every value of cookie `name` in a Cookie header (`a=1; b=2`). */
-function cookieValues(header: string | undefined, name: string): string[] {
-  if (typeof header !== 'string') return [];
-  const values: string[] = [];
-  for (const pair of header.split(';')) {
-    const equals = pair.indexOf('=');
-    if (equals < 0) continue;
-    if (pair.slice(0, equals).trim() === name) values.push(pair.slice(equals + 1).trim());
-  }
-  return values;
 }
 
 /**

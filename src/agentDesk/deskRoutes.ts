@@ -12,7 +12,7 @@ import { agentFromRequest, AgentRequest, requireAgent } from './agentAuth';
 import type { AgentSessions } from './agentSessions';
 import type { AgentDesk, DeskOutcome } from './agentDesk';
 import type { DeskScope } from './deskScope';
-import { sameOrigin } from './sameOrigin';
+import { sameOrigin } from '../server/sameOrigin';
 
 export interface DeskRouteDependencies {
   readonly desk: AgentDesk;

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Activity, TurnContext } from 'botbuilder';
+import { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import type { VerifiedIdentity } from '../../dialogs/contract/domain';
+import type { FlowEvent } from '../../dialogs/contract/events';
+import { securePageQuestion } from '../../dialogs/contract/replies';
+import type { SecureInput, SecureStepSpec } from '../../dialogs/contract/secure';
 import type { Language } from '../../dialogs/contract/events';
 import type { Reply } from '../../dialogs/contract/replies';
 import type { HandBackMode, HandoffAudit, HubState } from '../handoff/handoffAudit';
@@ -29,11 +33,9 @@ import {
 } from '../state/conversationStore';
 import type { StoredConversationReference } from '../state/handoffRecord';
 import type { TranscriptEntry } from '../state/transcriptEntry';
-import type { AttachmentDownloader } from './decode/attachmentDownloader';
 import type { ActivityDecoder, Decoded } from './decode/decodeActivity';
 import { deliverTurn, TurnOutcome, typingWhileSlow } from './deliver/deliverTurn';
 import type { FlowRunner } from './step/flowRunner';
-import type { IssuanceTracking, TurnIssuance } from './step/issuanceTracking';
 
 export interface CertificateBotDependencies {
   readonly store: ConversationStore;
@@ -45,15 +47,16 @@ export interface CertificateBotDependencies {
   readonly clock: () => number;
   /** A journey idle longer than this is ended on the next turn. */
   readonly flowIdleMs: number;
-  readonly attachments: AttachmentDownloader;
   readonly handoff: HandoffTurnDependencies;
   /**
    * The external handoff hub: the channels it speaks on (only their handoff.status is obeyed, and
    * only they are told of a handoff), and the audit every hub event is written to.
    */
   readonly hub: { readonly channels: readonly string[]; readonly audit: HandoffAudit };
-  /** Settles the issuances a turn reports: delivered once saved, revoked if not. */
-  readonly issuances: IssuanceTracking;
+  /** Opens the secure page for a step that needs a secret (src/secure): a one-use link. */
+  readonly securePages: SecurePages;
+  /** The customer the bank's app passed with this conversation's token, if any (src/secure). */
+  readonly appCustomer: (activity: Activity) => Promise<VerifiedIdentity | undefined>;
 }
 
 /** A turn's plan, made on the state it read and saved with compare-and-set against it. */
@@ -64,7 +67,17 @@ interface PlannedTurn extends TurnOutcome {
   /** Set when the customer switched language (saved as their preference). */
   readonly switchedTo?: Language;
   readonly afterSave?: AfterSave;
-  readonly issuance?: TurnIssuance;
+}
+
+/** The secure page, as the turn needs it: a one-use link for a step (src/secure implements it). */
+export interface SecurePages {
+  open(request: {
+    readonly address: StateAddress;
+    readonly reference: Partial<ConversationReference>;
+    readonly language: Language;
+    readonly step: SecureStepSpec;
+    readonly customer?: VerifiedIdentity;
+  }): Promise<{ readonly url: string }>;
 }
 
 /** What the desk sends the customer when an agent hands the conversation back. */
@@ -88,7 +101,7 @@ export class CertificateBot {
   constructor(private readonly deps: CertificateBotDependencies) {}
 
   async run(context: TurnContext): Promise<void> {
-    const activity = await this.deps.attachments.inline(context.activity);
+    const activity = context.activity;
     const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
     const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
     let outcome: TurnOutcome | undefined;
@@ -145,6 +158,7 @@ export class CertificateBot {
       const handoff = loaded.conversation?.handoff;
       if (loaded.conversation === undefined || handoff === undefined) return undefined;
       const planned = await this.backToBot(
+        address,
         loaded,
         handingBack(this.deps.handoff, { id, conversation: loaded.conversation, mode, by: agentId, at }),
         at,
@@ -180,23 +194,12 @@ export class CertificateBot {
         });
       } catch (err) {
         const replayed = err instanceof StateConflictError;
-        // A certificate this attempt issued will not reach the customer: it is revoked now (or, with
-        // Redis gone too, once its lease lapses), and after a failed turn the customer hears of it later.
-        if (planned?.issuance !== undefined) {
-          await this.deps.issuances
-            .lost(planned.issuance, { tellLater: !replayed })
-            .catch((e: unknown) => log.error({ err: describe(e) }, 'lost issuance not settled'));
-        }
         if (!replayed) throw err;
         log.warn({ attempt }, 'concurrent turn detected');
         if (attempt >= attempts)
           return { replies: [{ key: 'system.sayAgain' }], language: planned?.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE };
         continue;
       }
-      if (planned.issuance !== undefined)
-        await this.deps.issuances
-          .delivered(planned.issuance)
-          .catch((err: unknown) => log.error({ err: describe(err) }, 'delivered issuance not settled'));
       // The desk hears of it once the state is saved, and a failure there does not undo the turn.
       await planned.afterSave?.().catch((err: unknown) => log.error({ err: describe(err) }, 'agent desk update failed'));
       return planned;
@@ -221,17 +224,60 @@ export class CertificateBot {
         typed: decoded.typed,
         at,
       });
-      return routed.backToBot === undefined ? this.withPerson(loaded, routed, at) : this.backToBot(loaded, routed, at);
+      return routed.backToBot === undefined ? this.withPerson(loaded, routed, at) : this.backToBot(address, loaded, routed, at);
     }
     const lastTurnAt = previous?.lastTurnAt;
     const idleSince = lastTurnAt !== undefined && at - lastTurnAt > this.deps.flowIdleMs ? lastTurnAt : undefined;
-    const step = await this.deps.flow.step(previous?.flow, { ...decoded.input, at }, { idleSince });
+    const said = customerEntry(decoded.input, decoded.typed, at);
+    return this.stepFlow(
+      address,
+      loaded,
+      { ...decoded.input, at },
+      {
+        idleSince,
+        appCustomer: await this.deps.appCustomer(activity),
+        reference: TurnContext.getConversationReference(activity),
+        said,
+      },
+    );
+  }
+
+  /**
+   * A step on the secure page ended (done, failed, cancelled or expired): the flow goes on without
+   * an activity, like an agent's hand-back. Returns what to send the customer, proactively.
+   */
+  async secureStepEnded(
+    address: StateAddress,
+    reference: Partial<ConversationReference>,
+    event: SecureInput,
+  ): Promise<TurnOutcome | undefined> {
+    const at = this.deps.clock();
+    return this.settle(address, await this.deps.store.load(address), HAND_BACK_ATTEMPTS, this.deps.logger, async (loaded) =>
+      loaded.conversation === undefined ? undefined : this.stepFlow(address, loaded, { ...event, at }, { reference }),
+    );
+  }
+
+  /** The step stage, and what the flow asked for on the way: a secure page opened, a person queued. */
+  private async stepFlow(
+    address: StateAddress,
+    loaded: LoadedState,
+    event: FlowEvent,
+    options: { idleSince?: number; appCustomer?: VerifiedIdentity; reference: Partial<ConversationReference>; said?: TranscriptEntry },
+  ): Promise<PlannedTurn> {
+    const at = event.at;
+    const step = await this.deps.flow.step(loaded.conversation?.flow, event, {
+      idleSince: options.idleSince,
+      appCustomer: options.appCustomer,
+    });
     const language = step.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
-    const said = customerEntry(decoded.input, { secretStep: decoded.secret, typed: decoded.typed }, at);
-    const conversation: ConversationDoc = { flow: step.persisted, lastTurnAt: at };
-    const base = { language, switchedTo: step.language, sensitive: decoded.sensitive, issuance: step.issuance };
-    if (step.handoff === undefined)
-      return { ...base, conversation, replies: step.replies, lines: [said, ...optional(botEntry(step.replies, at))] };
+    const replies =
+      step.secureStep === undefined
+        ? step.replies
+        : await this.withSecureLink(address, step.replies, step.secureStep, options.reference, language);
+    const conversation: ConversationDoc = { ...loaded.conversation, flow: step.persisted, lastTurnAt: at };
+    const said = options.said === undefined ? [] : [options.said];
+    const base = { language, switchedTo: step.language };
+    if (step.handoff === undefined) return { ...base, conversation, replies, lines: [...said, ...optional(botEntry(replies, at))] };
     // The flow asked for a person: the transcript is read only now, for the agent or hub and for why.
     const earlier = await this.deps.store.transcript(address);
     const queued = await beginHandoff(this.deps.handoff, {
@@ -239,20 +285,33 @@ export class CertificateBot {
       conversation,
       reason: reasonFor(step.handoff, earlier),
       position: step.position,
-      reference: TurnContext.getConversationReference(activity),
+      reference: options.reference,
       language,
       at,
     });
-    const replies = [...step.replies, ...queued.replies];
+    const all = [...replies, ...queued.replies];
     const handoff = queued.conversation.handoff;
     return {
       ...base,
       conversation: queued.conversation,
-      replies,
-      lines: [said, ...optional(botEntry(replies, at))],
+      replies: all,
+      lines: [...said, ...optional(botEntry(all, at))],
       afterSave: queued.afterSave,
       handedOff: handoff && { handoff, transcript: earlier },
     };
+  }
+
+  /** Opens the secure page for the step the flow asked for, and puts its link into the flow's question. */
+  private async withSecureLink(
+    address: StateAddress,
+    replies: readonly Reply[],
+    request: { step: SecureStepSpec; customer?: VerifiedIdentity },
+    reference: Partial<ConversationReference>,
+    language: Language,
+  ): Promise<Reply[]> {
+    const { url } = await this.deps.securePages.open({ address, reference, language, step: request.step, customer: request.customer });
+    const linkKey = securePageQuestion(request.step.kind).key;
+    return replies.map((reply) => (reply.key === linkKey ? { ...reply, params: { ...reply.params, url } } : reply));
   }
 
   /** The hub's handoff.status: audited whatever it is; obeyed only on a hub channel, never from a customer's own client. */
@@ -286,7 +345,7 @@ export class CertificateBot {
       const turn =
         conversation?.handoff && hubStatusTurn(this.deps.handoff, { id, conversation, handoff: conversation.handoff, state, at });
       if (turn === undefined) return undefined;
-      return turn.backToBot === undefined ? this.withPerson(current, turn, at) : this.backToBot(current, turn, at);
+      return turn.backToBot === undefined ? this.withPerson(current, turn, at) : this.backToBot(address, current, turn, at);
     });
   }
 
@@ -302,10 +361,16 @@ export class CertificateBot {
   }
 
   /** Back from a person: the flow goes on (at its step, asking its question again, or at the menu); closed, it waits for the customer. */
-  private async backToBot(loaded: LoadedState, turn: HandoffTurn, at: number): Promise<PlannedTurn> {
-    const language = loaded.conversation?.handoff?.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
+  private async backToBot(address: StateAddress, loaded: LoadedState, turn: HandoffTurn, at: number): Promise<PlannedTurn> {
+    const handoff = loaded.conversation?.handoff;
+    const language = handoff?.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
     const step = turn.backToBot === undefined ? undefined : await this.deps.flow.step(turn.conversation.flow, { type: turn.backToBot, at });
-    const replies = [...turn.replies, ...(step?.replies ?? [])];
+    // Back at a step on the secure page: a fresh link, as any turn that opens one gets.
+    const stepReplies =
+      step?.secureStep === undefined || handoff === undefined
+        ? (step?.replies ?? [])
+        : await this.withSecureLink(address, step.replies, step.secureStep, handoff.reference as Partial<ConversationReference>, language);
+    const replies = [...turn.replies, ...stepReplies];
     return {
       conversation: { ...turn.conversation, flow: step?.persisted ?? turn.conversation.flow, lastTurnAt: at },
       lines: [...(turn.lines ?? []), ...optional(botEntry(replies, at))],

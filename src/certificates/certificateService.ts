@@ -1,18 +1,19 @@
 import { join } from 'node:path';
-import { bufferOf } from './bufferOf';
+import { RENEWAL_WINDOW_DAYS } from '../../dialogs/contract/domain';
 import type { AuditLog } from './stores/auditLog';
 import type { CaLedger, RevocationReason } from './ca/caLedger';
 import { CertificateError } from './npki/certificateError';
 import { CertificateSummary, inspectCertificate } from './npki/certificateInspection';
 import type { CertificateRegistry, RegisteredCertificate } from './stores/certificateRegistry';
 import type { IssuanceJournal, IssuanceOutcome } from './ca/issuanceJournal';
-import { KeyDerivationBudget, KeyDerivationDeferred, KeyDerivationLimiter } from './keyDerivationLimiter';
-import { readNpkiZip, writeNpkiZip } from './npki/npkiBundle';
-import { writePkcs12 } from './npki/pkcs12';
-import { encryptPrivateKeyFile } from './npki/privateKeyFile';
-import { CustomerCertificateFiles, keyDerivationsOf, RegistrationCheck, RegistrationVerifier } from './registrationVerifier';
+import { type KeyProof, RegistrationVerifier } from './registrationVerifier';
 import { CrlFolderRevocation, SandboxCaRevocation } from './ca/revocation';
-import { BANK_CA_PROFILE, CertificateType, OTHER_BANK_CA_PROFILE, SandboxCa } from './ca/sandboxCa';
+import { BANK_CA_PROFILE, OTHER_BANK_CA_PROFILE, SandboxCa } from './ca/sandboxCa';
+import type { CaRegistrations } from './ca/caRegistrations';
+import type { IssuedNotice } from './ca/certificateAuthority';
+import { CA_ISSUANCE_PATH, IssuanceEndpoint, IssuanceJournaling, IssuanceRecords } from './ca/issuanceEndpoint';
+import { SandboxAuthority } from './ca/sandboxAuthority';
+import type { AuditAction } from './stores/auditLog';
 import { TrustStore } from './ca/trustStore';
 
 /** Who acted, for the audit log: the customer, the system, or an agent's id. */
@@ -21,43 +22,36 @@ export interface Actor {
   readonly conversationId?: string;
 }
 
-export interface IssueCertificateRequest extends Actor {
-  /** The keyed hash of the customer's 주민등록번호. */
-  readonly customerId: string;
-  readonly realName: string;
-  /** The 주민등록번호 itself, for the VID only, within this call. */
-  readonly idn: string;
-  readonly type: CertificateType;
-  readonly password: string;
-  /** Reissue keeps the old certificate's expiry. */
-  readonly notAfter?: Date;
-  /** Journals the issuance under this idempotency key, for whoever waits for it (see IssuanceJournal). */
-  readonly issuance?: { readonly key: string; readonly owner: string };
-}
-
 /**
  * RFC 5280 reason for a certificate issued but never delivered: no longer needed for the purpose
- * it was issued for, and no cause to suspect its key (it never left our process, or sits sealed
- * behind a link nobody received). Not `superseded`: the customer may never ask again, so there
+ * it was issued for, and no cause to suspect its key (made on the customer's device, it never left
+ * it). Not `superseded`: the customer may never ask again, so there
  * need be no successor; not `keyCompromise`: that would tell relying parties something false.
  */
 const UNDELIVERED_REVOCATION_REASON: RevocationReason = 'cessationOfOperation';
 
-/** What the customer downloads: the NPKI pair (as files and as a zip of the folder layout) and a PFX. */
-export interface IssuedCertificate {
-  readonly summary: CertificateSummary;
-  readonly signCert: Buffer;
-  readonly signPri: Buffer;
-  readonly pfx: Buffer;
-  readonly npkiZip: Buffer;
-  readonly timings: { readonly keygenMs: number; readonly signMs: number; readonly keyEncryptionMs: number };
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * A proof of possession as the secure step sends it: for a known customer (registration, or the
+ * renewal of a certificate they picked: `customerId` and the 주민등록번호 for the VID), or for
+ * nobody known yet (renewal by key: the certificate on record names its owner).
+ */
+export interface PossessionVerification extends KeyProof, Actor {
+  readonly purpose: 'registration' | 'renewal';
+  /** R, when the device's file kept it. */
+  readonly randomNum?: Uint8Array;
+  readonly customerId?: string;
+  /** The customer's 주민등록번호, for the VID only; never kept. */
+  readonly idn?: string;
 }
 
 /**
- * The certificate core as the journeys see it: issue, check and register, list, release and
- * revoke, each audited. Passwords and 주민등록번호 pass through and are never kept.
+ * The certificate core as the RA sees it: the bank CA's issuance endpoint and the records of what it
+ * issued, proof of possession for registration and renewal, list, release and revoke, each audited.
+ * Keys are made and opened on the customer's device; no password or private key reaches it.
  */
-export class CertificateService {
+export class CertificateService implements IssuanceRecords {
   constructor(
     readonly bankCa: SandboxCa,
     /** Plays "another bank", so a newcomer has a certificate to register. */
@@ -69,35 +63,33 @@ export class CertificateService {
     private readonly validityDays = 365,
     /** Issuances in progress, so one interrupted is found and its certificate revoked. */
     readonly issuances: IssuanceJournal,
-    /** Opening customers' files costs what the files ask for: within a budget per customer, a few at once. */
-    private readonly keyDerivation: KeyDerivationLimiter,
+    /** The bank CA behind the gateway (the RA registers customers with it), and its registrations. */
+    readonly authority: SandboxAuthority,
+    private readonly caRegistrations: CaRegistrations,
   ) {}
 
-  async issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
+  /**
+   * Every issuance, whoever made the key: journaled under its key when given (a certificate issued
+   * for an issuance given up on meanwhile is revoked), signed by the CA through `sign`, put in the
+   * registry and audited, a failure too.
+   */
+  async issueRecorded<T extends { readonly certificate: Buffer }>(
+    request: Actor & { readonly customerId: string; readonly issuance?: IssuanceJournaling },
+    sign: () => Promise<T>,
+  ): Promise<{ readonly summary: CertificateSummary; readonly signed: T }> {
     try {
-      const notAfter = request.notAfter ?? new Date(Date.now() + this.validityDays * 24 * 60 * 60 * 1000);
       const { issuance } = request;
-      if (issuance)
-        await this.issuances.begin({ key: issuance.key, customerId: request.customerId, owner: issuance.owner, startedAt: Date.now() });
-      const issued = await this.bankCa.issue({ realName: request.realName, idn: request.idn, type: request.type, notAfter });
-      const summary = await inspectCertificate(issued.certificate);
+      if (issuance) await this.issuances.begin({ ...issuance, customerId: request.customerId, startedAt: Date.now() });
+      const signed = await sign();
+      const summary = await inspectCertificate(signed.certificate);
       if (
         issuance &&
         !(await this.issuances.issued(issuance.key, { serialNumber: summary.serialNumber, fingerprint: summary.fingerprintSha256 }))
       ) {
-        // Given up on while the CA worked (the turn timed out or failed): nobody will receive it.
+        // Given up on while the CA worked (the step ended without the files saved): nobody will receive it.
         await this.revokeUndelivered(request.customerId, summary.serialNumber);
         throw new Error('the issuance was given up on while the CA issued');
       }
-      const encryptStarted = performance.now();
-      const signPri = bufferOf(await encryptPrivateKeyFile(issued.privateKeyInfo, request.password));
-      const keyEncryptionMs = performance.now() - encryptStarted;
-      const pfx = await writePkcs12({
-        certificate: issued.certificate,
-        privateKeyInfo: issued.privateKeyInfo,
-        chain: [this.bankCa.issuingCertificate.raw],
-        password: request.password,
-      });
       await this.registry.add(this.registryEntry(request.customerId, summary, 'issued'));
       await this.audit.record({
         ...actorOf(request),
@@ -107,21 +99,7 @@ export class CertificateService {
         serialNumber: summary.serialNumber,
         issuerDn: summary.issuerDn,
       });
-      return {
-        summary,
-        signCert: issued.certificate,
-        signPri,
-        pfx: bufferOf(pfx),
-        npkiZip: bufferOf(
-          writeNpkiZip({
-            caDirectory: this.bankCa.profile.caDirectory,
-            subjectDn: summary.subjectDn,
-            signCert: issued.certificate,
-            signPri,
-          }),
-        ),
-        timings: { ...issued.timings, keyEncryptionMs },
-      };
+      return { summary, signed };
     } catch (err) {
       await this.audit.record({
         ...actorOf(request),
@@ -134,52 +112,50 @@ export class CertificateService {
     }
   }
 
-  /** The checks that need no password, for telling a customer early that a certificate will not do. */
-  checkCertificate(certificate: Buffer, now?: Date): Promise<CertificateSummary> {
-    return this.verifier.checkCertificate(certificate, now);
-  }
-
-  async register(request: RegistrationCheck & Actor & { readonly customerId: string }): Promise<RegisteredCertificate> {
-    return this.auditingFailures(request, async () => {
-      const { summary } = await this.withinKeyDerivationLimits(request.customerId, request.files, () => this.verifier.verify(request));
-      return this.recordRegistration(request, summary);
+  /** The CA's issuance endpoint (the route POST /ca/v1/certificates hands it the body); it tells the RA through `onIssued`. */
+  issuanceEndpoint(onIssued: (notice: IssuedNotice) => Promise<void>): IssuanceEndpoint {
+    return new IssuanceEndpoint({
+      ca: this.bankCa,
+      registrations: this.caRegistrations,
+      records: this,
+      audit: this.audit,
+      validityDays: this.validityDays,
+      onIssued,
     });
   }
 
   /**
-   * Registration in two turns, first half: the password opens the files and every check but the owner's runs.
-   * Besides CertificateError, rejects with KeyDerivationDeferred when the files cannot be opened now.
+   * The device saved the files of the certificate issued for this reference: its issuance is
+   * delivered, and the journal will not revoke it. False when it was not that certificate, or was
+   * settled already (given up on, revoked).
    */
-  async unlockForRegistration(
-    request: {
-      readonly files: CustomerCertificateFiles | { readonly zip: Uint8Array };
-      readonly password: string;
-      readonly customerId: string;
-    } & Actor,
-  ) {
-    const files = 'zip' in request.files ? readNpkiZip(request.files.zip) : request.files;
-    return this.auditingFailures(request, () =>
-      this.withinKeyDerivationLimits(request.customerId, files, () => this.verifier.unlock(files, request.password)),
-    );
+  async confirmDelivery(referenceNumber: string, serialNumber: string): Promise<boolean> {
+    const record = await this.issuances.find(referenceNumber);
+    if (record?.serialNumber === undefined || record.serialNumber !== serialNumber) return false;
+    return this.issuances.settle(referenceNumber, 'delivered');
   }
 
-  /** A file that asks too much is refused here, before any derivation; the rest run within the limits. */
-  private async withinKeyDerivationLimits<T>(customerId: string, files: CustomerCertificateFiles, open: () => Promise<T>): Promise<T> {
-    return this.keyDerivation.run(customerId, await keyDerivationsOf(files), open);
-  }
-
-  /** Second half: the owner check with the 주민등록번호 asked again, then the registration. */
-  async completeRegistration(
-    request: {
-      readonly certificate: Uint8Array;
-      readonly idn: string;
-      readonly randomNum?: Uint8Array;
-      readonly customerId: string;
-    } & Actor,
-  ): Promise<RegisteredCertificate> {
-    return this.auditingFailures(request, async () => {
-      await this.verifier.checkOwner(request.certificate, request.idn, request.randomNum);
-      return this.recordRegistration(request, await inspectCertificate(request.certificate));
+  /**
+   * Possession proven on the device: the challenge's signature by the certificate's key, and every
+   * check of a registration (for a known customer, the VID too). Registration then records the
+   * certificate; renewal only proves the key of one this bank issued, active and within the renewal
+   * window, on record for the customer (or, by key, for whoever it names), which it returns. Rejects
+   * with CertificateError: today's reasons, 'keyMismatch' for a signature by another key, 'noRandom'
+   * for a file that kept no R, 'ownerMismatch' for a renewal of a certificate not issued here (to
+   * the customer), 'notRenewable' for one not yet in its window; each audited.
+   */
+  async verifyPossession(request: PossessionVerification): Promise<RegisteredCertificate> {
+    const renewal = request.purpose === 'renewal';
+    return this.auditingFailures(renewal ? 'renew' : 'register', request, async () => {
+      const { customerId, idn } = request;
+      if (customerId === undefined || idn === undefined) {
+        if (!renewal) throw new Error('a registration needs the verified customer');
+        const { summary } = await this.verifier.verifyKey(request);
+        return renewable(await this.registry.findByFingerprint(summary.fingerprintSha256), request.now ?? new Date());
+      }
+      const { summary } = await this.verifier.verifyPossession({ ...request, idn });
+      if (!renewal) return this.recordRegistration({ ...request, customerId }, summary);
+      return renewable(await this.registry.find(customerId, summary.fingerprintSha256), request.now ?? new Date());
     });
   }
 
@@ -200,14 +176,18 @@ export class CertificateService {
     return entry;
   }
 
-  /** A failed registration attempt is audited with its typed reason. */
-  private async auditingFailures<T>(request: Actor & { readonly customerId: string }, work: () => Promise<T>): Promise<T> {
+  /** A failed attempt is audited with its typed reason. */
+  private async auditingFailures<T>(
+    action: AuditAction,
+    request: Actor & { readonly customerId?: string },
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (err) {
       await this.audit.record({
         ...actorOf(request),
-        action: 'register',
+        action,
         outcome: 'failure',
         customerId: request.customerId,
         reason: failureReason(err),
@@ -317,7 +297,8 @@ export interface CertificateStores {
   readonly registry: CertificateRegistry;
   readonly audit: AuditLog;
   readonly issuances: IssuanceJournal;
-  readonly keyDerivationBudget: KeyDerivationBudget;
+  /** The bank CA's registrations, one use each (its 주민등록번호 sealed). */
+  readonly caRegistrations: CaRegistrations;
 }
 
 export interface CertificateServiceOptions {
@@ -329,6 +310,8 @@ export interface CertificateServiceOptions {
   readonly stores: CertificateStores;
   /** Validity of newly issued certificates, in days (365 unless set). */
   readonly validityDays?: number;
+  /** Where devices reach the bank CA's issuance endpoint: PUBLIC_BASE_URL + CA_ISSUANCE_PATH; the path alone (same origin) unless set. */
+  readonly caEndpointUrl?: () => string;
 }
 
 export async function createCertificateService(options: CertificateServiceOptions): Promise<CertificateService> {
@@ -349,7 +332,7 @@ export async function createCertificateService(options: CertificateServiceOption
     new SandboxCaRevocation([bankCa, otherBankCa]),
     await CrlFolderRevocation.load(options.crlDirectory),
   ]);
-  const keyDerivation = new KeyDerivationLimiter(stores.keyDerivationBudget);
+  const authority = new SandboxAuthority(bankCa, stores.caRegistrations, options.caEndpointUrl ?? (() => CA_ISSUANCE_PATH));
   return new CertificateService(
     bankCa,
     otherBankCa,
@@ -358,8 +341,21 @@ export async function createCertificateService(options: CertificateServiceOption
     stores.audit,
     options.validityDays,
     stores.issuances,
-    keyDerivation,
+    authority,
+    stores.caRegistrations,
   );
+}
+
+/**
+ * A certificate renewal may replace: one this bank issued (another's is renewed where it was
+ * issued), still active, and within the renewal window before its expiry.
+ */
+function renewable(entry: RegisteredCertificate | undefined, now: Date): RegisteredCertificate {
+  if (entry?.origin !== 'issued') throw new CertificateError('ownerMismatch', 'certificate', 'not issued here to the customer');
+  if (entry.status === 'revoked') throw new CertificateError('revoked', 'certificate');
+  if (entry.status !== 'active') throw new CertificateError('ownerMismatch', 'certificate', 'not active here');
+  if (Date.parse(entry.notAfter) - now.getTime() > RENEWAL_WINDOW_DAYS * DAY_MS) throw new CertificateError('notRenewable', 'certificate');
+  return entry;
 }
 
 function actorOf(actor: Actor): Actor {
@@ -368,5 +364,5 @@ function actorOf(actor: Actor): Actor {
 
 /** The typed reason, or a generic marker: error messages of ours never reach the audit log. */
 function failureReason(err: unknown): string {
-  return err instanceof CertificateError || err instanceof KeyDerivationDeferred ? err.reason : 'internalError';
+  return err instanceof CertificateError ? err.reason : 'internalError';
 }

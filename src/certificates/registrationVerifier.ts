@@ -1,24 +1,26 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, verify } from 'node:crypto';
 import { bufferOf } from './bufferOf';
 import { CertificateError, assertFileSize } from './npki/certificateError';
 import { CertificateSummary, inspectCertificate } from './npki/certificateInspection';
-import type { DeclaredDerivation } from './npki/keyDerivationWork';
-import { decryptPrivateKeyFile, privateKeyFileDerivations } from './npki/privateKeyFile';
-import { keyMatchesCertificate, readPrivateKeyInfo } from './npki/privateKeyInfo';
-import { pkcs12Derivations, readPkcs12 } from './npki/pkcs12';
 import { isRevoked, RevocationSource } from './ca/revocation';
 import type { TrustStore } from './ca/trustStore';
 import { verifyVirtualId } from './npki/virtualId';
 
-/** A customer's certificate as they hand it over: the NPKI pair, or one PKCS#12 file. */
-export type CustomerCertificateFiles = { readonly signCert: Uint8Array; readonly signPri: Uint8Array } | { readonly pfx: Uint8Array };
+/** The device opened the files and signed the challenge; the key never came here. */
+export interface KeyProof {
+  readonly certificate: Uint8Array;
+  /** RSASSA-PKCS1-v1_5 with SHA-256 over `challenge`, by the certificate's key. */
+  readonly signature: Uint8Array;
+  readonly challenge: Uint8Array;
+  readonly now?: Date;
+}
 
-export interface RegistrationCheck {
-  readonly files: CustomerCertificateFiles;
-  readonly password: string;
+/** Registration and renewal of a known customer's certificate on the secure page: the key, and the owner through R. */
+export interface PossessionCheck extends KeyProof {
+  /** R, when the device's file kept it. */
+  readonly randomNum?: Uint8Array;
   /** The verified customer's 주민등록번호, for the VID check only; never kept. */
   readonly idn: string;
-  readonly now?: Date;
 }
 
 export interface VerifiedCertificate {
@@ -27,9 +29,10 @@ export interface VerifiedCertificate {
 }
 
 /**
- * Every check a bank makes before registering another institution's certificate. Each failure
- * is a distinct CertificateError reason, in the order a customer can act on: the file, its
- * validity, chain, revocation and kind, then the password, the key, and finally the owner.
+ * Every check a bank makes before registering another institution's certificate, once the device
+ * proved it holds the key. Each failure is a distinct CertificateError reason, in the order a
+ * customer can act on: the file, its validity, chain, revocation and kind, then the key, and
+ * finally the owner.
  */
 export class RegistrationVerifier {
   constructor(
@@ -37,22 +40,14 @@ export class RegistrationVerifier {
     private readonly revocation: readonly RevocationSource[],
   ) {}
 
-  /** The checks that need no password: worth doing before asking the customer for one. */
-  async checkCertificate(
-    certificateDer: Uint8Array,
-    now: Date = new Date(),
-    extraChain: readonly Uint8Array[] = [],
-  ): Promise<CertificateSummary> {
+  /** The certificate's own checks: file, validity, chain, revocation, policy (personal only). */
+  async checkCertificate(certificateDer: Uint8Array, now: Date = new Date()): Promise<CertificateSummary> {
     assertFileSize(certificateDer, 'certificate');
     const summary = await inspectCertificate(certificateDer);
     if (now < summary.notBefore) throw new CertificateError('notYetValid', 'certificate');
     if (now > summary.notAfter) throw new CertificateError('expired', 'certificate');
     const certificate = new X509Certificate(certificateDer);
-    const chain = this.trustStore.chainOf(
-      certificate,
-      now,
-      extraChain.map((der) => new X509Certificate(der)),
-    );
+    const chain = this.trustStore.chainOf(certificate, now);
     const issuer = chain[1];
     if (issuer !== undefined && (await isRevoked(this.revocation, certificate, issuer)))
       throw new CertificateError('revoked', 'certificate');
@@ -61,61 +56,38 @@ export class RegistrationVerifier {
     return summary;
   }
 
-  async verify(check: RegistrationCheck): Promise<VerifiedCertificate> {
-    const unlocked = await this.unlock(check.files, check.password, check.now);
-    await this.checkOwner(unlocked.certificate, check.idn, unlocked.randomNum);
-    return { certificate: unlocked.certificate, summary: unlocked.summary };
+  /**
+   * Every check a registration makes, with the challenge's signature for the key: the certificate's
+   * own checks, then possession ('keyMismatch'), then the owner, from R ('noRandom' without it).
+   */
+  async verifyPossession(proof: PossessionCheck): Promise<VerifiedCertificate> {
+    const { summary } = await this.verifyKey(proof);
+    if (proof.randomNum === undefined) throw new CertificateError('noRandom', 'privateKey');
+    await this.checkOwner(proof.certificate, proof.idn, proof.randomNum);
+    return { certificate: bufferOf(proof.certificate), summary };
   }
 
   /**
-   * Everything but the owner check: the password opens the key, the key is the certificate's,
-   * and the certificate passes every check. The owner check can then run in a later turn, with
-   * the 주민등록번호 asked again, from R (which the caller keeps sealed).
+   * The certificate's own checks and possession of its key, without the owner: renewal by key,
+   * where the certificate on record names its owner.
    */
-  async unlock(files: CustomerCertificateFiles, password: string, now: Date = new Date()): Promise<UnlockedCertificate> {
-    const opened = await openFiles(files, password);
-    const summary = await this.checkCertificate(opened.certificate, now, opened.chain);
-    const { randomNum } = readPrivateKeyInfo(opened.privateKeyInfo);
-    if (!keyMatchesCertificate(opened.privateKeyInfo, opened.certificate)) throw new CertificateError('keyMismatch', 'privateKey');
-    return { certificate: bufferOf(opened.certificate), summary, ...(randomNum !== undefined && { randomNum: bufferOf(randomNum) }) };
+  async verifyKey(proof: KeyProof): Promise<VerifiedCertificate> {
+    const summary = await this.checkCertificate(proof.certificate, proof.now);
+    if (!signedBy(proof.certificate, proof.challenge, proof.signature)) throw new CertificateError('keyMismatch', 'privateKey');
+    return { certificate: bufferOf(proof.certificate), summary };
   }
 
   /** The VID binds the certificate to a 주민등록번호 through R, which only the key file holds. */
-  async checkOwner(certificate: Uint8Array, idn: string, randomNum: Uint8Array | undefined): Promise<void> {
-    if (randomNum === undefined) throw new CertificateError('ownerMismatch', 'privateKey', 'no randomNum in the key');
+  private async checkOwner(certificate: Uint8Array, idn: string, randomNum: Uint8Array): Promise<void> {
     if (!(await verifyVirtualId(certificate, idn, randomNum))) throw new CertificateError('ownerMismatch', 'certificate');
   }
 }
 
-export interface UnlockedCertificate extends VerifiedCertificate {
-  /** R from the key's attributes; as sensitive as the 주민등록번호 itself. */
-  readonly randomNum?: Buffer;
-}
-
-/**
- * The key derivations opening the files will run, read without the password; throws what opening
- * them throws before deriving, a file asking too much ('excessiveKeyProtection') included.
- */
-export async function keyDerivationsOf(files: CustomerCertificateFiles): Promise<DeclaredDerivation[]> {
-  if ('pfx' in files) return pkcs12Derivations(files.pfx);
-  await parseCertificateFirst(files.signCert);
-  return privateKeyFileDerivations(files.signPri);
-}
-
-interface OpenedFiles {
-  readonly certificate: Uint8Array;
-  readonly privateKeyInfo: Uint8Array;
-  readonly chain: Uint8Array[];
-}
-
-async function openFiles(files: CustomerCertificateFiles, password: string): Promise<OpenedFiles> {
-  if ('pfx' in files) return readPkcs12(files.pfx, password);
-  await parseCertificateFirst(files.signCert);
-  return { certificate: files.signCert, privateKeyInfo: await decryptPrivateKeyFile(files.signPri, password), chain: [] };
-}
-
-/** The certificate is parsed before the key, so a key file given in its place is reported as the wrong file. */
-async function parseCertificateFirst(signCert: Uint8Array): Promise<void> {
-  assertFileSize(signCert, 'certificate');
-  await inspectCertificate(signCert);
+/** Whether the certificate's key made `signature` over `data` (RSASSA-PKCS1-v1_5, SHA-256). */
+function signedBy(certificate: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return verify('sha256', data, new X509Certificate(certificate).publicKey, signature);
+  } catch {
+    return false;
+  }
 }

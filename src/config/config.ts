@@ -40,10 +40,11 @@ const flag = z
   .transform((v) => (v === undefined ? undefined : v === 'true'));
 
 /** `https://bank.example` or `http://127.0.0.1:8080`: a scheme, a host and maybe a port, nothing else. */
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/;
+
 const originList = hostList.superRefine((origins, ctx) => {
   for (const origin of origins) {
-    if (!/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/.test(origin))
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${origin} is not an origin (https://host[:port])` });
+    if (!ORIGIN.test(origin)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${origin} is not an origin (https://host[:port])` });
   }
 });
 
@@ -63,7 +64,6 @@ const EnvSchema = z.object({
   STATE_TTL_SECONDS: integer(60, 30 * 24 * 3600).default('1800'),
   DEDUP_TTL_SECONDS: integer(30, 24 * 3600).default('600'),
   FLOW_IDLE_MINUTES: integer(1, 24 * 60).default('10'),
-  UPLOAD_HOSTS: hostList.default(''),
   MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024).default('262144'),
   PUBLIC_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/]/.test(v), 'must be an http(s) URL'),
   CA_DIR: z.string().trim().min(1).default('var/ca'),
@@ -83,6 +83,15 @@ const EnvSchema = z.object({
   DIRECTLINE_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   DIRECTLINE_TOKEN_MINUTES: integer(1, 24 * 60).default('60'),
   CHAT_FRAME_ANCESTORS: originList.default(''),
+  // The secure step's page (src/secure): its own origin, and the bank's app's deep link for in-app browsers.
+  SECURE_ORIGIN: optionalText.refine((v) => v === undefined || ORIGIN.test(v.toLowerCase()), 'must be an origin (https://host[:port])'),
+  BANK_APP_LINK: z
+    .string()
+    .trim()
+    .max(500)
+    .default('bankapp-sandbox://secure?ticket={ticket}')
+    // A scheme, no spaces, and a place for the ticket (checked apart: one pattern would backtrack on repeated {ticket}).
+    .refine((v) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(v) && v.includes('{ticket}'), 'must be a URL with {ticket} where the ticket goes'),
   SUPERVISORS: hostList.default(''),
   HUB_CHANNELS: hostList.default('').superRefine((channels, ctx) => {
     // The customer's own channels can never speak for a hub (finding: a customer's client ended an agent's conversation).
@@ -123,7 +132,7 @@ export interface Config {
   readonly host: string;
   /**
    * The sandbox (SANDBOX, on by default only on a loopback HOST outside production): one-time codes
-   * shown in the chat, dev tokens for the chat page, a throwaway agent, test hooks. Never on a
+   * shown on the secure page, dev tokens for the chat page, a throwaway agent. Never on a
    * public interface or in production: loadConfig refuses to start so.
    */
   readonly sandbox: boolean;
@@ -143,8 +152,6 @@ export interface Config {
   readonly logLevel: string;
   /** A journey idle longer than this is ended, safely, on the customer's next turn. */
   readonly flowIdleMinutes: number;
-  /** Hosts, besides a channel's own, from which customers' uploaded files may be fetched. */
-  readonly uploadHosts: readonly string[];
   /** Seals values a flow carries between turns and keys customer ids; shared by every instance. */
   readonly secretsKey?: Buffer;
   /** How customers and channels reach this bot: links (downloads, CRLs) are built on it. */
@@ -173,10 +180,17 @@ export interface Config {
   readonly directLine: { readonly secret?: string; readonly tokenMinutes: number };
   /** Origins (the bank's app) that may frame the chat page; none but our own by default. */
   readonly chatFrameAncestors: readonly string[];
+  readonly secure: {
+    /**
+     * Where customers open the secure step's page (SECURE_ORIGIN, else PUBLIC_BASE_URL's origin):
+     * https outside loopback, since WebCrypto works only in a secure context.
+     */
+    readonly origin: string;
+    /** The bank's app's deep link for a step handed over from a messaging app's browser, `{ticket}` where the ticket goes. */
+    readonly appLink: string;
+  };
   /** Channels whose handoff events (handoff.status) come from a hub, and which are told of handoffs (handoff.initiate). */
   readonly hubChannels: readonly string[];
-  /** Hooks for the failure drills (test/drills); see testHooksFrom. Empty in any real deployment. */
-  readonly testHooks: TestHooks;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -191,7 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const sandbox = e.SANDBOX ?? (isLoopback(e.HOST) && !production);
   if (sandbox && !isLoopback(e.HOST)) {
     throw new ConfigError(
-      `Invalid configuration. SANDBOX: the sandbox shows one-time codes in the chat and makes tokens for anyone; it runs only on a loopback HOST (HOST is ${e.HOST}). Set SANDBOX=false`,
+      `Invalid configuration. SANDBOX: the sandbox shows one-time codes on the secure page and makes tokens for anyone; it runs only on a loopback HOST (HOST is ${e.HOST}). Set SANDBOX=false`,
     );
   }
   if (sandbox && production) throw new ConfigError('Invalid configuration. SANDBOX: refused when NODE_ENV=production. Set SANDBOX=false');
@@ -203,6 +217,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppTenantId === undefined) {
     throw new ConfigError('Invalid configuration. MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  }
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, '');
+  const secureOrigin = e.SECURE_ORIGIN?.toLowerCase() ?? new URL(publicBaseUrl).origin;
+  if (secureOrigin.startsWith('http:') && !isLoopback(new URL(secureOrigin).hostname)) {
+    throw new ConfigError(
+      `Invalid configuration. SECURE_ORIGIN: the secure page needs https outside loopback (WebCrypto works only in a secure context); it is ${secureOrigin}${e.SECURE_ORIGIN === undefined ? ' (from PUBLIC_BASE_URL)' : ''}`,
+    );
   }
   return {
     port: e.PORT,
@@ -221,9 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     flowIdleMinutes: e.FLOW_IDLE_MINUTES,
-    uploadHosts: e.UPLOAD_HOSTS,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
-    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    publicBaseUrl,
     agentDesk: {
       accounts: e.AGENTS,
       supervisors: e.SUPERVISORS,
@@ -239,29 +259,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     directLine: { secret: e.DIRECTLINE_SECRET, tokenMinutes: e.DIRECTLINE_TOKEN_MINUTES },
     chatFrameAncestors: e.CHAT_FRAME_ANCESTORS,
+    secure: { origin: secureOrigin, appLink: e.BANK_APP_LINK },
     hubChannels: e.HUB_CHANNELS,
-    testHooks: testHooksFrom(env, sandbox),
   };
 }
-
-// ---- Test-only hooks ------------------------------------------------------------------------
-// Read for the failure drills in test/drills, deliberately outside EnvSchema: they are not
-// configuration, are not in .env.example, and are refused outside the sandbox.
-
-export interface TestHooks {
-  /** JCA_TEST_ISSUE_DELAY_MS: a pause after the CA issued a certificate and before its link is offered, so a drill can kill the process there. */
-  readonly issueDelayMs?: number;
-}
-
-function testHooksFrom(env: NodeJS.ProcessEnv, sandbox: boolean): TestHooks {
-  const raw = env.JCA_TEST_ISSUE_DELAY_MS?.trim();
-  if (raw === undefined || raw === '') return {};
-  if (!sandbox) throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: a test hook, refused outside the sandbox');
-  if (!/^\d+$/.test(raw) || Number(raw) > 5_000)
-    throw new ConfigError('Invalid configuration. JCA_TEST_ISSUE_DELAY_MS: must be a whole number of ms, at most 5000');
-  return { issueDelayMs: Number(raw) };
-}
-// ---- end of test-only hooks -------------------------------------------------------------------
 
 /** 127.0.0.1 (any 127/8), ::1 or localhost: reachable from this machine only. */
 export function isLoopback(host: string): boolean {

@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logging/logger';
 import { jsonBody } from '../server/jsonBody';
+import type { AppCustomers } from './appCustomer';
 import { ClientAuth, mayPostAs, mayUse, Principal } from './clientAuth';
 import { guarded, sendError } from './directLineErrors';
-import { ClientActivity, ConversationId, DevTokenRequest, StartRequest, TokenRequest, Watermark } from './directLineSchemas';
+import { ClientActivity, ConversationId, DevTokenRequest, RevokeRequest, StartRequest, TokenRequest, Watermark } from './directLineSchemas';
 import type { ConversationRecord } from './directLineStore';
 import type { DirectLineService, Grant } from './directLineService';
 
 export interface ClientRouteDependencies {
   readonly service: DirectLineService;
   readonly auth: ClientAuth;
+  /** Seals the claims the bank's backend passes with tokens/generate. */
+  readonly customers: AppCustomers;
+  readonly clock: () => number;
   readonly logger: Logger;
   /** `https:` makes stream URLs `wss:` (TLS ends at the load balancer, so the request cannot tell). */
   readonly publicBaseUrl: string;
@@ -34,7 +38,8 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
   const access = (req: Request, res: Response) => conversationAccess(req, res, deps);
   const json = jsonBody(deps.maxBodyBytes);
 
-  // The bank's backend, with the secret: a token binding one user to a new conversation.
+  // The bank's backend, with the secret: a token binding one user to a new conversation; from the
+  // app, with its signed-in customer (sealed at once) and the time its session has left.
   server.post(
     `${BASE}/tokens/generate`,
     json,
@@ -43,8 +48,28 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
       if (principal === undefined) return;
       if (principal.kind !== 'secret') return sendError(res, 'Forbidden', 'secret required');
       const body = TokenRequest.safeParse(req.body);
-      if (!body.success) return sendError(res, 'BadArgument', 'user.id required');
-      res.send(200, grantBody(await service.open(body.data.user.id)));
+      // Only the field is named: a message could echo part of what the customer's claims held.
+      if (!body.success) return sendError(res, 'BadArgument', body.error.issues[0]?.path.join('.') || 'body');
+      const { user, customer, sessionSeconds } = body.data;
+      const sealed = customer === undefined ? undefined : deps.customers.seal(customer);
+      if (sealed !== undefined && 'invalid' in sealed) return sendError(res, 'BadArgument', `customer.${sealed.invalid}`);
+      const sessionEndsAt = sessionSeconds === undefined ? undefined : deps.clock() + sessionSeconds * 1000;
+      res.send(200, grantBody(await service.open(user.id, { customer: sealed?.sealed, sessionEndsAt })));
+    }),
+  );
+
+  // The bank's backend, with the secret, when its customer signs out: the conversation and its tokens end.
+  server.post(
+    `${BASE}/tokens/revoke`,
+    json,
+    route(async (req, res) => {
+      const principal = identify(req, res, auth);
+      if (principal === undefined) return;
+      if (principal.kind !== 'secret') return sendError(res, 'Forbidden', 'secret required');
+      const body = RevokeRequest.safeParse(req.body);
+      if (!body.success) return sendError(res, 'BadArgument', 'conversationId required');
+      await service.revoke(body.data.conversationId);
+      res.send(204);
     }),
   );
 
@@ -58,7 +83,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
       const conversation = await service.find(principal.claims.conversationId);
       if (conversation === undefined) return sendError(res, 'NotFound');
       await service.keepAlive(conversation.id);
-      res.send(200, grantBody(service.grant(conversation.id, conversation.userId)));
+      res.send(200, grantBody(service.grant(conversation.id, conversation.userId, conversation.sessionEndsAt)));
     }),
   );
 
@@ -99,7 +124,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
       const grant =
         principal.kind === 'token'
           ? { conversationId: conversation.id, token: principal.token, expiresIn: secondsLeft(principal.claims.expiresAt) }
-          : service.grant(conversation.id, conversation.userId);
+          : service.grant(conversation.id, conversation.userId, conversation.sessionEndsAt);
       res.send(200, { ...grantBody(grant), streamUrl: streamUrl(req, deps.publicBaseUrl, grant, watermark.data) });
     }),
   );

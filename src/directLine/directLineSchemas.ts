@@ -22,8 +22,35 @@ export const Watermark = z
   .union([z.undefined(), z.literal(''), z.string().regex(/^\d{1,15}$/)])
   .transform((value) => (value === undefined || value === '' ? 0 : Number(value)));
 
-/** POST /tokens/generate, from the bank's backend: the user id the token binds is required. */
-export const TokenRequest = z.object({ user: z.object({ id: UserId, name: z.string().max(256).optional() }) });
+/**
+ * The customer the bank's app signed in, as its backend vouches for them (issue I): the name, the
+ * 주민등록번호 and the phone on file, as text, read by the identity parsers where the route takes them.
+ */
+export const AppCustomerClaims = z.object({
+  name: z.string().trim().min(1).max(40),
+  rrn: z.string().max(40),
+  phone: z.string().max(40),
+  carrier: z.string().max(40),
+});
+export type AppCustomerClaims = z.infer<typeof AppCustomerClaims>;
+
+/**
+ * POST /tokens/generate, from the bank's backend: the user id the token binds is required; with
+ * it the signed-in customer, and how long the app's session has left (no token outlives it).
+ */
+export const TokenRequest = z.object({
+  user: z.object({ id: UserId, name: z.string().max(256).optional() }),
+  customer: AppCustomerClaims.optional(),
+  sessionSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(30 * 24 * 3600)
+    .optional(),
+});
+
+/** POST /tokens/revoke, from the bank's backend (its customer signed out): the conversation it generated. */
+export const RevokeRequest = z.object({ conversationId: ConversationId });
 
 /** POST /conversations: directlinejs sends `{ user: { id? }, locale? }`; a token's own user wins. */
 export const StartRequest = z
@@ -34,9 +61,8 @@ export const StartRequest = z
 export const DevTokenRequest = z.object({ userId: UserId.optional() }).optional();
 
 /**
- * Attachments arrive inline: `data:` URIs only, from our upload route or a client that inlines
- * them. A URL elsewhere is refused: the bot fetches attachments from its channel's origin, and
- * that origin is this very server (its one-time download links included).
+ * Attachments arrive inline (`data:` URIs) or not at all: the bot never fetches them, and answers
+ * that certificate files are chosen on the secure page.
  */
 const Attachment = z.object({
   contentType: z.string().max(256),

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
+import type { VerifiedIdentity } from '../../dialogs/contract/domain';
 import type { Logger } from '../logging/logger';
 import type { ActivityFeed } from './activityFeed';
+import type { AppCustomers } from './appCustomer';
 import type { BotGateway } from './botGateway';
 import type { ClientActivity } from './directLineSchemas';
 import { activityIdOf, ActivityPage, ConversationRecord, DirectLineStore, sequenceOf, StoredActivity } from './directLineStore';
@@ -46,6 +48,8 @@ export interface DirectLineServiceDependencies {
   readonly feed: ActivityFeed;
   readonly gateway: BotGateway;
   readonly tokens: DirectLineTokens;
+  /** Opens the bank's app's customer kept with a conversation. */
+  readonly customers: AppCustomers;
   readonly logger: Logger;
   readonly clock: () => number;
   /** The bot as customers see it in activities' from/recipient. */
@@ -62,15 +66,31 @@ export interface DirectLineServiceDependencies {
 export class DirectLineService {
   constructor(private readonly deps: DirectLineServiceDependencies) {}
 
-  /** A new conversation bound to one user, not yet started (tokens/generate, or a start with the secret). */
-  async open(userId: string): Promise<Grant> {
+  /**
+   * A new conversation bound to one user, not yet started (tokens/generate, or a start with the
+   * secret). From the bank's app: its signed-in customer (sealed), and when its session ends.
+   */
+  async open(userId: string, app: { readonly customer?: string; readonly sessionEndsAt?: number } = {}): Promise<Grant> {
     const id = randomBytes(16).toString('base64url');
-    await this.deps.store.create({ id, userId, createdAt: this.deps.clock() });
-    return this.grant(id, userId);
+    await this.deps.store.create({ id, userId, createdAt: this.deps.clock(), ...app });
+    return this.grant(id, userId, app.sessionEndsAt);
   }
 
-  find(conversationId: string): Promise<ConversationRecord | undefined> {
-    return this.deps.store.get(conversationId);
+  /** The conversation, while it may be used: one whose app session ended is refused like one that is gone. */
+  async find(conversationId: string): Promise<ConversationRecord | undefined> {
+    const conversation = await this.deps.store.get(conversationId);
+    return conversation !== undefined && !this.sessionEnded(conversation) ? conversation : undefined;
+  }
+
+  /** The bank's backend ends the conversation (its customer signed out of the app): its tokens open nothing any more. */
+  revoke(conversationId: string): Promise<void> {
+    return this.deps.store.remove(conversationId);
+  }
+
+  /** The customer the bank's app passed for this conversation, while its session lasts. */
+  async appIdentityOf(conversationId: string): Promise<VerifiedIdentity | undefined> {
+    const sealed = (await this.find(conversationId))?.customer;
+    return sealed === undefined ? undefined : this.deps.customers.open(sealed);
   }
 
   /** A client is still there (reading, reconnecting, refreshing): the conversation does not expire under it. */
@@ -78,8 +98,9 @@ export class DirectLineService {
     return this.deps.store.touch(conversationId);
   }
 
-  grant(conversationId: string, userId: string): Grant {
-    const { token, expiresIn } = this.deps.tokens.issue(conversationId, userId);
+  /** A token for the conversation's user, never outliving the app's session. */
+  grant(conversationId: string, userId: string, sessionEndsAt?: number): Grant {
+    const { token, expiresIn } = this.deps.tokens.issue(conversationId, userId, sessionEndsAt);
     return { conversationId, token, expiresIn };
   }
 
@@ -134,6 +155,10 @@ export class DirectLineService {
   /** The bot updates one of its messages: later readers get the new one (connected clients are not told, as on Direct Line). */
   update(conversationId: string, activityId: string, activity: Record<string, unknown>): Promise<boolean> {
     return this.deps.store.replace(conversationId, activityId, () => loggedBotActivity(this.fromBot(conversationId, activity)));
+  }
+
+  private sessionEnded(conversation: ConversationRecord): boolean {
+    return conversation.sessionEndsAt !== undefined && conversation.sessionEndsAt <= this.deps.clock();
   }
 
   private async echo(conversationId: string, echo: Record<string, unknown>): Promise<string> {

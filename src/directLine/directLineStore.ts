@@ -6,7 +6,14 @@ export interface ConversationRecord {
   readonly userId: string;
   readonly createdAt: number;
   readonly started: boolean;
+  /** The bank's app's session ends then (epoch ms): no token of this conversation lives longer. */
+  readonly sessionEndsAt?: number;
+  /** The app's signed-in customer, sealed (see AppCustomers). */
+  readonly customer?: string;
 }
+
+/** What a new conversation is made of; `started` comes later. */
+export type NewConversation = Omit<ConversationRecord, 'started'>;
 
 /** An activity as clients receive it; `id` is `<conversationId>|<7-digit sequence>`. */
 export type StoredActivity = Record<string, unknown> & { readonly id: string };
@@ -22,8 +29,10 @@ export interface ActivityPage {
  * (shared, so a client may reconnect to any instance) or memory (one local process); same contract.
  */
 export interface DirectLineStore {
-  create(conversation: { id: string; userId: string; createdAt: number }): Promise<void>;
+  create(conversation: NewConversation): Promise<void>;
   get(id: string): Promise<ConversationRecord | undefined>;
+  /** Ends the conversation at once, its log with it (the app's customer signed out). */
+  remove(id: string): Promise<void>;
   /** True for the one caller that starts it (the bot hears of a conversation once); false if started or gone. */
   markStarted(id: string): Promise<boolean>;
   /** Keeps a conversation alive without writing to it (a reconnect, a token refresh). */
@@ -66,12 +75,16 @@ export class MemoryDirectLineStore implements DirectLineStore {
     this.conversations = new ExpiringMap({ ttlSeconds, now: clock });
   }
 
-  async create(conversation: { id: string; userId: string; createdAt: number }): Promise<void> {
+  async create(conversation: NewConversation): Promise<void> {
     this.conversations.set(conversation.id, { record: { ...conversation, started: false }, sequence: 0, log: [] });
   }
 
   async get(id: string): Promise<ConversationRecord | undefined> {
     return this.conversations.get(id)?.record;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.conversations.delete(id);
   }
 
   async markStarted(id: string): Promise<boolean> {

@@ -44,19 +44,21 @@ export class DirectLineTokens {
     if (key.length < 32) throw new RangeError('the token key must be at least 32 bytes');
   }
 
-  issue(conversationId: string, userId: string): IssuedToken {
+  /** A token for the user in the conversation; it lives its lifetime, but never past `notAfter` (epoch ms: the app's session). */
+  issue(conversationId: string, userId: string, notAfter?: number): IssuedToken {
     const iat = Math.floor(this.clock() / 1000);
+    const exp = Math.min(iat + this.lifetimeSeconds, notAfter === undefined ? Infinity : Math.floor(notAfter / 1000));
     // jti: two tokens made in the same second still differ (a refresh always gives a new one).
     const payload = Buffer.from(
       JSON.stringify({
         conv: conversationId,
         user: userId,
         iat,
-        exp: iat + this.lifetimeSeconds,
+        exp,
         jti: randomBytes(9).toString('base64url'),
       }),
     ).toString('base64url');
-    return { token: `${HEADER}.${payload}.${this.sign(`${HEADER}.${payload}`)}`, expiresIn: this.lifetimeSeconds };
+    return { token: `${HEADER}.${payload}.${this.sign(`${HEADER}.${payload}`)}`, expiresIn: exp - iat };
   }
 
   verify(token: string): TokenCheck {

@@ -4,9 +4,9 @@ import { ASTERISKS, redactDigitRuns, redactFreeText } from '../identity/freeText
  * What the Direct Line log keeps of an activity: what it said with its secrets masked.
  *
  * The log (`directline:{id}:log`) rests in Redis and is replayed to any client that reads the
- * history. It must not hold a working one-time download link, the sandbox's code, or a
- * 주민등록번호, phone number, code or password the customer typed. The customer still needs the live
- * link and code once, so the channel keeps two copies apart:
+ * history. It must not hold a working secure-step link (`/secure/<ticket>`), or a 주민등록번호,
+ * phone number, code or password the customer typed anyway. The customer still needs the live
+ * link once, so the channel keeps two copies apart:
  * - live: the activity as sent goes out at once on the conversation's stream (the feed carries it
  *   to whichever instance holds the socket; pub/sub keeps nothing);
  * - stored: the log gets this copy, and everything read from the log is it: history replayed on a
@@ -15,9 +15,9 @@ import { ASTERISKS, redactDigitRuns, redactFreeText } from '../identity/freeText
  * only polls gets the masked copy too (our chat page streams).
  */
 
-/** One-time download links (`GET /certificates/download/:token`): the token is the secret, the rest of the URL is not. */
-const DOWNLOAD_TOKEN = /(\/certificates\/download\/)[\w-]+/g;
-const USED_TOKEN = 'delivered';
+/** Secure-step links (`/secure/<ticket>`): the ticket is the secret, the rest of the URL is not. */
+const SECURE_TICKET = /(\/secure\/)[\w-]{20,}/g;
+const USED_TICKET = 'delivered';
 
 /** The fields that say something; addressing, ids and channelData (Web Chat's echo key) are left as they are. */
 const CONTENT_FIELDS = ['text', 'speak', 'summary', 'attachments', 'suggestedActions', 'value'] as const;
@@ -38,7 +38,7 @@ export function loggedBotActivity(activity: Record<string, unknown>): Record<str
 
 /** First, so that no part of a token is left for the other masks to split. */
 function withoutLinks(text: string): string {
-  return text.replace(DOWNLOAD_TOKEN, `$1${USED_TOKEN}`);
+  return text.replace(SECURE_TICKET, `$1${USED_TICKET}`);
 }
 
 function everyString(value: unknown, change: (text: string) => string): unknown {

@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import type { Config } from '../config/config';
+import type { VerifiedIdentity } from '../../dialogs/contract/domain';
 import type { Logger } from '../logging/logger';
+import type { SecretBox } from '../state/secretBox';
 import type { ActivityFeed } from './activityFeed';
+import { AppCustomers } from './appCustomer';
 import type { BotGateway } from './botGateway';
 import { ClientAuth } from './clientAuth';
 import { registerClientRoutes } from './clientRoutes';
@@ -11,7 +14,6 @@ import type { DirectLineStore } from './directLineStore';
 import { DirectLineService } from './directLineService';
 import { DirectLineTokens } from './directLineTokens';
 import { StreamServer } from './streamServer';
-import { registerUploadRoute } from './uploadRoute';
 
 export interface DirectLineDependencies {
   readonly config: Config;
@@ -21,6 +23,8 @@ export interface DirectLineDependencies {
   readonly gateway: BotGateway;
   /** Signs tokens; the app derives it from SECRETS_KEY so every instance accepts every token. */
   readonly tokenKey: Buffer;
+  /** Seals the bank's app's customer kept with a conversation. */
+  readonly box: SecretBox;
   readonly logger: Logger;
   readonly clock?: () => number;
   /** Direct Line's empty keep-alive messages on open streams (default 20 s). */
@@ -29,8 +33,10 @@ export interface DirectLineDependencies {
   readonly botId?: string;
 }
 
-/** What the app closes on shutdown: the open streams. */
+/** What the app closes on shutdown (the open streams), and what the bot's turn reads (the app's customer). */
 export interface DirectLineChannel {
+  /** The customer the bank's app passed with the conversation's token, while its session lasts. */
+  appIdentityOf(conversationId: string): Promise<VerifiedIdentity | undefined>;
   close(): Promise<void>;
 }
 
@@ -40,11 +46,13 @@ export function mountDirectLine(server: Server, deps: DirectLineDependencies): D
   const logger = deps.logger.child({ channel: 'directline' });
   const clock = deps.clock ?? Date.now;
   const tokens = new DirectLineTokens(deps.tokenKey, config.directLine.tokenMinutes * 60, clock);
+  const customers = new AppCustomers(deps.box, () => new Date(clock()));
   const service = new DirectLineService({
     store,
     feed,
     gateway: deps.gateway,
     tokens,
+    customers,
     logger,
     clock,
     botId: deps.botId ?? 'joint-certificate-assistant',
@@ -52,11 +60,12 @@ export function mountDirectLine(server: Server, deps: DirectLineDependencies): D
   });
   const auth = new ClientAuth(config.directLine.secret, tokens);
 
-  registerUploadRoute(server, { service, auth, logger, maxBodyBytes: config.maxBodyBytes });
   const devTokens = config.sandbox && config.directLine.secret === undefined;
   registerClientRoutes(server, {
     service,
     auth,
+    customers,
+    clock,
     logger,
     publicBaseUrl: config.publicBaseUrl,
     devTokens,
@@ -66,6 +75,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDependencies): D
   const streams = new StreamServer({ http: server.server, service, feed, tokens, logger, keepAliveMs: deps.keepAliveMs ?? 20_000 });
 
   return {
+    appIdentityOf: (conversationId) => service.appIdentityOf(conversationId),
     close: () => streams.close(),
   };
 }

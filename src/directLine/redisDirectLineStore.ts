@@ -5,6 +5,7 @@ import {
   ConversationRecord,
   DirectLineStore,
   KEPT_ACTIVITIES,
+  NewConversation,
   sequenceOf,
   StoredActivity,
 } from './directLineStore';
@@ -50,11 +51,18 @@ return first`;
 
 /** Conversations in Redis, shared by every instance, so a reconnect may land anywhere. */
 export class RedisDirectLineStore extends ExpiringRedisStore implements DirectLineStore {
-  async create(conversation: { id: string; userId: string; createdAt: number }): Promise<void> {
+  async create(conversation: NewConversation): Promise<void> {
     const key = this.conversationKey(conversation.id);
+    const { sessionEndsAt, customer } = conversation;
     await this.redis
       .multi()
-      .hset(key, { user: conversation.userId, created: String(conversation.createdAt), seq: '0' })
+      .hset(key, {
+        user: conversation.userId,
+        created: String(conversation.createdAt),
+        seq: '0',
+        ...(sessionEndsAt === undefined ? {} : { session: String(sessionEndsAt) }),
+        ...(customer === undefined ? {} : { customer }),
+      })
       .expire(key, this.keyspace.ttlSeconds)
       .exec();
   }
@@ -62,7 +70,18 @@ export class RedisDirectLineStore extends ExpiringRedisStore implements DirectLi
   async get(id: string): Promise<ConversationRecord | undefined> {
     const fields = await this.redis.hgetall(this.conversationKey(id));
     if (fields.user === undefined) return undefined;
-    return { id, userId: fields.user, createdAt: Number(fields.created), started: fields.started === '1' };
+    return {
+      id,
+      userId: fields.user,
+      createdAt: Number(fields.created),
+      started: fields.started === '1',
+      ...(fields.session === undefined ? {} : { sessionEndsAt: Number(fields.session) }),
+      ...(fields.customer === undefined ? {} : { customer: fields.customer }),
+    };
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.redis.del(this.conversationKey(id), this.logKey(id));
   }
 
   async markStarted(id: string): Promise<boolean> {

@@ -104,7 +104,7 @@ export async function customerMessageDuringHandoff(
   },
 ): Promise<HandoffTurn> {
   const { id, conversation, handoff, event, at } = input;
-  const said = customerEntry(event, { secretStep: false, typed: input.typed }, at);
+  const said = customerEntry(event, input.typed, at);
   if (event.type === 'CANCEL') {
     return {
       conversation: { ...conversation, handoff: undefined },

@@ -5,36 +5,32 @@ import { redactFreeText } from '../identity/freeTextRedaction';
 import type { Reply } from '../../dialogs/contract/replies';
 import type { TranscriptEntry } from '../state/transcriptEntry';
 
-/** Replies that must never be kept: the sandbox's one-time code. Links are single-use secrets too. */
-const DROPPED_REPLIES = new Set(['identity.sandboxCode']);
+/** A secure step's link is a one-use secret: the transcript keeps only that there was one. */
 const LINK_PARAMS = new Set(['url']);
 
 export function botEntry(replies: readonly Reply[], at: number): TranscriptEntry | undefined {
-  const kept = replies
-    .filter((reply) => !DROPPED_REPLIES.has(reply.key))
-    .map((reply) => ({
-      ...reply,
-      params:
-        reply.params &&
-        Object.fromEntries(Object.entries(reply.params).map(([name, value]) => [name, LINK_PARAMS.has(name) ? '[link]' : value])),
-    }));
+  const kept = replies.map((reply) => ({
+    ...reply,
+    params:
+      reply.params &&
+      Object.fromEntries(Object.entries(reply.params).map(([name, value]) => [name, LINK_PARAMS.has(name) ? '[link]' : value])),
+  }));
   return kept.length === 0 ? undefined : { from: 'bot', replies: kept, at };
 }
 
 /**
  * What the customer said, as an agent may see it: personal data the guard recognized shows
- * masked, a secret step's answer shows only that something was typed, and free text is redacted.
+ * masked, and free text is redacted.
  */
 export function customerEntry(
   input: RecognizedInput | ProtectedInput | SystemInput,
-  options: { secretStep: boolean; typed?: string },
+  typed: string | undefined,
   at: number,
 ): TranscriptEntry {
-  return { from: 'customer', text: customerText(input, options), at };
+  return { from: 'customer', text: customerText(input, typed), at };
 }
 
-function customerText(input: RecognizedInput | ProtectedInput | SystemInput, options: { secretStep: boolean; typed?: string }): string {
-  if (options.secretStep) return '[비밀번호 입력됨 · password entered]';
+function customerText(input: RecognizedInput | ProtectedInput | SystemInput, typed: string | undefined): string {
   switch (input.type) {
     case 'RRN':
       return input.masked;
@@ -42,7 +38,6 @@ function customerText(input: RecognizedInput | ProtectedInput | SystemInput, opt
       return '[주민등록번호 형식 오류 · invalid RRN]';
     case 'PHONE':
       return input.masked;
-    case 'FILES':
     case 'ATTACHMENTS':
       return '[파일 · files]';
     case 'START':
@@ -51,7 +46,7 @@ function customerText(input: RecognizedInput | ProtectedInput | SystemInput, opt
       return redactFreeText(input.text);
     default:
       // A recognized request: what the customer typed says more to an agent than its intent.
-      return options.typed === undefined ? `[${input.type}]` : redactFreeText(options.typed);
+      return typed === undefined ? `[${input.type}]` : redactFreeText(typed);
   }
 }
 

@@ -41,6 +41,6 @@ export function redactFreeText(text: string, marks: RedactionMarks = LABELS): st
 }
 
 /** Certificate passwords mix letters, digits and special characters; ordinary words do not. */
-function looksLikePassword(token: string): boolean {
+export function looksLikePassword(token: string): boolean {
   return /\d/.test(token) && /[A-Za-z]/.test(token) && /[^A-Za-z\d\p{Script=Hangul}]/u.test(token);
 }

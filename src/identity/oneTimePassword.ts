@@ -1,9 +1,22 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-import type { OtpChallenge, OtpPurpose } from '../../dialogs/contract/domain';
+/** `identity`: 본인 인증. `additional`: 추가 인증 (전자금융사기 예방서비스). */
+export type OtpPurpose = 'identity' | 'additional';
 
-export type { OtpChallenge, OtpPurpose } from '../../dialogs/contract/domain';
+/**
+ * What is kept while a code is outstanding (on the secure step's ticket): plain JSON, safe to
+ * persist. It holds a keyed hash of the code, never the code. Wrong codes are not counted here but
+ * per customer and per phone, so a new challenge never starts them afresh.
+ */
+export interface OtpChallenge {
+  id: string;
+  purpose: OtpPurpose;
+  /** HMAC-SHA256 (hex) of the challenge id, purpose and code under the OTP key. */
+  codeHash: string;
+  /** Epoch ms after which the code no longer works. */
+  expiresAt: number;
+}
 
 export type OtpVerification = { result: 'ok' } | { result: 'wrong' } | { result: 'expired' };
 

@@ -5,7 +5,7 @@ import type { OtpChallenge, OtpPurpose, OtpVerification } from './oneTimePasswor
 import type { MobileNumber } from './phoneNumber';
 
 export interface SandboxIdentityProviderOptions {
-  /** Where codes go: `CapturingOtpSender` in tests, `ChatDisplayOtpSender` in the sandbox. */
+  /** Where codes go: `CapturingOtpSender` in tests, `PageDisplayOtpSender` in the sandbox. */
   sender: OtpSender;
   /** Secret for the code hashes in challenges (at least 16 bytes), from configuration. */
   key: Buffer;
@@ -81,14 +81,14 @@ export class CapturingOtpSender implements OtpSender {
 
 /**
  * The sandbox's sender: delivers and stores nothing. The code reaches the customer through
- * `sandboxCode`, which the bot shows in the chat labelled as sandbox; so pair it with
+ * `sandboxCode`, which the secure page shows labelled as sandbox; so pair it with
  * `SandboxIdentityProvider({ revealCodes: true })`, in the sandbox only. It logs that a code was
  * "sent" (masked phone, purpose), never the code.
  */
-export class ChatDisplayOtpSender implements OtpSender {
+export class PageDisplayOtpSender implements OtpSender {
   constructor(private readonly logger?: Logger) {}
 
   async send(message: { phone: MobileNumber; code: string; purpose: OtpPurpose }): Promise<void> {
-    this.logger?.info({ phone: message.phone.masked, purpose: message.purpose }, 'sandbox OTP shown in chat');
+    this.logger?.info({ phone: message.phone.masked, purpose: message.purpose }, 'sandbox OTP shown on the secure page');
   }
 }

@@ -44,8 +44,8 @@ export function registerMessagesRoute(server: Server, deps: MessagesRouteDepende
 /**
  * What every route shares: the parsed query string (tests that set up a server of their own use it
  * too). Bodies are each route's own business, read in memory: JSON through jsonBody on the routes
- * that take it, multipart only on the Direct Line upload route. A server-wide body parser would
- * give multipart to formidable, which writes files to disk for any route, before any check.
+ * that take it; no route reads multipart. A server-wide body parser would give multipart to
+ * formidable, which writes files to disk for any route, before any check.
  */
 export function useParsers(server: Server): void {
   server.use(restify.plugins.queryParser({ mapParams: false }));

@@ -9,7 +9,6 @@ export const ReplySchema = z.object({
     .array(z.union([z.string(), z.object({ key: z.string(), params: z.record(ReplyParamSchema), value: z.string() })]))
     .readonly()
     .optional(),
-  asks: z.enum(['password', 'files', 'carrier']).optional(),
   card: z.literal('facts').optional(),
   button: z.object({ key: z.string(), param: z.string() }).optional(),
 });

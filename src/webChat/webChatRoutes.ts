@@ -15,6 +15,8 @@ const WEB_CHAT_SOURCES = {
   'img-src': 'data: blob:',
   'worker-src': 'blob:',
   'connect-src': 'blob:',
+  // The secure step in an overlay (secureOverlay.ts): only when it is served from this origin.
+  'frame-src': '',
 };
 
 /**

@@ -21,10 +21,11 @@ afterAll(async () => {
 });
 
 test('an agent signs in at /agent, takes the queued conversation, replies, and hands it back to the flow', async () => {
-  await customer.say(bot.url, '인증서 발급');
-  await customer.say(bot.url, '홍길동');
+  const offered = await customer.say(bot.url, '인증서 발급');
+  const firstLink = /\/secure\/\S+/.exec(offered.join('\n'))?.[0];
+  expect(firstLink).toBeDefined();
   expect((await customer.say(bot.url, '상담원 연결해 주세요'))[0]).toContain('대기 순서는 1번째예요');
-  await customer.say(bot.url, '주민등록번호 입력 단계에서 막혔어요');
+  await customer.say(bot.url, '본인 인증 화면에서 막혔어요');
 
   const page = await signedInPage('kim');
 
@@ -32,22 +33,20 @@ test('an agent signs in at /agent, takes the queued conversation, replies, and h
   await queued.waitFor();
   await queued.getByTestId('take').click();
   const transcript = page.getByTestId('transcript');
-  await transcript.getByText('주민등록번호 입력 단계에서 막혔어요').waitFor();
+  await transcript.getByText('본인 인증 화면에서 막혔어요').waitFor();
   expect((await customer.proactiveMessages(1))[0]).toContain('상담원이 연결되었어요');
 
-  await page.getByTestId('reply-input').fill('안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.');
+  await page.getByTestId('reply-input').fill('안녕하세요, 상담원 김민지입니다. 새 보안 화면 링크를 보내 드릴게요.');
   await page.getByTestId('reply-send').click();
-  expect((await customer.proactiveMessages(2))[1]).toBe(
-    '[상담원] 안녕하세요, 상담원 김민지입니다. 주민등록번호는 숫자 13자리로 입력해 주세요.',
-  );
+  expect((await customer.proactiveMessages(2))[1]).toBe('[상담원] 안녕하세요, 상담원 김민지입니다. 새 보안 화면 링크를 보내 드릴게요.');
   await transcript.getByText('상담원 김민지입니다', { exact: false }).waitFor();
 
   // A supervisor sees the conversation kim holds, and reads it live, without taking it.
   const supervisor = await signedInPage('boss');
   await supervisor.getByTestId('others-item').first().locator('.ci-open').click();
-  await supervisor.getByTestId('transcript').getByText('주민등록번호 입력 단계에서 막혔어요').waitFor();
-  await customer.say(bot.url, '13자리 숫자 맞죠?');
-  await supervisor.getByTestId('transcript').getByText('13자리 숫자 맞죠?').waitFor();
+  await supervisor.getByTestId('transcript').getByText('본인 인증 화면에서 막혔어요').waitFor();
+  await customer.say(bot.url, '링크를 다시 받을 수 있나요?');
+  await supervisor.getByTestId('transcript').getByText('링크를 다시 받을 수 있나요?').waitFor();
   expect(await supervisor.getByTestId('reply-input').isDisabled()).toBe(true);
   await supervisor.close();
   const saveTo = screenshotPath('agent-desk.png');
@@ -56,9 +55,15 @@ test('an agent signs in at /agent, takes the queued conversation, replies, and h
   await page.getByTestId('end-resume').click();
   const back = await customer.proactiveMessages(4);
   expect(back[2]).toContain('하시던 단계부터 이어서');
-  expect(back[3]).toContain('주민등록번호 13자리를 입력해 주세요');
-  // the customer's next message is answered by the flow, at that step
-  expect((await customer.say(bot.url, '900101-1234567'))[0]).toContain('900101-1******');
+  // Back at 본인 인증: its page offered again, with a fresh link.
+  expect(back.slice(3).join('\n')).toContain('본인 인증은 채팅이 아닌 보안 화면에서 해요');
+  const freshLink = /\/secure\/\S+/.exec(back.slice(3).join('\n'))?.[0];
+  expect(freshLink).toBeDefined();
+  expect(freshLink).not.toBe(firstLink);
+  // the customer's next message is answered by the flow, at that step: a 주민등록번호 is not taken in the chat
+  const answered = (await customer.say(bot.url, '900101-1234567'))[0];
+  expect(answered).toContain('채팅에 입력하지 마세요');
+  expect(answered).not.toContain('1234567');
 
   // Signing out from the page really ends the session (the DELETE passes the desk's Origin check).
   await page.locator('#sign-out').click();

@@ -1,46 +1,68 @@
-import type { Activity } from 'botbuilder';
-import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
-import { Customer, texts } from '../support/customer';
-import { CUSTOMER, asAttachment, otherBankFiles } from '../support/journeys';
-import { says } from '../support/replyTexts';
-import { createTestBot } from '../support/testBot';
+import { Customer, SeenReply, texts } from '../support/customer';
+import { issuedOnRecord, verifiedCustomer } from '../support/journeys';
+import { opensPage, says } from '../support/replyTexts';
+import type { FakeSecurePages, OpenedStep } from '../support/securePagesFake';
+import { joinedCustomer } from '../support/testBot';
 
-const PASSWORD = 'Gildong#2026!';
+/** One customer turn: a message, or a step finished on the secure page. */
+type Step = string | ((customer: Customer) => Promise<SeenReply[]>);
 
-/** One customer turn; a function when it depends on what the bot sent (a code) or on files. */
-type Step = string | ((otp: CapturingOtpSender) => Promise<string | Partial<Activity>> | string);
+const verified: Step = (customer) => customer.finishStep({ type: 'IDENTITY_VERIFIED', identity: verifiedCustomer(customer) });
+const additional: Step = (customer) => customer.finishStep({ type: 'ADDITIONAL_VERIFIED' });
 
-const code: Step = (otp) => otp.lastCodeFor(CUSTOMER.phoneDigits) ?? 'no code';
-const identity: Step[] = [CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone, code];
-const files: Step = async () => {
-  const pair = await otherBankFiles();
-  return { type: 'message', attachments: [asAttachment('signCert.der', pair.signCert), asAttachment('signPri.key', pair.signPri)] };
+/**
+ * Each journey as the customer walks it (with what they hold before), pages included, and after
+ * which steps (counted from 1) the customer is at a secure page; 상담원 is tried after every step.
+ */
+const JOURNEYS: Record<string, { steps: Step[]; atPage: number[]; before?: (customer: Customer) => Promise<unknown> }> = {
+  issuance: { steps: ['인증서 발급', verified, additional, '동의합니다', '은행·신용카드·보험용 (무료)'], atPage: [1, 2, 5] },
+  registration: { steps: ['타기관 인증서 등록', verified, additional, '인증서 등록하기'], atPage: [1, 2, 4] },
+  release: { steps: ['타기관 인증서 등록·해제', verified, additional, '등록된 인증서 해제'], atPage: [1, 2] },
+  reissue: {
+    before: (customer) => issuedOnRecord(customer, { notAfter: new Date(Date.now() + 200 * 24 * 3600 * 1000) }),
+    steps: ['재발급', verified, '1', '분실', '네', additional],
+    atPage: [1, 5, 6],
+  },
 };
 
-/** Each journey as the customer walks it; 상담원 is tried before every step. */
-const JOURNEYS: Record<string, Step[]> = {
-  issuance: ['인증서 발급', ...identity, '동의합니다', '은행·신용카드·보험용 (무료)', PASSWORD, PASSWORD],
-  registration: ['타기관 인증서 등록', ...identity, code, '인증서 등록하기', files, 'Other#Bank2026', CUSTOMER.rrn],
-  release: ['타기관 인증서 등록·해제', ...identity, code, '등록된 인증서 해제'],
-  reissue: ['재발급', ...identity, code],
-};
+const cases = (page: boolean) =>
+  Object.entries(JOURNEYS).flatMap(([journey, { steps, atPage }]) =>
+    steps.map((_, i) => [journey, i + 1] as const).filter(([, taken]) => atPage.includes(taken) === page),
+  );
 
-const cases = Object.entries(JOURNEYS).flatMap(([journey, steps]) => steps.slice(1).map((_, i) => [journey, i + 1] as const));
+/** Walks `taken` steps of the journey, asks for an agent, then leaves the queue: what the customer was asked, and got back. */
+async function agentAndBack(
+  journey: string,
+  taken: number,
+): Promise<{ asked: string[]; back: string[]; pages: FakeSecurePages; left: OpenedStep | undefined }> {
+  const { customer, pages } = await joinedCustomer();
+  const { steps, before } = JOURNEYS[journey] ?? { steps: [] };
+  await before?.(customer);
+  let asked: string[] = [];
+  for (const step of steps.slice(0, taken)) asked = texts(typeof step === 'string' ? await customer.say(step) : await step(customer));
+  const left = pages.opened.at(-1);
+  expect(texts(await customer.say('상담원 연결해 주세요'))[0]).toBe(says('handoff.queued', { position: 1 }));
+  const back = texts(await customer.say('취소'));
+  expect(back[0]).toBe(says('handoff.cancelled'));
+  return { asked, back, pages, left };
+}
 
-test.each(cases)(
+test.each(cases(false))(
   '상담원 in the %s journey after %i steps queues for an agent; 취소 comes back to the same question',
   async (journey, taken) => {
-    const otp = new CapturingOtpSender();
-    const customer = new Customer(await createTestBot({ otpSender: otp }));
-    await customer.join();
-    let asked: string[] = [];
-    for (const step of (JOURNEYS[journey] ?? []).slice(0, taken)) {
-      const input = typeof step === 'string' ? step : await step(otp);
-      asked = texts(typeof input === 'string' ? await customer.say(input) : await customer.send(input));
-    }
-    expect(texts(await customer.say('상담원 연결해 주세요'))[0]).toBe(says('handoff.queued', { position: 1 }));
-    const back = texts(await customer.say('취소'));
-    expect(back[0]).toBe(says('handoff.cancelled'));
+    const { asked, back } = await agentAndBack(journey, taken);
     expect(back.at(-1)).toBe(asked.at(-1));
+  },
+);
+
+test.each(cases(true))(
+  '상담원 at the %s journey’s page (after %i steps), then 취소: the same page offered again with a new link',
+  async (journey, taken) => {
+    const { asked, back, pages, left } = await agentAndBack(journey, taken);
+    if (left === undefined) throw new Error('no page was open');
+    expect(asked.at(-1)).toBe(opensPage(left.step.kind, left.url));
+    expect(pages.last()).not.toBe(left);
+    expect(pages.last().step).toEqual(left.step);
+    expect(back.at(-1)).toBe(opensPage(left.step.kind, pages.last().url));
   },
 );

@@ -1,22 +1,15 @@
-import type { Activity, CardAction, TestAdapter } from 'botbuilder';
+import type { Activity, CardAction } from 'botbuilder';
 import type { TFunction } from 'i18next';
-import type { Reply } from '../../dialogs/contract/replies';
-import { randomBytes } from 'node:crypto';
-import { ActivityDecoder } from '../../src/bot/decode/decodeActivity';
-import { ChoiceReader } from '../../src/bot/decode/choiceReader';
-import { PersonalDataGuard } from '../../src/bot/decode/personalDataGuard';
-import { SecretBox } from '../../src/state/secretBox';
+import { REOPEN_CHOICE, securePageQuestion, type Reply } from '../../dialogs/contract/replies';
+import type { SecureStepKind } from '../../dialogs/contract/secure';
 import { capabilitiesOf } from '../../src/bot/render/channelCapabilities';
 import { renderReplies } from '../../src/bot/render/replyRenderer';
 import { translateReply } from '../../src/i18n/replyText';
 import { createTranslator } from '../../src/i18n/translator';
-import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
-import { Customer, lastChoices, texts } from '../support/customer';
-import { verifyIdentity } from '../support/journeys';
-import { createTestBot } from '../support/testBot';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
-const PASSWORD = 'Gildong#2026!';
+const HERO = 'application/vnd.microsoft.card.hero';
+const URL = 'https://secure.bank.test/secure/ticket-1';
 
 let ko: TFunction;
 
@@ -34,33 +27,6 @@ function renderOne(reply: Reply, channelId: string, t: TFunction = ko): Partial<
 /** An identity translator that shows which key and parameters were asked for. */
 const keysOnly = ((key: string, params?: object) =>
   params && Object.keys(params).length > 0 ? `${key}${JSON.stringify(params)}` : key) as unknown as TFunction;
-
-describe('a password is asked for in a masked card where the channel renders Adaptive Cards', () => {
-  const reply: Reply = { key: 'issuance.askPassword', asks: 'password' };
-
-  test.each(['directline', 'msteams'])('%s: one card with a password input and a submit button', (channel) => {
-    const activity = renderOne(reply, channel);
-    expect(activity.text ?? '').toBe('');
-    expect(activity.attachments).toHaveLength(1);
-    const attachment = activity.attachments?.[0];
-    expect(attachment?.contentType).toBe(ADAPTIVE_CARD);
-    expect(attachment?.content).toMatchObject({
-      type: 'AdaptiveCard',
-      version: '1.5',
-      body: [
-        { type: 'TextBlock', text: ko('issuance.askPassword'), wrap: true },
-        { type: 'Input.Text', id: 'secret', style: 'password', isRequired: true },
-      ],
-      actions: [{ type: 'Action.Submit', title: ko('cards.submit') }],
-    });
-  });
-
-  test.each(['slack', 'telegram', 'facebook', 'sms', 'test', 'some-new-channel'])('%s: the prompt as plain text', (channel) => {
-    const activity = renderOne(reply, channel);
-    expect(activity.text).toBe(ko('issuance.askPassword'));
-    expect(activity.attachments ?? []).toEqual([]);
-  });
-});
 
 describe('choices built from data answer with their value', () => {
   const reply: Reply = {
@@ -112,28 +78,13 @@ describe('label-key choices', () => {
   });
 });
 
-describe('a request for files', () => {
-  const reply: Reply = { key: 'registration.askFiles', asks: 'files' };
-
-  test('becomes its WithoutUpload variant where the channel cannot upload', () => {
-    expect(renderOne(reply, 'sms', keysOnly).text).toBe('registration.askFilesWithoutUpload');
-  });
-
-  test.each(['directline', 'msteams', 'slack', 'telegram', 'facebook'])('%s: stays as it is', (channel) => {
-    expect(renderOne(reply, channel, keysOnly).text).toBe('registration.askFiles');
-  });
-});
-
 describe('channel capabilities', () => {
   test('unknown channels, and names of Object.prototype, get plain text only', () => {
     for (const channel of ['some-new-channel', 'constructor', 'toString', '']) {
-      expect(capabilitiesOf(channel)).toEqual({
-        suggestedActions: false,
-        adaptiveCards: false,
-        upload: false,
-        heroCards: false,
-        typing: false,
-      });
+      const can = capabilitiesOf(channel);
+      expect(Object.keys(can).length).toBeGreaterThan(0);
+      // whatever capabilities there are, an unknown channel has none of them
+      expect(Object.values(can).every((able) => !able)).toBe(true);
     }
   });
 
@@ -142,64 +93,68 @@ describe('channel capabilities', () => {
   });
 });
 
-describe('a password card submit', () => {
-  const message = (value: unknown): Activity => ({ type: 'message', channelId: 'webchat', value }) as Activity;
-  const awaitingPassword = { choices: [], asks: 'password' } as const;
-  let decoder: ActivityDecoder;
-  beforeAll(async () => {
-    decoder = new ActivityDecoder(new PersonalDataGuard(new SecretBox(randomBytes(32))), new ChoiceReader(await createTranslator()));
+/** The chat's side of a secure step as the bot sends it: the page's text, its link, and the choice to open it again. */
+const pageLink = (kind: SecureStepKind): Reply => {
+  const question = securePageQuestion(kind);
+  return { ...question, params: { url: URL } };
+};
+
+describe('the link to a secure page', () => {
+  const KINDS: SecureStepKind[] = ['identity', 'additional', 'issuance', 'registration', 'renewal'];
+
+  test.each(['webchat', 'directline', 'msteams', 'emulator'])(
+    '%s: the page’s text as the message, a card with the open-URL button to the page, and the reopen choice as a button',
+    (channel) => {
+      for (const kind of KINDS) {
+        const activity = renderOne(pageLink(kind), channel);
+        expect(activity.text).toBe(ko(`secureStep.open.${kind}`, { url: URL }));
+        expect(activity.attachments).toHaveLength(1);
+        expect(activity.attachments?.[0]?.contentType).toBe(HERO);
+        // The card carries the button alone, titled by its label (Messenger limits a card's title to 80 characters).
+        expect(activity.attachments?.[0]?.content).toEqual({
+          title: ko(`secureStep.button.${kind}`),
+          buttons: [{ type: 'openUrl', title: ko(`secureStep.button.${kind}`), value: URL }],
+        });
+        expect(activity.suggestedActions?.actions).toEqual([{ type: 'imBack', title: ko(REOPEN_CHOICE), value: ko(REOPEN_CHOICE) }]);
+      }
+    },
+  );
+
+  test.each(['telegram', 'facebook'])('%s: the open-URL button on a card; the reopen choice as a quick reply', (channel) => {
+    const activity = renderOne(pageLink('identity'), channel);
+    expect(activity.attachments?.[0]?.contentType).toBe(HERO);
+    expect(activity.attachments?.[0]?.content.buttons).toEqual([{ type: 'openUrl', title: ko('secureStep.button.identity'), value: URL }]);
+    expect(activity.suggestedActions?.actions.map((a) => a.title)).toEqual([ko(REOPEN_CHOICE)]);
   });
 
-  test('is the typed text, taken as is, and a secret', () => {
-    expect(decoder.decode(message({ secret: 'Abc!2345678x' }), awaitingPassword)).toMatchObject({
-      input: { type: 'TEXT', text: 'Abc!2345678x' },
-      secret: true,
-      sensitive: true,
-    });
-    // a password field is not read for commands, nor for personal data
-    expect(decoder.decode(message({ secret: '취소' }), awaitingPassword)).toMatchObject({
-      input: { type: 'TEXT', text: '취소' },
-      secret: true,
-    });
-    expect(decoder.decode(message({ secret: '9001011234567' }), awaitingPassword)).toMatchObject({
-      input: { type: 'TEXT', text: '9001011234567' },
-      secret: true,
-    });
-  });
-
-  test.each([{ secret: 5 }, { password: 'Abc!2345678x' }, 'Abc!2345678x', null, undefined])('%p is not a secret', (value) => {
-    expect(decoder.decode(message(value), undefined)).toMatchObject({ input: { type: 'TEXT', text: '' }, secret: false });
-  });
-
-  test('only a message carries one', () => {
-    expect(decoder.decode({ type: 'event', name: 'x', value: { secret: 'Abc!2345678x' } } as Activity, awaitingPassword)).toEqual({
-      kind: 'none',
-    });
-  });
-});
-
-describe('through the bot', () => {
-  let adapter: TestAdapter;
-  let customer: Customer;
-  let otp: CapturingOtpSender;
-
-  beforeEach(async () => {
-    otp = new CapturingOtpSender();
-    adapter = await createTestBot({ otpSender: otp });
-    customer = new Customer(adapter);
-    await customer.join();
-  });
-
-  test('a password submitted from the card is the password, and its message is deleted', async () => {
-    const terms = await verifyIdentity(customer, otp, '인증서 발급');
-    const types = await customer.say(lastChoices(terms)[0] ?? '');
-    expect(texts(await customer.say(lastChoices(types)[0] ?? '')).join('\n')).toContain(ko('issuance.askPassword'));
-    const deleted = jest.spyOn(adapter, 'deleteActivity');
-    expect(texts(await customer.send({ type: 'message', id: 'card-1', value: { secret: PASSWORD } }))).toEqual([
-      ko('issuance.confirmPassword'),
+  test('slack: the open-URL button on a card, the reopen choice as a numbered line of the text (Slack gets no suggested actions)', () => {
+    const activity = renderOne(pageLink('registration'), 'slack');
+    expect(activity.suggestedActions).toBeUndefined();
+    expect(activity.attachments?.[0]?.contentType).toBe(HERO);
+    expect(activity.attachments?.[0]?.content.buttons).toEqual([
+      { type: 'openUrl', title: ko('secureStep.button.registration'), value: URL },
     ]);
-    expect(deleted.mock.calls.map(([, reference]) => reference.activityId)).toEqual(['card-1']);
+    expect(activity.text).toContain(`1. ${ko(REOPEN_CHOICE)}`);
   });
+
+  test.each(['sms', 'test', 'some-new-channel'])(
+    '%s (no buttons): the link in the text, and the reopen choice as a numbered line',
+    (channel) => {
+      const activity = renderOne(pageLink('issuance'), channel);
+      expect(activity.attachments ?? []).toEqual([]);
+      expect(activity.text).toContain(URL);
+      expect(activity.text).toContain(ko('secureStep.open.issuance', { url: URL }));
+      if (!capabilitiesOf(channel).suggestedActions) expect(activity.text).toContain(`1. ${ko(REOPEN_CHOICE)}`);
+    },
+  );
+
+  test.each(['webchat', 'slack', 'telegram', 'sms'])(
+    '%s: the link is shown once (a button, or a line of the text), not twice',
+    (channel) => {
+      const shown = JSON.stringify(renderOne(pageLink('identity'), channel));
+      expect(shown.split(URL)).toHaveLength(2);
+    },
+  );
 });
 
 describe('channel matrix: the end of an issuance, rendered for each channel', () => {
@@ -216,26 +171,22 @@ describe('channel matrix: the end of an issuance, rendered for each channel', ()
         name: '홍*동',
       },
     },
-    {
-      key: 'issuance.download',
-      params: { url: 'https://bank.example/certificates/download/abc' },
-      button: { key: 'cards.download', param: 'url' },
-    },
+    { key: 'issuance.savedOnDevice' },
     { key: 'issuance.advice' },
     { key: 'menu.prompt', choices: ['menu.choices.issue', 'menu.choices.agent'] },
   ];
-  const HERO = 'application/vnd.microsoft.card.hero';
-  const expected: Record<string, { card: string | undefined; button: string | undefined; buttons: boolean }> = {
-    directline: { card: ADAPTIVE_CARD, button: HERO, buttons: true },
-    msteams: { card: ADAPTIVE_CARD, button: HERO, buttons: true },
-    slack: { card: undefined, button: HERO, buttons: false },
-    telegram: { card: undefined, button: HERO, buttons: true },
-    facebook: { card: undefined, button: HERO, buttons: true },
-    sms: { card: undefined, button: undefined, buttons: false },
+  const expected: Record<string, { card: string | undefined; buttons: boolean }> = {
+    webchat: { card: ADAPTIVE_CARD, buttons: true },
+    directline: { card: ADAPTIVE_CARD, buttons: true },
+    msteams: { card: ADAPTIVE_CARD, buttons: true },
+    slack: { card: undefined, buttons: false },
+    telegram: { card: undefined, buttons: true },
+    facebook: { card: undefined, buttons: true },
+    sms: { card: undefined, buttons: false },
   };
 
   test.each(Object.keys(expected))('%s', (channel) => {
-    const [card, download, advice, menu] = renderReplies(issued, ko, channel);
+    const [card, saved, advice, menu] = renderReplies(issued, ko, channel);
     const want = expected[channel];
     // the result: an Adaptive Card with a fact set, or the same facts as text lines
     expect(card?.attachments?.[0]?.contentType).toBe(want?.card);
@@ -243,13 +194,8 @@ describe('channel matrix: the end of an issuance, rendered for each channel', ()
     const [, title, value] = /^- ([^:]+): (.*)$/.exec(facts.split('\n')[1] ?? '') ?? [];
     if (want?.card === undefined) expect(card?.text).toBe(facts);
     else expect(JSON.stringify(card?.attachments?.[0]?.content)).toContain(JSON.stringify({ title, value }));
-    // the download link: a button where cards have buttons, else the link in the text
-    expect(download?.attachments?.[0]?.contentType).toBe(want?.button);
-    if (want?.button === undefined) expect(download?.text).toContain('https://bank.example/certificates/download/abc');
-    else
-      expect(download?.attachments?.[0]?.content.buttons).toEqual([
-        { type: 'openUrl', title: ko('cards.download'), value: 'https://bank.example/certificates/download/abc' },
-      ]);
+    // where the files are: on the device, said as text everywhere
+    expect(saved?.text).toBe(ko('issuance.savedOnDevice'));
     expect(advice?.text).toBe(ko('issuance.advice'));
     // the menu: buttons, or numbered lines under the text
     const titles = [ko('menu.choices.issue'), ko('menu.choices.agent')];

@@ -8,11 +8,11 @@ import { createTestBot } from '../support/testBot';
 test('asking for a person right after our failure hands off as that failure, with the apology in the transcript', async () => {
   const storage = new FaultyStorage();
   // The test channel plays the handoff hub here, which is told of the handoff with the transcript.
-  const adapter = await createTestBot({ storage, hubChannels: ['test'] });
+  const { adapter } = await createTestBot({ storage, hubChannels: ['test'] });
   const customer = new Customer(adapter);
   await customer.say('인증서 발급');
   storage.failNextWrite = true;
-  const [apology] = await customer.say('홍길동');
+  const [apology] = await customer.say('잠깐만요');
   const reference = saysPattern('system.error', {}, ['reference']).exec(apology?.text ?? '')?.groups?.reference;
   expect(reference).toMatch(/^[0-9a-f]{8}$/);
 
@@ -29,12 +29,12 @@ test('asking for a person right after our failure hands off as that failure, wit
   const initiate = sent.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
   expect(initiate?.value).toMatchObject({ reason: 'error', journey: 'issuing', language: 'ko' });
   const transcript = (initiate?.attachments?.[0]?.content as { activities: Partial<Activity>[] }).activities;
-  // What the agent or hub reads: the customer's words, our question, and the apology with its number (to find it in the logs).
+  // What the agent or hub reads: the customer's words, our answer (the page's one-use link withheld), and the apology with its number (to find it in the logs).
   expect(transcript.map((line) => line.text)).toEqual([
     '인증서 발급',
     says('welcome'),
     says('menu.prompt'),
-    says('identity.askName'),
+    says('secureStep.open.identity', { url: '[link]' }),
     says('system.error', { reference: reference ?? '' }),
   ]);
 });

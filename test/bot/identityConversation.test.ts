@@ -1,228 +1,180 @@
-import { randomBytes } from 'node:crypto';
-import type { TestAdapter } from 'botbuilder';
-import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
-import { createLogger } from '../../src/logging/logger';
-import { Customer, lastChoices, texts } from '../support/customer';
-import { promptOf } from '../support/httpJourneys';
-import { says, saysInEnglish, titlesOf } from '../support/replyTexts';
-import { useSharedRedis } from '../support/redisCleanup';
-import { createRedisTestBot, RedisTestBot } from '../support/redisBot';
-import { createTestBot } from '../support/testBot';
-import { SHARED_REDIS_URL } from '../support/sharedRedis';
+import type { SecureStepKind } from '../../dialogs/contract/secure';
+import { Customer, lastChoices, SeenReply, texts } from '../support/customer';
+import { appCustomer, verifiedCustomer, verifyIdentity } from '../support/journeys';
+import { opensPage, says, saysInEnglish, titlesOf } from '../support/replyTexts';
+import type { FakeSecurePages } from '../support/securePagesFake';
+import { joinedCustomer } from '../support/testBot';
 
-const RRN = '900101-1234567';
-const PHONE = '010-2468-1357';
-const MASKED_PHONE = '010-****-1357';
-const NOON_IN_KOREA = Date.UTC(2026, 10, 26, 3, 0, 0);
-const TEN_MINUTES = 10 * 60_000;
-let otp: CapturingOtpSender;
-let adapter: TestAdapter;
 let customer: Customer;
-let now: number;
+let pages: FakeSecurePages;
 
 beforeEach(async () => {
-  otp = new CapturingOtpSender();
-  now = NOON_IN_KOREA;
-  adapter = await createTestBot({ otpSender: otp, clock: () => now });
-  customer = new Customer(adapter);
-  await customer.join();
+  ({ customer, pages } = await joinedCustomer());
 });
 
-/** Goes through 본인 인증 up to the code, and returns what the bot said on sending it (or on not sending it). */
-async function upToTheCode(who: Customer = customer, rrn: string = RRN): Promise<string[]> {
-  expect(texts(await who.say('인증서 발급'))).toEqual([says('identity.askName')]);
-  expect(texts(await who.say('홍길동'))).toEqual([says('identity.askRrn')]);
-  expect(texts(await who.say(rrn))).toEqual([
-    says('identity.rrnReceived', { masked: `${rrn.slice(0, 8)}******` }),
-    says('identity.askCarrier'),
-  ]);
-  expect(texts(await who.say('SKT'))).toEqual([says('identity.askPhone')]);
-  return texts(await who.say(PHONE));
+const REOPEN = () => titlesOf(['secureStep.reopen']);
+
+/** The chat offers the page of `kind` (its text with the link, and the choice to open it again), as the bot last opened it. */
+function expectPageOffered(replies: readonly SeenReply[], kind: SecureStepKind, language: 'ko' | 'en' = 'ko'): string {
+  const { step, url } = pages.last();
+  expect(step.kind).toBe(kind);
+  expect(texts(replies).at(-1)).toBe(opensPage(kind, url, language));
+  expect(lastChoices(replies)).toEqual(titlesOf(['secureStep.reopen'], language));
+  return url;
 }
 
-const codeSent = (): string => says('codes.identity.sent', { phone: MASKED_PHONE });
-const lockedUntil = (until: number): string => says('identity.locked', { until });
-
-/** A 6-digit code that is not the one last sent to the phone. */
-const wrongCode = (): string => (otp.lastCodeFor('01024681357') === '000000' ? '111111' : '000000');
-
-test('본인 인증: name, 주민등록번호 (echoed masked), carrier, phone, then the code sent by the sandbox', async () => {
-  const sent = await upToTheCode();
-  expect(sent[0]).toBe(codeSent());
-  const code = otp.lastCodeFor('01024681357');
-  expect(code).toMatch(/^\d{6}$/);
-  const verified = texts(await customer.say(code as string));
-  expect(verified[0]).toBe(says('identity.verified'));
-  // and the journey goes on to the terms
-  expect(verified).toContain(says('issuance.terms'));
-});
-
-test('the 주민등록번호 is echoed masked, with the particle that follows it', async () => {
-  await customer.say('인증서 발급');
-  await customer.say('홍길동');
-  expect(texts(await customer.say(RRN))[0]).toBe('주민등록번호 900101-1******을 확인했어요.');
-});
-
-test('the 주민등록번호 is refused with the specific problem, and the message is deleted where possible', async () => {
-  const deleted = jest.spyOn(adapter, 'deleteActivity');
-  await customer.say('인증서 발급');
-  await customer.say('홍길동');
-  expect(texts(await customer.say('901301-1234567', 'rrn-message'))[0]).toBe(says('identity.rrnInvalid.birthDate'));
-  expect(deleted.mock.calls.map(([, reference]) => reference.activityId)).toContain('rrn-message');
-  expect(texts(await customer.say('900101-9234567'))[0]).toBe(says('identity.rrnInvalid.genderDigit'));
-  expect(texts(await customer.say('12345'))[0]).toBe(says('identity.rrnInvalid.format'));
-});
-
-test('a wrong code says how many tries are left; the fifth locks for 10 minutes and offers an agent', async () => {
-  await upToTheCode();
-  const code = otp.lastCodeFor('01024681357') as string;
-  const wrong = code === '000000' ? '111111' : '000000';
-  expect(texts(await customer.say(wrong))[0]).toBe(says('identity.codeWrong', { left: 4 }));
-  for (let i = 0; i < 3; i++) await customer.say(wrong);
-  const locked = await customer.say(wrong);
-  expect(texts(locked)).toEqual([lockedUntil(now + TEN_MINUTES), says('identity.offerAgent')]);
-  expect(lastChoices(locked)).toEqual(titlesOf(['yesNo.yes', 'yesNo.no']));
-  expect((await customer.say('네'))[0]?.text).toBe(says('handoff.queued', { position: 1 }));
-
-  // a new attempt within the 10 minutes is refused at once, without sending a code
-  const sentBefore = otp.countFor('01024681357');
-  await customer.say('처음으로');
-  await upToTheCode().catch(() => undefined);
-  expect(otp.countFor('01024681357')).toBe(sentBefore);
-});
-
-test('the code expires after 3 minutes, and a resent code works', async () => {
-  await upToTheCode();
-  const first = otp.lastCodeFor('01024681357') as string;
-  now += 3 * 60 * 1000 + 1;
-  expect(texts(await customer.say(first))[0]).toBe(says('identity.codeExpired'));
-  expect(texts(await customer.say('재전송'))[0]).toBe(codeSent());
-  const second = otp.lastCodeFor('01024681357') as string;
-  expect(texts(await customer.say(second))[0]).toBe(says('identity.verified'));
-});
-
-test.each(['이름', '주민등록번호', '통신사', '휴대폰', '인증번호'])('취소 at the %s step returns to the menu', async (step) => {
-  const steps = ['인증서 발급', '홍길동', RRN, 'SKT', PHONE];
-  const index = ['이름', '주민등록번호', '통신사', '휴대폰', '인증번호'].indexOf(step);
-  for (const input of steps.slice(0, index + 1)) await customer.say(input);
-  const replies = await customer.say('취소');
-  expect(replies[0]?.text).toBe(says('cancel.done'));
-  expect(lastChoices(replies)).toContain(says('menu.choices.issue'));
-});
-
-test('in English too', async () => {
-  await customer.say('English');
-  expect(texts(await customer.say('Issue a certificate'))[0]).toBe(saysInEnglish('identity.askName'));
-  await customer.say('Hong Gildong');
-  expect(texts(await customer.say(RRN))[0]).toBe(saysInEnglish('identity.rrnReceived', { masked: '900101-1******' }));
-  await customer.say('KT');
-  expect(texts(await customer.say(PHONE))[0]).toBe(saysInEnglish('codes.identity.sent', { phone: MASKED_PHONE }));
-  expect(texts(await customer.say(otp.lastCodeFor('01024681357') as string))[0]).toBe(saysInEnglish('identity.verified'));
-});
-
-describe('one-time codes are counted per customer and per phone, not per challenge', () => {
-  test('wrong codes count across 취소 and a new 본인 인증: the 5th overall locks, saying until when', async () => {
-    await upToTheCode();
-    for (const left of [4, 3, 2, 1]) expect(texts(await customer.say(wrongCode()))[0]).toBe(says('identity.codeWrong', { left }));
-    expect(texts(await customer.say('취소'))[0]).toBe(says('cancel.done'));
-    now += 31_000;
-    expect((await upToTheCode())[0]).toBe(codeSent());
-    const locked = await customer.say(wrongCode());
-    // 12:00:31 in Korea, plus 10 minutes
-    expect(texts(locked)).toEqual([lockedUntil(now + TEN_MINUTES), says('identity.offerAgent')]);
-    expect(texts(locked)[0]).toContain('12:10');
+describe('본인 인증 happens on the secure page, not in the chat', () => {
+  test('the chat shows the link to the page and waits; once the page verifies the customer the journey goes on by itself', async () => {
+    const offered = await customer.say('인증서 발급');
+    expectPageOffered(offered, 'identity');
+    expect(pages.last().customer).toBeUndefined();
+    // nothing the customer types in the chat verifies them or moves the journey on; the page they may have open stays valid
+    for (const typed of ['잠깐만요', '네']) {
+      const waiting = await customer.say(typed);
+      expect(texts(waiting)).toEqual([says('secureStep.stillOnPage')]);
+      expect(lastChoices(waiting)).toEqual(REOPEN());
+    }
+    expect(pages.opened).toHaveLength(1);
+    const verified = await customer.finishStep({ type: 'IDENTITY_VERIFIED', identity: verifiedCustomer(customer) });
+    expect(texts(verified)[0]).toBe(says('identity.verified'));
+    expectPageOffered(verified, 'additional');
   });
 
-  test('a lock earned in one conversation holds in another, even against the right code', async () => {
-    await upToTheCode();
-    const code = otp.lastCodeFor('01024681357') as string;
-    const second = new Customer(adapter);
-    await second.join();
-    now += 30_000;
-    await upToTheCode(second);
-    for (let i = 0; i < 4; i++) await second.say(wrongCode());
-    expect(texts(await second.say(wrongCode()))[0]).toContain(promptOf('identity.locked'));
-    expect(texts(await customer.say(code))[0]).toContain(promptOf('identity.locked'));
+  test('the page is offered again, with a new link, when the customer asks for it', async () => {
+    const first = expectPageOffered(await customer.say('인증서 발급'), 'identity');
+    const again = await customer.say(REOPEN()[0] ?? '');
+    const second = expectPageOffered(again, 'identity');
+    expect(second).not.toBe(first);
+    expect(texts(again)).toEqual([opensPage('identity', second)]);
   });
 
-  test('a code is resent 30 seconds after the previous one at the earliest, and the customer is told how long to wait', async () => {
-    await upToTheCode();
-    now += 10_000;
-    const tooSoon = await customer.say('재전송');
-    expect(texts(tooSoon)).toEqual([says('identity.resendTooSoon', { seconds: 20 })]);
-    expect(lastChoices(tooSoon)).toEqual(titlesOf(['identity.resendChoice']));
-    expect(otp.countFor('01024681357')).toBe(1);
-    now += 20_000;
-    expect(texts(await customer.say('재전송'))[0]).toBe(codeSent());
-    expect(otp.countFor('01024681357')).toBe(2);
-    expect(texts(await customer.say(otp.lastCodeFor('01024681357') as string))[0]).toBe(says('identity.verified'));
+  test('cancelled on the page: the customer is told so, back at the same step with a new link', async () => {
+    const first = expectPageOffered(await customer.say('인증서 발급'), 'identity');
+    const back = await customer.finishStep({ type: 'SECURE_CANCELLED', step: 'identity' });
+    expect(texts(back)[0]).toBe(says('secureStep.cancelled'));
+    expect(expectPageOffered(back, 'identity')).not.toBe(first);
+    expect(pages.last().step.journey).toBe('issuing');
+    // and the new page completes the journey's step as the first would have
+    expect(texts(await customer.finishStep({ type: 'IDENTITY_VERIFIED', identity: verifiedCustomer(customer) }))[0]).toBe(
+      says('identity.verified'),
+    );
   });
 
-  test('취소 and starting again at once sends no second code within 30 seconds; after the wait, the next message sends it', async () => {
-    await upToTheCode();
+  test('a link left to expire: the customer is told so and gets a new one, at the same step', async () => {
+    const first = expectPageOffered(await customer.say('재발급'), 'identity');
+    const back = await customer.finishStep({ type: 'SECURE_EXPIRED', step: 'identity' });
+    expect(texts(back)[0]).toBe(says('secureStep.expired'));
+    expect(expectPageOffered(back, 'identity')).not.toBe(first);
+    expect(pages.last().step.journey).toBe('reissuing');
+  });
+
+  test('취소 in the chat while the page is open ends the journey; the page finishing afterwards changes nothing', async () => {
+    await customer.say('인증서 발급');
+    const cancelled = await customer.say('취소');
+    expect(texts(cancelled)[0]).toBe(says('cancel.done'));
+    expect(lastChoices(cancelled)).toContain(says('menu.choices.issue'));
+    expect(await customer.finishStep({ type: 'IDENTITY_VERIFIED', identity: verifiedCustomer(customer) })).toEqual([]);
+    // a new issuance verifies again
+    expectPageOffered(await customer.say('인증서 발급'), 'identity');
+  });
+
+  test('a verified identity is not kept past the journey: the next one asks for 본인 인증 again', async () => {
+    await verifyIdentity(customer, '인증서 발급');
     await customer.say('취소');
-    now += 5_000;
-    expect(await upToTheCode()).toEqual([says('identity.resendTooSoon', { seconds: 25 })]);
-    expect(otp.countFor('01024681357')).toBe(1);
-    now += 25_000;
-    expect(texts(await customer.say('재전송'))[0]).toBe(codeSent());
-    expect(otp.countFor('01024681357')).toBe(2);
-    expect(texts(await customer.say(otp.lastCodeFor('01024681357') as string))[0]).toBe(says('identity.verified'));
+    expectPageOffered(await customer.say('재발급'), 'identity');
   });
 
-  test('at most 5 codes an hour go to one phone, across conversations and customers; the 6th is refused, saying when', async () => {
-    await upToTheCode();
-    for (let i = 0; i < 2; i++) {
-      now += 30_000;
-      expect(texts(await customer.say('재전송'))[0]).toBe(codeSent());
-    }
-    // someone else, in a conversation of their own, gives the same phone
-    const other = new Customer(adapter);
-    await other.join();
-    now += 30_000;
-    expect((await upToTheCode(other, '850505-2345678'))[0]).toBe(codeSent());
-    now += 30_000;
-    expect(texts(await other.say('재전송'))[0]).toBe(codeSent());
-    expect(otp.countFor('01024681357')).toBe(5);
-    now += 30_000;
-    const refused = await other.say('재전송');
-    // the first went at 12:00 in Korea
-    const hourlyLimit = says('identity.hourlyLimit', { retryAt: NOON_IN_KOREA + 60 * 60_000 });
-    expect(texts(refused)).toEqual([hourlyLimit, says('identity.offerAgent')]);
-    expect(hourlyLimit).toContain('13:00');
-    expect(otp.countFor('01024681357')).toBe(5);
-    // and the first customer cannot get one either
-    expect(texts(await customer.say('재전송'))[0]).toBe(hourlyLimit);
-    expect(otp.countFor('01024681357')).toBe(5);
+  test('messages in the chat while the page is open point to the page; the third in a row offers an agent', async () => {
+    await customer.say('인증서 발급');
+    expect(texts(await customer.say('어떻게 하죠?'))).toEqual([says('secureStep.stillOnPage')]);
+    await customer.say('글쎄요');
+    const offer = await customer.say('음');
+    expect(texts(offer)).toEqual([says('misunderstood.offerAgent')]);
+    expect(texts(await customer.say('네'))[0]).toBe(says('handoff.queued', { position: 1 }));
+  });
+
+  // The page's step ends locked (docs/secure-step.md: `{locked, until}` → SECURE_FAILED verificationLocked).
+  test('too many wrong codes on the page: the chat says so and offers an agent', async () => {
+    await customer.say('인증서 발급');
+    const locked = await customer.finishStep({ type: 'SECURE_FAILED', step: 'identity', reason: 'verificationLocked' });
+    expect(texts(locked)).toEqual([says('secureStep.failed.verificationLocked'), says('identity.offerAgent')]);
+  });
+
+  test('in English', async () => {
+    await customer.say('English');
+    expectPageOffered(await customer.say('Issue a certificate'), 'identity', 'en');
+    const back = await customer.finishStep({ type: 'SECURE_EXPIRED', step: 'identity' });
+    expect(texts(back)[0]).toBe(saysInEnglish('secureStep.expired'));
+    expectPageOffered(back, 'identity', 'en');
+    const verified = await customer.finishStep({ type: 'IDENTITY_VERIFIED', identity: verifiedCustomer(customer) });
+    expect(texts(verified)[0]).toBe(saysInEnglish('identity.verified'));
+    expectPageOffered(verified, 'additional', 'en');
   });
 });
 
-describe('with Redis, the counts outlive the bot', () => {
-  const prefix = `jca-test-limits-${randomBytes(4).toString('hex')}:`;
-  useSharedRedis(prefix);
+describe('추가 인증 (전자금융사기 예방서비스), on the page too', () => {
+  test('타기관 인증서 등록: after 본인 인증 the page for the code to the phone on file, for the verified customer', async () => {
+    await customer.say('타기관 인증서 등록');
+    const verified = await customer.finishStep({ type: 'IDENTITY_VERIFIED', identity: verifiedCustomer(customer) });
+    expect(texts(verified)[0]).toBe(says('identity.verified'));
+    expectPageOffered(verified, 'additional');
+    expect(pages.last().step).toEqual({ kind: 'additional', journey: 'registering' });
+    // the page needs the phone on file: the bot hands it the verified customer (masked and sealed values only)
+    expect(pages.last().customer).toMatchObject({ customerId: verifiedCustomer(customer).customerId, maskedPhone: '010-****-1357' });
+    const done = await customer.finishStep({ type: 'ADDITIONAL_VERIFIED' });
+    expect(texts(done)).toEqual([says('codes.additional.done'), says('registration.chooseAction')]);
+  });
 
-  test('wrong codes and the last send hold after a restart (a new bot on the same Redis and key)', async () => {
-    const secretsKey = randomBytes(32);
-    const start = () => createRedisTestBot(SHARED_REDIS_URL, prefix, createLogger('silent'), otp, { secretsKey, clock: () => now });
-    const before = await start();
-    let after: RedisTestBot | undefined;
-    try {
-      customer = new Customer(before.adapter);
-      await customer.join();
-      await upToTheCode();
-      for (const left of [4, 3, 2, 1]) expect(texts(await customer.say(wrongCode()))[0]).toBe(says('identity.codeWrong', { left }));
-      before.redis.disconnect();
+  test('a code that did not arrive: the page offered again with a new link; cancelled there, back at 추가 인증', async () => {
+    await verifyIdentity(customer, '타기관 인증서 등록');
+    const first = pages.last().url;
+    expect(texts(await customer.say('인증번호가 안 와요'))).toEqual([says('secureStep.stillOnPage')]);
+    expect(expectPageOffered(await customer.say(says('secureStep.reopen')), 'additional')).not.toBe(first);
+    const back = await customer.finishStep({ type: 'SECURE_CANCELLED', step: 'additional' });
+    expect(texts(back)[0]).toBe(says('secureStep.cancelled'));
+    expectPageOffered(back, 'additional');
+  });
 
-      after = await start();
-      customer = new Customer(after.adapter);
-      await customer.join();
-      expect(await upToTheCode()).toEqual([expect.stringContaining(promptOf('identity.resendTooSoon'))]);
-      now += 30_000;
-      expect(texts(await customer.say('재전송'))[0]).toBe(codeSent());
-      expect(texts(await customer.say(wrongCode()))[0]).toContain(promptOf('identity.locked'));
-    } finally {
-      before.redis.disconnect();
-      after?.redis.disconnect();
-    }
+  test('locked on the page: the chat says so and offers an agent', async () => {
+    await verifyIdentity(customer, '타기관 인증서 등록');
+    const locked = await customer.finishStep({ type: 'SECURE_FAILED', step: 'additional', reason: 'verificationLocked' });
+    expect(texts(locked)).toEqual([says('secureStep.failed.verificationLocked'), says('identity.offerAgent')]);
+  });
+});
+
+describe('in the bank’s app, where the customer is signed in', () => {
+  let app: Awaited<ReturnType<typeof appCustomer>>;
+  beforeEach(async () => {
+    app = await appCustomer();
+    customer = app.customer;
+    pages = app.pages;
+  });
+
+  // Issue I: in the app 본인 인증 is skipped, but 추가 인증 is still asked before issuance, reissue and registration.
+  test('issuance opens no identity page, but asks for 추가 인증 on the page before the terms', async () => {
+    expectPageOffered(await customer.say('인증서 발급'), 'additional');
+    expect(pages.opened.map((opened) => opened.step)).toEqual([{ kind: 'additional', journey: 'issuing' }]);
+    expect(texts(await customer.finishStep({ type: 'ADDITIONAL_VERIFIED' }))).toEqual([
+      says('codes.additional.done'),
+      says('issuance.terms'),
+    ]);
+  });
+
+  test('타기관 인증서 등록 still asks for 추가 인증 on the page, for the customer the app passed', async () => {
+    expectPageOffered(await customer.say('타기관 인증서 등록'), 'additional');
+    expect(pages.opened.map((opened) => opened.step)).toEqual([{ kind: 'additional', journey: 'registering' }]);
+    expect(pages.last().customer?.customerId).toBe(verifiedCustomer(customer).customerId);
+  });
+
+  test('재발급 opens no identity page: the customer’s certificates are looked up at once', async () => {
+    expect(texts(await customer.say('재발급'))[0]).toBe(says('reissue.none'));
+    expect(pages.opened).toEqual([]);
+  });
+
+  test('the app’s customer holds for every journey of the conversation', async () => {
+    await customer.say('타기관 인증서 등록');
+    await customer.say('취소');
+    expect(texts(await customer.say('재발급'))[0]).toBe(says('reissue.none'));
+    expect(pages.opened.map((opened) => opened.step.kind)).toEqual(['additional']);
   });
 });

@@ -1,91 +1,100 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TestAdapter } from 'botbuilder';
-import { MemoryDownloadStore } from '../../src/certificates/stores/downloadStore';
-import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
-import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
-import { Customer, lastChoices, texts } from '../support/customer';
-import { promptOf } from '../support/httpJourneys';
-import { verifyIdentity } from '../support/journeys';
-import { says, saysInEnglish, titlesOf } from '../support/replyTexts';
-import { createTestBot } from '../support/testBot';
-import { SecretBox } from '../../src/state/secretBox';
-import { randomBytes } from 'node:crypto';
-import { opensslDecryptsKey } from '../support/opensslFixtures';
+import { Customer, lastChoices, SeenReply, texts } from '../support/customer';
+import { appCustomer, issueOnPage, verifiedCustomer, verifyWithAdditionalCode } from '../support/journeys';
+import { opensPage, says, saysInEnglish, titlesOf } from '../support/replyTexts';
+import type { FakeSecurePages } from '../support/securePagesFake';
+import { joinedCustomer } from '../support/testBot';
 
-const PASSWORD = 'Gildong#2026!';
 const TYPES = ['issuance.types.personalBanking', 'issuance.types.personalGeneral'];
-let otp: CapturingOtpSender;
-let downloads: MemoryDownloadStore;
-let adapter: TestAdapter;
 let customer: Customer;
+let pages: FakeSecurePages;
 
 beforeEach(async () => {
-  otp = new CapturingOtpSender();
-  downloads = new MemoryDownloadStore(new SecretBox(randomBytes(32)));
-  adapter = await createTestBot({ otpSender: otp, downloads });
-  customer = new Customer(adapter);
-  await customer.join();
+  ({ customer, pages } = await joinedCustomer());
 });
 
-/** Up to the new password, choosing the type by its button. */
-async function upToThePassword(type = 'issuance.types.personalBanking'): Promise<void> {
-  const terms = await verifyIdentity(customer, otp, '인증서 발급');
-  expect(terms[1]?.text).toBe(says('issuance.terms'));
+/** 본인 인증 and 추가 인증 on their pages, the terms and the type: up to the page where the device makes the certificate. */
+async function upToTheIssuancePage(type = 'issuance.types.personalBanking'): Promise<SeenReply[]> {
+  const terms = await verifyWithAdditionalCode(customer, '인증서 발급');
+  expect(texts(terms)).toEqual([says('codes.additional.done'), says('issuance.terms')]);
   expect(lastChoices(terms)).toEqual(titlesOf(['issuance.agree', 'yesNo.no']));
   const types = await customer.say(says('issuance.agree'));
   expect(lastChoices(types)).toEqual(titlesOf(TYPES));
-  expect(texts(await customer.say(says(type)))).toContain(says('issuance.askPassword'));
+  return customer.say(says(type));
 }
 
-test('발급: terms, type, password and confirmation, then a card, a one-time link and the advice', async () => {
-  await upToThePassword();
-  const deleted = jest.spyOn(adapter, 'deleteActivity');
-  expect(texts(await customer.say(PASSWORD, 'password-1'))[0]).toBe(says('issuance.confirmPassword'));
-  const issued = texts(await customer.say(PASSWORD, 'password-2'));
-  const [card] = issued;
-  for (const line of [says('certificates.cas.yessign'), says('issuance.types.personalBanking'), '홍*동']) expect(card).toContain(line);
-  expect(card?.split('\n')[0]).toBe(says('issuance.issued').split('\n')[0]);
-  const url = /\/certificates\/download\/([\w-]+)/.exec(issued[1] ?? '');
-  expect(url).not.toBeNull();
-  expect(issued[2]).toBe(says('issuance.advice'));
-  // both password messages leave the channel's history where it allows
-  expect(deleted.mock.calls.map(([, reference]) => reference.activityId)).toEqual(expect.arrayContaining(['password-1', 'password-2']));
+/** The first line of a certificate card (issued, reissued, renewed), the facts under it. */
+const titleOf = (card: string | undefined): string | undefined => card?.split('\n')[0];
 
-  const taken = await downloads.take(url?.[1] ?? '');
-  if (taken.status !== 'ok') throw new Error(`download ${taken.status}`);
-  const files = readNpkiZip(taken.formats.zip?.bytes ?? Buffer.alloc(0));
-  if (!('signPri' in files)) throw new Error('no NPKI pair in the zip');
-  const dir = mkdtempSync(join(tmpdir(), 'jca-issued-'));
-  writeFileSync(join(dir, 'signPri.key'), files.signPri);
-  const key = opensslDecryptsKey(join(dir, 'signPri.key'), PASSWORD);
-  expect(key).toContain('BEGIN PRIVATE KEY');
-  expect(await downloads.take(url?.[1] ?? '')).toEqual({ status: 'gone' });
+test('발급: the page where the device makes the certificate, for the verified customer; once it is saved, the card and the advice', async () => {
+  const offered = await upToTheIssuancePage();
+  const { step, url, customer: known } = pages.last();
+  expect(texts(offered)).toEqual([opensPage('issuance', url)]);
+  expect(lastChoices(offered)).toEqual(titlesOf(['secureStep.reopen']));
+  expect(step).toEqual({ kind: 'issuance', journey: 'issuing', certificateType: 'personalBanking' });
+  // the page registers this customer with the CA: the bot hands it who was verified, masked and sealed
+  expect(known).toMatchObject({ customerId: verifiedCustomer(customer).customerId, maskedRrn: '900101-1******' });
+
+  const { issued, replies } = await issueOnPage(customer);
+  const done = texts(replies);
+  expect(titleOf(done[0])).toBe(titleOf(says('issuance.issued')));
+  for (const fact of [
+    says('certificates.cas.yessign'),
+    says('issuance.types.personalBanking'),
+    issued.serialNumber,
+    issued.notAfter,
+    '홍*동',
+  ])
+    expect(done[0]).toContain(fact);
+  expect(done.slice(1)).toEqual([says('issuance.savedOnDevice'), says('issuance.advice'), says('menu.prompt')]);
+  expect(lastChoices(replies)).toContain(says('menu.choices.reissue'));
+  // no link to download anything, and no password, ever went through the chat
+  expect(JSON.stringify(replies)).not.toMatch(/download|비밀번호를 입력/);
 });
 
-test('every broken password rule is named, and a mismatch asks for a new password', async () => {
-  await upToThePassword('issuance.types.personalGeneral');
-  const refused = texts(await customer.say('abc900101'));
-  expect(refused[0]).toBe(says('issuance.passwordRules'));
-  expect(refused).toEqual(
-    expect.arrayContaining(
-      ['passwordRules.tooShort', 'passwordRules.missingSpecial', 'passwordRules.containsBirthDate'].map((key) => says(key)),
-    ),
-  );
-  await customer.say(PASSWORD);
-  expect(texts(await customer.say('Other#Pass2026'))[0]).toBe(says('issuance.passwordMismatch'));
+test('범용: the fee is said before the page, and the page is for a 범용 certificate', async () => {
+  const offered = await upToTheIssuancePage('issuance.types.personalGeneral');
+  expect(texts(offered)).toEqual([says('issuance.feeNotice'), opensPage('issuance', pages.last().url)]);
+  expect(pages.last().step.certificateType).toBe('personalGeneral');
+  const { replies } = await issueOnPage(customer, { type: 'personalGeneral' });
+  expect(texts(replies)[0]).toContain(says('issuance.types.personalGeneral'));
 });
 
-test('a password that looks like a command is still a password; a bare 취소 cancels', async () => {
-  await upToThePassword();
-  expect(texts(await customer.say('Help#2096qz!'))[0]).toBe(says('issuance.confirmPassword'));
-  const cancelled = await customer.say('취소');
-  expect(cancelled[0]?.text).toBe(says('cancel.done'));
+test('while the page is open the chat waits: what the customer types points to the page, which stays valid', async () => {
+  await upToTheIssuancePage();
+  const opened = pages.opened.length;
+  const waiting = await customer.say('다 했어요');
+  expect(texts(waiting)).toEqual([says('secureStep.stillOnPage')]);
+  expect(lastChoices(waiting)).toEqual(titlesOf(['secureStep.reopen']));
+  expect(pages.opened).toHaveLength(opened);
+  // a customer who closed the page asks for it again: a new link, for the same certificate
+  const again = await customer.say(says('secureStep.reopen'));
+  expect(texts(again)).toEqual([opensPage('issuance', pages.last().url)]);
+  expect(pages.last().step).toEqual({ kind: 'issuance', journey: 'issuing', certificateType: 'personalBanking' });
+});
+
+test('the CA refusing the request: the customer is told why, with the menu (and an agent) to go on', async () => {
+  await upToTheIssuancePage();
+  const refused = await customer.finishStep({ type: 'SECURE_FAILED', step: 'issuance', reason: 'caRefused' });
+  expect(texts(refused)).toEqual([says('secureStep.failed.caRefused'), says('menu.prompt')]);
+  expect(lastChoices(refused)).toEqual(expect.arrayContaining([says('menu.choices.issue'), says('menu.choices.agent')]));
+});
+
+test.each([
+  ['SECURE_CANCELLED', 'secureStep.cancelled'],
+  ['SECURE_EXPIRED', 'secureStep.expired'],
+] as const)('%s on the issuance page: told so, and a new page for the same certificate', async (type, key) => {
+  await upToTheIssuancePage('issuance.types.personalGeneral');
+  const first = pages.last().url;
+  const back = await customer.finishStep({ type, step: 'issuance' });
+  expect(texts(back)).toEqual([says(key), opensPage('issuance', pages.last().url)]);
+  expect(pages.last().url).not.toBe(first);
+  expect(pages.last().step).toEqual({ kind: 'issuance', journey: 'issuing', certificateType: 'personalGeneral' });
+  // and the new page issues as the first would have
+  expect(titleOf(texts((await issueOnPage(customer, { type: 'personalGeneral' })).replies)[0])).toBe(titleOf(says('issuance.issued')));
 });
 
 test('declining the terms ends the journey politely', async () => {
-  await verifyIdentity(customer, otp, '인증서 발급');
+  await verifyWithAdditionalCode(customer, '인증서 발급');
   const declined = await customer.say('아니요');
   expect(declined[0]?.text).toBe(says('issuance.termsDeclined'));
   expect(lastChoices(declined)).toContain(says('menu.choices.issue'));
@@ -93,23 +102,33 @@ test('declining the terms ends the journey politely', async () => {
 
 test('in English', async () => {
   await customer.say('English');
-  await verifyIdentity(customer, otp, 'Issue a certificate');
+  await verifyWithAdditionalCode(customer, 'Issue a certificate');
   await customer.say(saysInEnglish('issuance.agree'));
-  await customer.say(saysInEnglish('issuance.types.personalGeneral'));
-  await customer.say(PASSWORD);
-  const issued = texts(await customer.say(PASSWORD));
-  expect(issued[0]?.split('\n')[0]).toBe(saysInEnglish('issuance.issued').split('\n')[0]);
-  expect(issued[0]).toContain(saysInEnglish('issuance.types.personalGeneral'));
+  const offered = await customer.say(saysInEnglish('issuance.types.personalGeneral'));
+  expect(texts(offered)).toEqual([saysInEnglish('issuance.feeNotice'), opensPage('issuance', pages.last().url, 'en')]);
+  const done = texts((await issueOnPage(customer, { type: 'personalGeneral' })).replies);
+  expect(titleOf(done[0])).toBe(titleOf(saysInEnglish('issuance.issued')));
+  expect(done[0]).toContain(saysInEnglish('issuance.types.personalGeneral'));
+  expect(done[1]).toBe(saysInEnglish('issuance.savedOnDevice'));
+});
+
+test('in the bank’s app: no identity page, 추가 인증, and the certificate made for the customer the app passed', async () => {
+  ({ customer, pages } = await appCustomer());
+  await customer.say('인증서 발급');
+  await customer.finishStep({ type: 'ADDITIONAL_VERIFIED' });
+  await customer.say('동의합니다');
+  await customer.say(says('issuance.types.personalBanking'));
+  expect(pages.opened.map((opened) => opened.step.kind)).toEqual(['additional', 'issuance']);
+  expect(pages.last().customer?.customerId).toBe(verifiedCustomer(customer).customerId);
+  expect(titleOf(texts((await issueOnPage(customer)).replies)[0])).toBe(titleOf(says('issuance.issued')));
 });
 
 describe('an idle journey', () => {
   /** A customer verified and at the terms, on a clock the test moves. */
   async function idleCustomer(): Promise<{ idle: Customer; wait: (ms: number) => void }> {
     let now = Date.UTC(2026, 10, 26, 3, 0, 0);
-    const idleOtp = new CapturingOtpSender();
-    const idle = new Customer(await createTestBot({ otpSender: idleOtp, clock: () => now }));
-    await idle.join();
-    await verifyIdentity(idle, idleOtp, '인증서 발급');
+    const { customer: idle } = await joinedCustomer({ clock: () => now });
+    await verifyWithAdditionalCode(idle, '인증서 발급');
     return { idle, wait: (ms) => void (now += ms) };
   }
 
@@ -128,40 +147,46 @@ describe('an idle journey', () => {
   });
 });
 
-test('a customer who already has a valid certificate of that type is offered reissue instead', async () => {
-  await upToThePassword();
-  await customer.say(PASSWORD);
-  await customer.say(PASSWORD);
-  await verifyIdentity(customer, otp, '인증서 발급');
+test('a customer who already has a valid certificate of that type is offered reissue instead, and no page opens', async () => {
+  await upToTheIssuancePage();
+  const { issued } = await issueOnPage(customer);
+  await verifyWithAdditionalCode(customer, '인증서 발급');
   await customer.say('동의합니다');
+  const opened = pages.opened.length;
   const replies = await customer.say(says('issuance.types.personalBanking'));
-  expect(replies[0]?.text).toContain(promptOf('issuance.alreadyHave'));
+  expect(replies[0]?.text).toBe(says('issuance.alreadyHave', { notAfter: issued.notAfter }));
   expect(lastChoices(replies)).toContain(says('menu.choices.reissue'));
+  expect(pages.opened).toHaveLength(opened);
   // another type is fine
-  await verifyIdentity(customer, otp, '인증서 발급');
+  await verifyWithAdditionalCode(customer, '인증서 발급');
   await customer.say('동의합니다');
   expect(texts(await customer.say(says('issuance.types.personalGeneral')))).toEqual([
     says('issuance.feeNotice'),
-    says('issuance.askPassword'),
+    opensPage('issuance', pages.last().url),
   ]);
 });
 
 test.each([
   ['the terms', []],
   ['the type', ['동의합니다']],
-  ['the password', ['동의합니다', '범용 (4,400원)']],
-  ['the confirmation', ['동의합니다', '범용 (4,400원)', PASSWORD]],
+  ['the issuance page', ['동의합니다', '범용 (4,400원)']],
 ])('취소 at %s returns to the menu, and a new issuance starts from 본인 인증', async (_step, inputs) => {
-  await verifyIdentity(customer, otp, '인증서 발급');
+  await verifyWithAdditionalCode(customer, '인증서 발급');
   for (const input of inputs) await customer.say(input);
   const cancelled = await customer.say('취소');
   expect(cancelled[0]?.text).toBe(says('cancel.done'));
   expect(lastChoices(cancelled)).toContain(says('menu.choices.issue'));
-  expect(texts(await customer.say('인증서 발급'))[0]).toBe(says('identity.askName'));
+  expect(texts(await customer.say('인증서 발급'))).toEqual([opensPage('identity', pages.last().url)]);
+});
+
+test('a page that completes after 취소 in the chat issues nothing into the conversation', async () => {
+  await upToTheIssuancePage();
+  await customer.say('취소');
+  expect((await issueOnPage(customer)).replies).toEqual([]);
 });
 
 test('an answer a question cannot use asks it again; the third miss in a row offers an agent', async () => {
-  await verifyIdentity(customer, otp, '인증서 발급');
+  await verifyWithAdditionalCode(customer, '인증서 발급');
   await customer.say('동의합니다');
   const again = await customer.say('파란색이요');
   expect(again[0]?.text).toBe(says('issuance.chooseType'));
@@ -173,7 +198,7 @@ test('an answer a question cannot use asks it again; the third miss in a row off
 });
 
 test('misses at one question are forgotten once it is answered', async () => {
-  await verifyIdentity(customer, otp, '인증서 발급');
+  await verifyWithAdditionalCode(customer, '인증서 발급');
   await customer.say('글쎄요');
   await customer.say('음');
   const types = await customer.say('동의합니다');

@@ -184,12 +184,10 @@ const cases: Array<[string, RecognizedInput | typeof REISSUE]> = [
   ['nope', NO],
   ['No thanks', NO],
 
-  // RESEND: a new one-time code
-  ['인증번호 다시 보내 주세요', { type: 'RESEND' }],
-  ['재전송', { type: 'RESEND' }],
-  ['문자가 안 와요', { type: 'RESEND' }],
-  ['resend', { type: 'RESEND' }],
-  ['Please send the code again', { type: 'RESEND' }],
+  // Codes are sent and resent on the secure page: asking the chat for one is plain text (the step points to its page)
+  ['인증번호 다시 보내 주세요', text('인증번호 다시 보내 주세요')],
+  ['재전송', text('재전송')],
+  ['resend', text('resend')],
 
   // TEXT: data for journey steps and anything unrecognized, trimmed but otherwise unchanged
   ['홍길동', text('홍길동')],

@@ -1,19 +1,24 @@
 import type { TestAdapter } from 'botbuilder';
 import { MENU_CHOICES } from '../../dialogs/journeys';
 import { Customer, lastChoices, texts } from '../support/customer';
-import { says, saysInEnglish, titlesOf } from '../support/replyTexts';
+import { opensPage, says, saysInEnglish, titlesOf } from '../support/replyTexts';
+import type { FakeSecurePages } from '../support/securePagesFake';
 import { createTestBot } from '../support/testBot';
 
 const koMenu = () => titlesOf(MENU_CHOICES);
 const enMenu = () => titlesOf(MENU_CHOICES, 'en');
 
 let adapter: TestAdapter;
+let pages: FakeSecurePages;
 let customer: Customer;
 
 beforeEach(async () => {
-  adapter = await createTestBot();
-  customer = new Customer(adapter);
+  ({ adapter, pages } = await createTestBot());
+  customer = new Customer(adapter, pages);
 });
+
+/** The link to 본인 인증's page, as the bot just opened it. */
+const identityPage = (language: 'ko' | 'en' = 'ko'): string => opensPage('identity', pages.last().url, language);
 
 describe('first contact', () => {
   test('a customer joining is welcomed in Korean and offered the main menu', async () => {
@@ -25,7 +30,7 @@ describe('first contact', () => {
   test('a customer whose first message is a request is welcomed and then served', async () => {
     const replies = await customer.say('인증서 발급받고 싶어요');
     expect(replies[0]?.text).toBe(says('welcome'));
-    expect(texts(replies)).toContain(says('identity.askName'));
+    expect(texts(replies)).toContain(identityPage());
   });
 
   test('the welcome is not repeated when the channel announces the conversation again', async () => {
@@ -37,8 +42,15 @@ describe('first contact', () => {
 describe('main menu in Korean', () => {
   beforeEach(() => customer.join());
 
-  test.each(['인증서 발급', '타기관 인증서 등록·해제', '재발급'])('%s starts with 본인 인증', async (choice) => {
-    expect((await customer.say(choice))[0]?.text).toBe(says('identity.askName'));
+  test.each([
+    ['인증서 발급', 'issuing'],
+    ['타기관 인증서 등록·해제', 'registering'],
+    ['재발급', 'reissuing'],
+  ])('%s starts with the link to 본인 인증 on the secure page', async (choice, journey) => {
+    const replies = await customer.say(choice);
+    expect(texts(replies)).toEqual([identityPage()]);
+    expect(lastChoices(replies)).toEqual(titlesOf(['secureStep.reopen']));
+    expect(pages.last().step).toEqual({ kind: 'identity', journey });
   });
 
   test('상담원 연결 queues the conversation for an agent and says how to go back', async () => {
@@ -90,7 +102,7 @@ describe('language', () => {
 
   test('the language is remembered for the customer in a new conversation', async () => {
     await customer.say('English');
-    const nextConversation = new Customer(adapter, 'another-conversation', customer.userId);
+    const nextConversation = new Customer(adapter, pages, 'another-conversation', customer.userId);
     const replies = await nextConversation.join();
     expect(replies[0]?.text).toBe(saysInEnglish('welcome'));
   });
@@ -101,10 +113,10 @@ describe('language', () => {
   });
 
   test.each(['Issue a certificate', "Register / release another institution's certificate", 'Reissue'])(
-    'in English, %s starts with identity verification',
+    'in English, %s starts with the link to identity verification',
     async (choice) => {
       await customer.say('English');
-      expect((await customer.say(choice))[0]?.text).toBe(saysInEnglish('identity.askName'));
+      expect((await customer.say(choice))[0]?.text).toBe(identityPage('en'));
     },
   );
 

@@ -93,6 +93,18 @@ describe.each<[string, () => CertificateRegistry]>([
     expect(await registry.find(owner, entry.fingerprintSha256)).toEqual(entry);
   });
 
+  it('finds a certificate by its fingerprint alone (renewal by key), with its owner and its status as it is now', async () => {
+    const owner = customerId();
+    const entry = certificate(owner, { origin: 'issued' });
+    await registry.add(entry);
+    await registry.add(certificate(customerId()));
+    const colons = entry.fingerprintSha256.toUpperCase().match(/../g)?.join(':') ?? '';
+    expect(await registry.findByFingerprint(colons)).toEqual(entry);
+    const revoked = await registry.updateStatus(owner, entry.fingerprintSha256, 'revoked', 'superseded');
+    expect(await registry.findByFingerprint(entry.fingerprintSha256)).toEqual(revoked);
+    expect(await registry.findByFingerprint('ab'.repeat(32))).toBeUndefined();
+  });
+
   it('updates the status, keeps a revocation reason, and treats revocation as final', async () => {
     const owner = customerId();
     const entry = certificate(owner);
@@ -174,6 +186,28 @@ describe('RedisCertificateRegistry on Redis', () => {
     const owner = customerId();
     await registry.add(certificate(owner));
     expect(await redis.ttl(registry.keyOf(owner))).toBe(-1);
+    expect(await redis.ttl(registry.ownersKey)).toBe(-1);
+  });
+
+  it('indexes each fingerprint to its customer only; an entry kept before the index is found from its first status change', async () => {
+    const owner = customerId();
+    const entry = certificate(owner, { origin: 'issued' });
+    await registry.add(entry);
+    expect(await redis.hget(registry.ownersKey, entry.fingerprintSha256)).toBe(owner);
+
+    const older = certificate(owner, { origin: 'issued' });
+    await redis.hset(registry.keyOf(owner), older.fingerprintSha256, JSON.stringify(older));
+    expect(await registry.findByFingerprint(older.fingerprintSha256)).toBeUndefined();
+    await registry.updateStatus(owner, older.fingerprintSha256, 'released');
+    expect(await registry.findByFingerprint(older.fingerprintSha256)).toMatchObject({ customerId: owner, status: 'released' });
+  });
+
+  it('does not follow the index to an entry that is not there, or not that customer’s', async () => {
+    const owner = customerId();
+    const entry = certificate(owner);
+    await registry.add(entry);
+    await redis.hset(registry.ownersKey, entry.fingerprintSha256, customerId());
+    expect(await registry.findByFingerprint(entry.fingerprintSha256)).toBeUndefined();
   });
 
   it('applies concurrent status updates without losing one', async () => {

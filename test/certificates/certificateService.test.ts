@@ -1,81 +1,119 @@
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { CertificateError } from '../../src/certificates/npki/certificateError';
+import type { IssuanceEndpoint } from '../../src/certificates/ca/issuanceEndpoint';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
-import { redisCertificateStores } from '../../src/stores';
-import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
+import { inspectCertificate } from '../../src/certificates/npki/certificateInspection';
+import { verifyVirtualId } from '../../src/certificates/npki/virtualId';
 import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
-import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
-import { SHARED_REDIS_URL } from '../support/sharedRedis';
-import { opensslDecryptsKey } from '../support/opensslFixtures';
+import { requestCertificate } from '../../src/device/caClient';
+import { generateDeviceKeyPair, newRandomNum } from '../../src/device/deviceKeys';
+import { writeIssuedFiles } from '../../src/device/issuedFiles';
+import { type CertificateFilesOnDevice, provePossession } from '../../src/device/possessionProof';
+import { SecretBox } from '../../src/state/secretBox';
+import { redisCertificateStores } from '../../src/stores';
+import { fetchInProcess } from '../device/deviceSupport';
+import { keysMatching, useSharedRedis } from '../support/redisCleanup';
 
+/**
+ * The certificate core on Redis, as the app runs it: what the CA issued for keys made on devices,
+ * and what customers proved they hold, kept where every instance sees it, and nothing secret kept.
+ * The device's side of each step is test/device's; here it only supplies the requests and proofs.
+ */
 const PASSWORD = 'Gildong#2026!';
 const IDN = '9001011234567';
+const OTHER_IDN = '0203044123456';
 const CUSTOMER = 'customer-hash-1';
+const CHALLENGE = randomBytes(32);
 const prefix = `jca-test-certsvc-${process.pid}:`;
+const redis = useSharedRedis(prefix);
 const dir = mkdtempSync(join(tmpdir(), 'jca-certsvc-'));
+const box = new SecretBox(randomBytes(32));
 const actor = { actor: 'customer', conversationId: 'conv-1' };
-let redis: Redis;
+/** Secrets the device held, each of which must be absent from Redis at the end. */
+const secretsOfDevices: string[] = [];
 let service: CertificateService;
+let endpoint: IssuanceEndpoint;
 
-beforeAll(async () => {
-  redis = new Redis(SHARED_REDIS_URL);
-  service = await createCertificateService({
+/** One instance of the app's certificate core: the same CA folder and Redis prefix as every other. */
+const instance = () =>
+  createCertificateService({
     caDirectory: join(dir, 'ca'),
     crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-    stores: redisCertificateStores(redis, prefix),
+    stores: redisCertificateStores(redis(), prefix, box),
   });
+
+beforeAll(async () => {
+  service = await instance();
+  endpoint = service.issuanceEndpoint(async () => undefined);
 });
 
-afterAll(async () => {
-  await deleteKeysMatching(redis, `${prefix}*`);
-  redis.disconnect();
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
-test('issuance gives files that openssl and our reader both accept, and records it', async () => {
-  const issued = await service.issue({
-    ...actor,
-    customerId: CUSTOMER,
-    realName: '홍길동',
-    idn: IDN,
-    type: 'personalBanking',
-    password: PASSWORD,
+/** The bank registers the customer with its CA; the device makes the key and R, asks the CA and saves the files. */
+async function issueOnDevice(customerId: string, idn = IDN, notAfter?: Date) {
+  const authorization = await service.authority.register({ customerId, realName: '홍길동', idn, type: 'personalBanking', notAfter });
+  return onDevice(authorization);
+}
+
+/** The device's side with the CA's authorisation: a key and R made here, the request, the files saved. */
+async function onDevice(authorization: { readonly referenceNumber: string; readonly authCode: string }) {
+  const [keyPair, randomNum] = [await generateDeviceKeyPair(), newRandomNum()];
+  const fromCa = await requestCertificate({
+    endpoint: service.authority.endpoint,
+    authorization,
+    keyPair,
+    randomNum,
+    fetch: fetchInProcess(endpoint),
   });
-  expect(issued.summary.maskedName).toBe('홍*동');
+  const files = await writeIssuedFiles({ ...fromCa, keyPair, randomNum, password: PASSWORD });
+  secretsOfDevices.push(authorization.authCode, Buffer.from(randomNum).toString('base64'), Buffer.from(randomNum).toString('hex'));
+  const { serialNumber, fingerprintSha256 } = await inspectCertificate(files.signCert);
+  return { referenceNumber: authorization.referenceNumber, files, serialNumber, fingerprintSha256, randomNum };
+}
 
-  const fromZip = readNpkiZip(issued.npkiZip);
-  expect(fromZip).toEqual({ signCert: issued.signCert, signPri: issued.signPri });
-  writeFileSync(join(dir, 'bundle.zip'), issued.npkiZip);
-  expect(
-    execFileSync('python3', ['-c', `import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).namelist())`, join(dir, 'bundle.zip')], {
-      encoding: 'utf8',
-    }),
-  ).toContain(`NPKI/yessign/USER/${issued.summary.subjectDn}/signPri.key`);
+/** The proof the device posts for registration or renewal, and the rest of the request the secure step adds. */
+async function proofOf(files: CertificateFilesOnDevice, customerId: string, idn: string) {
+  const result = await provePossession({ files, password: PASSWORD, challenge: CHALLENGE });
+  if (result.status !== 'signed') throw new Error(`expected a signed proof, got ${result.status}`);
+  return { ...result.proof, ...actor, challenge: CHALLENGE, customerId, idn, purpose: 'registration' as const };
+}
 
-  writeFileSync(join(dir, 'signPri.key'), issued.signPri);
-  const key = opensslDecryptsKey(join(dir, 'signPri.key'), PASSWORD);
-  expect(key).toContain('BEGIN PRIVATE KEY');
-  writeFileSync(join(dir, 'cert.pfx'), issued.pfx);
-  const pfx = execFileSync('openssl', ['pkcs12', '-in', join(dir, 'cert.pfx'), '-passin', `pass:${PASSWORD}`, '-nodes'], {
-    encoding: 'utf8',
-  });
-  expect(pfx).toContain('BEGIN CERTIFICATE');
-
-  const [entry] = await service.list(CUSTOMER);
-  expect(entry).toMatchObject({ origin: 'issued', status: 'active', serialNumber: issued.summary.serialNumber });
+test('a certificate issued for the device’s key is on record at every instance, and stays valid once the device saved it', async () => {
+  const issued = await issueOnDevice(CUSTOMER);
+  const another = await instance();
+  expect(await another.list(CUSTOMER)).toEqual([
+    expect.objectContaining({ origin: 'issued', status: 'active', serialNumber: issued.serialNumber }),
+  ]);
+  expect(await another.confirmDelivery(issued.referenceNumber, issued.serialNumber)).toBe(true);
+  // The page closing after the files were saved ends the step: nothing is revoked.
+  expect(await service.abandonIssuance(issued.referenceNumber)).toBe('delivered');
+  expect(await service.bankCa.revocationStatus(issued.serialNumber)).toBe('good');
 });
 
-test('another bank’s certificate is registered, listed and released; a failed attempt is audited too', async () => {
+test('an issuance the device never saved is revoked when its step ends: at the CA and in the registry', async () => {
+  const issued = await issueOnDevice('customer-hash-unsaved');
+  expect(await service.abandonIssuance(issued.referenceNumber)).toBe('revoked');
+  expect(await service.bankCa.revocationStatus(issued.serialNumber)).toBe('revoked');
+  expect(await service.list('customer-hash-unsaved')).toEqual([
+    expect.objectContaining({ status: 'revoked', revocationReason: 'cessationOfOperation' }),
+  ]);
+});
+
+test('another bank’s certificate is registered by proof of possession, listed and released; a failed proof is audited too', async () => {
   const other = await service.otherBankCa.issue({ realName: '홍길동', idn: IDN, type: 'personalGeneral' });
   const files = { signCert: other.certificate, signPri: await encryptPrivateKeyFile(other.privateKeyInfo, PASSWORD) };
+  const proof = await proofOf(files, CUSTOMER, IDN);
 
-  await expect(service.register({ ...actor, customerId: CUSTOMER, files, password: 'wrong', idn: IDN })).rejects.toMatchObject({
-    reason: 'wrongPassword',
-  });
-  const registered = await service.register({ ...actor, customerId: CUSTOMER, files, password: PASSWORD, idn: IDN });
+  await expect(service.verifyPossession({ ...proof, challenge: randomBytes(32) })).rejects.toMatchObject({ reason: 'keyMismatch' });
+  expect(await service['audit'].recent(1)).toEqual([
+    expect.objectContaining({ action: 'register', outcome: 'failure', reason: 'keyMismatch', customerId: CUSTOMER }),
+  ]);
+  const registered = await service.verifyPossession(proof);
   expect(registered).toMatchObject({ origin: 'registered', status: 'active' });
   expect((await service.list(CUSTOMER)).map((c) => c.origin).sort()).toEqual(['issued', 'registered']);
 
@@ -83,40 +121,106 @@ test('another bank’s certificate is registered, listed and released; a failed 
   expect(released?.status).toBe('released');
 });
 
-test('revoking a certificate issued here puts it in the CRL and refuses its registration', async () => {
-  const issued = await service.issue({
-    ...actor,
-    customerId: 'customer-hash-2',
-    realName: '김철수',
-    idn: '0203044123456',
-    type: 'personalGeneral',
-    password: PASSWORD,
-  });
-  const revoked = await service.revoke('customer-hash-2', issued.summary.fingerprintSha256, 'keyCompromise', actor);
+test('a certificate revoked here is in the CRL openssl reads, and proving possession of it is refused as revoked', async () => {
+  const issued = await issueOnDevice('customer-hash-2', OTHER_IDN);
+  const revoked = await service.revoke('customer-hash-2', issued.fingerprintSha256, 'keyCompromise', actor);
   expect(revoked?.status).toBe('revoked');
   writeFileSync(join(dir, 'bank.crl'), await service.crl());
   const crl = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'bank.crl'), '-noout', '-text'], { encoding: 'utf8' });
-  expect(crl).toContain(issued.summary.serialNumber.toUpperCase());
-  const attempt = service.register({
-    ...actor,
-    customerId: 'customer-hash-2',
-    files: { signCert: issued.signCert, signPri: issued.signPri },
-    password: PASSWORD,
-    idn: '0203044123456',
-  });
-  await expect(attempt).rejects.toBeInstanceOf(CertificateError);
-  await expect(attempt).rejects.toMatchObject({ reason: 'revoked' });
+  expect(crl).toContain(issued.serialNumber.toUpperCase());
+
+  const proof = await proofOf({ zip: issued.files.npkiZip }, 'customer-hash-2', OTHER_IDN);
+  await expect(service.verifyPossession(proof)).rejects.toMatchObject({ reason: 'revoked' });
 });
 
-test('nothing the service stored holds a password, a 주민등록번호 or a private key', async () => {
+describe('renewal by key: a proof of possession with no customer known', () => {
+  const DAY = 24 * 3600 * 1000;
+
+  /** The proof the device posts on a renewal page that knows nobody: no customer, no 주민등록번호. */
+  async function renewalProof(files: CertificateFilesOnDevice) {
+    const result = await provePossession({ files, password: PASSWORD, challenge: CHALLENGE });
+    if (result.status !== 'signed') throw new Error(`expected a signed proof, got ${result.status}`);
+    return { ...result.proof, ...actor, challenge: CHALLENGE, purpose: 'renewal' as const };
+  }
+
+  test('names the certificate this bank issued close to its expiry, found by its fingerprint; the CA renews it from its record, the VID from the new R and the 주민등록번호 it kept', async () => {
+    const old = await issueOnDevice('customer-hash-renew', IDN, new Date(Date.now() + 12 * DAY));
+    const onRecord = await service.verifyPossession(await renewalProof({ zip: old.files.npkiZip }));
+    expect(onRecord).toMatchObject({
+      customerId: 'customer-hash-renew',
+      serialNumber: old.serialNumber,
+      origin: 'issued',
+      status: 'active',
+    });
+
+    const notAfter = new Date(Date.now() + 377 * DAY);
+    const authorization = await service.authority.renew({
+      customerId: onRecord.customerId,
+      previousSerial: onRecord.serialNumber,
+      type: 'personalBanking',
+      notAfter,
+    });
+    const renewed = await onDevice(authorization);
+    expect(await verifyVirtualId(renewed.files.signCert, IDN, renewed.randomNum)).toBe(true);
+    expect(await verifyVirtualId(renewed.files.signCert, IDN, old.randomNum)).toBe(false);
+    const summary = await inspectCertificate(renewed.files.signCert);
+    expect(summary.notAfter.toISOString().slice(0, 10)).toBe(notAfter.toISOString().slice(0, 10));
+    expect(summary.subjectDn).toContain('홍길동');
+  });
+
+  test('the CA renews only what it issued to that customer, and only while it is good', async () => {
+    const old = await issueOnDevice('customer-hash-renew-2', IDN, new Date(Date.now() + 12 * DAY));
+    const renewal = {
+      customerId: 'customer-hash-renew-2',
+      previousSerial: old.serialNumber,
+      type: 'personalBanking' as const,
+      notAfter: new Date(),
+    };
+    await expect(service.authority.renew({ ...renewal, customerId: 'someone-else' })).rejects.toThrow(/subscriber/);
+    await expect(service.authority.renew({ ...renewal, previousSerial: '7f7f7f' })).rejects.toThrow(/subscriber/);
+    await service.revoke('customer-hash-renew-2', old.fingerprintSha256, 'keyCompromise', actor);
+    await expect(service.authority.renew(renewal)).rejects.toThrow(/not good/);
+  });
+
+  test('refuses a certificate not yet within 30 days of its expiry, another bank’s, one nobody registered here, and a revoked one, each audited', async () => {
+    const farFromExpiry = await issueOnDevice('customer-hash-renew-3');
+    await expect(service.verifyPossession(await renewalProof({ zip: farFromExpiry.files.npkiZip }))).rejects.toMatchObject({
+      reason: 'notRenewable',
+    });
+    expect(await service['audit'].recent(1)).toEqual([
+      expect.objectContaining({ action: 'renew', outcome: 'failure', reason: 'notRenewable' }),
+    ]);
+
+    const other = await service.otherBankCa.issue({
+      realName: '홍길동',
+      idn: IDN,
+      type: 'personalGeneral',
+      notAfter: new Date(Date.now() + 9 * DAY),
+    });
+    const otherFiles = { signCert: other.certificate, signPri: await encryptPrivateKeyFile(other.privateKeyInfo, PASSWORD) };
+    await expect(service.verifyPossession(await renewalProof(otherFiles))).rejects.toMatchObject({ reason: 'ownerMismatch' });
+    await service.verifyPossession(await proofOf(otherFiles, 'customer-hash-renew-3', IDN));
+    await expect(service.verifyPossession(await renewalProof(otherFiles))).rejects.toMatchObject({ reason: 'ownerMismatch' });
+
+    const revoked = await issueOnDevice('customer-hash-renew-3', IDN, new Date(Date.now() + 12 * DAY));
+    await service.revoke('customer-hash-renew-3', revoked.fingerprintSha256, 'keyCompromise', actor);
+    await expect(service.verifyPossession(await renewalProof({ zip: revoked.files.npkiZip }))).rejects.toMatchObject({ reason: 'revoked' });
+  });
+});
+
+test('nothing the service stored holds a password, a 주민등록번호, an authorisation code, R or a private key', async () => {
   const dump: string[] = [];
-  for (const key of await keysMatching(redis, `${prefix}*`)) {
-    const type = await redis.type(key);
-    if (type === 'hash') dump.push(...Object.entries(await redis.hgetall(key)).flat());
-    else if (type === 'stream') dump.push(...(await redis.xrange(key, '-', '+')).flatMap(([, fields]) => fields));
-    else if (type === 'string') dump.push((await redis.get(key)) ?? '');
+  for (const key of await keysMatching(redis(), `${prefix}*`)) {
+    const type = await redis().type(key);
+    if (type === 'hash') dump.push(...Object.entries(await redis().hgetall(key)).flat());
+    else if (type === 'stream') dump.push(...(await redis().xrange(key, '-', '+')).flatMap(([, fields]) => fields));
+    else if (type === 'string') dump.push((await redis().get(key)) ?? '');
+    else if (type === 'zset') dump.push(...(await redis().zrange(key, 0, -1)));
+    else if (type === 'set') dump.push(...(await redis().smembers(key)));
+    else if (type === 'list') dump.push(...(await redis().lrange(key, 0, -1)));
   }
   const everything = dump.join('\n');
   expect(everything).toContain('"action":"issue"'); // the audit log is there
-  for (const secret of [PASSWORD, IDN, '900101', '0203044123456', 'PRIVATE KEY']) expect(everything).not.toContain(secret);
+  expect(secretsOfDevices.length).toBeGreaterThan(0);
+  for (const secret of [PASSWORD, IDN, '900101', OTHER_IDN, 'PRIVATE KEY', ...secretsOfDevices]) expect(everything).not.toContain(secret);
 });

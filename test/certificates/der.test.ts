@@ -13,6 +13,7 @@ import {
   oidNode,
   parseDer,
   seq,
+  sequenceElementBytes,
   sequenceOf,
   set,
   toDer,
@@ -115,5 +116,28 @@ describe('ASN.1 readers', () => {
     expect(sequenceOf(seq([integer(1), integer(2)]), 'pair', 2, 2)).toHaveLength(2);
     expect(() => sequenceOf(seq([integer(1)]), 'pair', 2, 2)).toThrow('pair has 1 fields');
     expect(() => sequenceOf(set([]), 'pair')).toThrow('expected pair');
+  });
+});
+
+describe('sequenceElementBytes', () => {
+  test('gives each element exactly as encoded, long lengths included', () => {
+    const long = octetString(new Uint8Array(300));
+    const elements = [integer(5), long, seq([utf8String('홍길동')])];
+    const der = toDer(seq(elements));
+    expect(sequenceElementBytes(der).map((bytes) => Buffer.from(bytes).toString('hex'))).toEqual(elements.map(hex));
+    expect(sequenceElementBytes(toDer(seq([])))).toEqual([]);
+  });
+
+  test('refuses what is not one whole DER SEQUENCE', () => {
+    const der = toDerBuffer(seq([integer(1), integer(2)]));
+    const refusals = [
+      der.subarray(0, der.length - 1), // cut short
+      Buffer.concat([der, Buffer.from([0])]), // a byte after it
+      toDerBuffer(set([integer(1)])), // a SET
+      Buffer.from('3080020101 0000'.replace(/ /g, ''), 'hex'), // BER's indefinite length
+      Buffer.from('3003020501', 'hex'), // an element running past its SEQUENCE
+      Buffer.from([]),
+    ];
+    for (const bytes of refusals) expect(() => sequenceElementBytes(bytes)).toThrow(UnexpectedAsn1);
   });
 });

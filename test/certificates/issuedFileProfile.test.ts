@@ -3,16 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { CertificateService, createCertificateService, IssuedCertificate } from '../../src/certificates/certificateService';
-import { memoryCertificateStores } from '../../src/stores';
-import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { readPrivateKeyInfo } from '../../src/certificates/npki/privateKeyInfo';
 import { verifyVirtualId } from '../../src/certificates/npki/virtualId';
+import { requestCertificate } from '../../src/device/caClient';
+import { generateDeviceKeyPair, newRandomNum } from '../../src/device/deviceKeys';
+import { type IssuedFiles, writeIssuedFiles } from '../../src/device/issuedFiles';
+import { certificateCore, endpointOf, fetchInProcess, registration } from '../device/deviceSupport';
 
 /**
- * What a customer downloads must open in the ecosystem's readers. NPKI programs and PyPinkSign read
- * PBES2 with PBKDF2's default PRF only (HMAC-SHA1, no prf field) and SEED-CBC with a 16-byte IV;
- * Korean certificate managers and older Windows import a PFX as the CAs export it (3DES, SHA-1 MAC).
+ * What the customer's device saves must open in the ecosystem's readers. NPKI programs and
+ * PyPinkSign read PBES2 with PBKDF2's default PRF only (HMAC-SHA1, no prf field) and SEED-CBC with a
+ * 16-byte IV; Korean certificate managers and older Windows import a PFX as the CAs export it (3DES,
+ * SHA-1 MAC). The key's profile, openssl pkcs8 and the VID are test/device/deviceIssuance.test.ts's.
  */
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -20,9 +22,6 @@ type Asn1 = forge.asn1.Asn1;
 const PASSWORD = 'Gildong#2026!';
 const IDN = '9001011234567';
 const OID = {
-  pbes2: '1.2.840.113549.1.5.13',
-  pbkdf2: '1.2.840.113549.1.5.12',
-  seedCbc: '1.2.410.200004.1.4',
   data: '1.2.840.113549.1.7.1',
   encryptedData: '1.2.840.113549.1.7.6',
   pkcs8ShroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
@@ -33,10 +32,9 @@ const OID = {
 const LEGACY_PROVIDER = ['-provider', 'legacy', '-provider', 'default'];
 
 const dir = mkdtempSync(join(tmpdir(), 'jca-issued-'));
-let service: CertificateService;
-let issued: IssuedCertificate;
+let issued: IssuedFiles;
 
-const parse = (der: Buffer | string): Asn1 => asn1.fromDer(typeof der === 'string' ? der : der.toString('binary'));
+const parse = (der: Uint8Array | string): Asn1 => asn1.fromDer(typeof der === 'string' ? der : Buffer.from(der).toString('binary'));
 function at(node: Asn1, ...path: number[]): Asn1 {
   return path.reduce((current, index) => {
     const next = (current.value as Asn1[])[index];
@@ -44,28 +42,27 @@ function at(node: Asn1, ...path: number[]): Asn1 {
     return next;
   }, node);
 }
-const childCount = (node: Asn1): number => (node.value as Asn1[]).length;
 const oidOf = (node: Asn1): string => asn1.derToOid(node.value as string);
 const bytesOf = (node: Asn1): Buffer => Buffer.from(node.value as string, 'binary');
 const integerOf = (node: Asn1): number => asn1.derToInteger(node.value as string);
 const openssl = (args: string[], input?: Buffer): Buffer => execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
 
 beforeAll(async () => {
-  service = await createCertificateService({
-    caDirectory: join(dir, 'ca'),
-    crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-    stores: memoryCertificateStores(),
+  // An issuance as the secure page runs it: the bank registers the customer, the device makes the key and R and asks the CA.
+  const core = await certificateCore();
+  const authorization = await core.authority.register({
+    ...registration({ customerId: 'customer-profile', idn: IDN }),
+    type: 'personalGeneral' as const,
   });
-  issued = await service.issue({
-    actor: 'customer',
-    customerId: 'customer-profile',
-    realName: '홍길동',
-    idn: IDN,
-    type: 'personalGeneral',
-    password: PASSWORD,
+  const [keyPair, randomNum] = [await generateDeviceKeyPair(), newRandomNum()];
+  const fromCa = await requestCertificate({
+    endpoint: core.authority.endpoint,
+    authorization,
+    keyPair,
+    randomNum,
+    fetch: fetchInProcess(endpointOf(core).endpoint),
   });
-  writeFileSync(join(dir, 'signCert.der'), issued.signCert);
-  writeFileSync(join(dir, 'signPri.key'), issued.signPri);
+  issued = await writeIssuedFiles({ ...fromCa, keyPair, randomNum, password: PASSWORD });
   writeFileSync(join(dir, 'certificate.pfx'), issued.pfx);
 });
 
@@ -73,21 +70,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the issued signPri.key', () => {
-  it('is PBES2 + PBKDF2 without a prf field (HMAC-SHA1), 2048 iterations, SEED-CBC with a 16-byte IV', () => {
-    const algorithm = at(parse(issued.signPri), 0);
-    expect(oidOf(at(algorithm, 0))).toBe(OID.pbes2);
-    const kdf = at(algorithm, 1, 0);
-    expect(oidOf(at(kdf, 0))).toBe(OID.pbkdf2);
-    // salt and iteration count only: no keyLength, and no prf, so readers use the default HMAC-SHA1.
-    expect(childCount(at(kdf, 1))).toBe(2);
-    expect(bytesOf(at(kdf, 1, 0))).toHaveLength(8);
-    expect(integerOf(at(kdf, 1, 1))).toBe(2048);
-    const cipher = at(algorithm, 1, 1);
-    expect(oidOf(at(cipher, 0))).toBe(OID.seedCbc);
-    expect(bytesOf(at(cipher, 1))).toHaveLength(16);
-  });
-
+describe('the signPri.key the device saved', () => {
   it('opens as PyPinkSign opens it: PBKDF2-HMAC-SHA1 for 16 bytes, SEED-CBC with the IV, and holds R for the VID', async () => {
     const root = parse(issued.signPri);
     const salt = bytesOf(at(root, 0, 1, 0, 1, 0));
@@ -106,18 +89,9 @@ describe('the issued signPri.key', () => {
     expect(randomNum).toBeDefined();
     expect(await verifyVirtualId(issued.signCert, IDN, randomNum!)).toBe(true);
   });
-
-  it('opens with openssl pkcs8, and its key is the certificate’s', () => {
-    const key = openssl(['pkcs8', '-inform', 'DER', '-in', join(dir, 'signPri.key'), '-passin', `pass:${PASSWORD}`, ...LEGACY_PROVIDER]);
-    expect(key.toString()).toContain('BEGIN PRIVATE KEY');
-    const keyModulus = openssl(['rsa', '-noout', '-modulus'], key).toString();
-    const certificateModulus = openssl(['x509', '-inform', 'DER', '-in', join(dir, 'signCert.der'), '-noout', '-modulus']).toString();
-    expect(keyModulus).toBe(certificateModulus);
-    expect(readNpkiZip(issued.npkiZip)).toEqual({ signCert: issued.signCert, signPri: issued.signPri });
-  });
 });
 
-describe('the issued PFX', () => {
+describe('the PFX the device saved', () => {
   it('is written as CAs export it: 3DES key bag and certificates, SHA-1 MAC, 2048 iterations each', () => {
     const pfx = parse(issued.pfx);
     expect(integerOf(at(pfx, 0))).toBe(3);
@@ -159,19 +133,4 @@ describe('the issued PFX', () => {
     });
     expect(wrong.status).not.toBe(0);
   });
-});
-
-it('the issued signCert.der opens with openssl x509', () => {
-  const subject = openssl([
-    'x509',
-    '-inform',
-    'DER',
-    '-in',
-    join(dir, 'signCert.der'),
-    '-noout',
-    '-subject',
-    '-nameopt',
-    'utf8',
-  ]).toString();
-  expect(subject).toContain('홍길동');
 });

@@ -5,7 +5,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { MemoryCaLedger } from '../../src/certificates/ca/caLedger';
 import { OTHER_BANK_CA_PROFILE, SandboxCa } from '../../src/certificates/ca/sandboxCa';
@@ -19,6 +18,7 @@ import { computeVirtualId } from '../../src/certificates/npki/virtualId';
 import { launchChromium } from '../support/browser';
 import { FIXTURE_IDN, FIXTURE_PASSWORD, fixture, fixtureDir } from '../support/opensslFixtures';
 import type { NpkiRoundTrips } from './browser/npkiRoundTrips';
+import { browserBundle } from '../support/browserBundle';
 
 /**
  * npki/ runs on the customer's device in issue I: bundled by esbuild for the browser, with no Node
@@ -50,35 +50,11 @@ function inBrowser<K extends keyof NpkiRoundTrips>(
 }
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [join(__dirname, 'browser', 'npkiRoundTrips.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  }).catch((error: { errors?: { text: string }[] }) => {
-    // An import of a Node built-in does not resolve for the browser: the build fails here, naming it.
-    throw new Error(`the browser bundle did not build: ${(error.errors ?? []).map((e) => e.text).join('; ')}`);
-  });
-  expect(result.errors).toEqual([]);
-  expect(result.warnings).toEqual([]);
-  // Only npki/, node-forge, fflate and the entry: no polyfill. node-forge's own `require('crypto')`
-  // is disabled by its package.json's browser field, so it is an empty module, not a shim.
-  const inputs = Object.keys(result.metafile.inputs);
-  const unexpected = inputs.filter(
-    (input) =>
-      !/^src\/certificates\/npki\/[A-Za-z0-9]+\.ts$/.test(input) &&
-      !input.startsWith('node_modules/node-forge/lib/') &&
-      !input.startsWith('node_modules/fflate/') &&
-      input !== 'test/certificates/browser/npkiRoundTrips.ts' &&
-      input !== '(disabled):crypto',
+  // Only npki/ and the entry.
+  bundle = await browserBundle(
+    join(__dirname, 'browser', 'npkiRoundTrips.ts'),
+    (input) => /^src\/certificates\/npki\/[A-Za-z0-9]+\.ts$/.test(input) || input === 'test/certificates/browser/npkiRoundTrips.ts',
   );
-  expect(unexpected).toEqual([]);
-  bundle = result.outputFiles[0]!.text;
-  expect(bundle).not.toMatch(/\brequire\(/);
 
   // Not chained: restify, loaded by other test files in this worker, patches writeHead to return nothing.
   server = createServer((request, response) => {

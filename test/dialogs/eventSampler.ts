@@ -1,9 +1,9 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { MOBILE_CARRIERS } from '../../dialogs/contract/domain';
 import type { FlowEvent } from '../../dialogs/contract/events';
+import type { SecureFailure, SecureStepKind } from '../../dialogs/contract/secure';
 import { awaitingAfter, type FlowActorName, type FlowContext } from '../../dialogs/flowSetup';
 import { JOURNEYS } from '../../dialogs/journeys';
-import { OFF_DUTY_AT, ON_DUTY_AT, OUTCOMES } from './fakeServices';
+import { APP_CUSTOMER, ISSUED, OFF_DUTY_AT, ON_DUTY_AT, OUTCOMES, PAGE_CUSTOMER, REGISTERED } from './fakeServices';
 
 /** A service's answer, as the machine receives it from an invoked actor; `service` and `outcome` name the fake's answer. */
 export interface ServiceEvent {
@@ -14,34 +14,66 @@ export interface ServiceEvent {
   readonly error?: unknown;
 }
 
-/** A customer's input as the bot decodes it (src/bot/decode/), or a service's answer. */
+/** A customer's input as the bot decodes it (src/bot/decode/), a page's completion, or a service's answer. */
 export type SampledEvent = FlowEvent | ServiceEvent;
 
 export const isServiceEvent = (event: { type: string }): event is ServiceEvent => event.type.startsWith('xstate.');
 
 const at = ON_DUTY_AT;
 
-/** The 주민등록번호, phone and files as the personal-data guard hands them over: hashed, masked, sealed. */
+/** What a customer may put into the chat although the secure page asks for it: made safe by the personal-data guard. */
 export const SAMPLES = {
-  rrn: { type: 'RRN', customerId: 'customer-1', masked: '900101-1******', birthDate: ['900101', '19900101'], sealed: 'sealed-rrn', at },
-  someoneElsesRrn: {
-    type: 'RRN',
-    customerId: 'customer-2',
-    masked: '850505-2******',
-    birthDate: ['850505', '19850505'],
-    sealed: 'sealed-rrn-2',
-    at,
-  },
-  phone: { type: 'PHONE', masked: '010-****-1357', sealed: 'sealed-phone', at },
+  // Not the verified customer's: whatever of these is found in the context came from the chat.
+  rrn: { type: 'RRN', masked: '880808-1******', at },
+  phone: { type: 'PHONE', masked: '010-****-9090', at },
   name: { type: 'TEXT', text: '홍길동', at },
-  /** Digits: no name, and a code or a password where one is awaited. */
+  /** A one-time code (or a password) typed into the chat anyway. */
   digits: { type: 'TEXT', text: '135790', at },
-  pfx: { type: 'FILES', files: { pfx: 'sealed-pfx' }, refused: [], at },
-  signCert: { type: 'FILES', files: { signCert: 'sealed-cert' }, refused: [], at },
-  signPri: { type: 'FILES', files: { signPri: 'sealed-key' }, refused: [], at },
-  notACertificate: { type: 'FILES', files: {}, refused: ['unknownKind', 'tooLarge'], at },
+  keyFiles: { type: 'ATTACHMENTS', attachments: [{ name: 'signPri.key', contentUrl: 'https://files.example/1' }], at },
   unansweredChoice: { type: 'CHOICE', choice: 'menu.choices.nowhere', at },
+  appCustomer: { type: 'APP_CUSTOMER', identity: APP_CUSTOMER, at },
+  rrnInvalid: { type: 'RRN_INVALID', problem: 'genderDigit', at },
 } as const satisfies Record<string, FlowEvent>;
+
+/** Every way a page's step can fail, once each (the record makes a new reason in the contract a compile error here). */
+const FAILURE_REASONS = {
+  expired: true,
+  notYetValid: true,
+  revoked: true,
+  notYours: true,
+  corporate: true,
+  untrusted: true,
+  unsupported: true,
+  noRandom: true,
+  passwordLocked: true,
+  verificationLocked: true,
+  caRefused: true,
+  notRenewable: true,
+} as const satisfies Record<SecureFailure, true>;
+export const SECURE_FAILURES = Object.keys(FAILURE_REASONS) as SecureFailure[];
+
+/** The page a question sends the customer to (`secureStep.open.<kind>`), if it does. */
+export function pageOf(context: FlowContext): SecureStepKind | undefined {
+  const kind = /^secureStep\.open\.(\w+)$/.exec(context.question?.key ?? '')?.[1];
+  return kind as SecureStepKind | undefined;
+}
+
+/**
+ * How a secure page can complete its step (dialogs/contract/secure.ts): each result, each way it
+ * fails, a cancel and an expired link. The page's own kind when the customer is on one; elsewhere
+ * the completion of a page left behind (the customer went on in the chat meanwhile).
+ */
+export function pageCompletions(step: SecureStepKind): FlowEvent[] {
+  return [
+    { type: 'IDENTITY_VERIFIED', identity: PAGE_CUSTOMER, at },
+    { type: 'ADDITIONAL_VERIFIED', at },
+    { type: 'CERTIFICATE_ISSUED', issued: ISSUED, at },
+    { type: 'CERTIFICATE_REGISTERED', registered: REGISTERED, at },
+    ...SECURE_FAILURES.map((reason): FlowEvent => ({ type: 'SECURE_FAILED', step, reason, at })),
+    { type: 'SECURE_CANCELLED', step, at },
+    { type: 'SECURE_EXPIRED', step, at },
+  ];
+}
 
 /** What a customer can say in any step: chatter, personal data, commands and intents (a journey nobody offers last). */
 const ANYWHERE: readonly FlowEvent[] = [
@@ -49,11 +81,7 @@ const ANYWHERE: readonly FlowEvent[] = [
   { type: 'YES', at: OFF_DUTY_AT },
   { type: 'NO', at },
   ...Object.values(SAMPLES),
-  { type: 'RRN_INVALID', problem: 'genderDigit', at },
-  { type: 'CARRIER', carrier: 'KT', at },
-  { type: 'RESEND', at },
-  { type: 'SECRET_TYPED', at },
-  { type: 'ATTACHMENTS', attachments: [{ name: 'signCert.der', contentUrl: 'https://files.example/1' }], at },
+  { type: 'PASSWORD_LIKE', at },
   { type: 'START', at },
   { type: 'IDLE_EXPIRED', at },
   { type: 'CANCEL', at },
@@ -74,22 +102,22 @@ const ANYWHERE: readonly FlowEvent[] = [
   { type: 'JOURNEY', journey: 'nowhere', at },
 ];
 
-/** The answers the question on screen offers, each as the bot decodes it: a choice, or a carrier. */
+/** The answers the question on screen offers, each as the bot decodes it: a choice. */
 function answersOffered(context: FlowContext): FlowEvent[] {
   const awaiting = awaitingAfter(context.question);
   if (awaiting === undefined) return [];
-  if (awaiting.asks === 'carrier') return MOBILE_CARRIERS.map((carrier) => ({ type: 'CARRIER', carrier, at }));
   return awaiting.choices.map((choice) => ({ type: 'CHOICE', choice, at }));
 }
 
 /**
  * The events to try in a state. Waiting on a service, only the service's answers arrive (the
- * bot's turn ends when no state is busy); otherwise everything a customer can say, and each
- * answer the question on screen offers.
+ * bot's turn ends when no state is busy); otherwise everything a customer can say, each answer
+ * the question on screen offers, and each way a secure page can end.
  */
 export function eventsFor(snapshot: AnyMachineSnapshot): SampledEvent[] {
   if (snapshot.hasTag('busy')) return serviceAnswers(snapshot);
-  return [...answersOffered(snapshot.context as FlowContext), ...ANYWHERE];
+  const context = snapshot.context as FlowContext;
+  return [...answersOffered(context), ...ANYWHERE, ...pageCompletions(pageOf(context) ?? 'identity')];
 }
 
 /** Each answer (every outcome) of each service the active states invoke. */

@@ -2,10 +2,11 @@ import type { StateValue } from 'xstate';
 import en from '../../locales/en/translation.json';
 import ko from '../../locales/ko/translation.json';
 import type { FlowEvent } from '../../dialogs/contract/events';
+import { REOPEN_CHOICE, securePageQuestion } from '../../dialogs/contract/replies';
 import { MISUNDERSTOOD_LIMIT, type FlowContext } from '../../dialogs/flowSetup';
 import { JOURNEYS } from '../../dialogs/journeys';
 import type { Turn } from './dialogTurn';
-import { isServiceEvent, SAMPLES, type SampledEvent } from './eventSampler';
+import { isServiceEvent, pageCompletions, pageOf, SAMPLES, type SampledEvent } from './eventSampler';
 import { OFF_DUTY_AT, ON_DUTY_AT } from './fakeServices';
 import { FlowExplorer, type FlowNode } from './flowExplorer';
 
@@ -35,20 +36,14 @@ const JOURNEY_IDS: ReadonlySet<string> = new Set(JOURNEYS.map((journey) => journ
 const inJourney = (value: StateValue): boolean => typeof value !== 'string' && Object.keys(value).some((key) => JOURNEY_IDS.has(key));
 
 /** What a journey gathers; none of it may outlive the journey. */
-const JOURNEY_CONTEXT = [
-  'identityDraft',
-  'identity',
-  'codeChallenge',
-  'issuance',
-  'registration',
-  'certificates',
-] as const satisfies readonly (keyof FlowContext)[];
+const JOURNEY_CONTEXT = ['identity', 'issuance', 'certificates'] as const satisfies readonly (keyof FlowContext)[];
 
 function expectNothingOfAJourney(context: FlowContext, where: string): void {
   const left = JOURNEY_CONTEXT.filter((field) => context[field] !== undefined);
   expect({ where, left }).toEqual({ where, left: [] });
-  // Every sealed value the samples and fakes hand over is named "sealed-…".
-  expect({ where, sealed: JSON.stringify(context).includes('sealed') }).toEqual({ where, sealed: false });
+  // Every sealed value the samples and fakes hand over is named "sealed-…"; the bank's app's customer stays for the conversation.
+  const { appCustomer: _kept, ...rest } = context;
+  expect({ where, sealed: JSON.stringify(rest).includes('sealed') }).toEqual({ where, sealed: false });
 }
 
 const labelOf = (event: SampledEvent): string => (isServiceEvent(event) ? `${event.service}:${event.outcome}` : event.type);
@@ -97,8 +92,8 @@ describe('the first message', () => {
 
   test('is greeted, then what it asks for is done', async () => {
     const issue = await explorer.step(start!, { type: 'ISSUE', at });
-    expect(issue.keys).toEqual(['welcome', 'menu.prompt', 'identity.askName']);
-    expect(nameOf(issue.snapshot.value)).toBe('issuing.verifyingIdentity.askingName');
+    expect(issue.keys).toEqual(['welcome', 'menu.prompt', 'secureStep.open.identity']);
+    expect(nameOf(issue.snapshot.value)).toBe('issuing.verifyingIdentity.onSecurePage');
   });
 });
 
@@ -185,11 +180,104 @@ describe.each(awaitingCustomer)('%s', (_name, nodes) => {
         // A choice not offered, or words that are none of them: the choices are offered again, last.
         const last = turn.replies.at(-1);
         const unanswered = offersChoices && (event === SAMPLES.unansweredChoice || event === SAMPLES.digits);
-        expect({ where, asks: now?.asks, choices: now?.choices, reoffered: unanswered ? last?.choices : 'n/a' }).toEqual({
+        expect({ where, choices: now?.choices, reoffered: unanswered ? last?.choices : 'n/a' }).toEqual({
           where,
-          asks: awaited?.asks,
           choices: awaited?.choices,
           reoffered: unanswered ? awaited?.choices : 'n/a',
+        });
+      }
+    }
+  });
+});
+
+describe('secure pages', () => {
+  const onPage = explorer.stable.filter((node) => pageOf(node.context) !== undefined);
+  const elsewhere = awaitingCustomer.flatMap(([, nodes]) => nodes).filter((node) => pageOf(node.context) === undefined);
+
+  test('the flow sends the customer to every page: 본인 인증, 추가 인증, issuance, registration and renewal', () => {
+    expect([...new Set(onPage.map((node) => pageOf(node.context)))].sort()).toEqual([
+      'additional',
+      'identity',
+      'issuance',
+      'registration',
+      'renewal',
+    ]);
+  });
+
+  test('cancelled on the page or its link expired, the customer is back at that step, told so, with a fresh link', async () => {
+    for (const node of onPage) {
+      const step = pageOf(node.context)!;
+      for (const [type, key] of [
+        ['SECURE_CANCELLED', 'secureStep.cancelled'],
+        ['SECURE_EXPIRED', 'secureStep.expired'],
+      ] as const) {
+        const event: FlowEvent = { type, step, at };
+        const turn = await explorer.step(node, event);
+        expect({ where: described(node, event), keys: turn.keys, value: turn.snapshot.value, opened: opened(turn) }).toEqual({
+          where: described(node, event),
+          keys: [key, `secureStep.open.${step}`],
+          value: node.value,
+          opened: [step],
+        });
+      }
+    }
+  });
+
+  test('다시 열기 sends a fresh link to the same page', async () => {
+    for (const node of onPage) {
+      const step = pageOf(node.context)!;
+      const event: FlowEvent = { type: 'CHOICE', choice: REOPEN_CHOICE, at };
+      const turn = await explorer.step(node, event);
+      expect({ where: described(node, event), replies: turn.replies, value: turn.snapshot.value, opened: opened(turn) }).toEqual({
+        where: described(node, event),
+        replies: [securePageQuestion(step)],
+        value: node.value,
+        opened: [step],
+      });
+    }
+  });
+
+  test('a 주민등록번호, a phone number or files sent into the chat are not kept and open no page; the customer is pointed to the page', async () => {
+    for (const [, nodes] of awaitingCustomer) {
+      for (const node of nodes) {
+        for (const [event, key] of [
+          [SAMPLES.rrn, 'secureStep.notInChat'],
+          [SAMPLES.phone, 'secureStep.notInChat'],
+          [SAMPLES.rrnInvalid, 'secureStep.notInChat'],
+          [SAMPLES.keyFiles, 'secureStep.filesOnPage'],
+        ] as const) {
+          const turn = await explorer.step(node, event);
+          const kept = JSON.stringify(turn.snapshot.context);
+          expect({
+            where: described(node, event),
+            first: turn.keys[0],
+            value: turn.snapshot.value,
+            question: turn.snapshot.context.question,
+            misunderstood: turn.snapshot.context.misunderstood,
+            opened: opened(turn),
+            kept: kept.includes(SAMPLES.rrn.masked) || kept.includes(SAMPLES.phone.masked) || kept.includes('signPri'),
+          }).toEqual({
+            where: described(node, event),
+            first: key,
+            value: node.value,
+            question: node.context.question,
+            misunderstood: node.context.misunderstood,
+            opened: [],
+            kept: false,
+          });
+        }
+      }
+    }
+  });
+
+  test("a page's result arriving after the customer left its step in the chat is not taken for another step", async () => {
+    for (const node of elsewhere) {
+      for (const event of pageCompletions('identity')) {
+        const turn = await explorer.step(node, event);
+        expect({ where: described(node, event), keys: turn.keys, value: turn.snapshot.value }).toEqual({
+          where: described(node, event),
+          keys: [],
+          value: node.value,
         });
       }
     }
@@ -242,7 +330,31 @@ describe('every step of every path', () => {
     }
   });
 
-  test('a code or password typed is used within its turn and never kept', async () => {
+  test('every page opened is offered in the chat with its link, and every page after 본인 인증 knows the customer (a renewal by key learns them on its page)', async () => {
+    for (const { node, event, turn } of await allSteps()) {
+      for (const page of turn.emitted.flatMap((e) => (e.type === 'secureStep' ? [e] : []))) {
+        const where = described(node, event);
+        const journey = typeof turn.snapshot.value === 'string' ? undefined : Object.keys(turn.snapshot.value)[0];
+        expect({
+          where,
+          linked: turn.replies.some((reply) => equal(reply, securePageQuestion(page.step.kind))),
+          journey: page.step.journey,
+          customer: page.customer,
+        }).toEqual({
+          where,
+          linked: true,
+          journey,
+          customer: page.step.kind === 'identity' ? undefined : turn.snapshot.context.identity,
+        });
+        // 갱신 asked for outright: the proof of the current key on the page names the customer and the certificate.
+        const byKey = page.step.kind === 'renewal' && page.step.replaces === undefined;
+        if (page.step.kind !== 'identity')
+          expect({ where, known: page.customer !== undefined, byKey }).toEqual({ where, known: !byKey, byKey });
+      }
+    }
+  });
+
+  test('a code or password typed into the chat is never kept', async () => {
     for (const { node, event, turn } of await allSteps()) {
       if (event === SAMPLES.digits)
         expect({ node: described(node, event), kept: JSON.stringify(turn.snapshot.context).includes(SAMPLES.digits.text) }).toEqual({
@@ -273,6 +385,9 @@ describe('every step of every path', () => {
 });
 
 const equal = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The pages a turn asked the bot to open, by kind. */
+const opened = (turn: Turn): string[] => turn.emitted.flatMap((e) => (e.type === 'secureStep' ? [e.step.kind] : []));
 
 function lookup(tree: unknown, key: string): unknown {
   return key

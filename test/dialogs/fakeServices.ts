@@ -1,53 +1,33 @@
 import { fromPromise } from 'xstate';
-import type { OtpChallenge } from '../../dialogs/contract/domain';
+import type { VerifiedIdentity } from '../../dialogs/contract/domain';
+import type { IssuedCertificate, RegisteredCertificate } from '../../dialogs/contract/secure';
 import type {
   CertificateChoice,
-  CheckCodeInput,
-  CheckCodeOutput,
-  CheckPasswordInput,
-  CheckPasswordOutput,
-  CompleteRegistrationInput,
-  CompleteRegistrationOutput,
   FindCertificateInput,
   FindCertificateOutput,
-  IssuanceJournalEntry,
-  IssueInput,
-  IssueOutput,
   ListCertificatesInput,
   ListCertificatesOutput,
   ReleaseInput,
   ReleaseOutput,
-  SendCodeInput,
-  SendCodeOutput,
-  UnlockInput,
-  UnlockOutput,
+  RevokeReplacedInput,
+  RevokeReplacedOutput,
 } from '../../dialogs/contract/services';
 import type { FlowActorName } from '../../dialogs/flowSetup';
 import { rootMachine } from '../../dialogs/rootMachine';
 
 /** What each service is given and answers, by the contract (dialogs/contract/services.ts). */
 interface ServiceInputs {
-  sendVerificationCode: SendCodeInput;
-  checkVerificationCode: CheckCodeInput;
-  checkNewPassword: CheckPasswordInput;
-  issueCertificate: IssueInput;
   findValidCertificate: FindCertificateInput;
-  unlockUploadedCertificate: UnlockInput;
-  completeRegistration: CompleteRegistrationInput;
   listCertificates: ListCertificatesInput;
   releaseCertificate: ReleaseInput;
+  revokeReplaced: RevokeReplacedInput;
 }
 
 interface ServiceOutputs {
-  sendVerificationCode: SendCodeOutput;
-  checkVerificationCode: CheckCodeOutput;
-  checkNewPassword: CheckPasswordOutput;
-  issueCertificate: IssueOutput;
   findValidCertificate: FindCertificateOutput;
-  unlockUploadedCertificate: UnlockOutput;
-  completeRegistration: CompleteRegistrationOutput;
   listCertificates: ListCertificatesOutput;
   releaseCertificate: ReleaseOutput;
+  revokeReplaced: RevokeReplacedOutput;
 }
 
 /** A service's answer: its output, or a failure (the service threw). */
@@ -58,8 +38,47 @@ export const ON_DUTY_AT = Date.UTC(2026, 2, 2, 10);
 export const OFF_DUTY_AT = Date.UTC(2026, 2, 2, 22);
 const onDuty = (at: number): boolean => new Date(at).getUTCHours() >= 9 && new Date(at).getUTCHours() < 18;
 
-const CHALLENGE: OtpChallenge = { id: 'challenge-1', purpose: 'identity', codeHash: 'code-hash', expiresAt: ON_DUTY_AT + 180_000 };
-const JOURNAL: IssuanceJournalEntry = { owner: 'journal-owner', key: 'issuance-1', told: [] };
+/** The customer as the secure page's 본인 인증 verified them: masked, hashed and sealed values only. */
+export const PAGE_CUSTOMER: VerifiedIdentity = {
+  name: '홍길동',
+  customerId: 'customer-1',
+  maskedRrn: '900101-1******',
+  birthDate: ['900101', '19900101'],
+  sealedRrn: 'sealed-rrn',
+  carrier: 'KT',
+  maskedPhone: '010-****-1357',
+  sealedPhone: 'sealed-phone',
+};
+
+/** The customer the bank's app passed with the chat's token: someone else than the page's, to tell them apart. */
+export const APP_CUSTOMER: VerifiedIdentity = {
+  name: '김영희',
+  customerId: 'customer-app',
+  maskedRrn: '850505-2******',
+  birthDate: ['850505', '19850505'],
+  sealedRrn: 'sealed-rrn-app',
+  carrier: 'SKT',
+  maskedPhone: '010-****-2468',
+  sealedPhone: 'sealed-phone-app',
+};
+
+/** What the CA issued on the customer's device, as the page's completion carries it. */
+export const ISSUED: IssuedCertificate = {
+  serialNumber: '0a1b',
+  notBefore: '2026-03-02',
+  notAfter: '2027-03-02',
+  ca: 'yessign',
+  type: 'personalBanking',
+  maskedName: '홍*동',
+};
+
+/** Another institution's certificate, registered by proof of possession on the page. */
+export const REGISTERED: RegisteredCertificate = {
+  ca: 'KICA',
+  kind: 'personalGeneral',
+  notAfter: '2027-03-02',
+  registeredAt: '2026-03-02',
+};
 
 const certificate = (n: number, origin: CertificateChoice['origin'], daysLeft: number, kind = 'personalBanking'): CertificateChoice => ({
   fingerprint: `fingerprint-${n}`,
@@ -79,74 +98,14 @@ export const LISTED_CERTIFICATES: readonly CertificateChoice[] = [
   certificate(4, 'registered', 300, 'personalGeneral'),
 ];
 
-const issued = (replaced?: 'renewal' | 'reissue', told: readonly string[] = []): Outcome<IssueOutput> => ({
-  output: {
-    journal: { ...JOURNAL, told },
-    status: 'issued',
-    type: 'personalBanking',
-    ca: 'yessign',
-    serialNumber: '0a1b',
-    notBefore: '2026-03-02',
-    notAfter: '2027-03-02',
-    maskedName: '홍*동',
-    downloadUrl: 'https://bank.example/certificates/download/d-1',
-    replaced,
-  },
-});
-
 /**
  * Every answer each service can give, by name: the first is the one it gives unless a test plans
  * another. Failures are thrown, as a broken dependency would.
  */
 export const OUTCOMES = {
-  sendVerificationCode: {
-    sent: { output: { status: 'sent', challenge: CHALLENGE } },
-    sentInSandbox: { output: { status: 'sent', challenge: CHALLENGE, sandboxCode: '246810' } },
-    tooSoon: { output: { status: 'tooSoon', retryAfterMs: 12_500 } },
-    hourlyLimit: { output: { status: 'hourlyLimit', retryAt: ON_DUTY_AT + 3_600_000 } },
-    locked: { output: { status: 'locked', until: ON_DUTY_AT + 1_800_000 } },
-    unavailable: { error: 'the identity provider is down' },
-  },
-  checkVerificationCode: {
-    ok: { output: { result: 'ok' } },
-    wrong: { output: { result: 'wrong', attemptsLeft: 3 } },
-    expired: { output: { result: 'expired' } },
-    locked: { output: { result: 'locked', until: ON_DUTY_AT + 1_800_000 } },
-    unavailable: { error: 'the identity provider is down' },
-  },
-  checkNewPassword: {
-    acceptable: { output: { broken: [], fingerprint: 'password-fingerprint' } },
-    weak: { output: { broken: ['tooShort', 'missingSpecial'], fingerprint: 'password-fingerprint' } },
-    unavailable: { error: 'the password policy is down' },
-  },
-  issueCertificate: {
-    issued: issued(),
-    issuedAfterInterruption: issued(undefined, ['issuance-0']),
-    reissued: issued('reissue'),
-    renewed: issued('renewal'),
-    mismatch: { output: { journal: JOURNAL, status: 'mismatch' } },
-    unavailable: { error: 'the CA is down' },
-  },
   findValidCertificate: {
     none: { output: {} },
     alreadyHeld: { output: { notAfter: '2027-01-31' } },
-    unavailable: { error: 'the registry is down' },
-  },
-  unlockUploadedCertificate: {
-    unlocked: { output: { status: 'unlocked', sealedCertificate: 'sealed-certificate', sealedRandomNum: 'sealed-random' } },
-    wrongPassword: { output: { status: 'failed', reason: 'wrongPassword' } },
-    excessiveKeyProtection: { output: { status: 'failed', reason: 'excessiveKeyProtection', file: 'privateKey' } },
-    revoked: { output: { status: 'failed', reason: 'revoked' } },
-    corruptKey: { output: { status: 'failed', reason: 'corruptFile', file: 'privateKey' } },
-    budgetSpent: { output: { status: 'deferred', cause: 'budgetSpent', retryAfterMinutes: 15 } },
-    busy: { output: { status: 'deferred', cause: 'busy', retryAfterMinutes: 1 } },
-    unavailable: { error: 'the certificate core is down' },
-  },
-  completeRegistration: {
-    registered: {
-      output: { status: 'registered', ca: 'KICA', kind: 'personalGeneral', notAfter: '2027-03-02', registeredAt: '2026-03-02' },
-    },
-    ownerMismatch: { output: { status: 'failed', reason: 'ownerMismatch' } },
     unavailable: { error: 'the registry is down' },
   },
   listCertificates: {
@@ -158,6 +117,10 @@ export const OUTCOMES = {
     released: { output: { released: true } },
     alreadyGone: { output: { released: false } },
     unavailable: { error: 'the registry is down' },
+  },
+  revokeReplaced: {
+    reissued: { output: { issued: ISSUED, replaced: 'reissue' } },
+    unavailable: { error: 'the CA is down' },
   },
 } as const satisfies { [S in FlowActorName]: Record<string, Outcome<ServiceOutputs[S]>> };
 
@@ -205,15 +168,10 @@ const fake = <S extends FlowActorName>(script: ServiceScript, service: S) =>
 export function machineWith(script: ServiceScript) {
   return rootMachine.provide({
     actors: {
-      sendVerificationCode: fake(script, 'sendVerificationCode'),
-      checkVerificationCode: fake(script, 'checkVerificationCode'),
-      checkNewPassword: fake(script, 'checkNewPassword'),
-      issueCertificate: fake(script, 'issueCertificate'),
       findValidCertificate: fake(script, 'findValidCertificate'),
-      unlockUploadedCertificate: fake(script, 'unlockUploadedCertificate'),
-      completeRegistration: fake(script, 'completeRegistration'),
       listCertificates: fake(script, 'listCertificates'),
       releaseCertificate: fake(script, 'releaseCertificate'),
+      revokeReplaced: fake(script, 'revokeReplaced'),
     },
     guards: { agentsOnDuty: ({ event }) => onDuty(event.at) },
   });

@@ -27,25 +27,20 @@ interface TurnPlan {
 
 /**
  * The traversal's notion of "the same state": where the flow is and what of its context decides
- * what happens next (misses so far, the question on screen, a code outstanding, the files and
- * password attempts of a registration, the pick and the type). Names, carriers and sealed values
- * do not change the way on, so they do not multiply the states.
+ * what happens next (misses so far, the question on screen, whether the bank's app verified the
+ * customer, the pick, the type and what the new certificate replaces). Names and sealed values do
+ * not change the way on, so they do not multiply the states.
  */
 function signature(snapshot: DialogSnapshot): string {
   const { value, context: c } = snapshot;
-  const registration = c.registration && [
-    Object.keys(c.registration.files).sort(),
-    c.registration.wrongPasswords,
-    c.registration.sealedCertificate !== undefined,
-  ];
   return JSON.stringify([
     value,
     c.misunderstood,
     c.question?.key,
-    c.codeChallenge !== undefined,
-    registration,
+    c.appCustomer !== undefined,
     c.certificates?.picked?.fingerprint,
     c.issuance?.type,
+    c.issuance?.replaces?.mode,
   ]);
 }
 

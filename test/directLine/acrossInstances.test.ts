@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { RunningBot, startInstances } from '../support/httpBot';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
+import { promptOf } from '../support/httpJourneys';
 import { DirectLineTestClient, ReceivedActivity, textOf } from './directLineClient';
+import { shownIn } from './directLineJourney';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const REDIS_URL = SHARED_REDIS_URL;
@@ -59,7 +61,7 @@ test('started on instance 1, reconnected on instance 2: its socket gets what ins
     await second.waitFor((a) => a.replyToId === help);
     // The socket on instance 2 is open and subscribed now, so what follows can only come by the feed.
     const issue = await postTo(one, conversationId, token, '인증서 발급');
-    expect(textOf(await second.waitFor((a) => a.replyToId === issue))).toContain('본인 인증');
+    expect(shownIn([await second.waitFor((a) => a.replyToId === issue)])).toContain(promptOf('secureStep.open.identity'));
     const agent = await fetch(`${one.url}/directline-connector/v3/conversations/${conversationId}/activities`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

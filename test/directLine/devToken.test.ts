@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningBot, startHttpBot } from '../support/httpBot';
+import { promptOf } from '../support/httpJourneys';
 import { DirectLineTestClient, textOf } from './directLineClient';
+import { shownIn } from './directLineJourney';
 
 // The sandbox (loopback, no app id) without a secret: what `npm start` gives a newcomer.
 let bot: RunningBot;
@@ -33,7 +35,7 @@ test('a page without a backend gets a token for a dl_ user, or for the id it ask
   try {
     await client.waitFor((a) => textOf(a).includes('무엇을 도와드릴까요'));
     const id = await client.post({ type: 'message', from: { id: 'trial-user' }, text: '인증서 발급' });
-    await client.waitFor((a) => a.replyToId === id && textOf(a).includes('본인 인증'));
+    await client.waitFor((a) => a.replyToId === id && shownIn([a]).includes(promptOf('secureStep.open.identity')));
   } finally {
     client.end();
   }

@@ -7,7 +7,8 @@ import { DirectLineTokens } from '../../src/directLine/directLineTokens';
 import { SecretBox } from '../../src/state/secretBox';
 import { RunningBot, startHttpBot } from '../support/httpBot';
 import { DirectLineTestClient, ReceivedActivity, textOf } from './directLineClient';
-import { eventually } from '../support/httpJourneys';
+import { shownIn } from './directLineJourney';
+import { promptOf } from '../support/httpJourneys';
 
 const SECRET = 'test-directline-secret-0123456789abcdef';
 const SECRETS_KEY = randomBytes(32);
@@ -58,6 +59,8 @@ function connect(options: { token: string; webSocket: boolean; conversationId?: 
 
 const sequenceOf = (activity: ReceivedActivity): number => Number(String(activity.id).split('|')[1]);
 const isWelcome = (a: ReceivedActivity) => textOf(a).includes('공동인증서 도우미예요');
+/** The answer to '인증서 발급': a card whose button opens 본인 인증's secure page. */
+const opensIdentityPage = (a: ReceivedActivity) => shownIn([a]).includes(promptOf('secureStep.open.identity'));
 
 test('tokens/generate: the backend with the secret gets a token binding the user id it names; anyone else is refused', async () => {
   const grant = await generate('customer-7');
@@ -102,7 +105,7 @@ test('over polling: the welcome, the echo of the message with its clientActivity
     from: { id: 'customer-1', role: 'user' },
     channelData: { clientActivityID: 'client-1' },
   });
-  const reply = await client.waitFor((a) => textOf(a).includes('본인 인증'));
+  const reply = await client.waitFor(opensIdentityPage);
   expect(reply).toMatchObject({ replyToId: id, from: { role: 'bot' }, recipient: { id: 'customer-1' } });
   // what only the bot's connector needs never reaches a client, nor does the conversationUpdate
   expect(client.received.every((a) => a.serviceUrl === undefined && a.deliveryMode === undefined && a.type !== 'conversationUpdate')).toBe(
@@ -122,7 +125,7 @@ test('over the WebSocket stream: the welcome and the reply arrive as they are lo
     channelData: { clientActivityID: 'ws-1' },
   });
   expect((await client.waitFor((a) => a.id === id)).channelData.clientActivityID).toBe('ws-1');
-  await client.waitFor((a) => a.replyToId === id && textOf(a).includes('본인 인증'));
+  await client.waitFor((a) => a.replyToId === id && opensIdentityPage(a));
   // each activity once, none missing (directlinejs' scheduler may interleave batches that arrive together)
   const sequences = client.received.map(sequenceOf).sort((a, b) => a - b);
   expect(sequences).toEqual(Array.from({ length: sequences.length }, (_, i) => i + 1));
@@ -242,11 +245,11 @@ test('activities a client may not set are refused or dropped before the bot sees
   expect((await post({ type: 'invoke', from: { id: 'customer-5' }, name: 'x' })).status).toBe(400);
   expect((await post({ type: 'message', text: 'no sender' })).status).toBe(400);
   expect((await post({ type: 'message', from: { id: 'customer-5' }, text: 'x'.repeat(5000) })).status).toBe(400);
-  // an attachment anywhere but inline would be fetched by the bot from our own origin
+  // an attachment anywhere but inline is refused: a URL would point someone's fetch at our own origin
   const fetched = await post({
     type: 'message',
     from: { id: 'customer-5' },
-    attachments: [{ contentType: 'application/octet-stream', contentUrl: `${bot.url}/certificates/download/x`, name: 'signCert.der' }],
+    attachments: [{ contentType: 'application/octet-stream', contentUrl: `${bot.url}/ca/bank.crl`, name: 'signCert.der' }],
   });
   expect(fetched.body.error.code).toBe('BadArgument');
   const id = (
@@ -287,8 +290,8 @@ test('the bot’s connector: messages outside a turn reach the client; traces ne
   expect(page.body.activities.filter((a: ReceivedActivity) => a.type === 'trace')).toEqual([]);
   expect(client.received.filter((a) => a.type === 'trace')).toEqual([]);
 
-  // the bot deletes a message that carried a secret (its own call, through the connector): the log
-  // keeps its id and the client's echo key, not what it said
+  // a 주민등록번호 typed anyway is logged masked; a delete through the connector leaves the log its id
+  // and the client's echo key, not what it said
   const id = await client.post({
     type: 'message',
     from: { id: 'customer-6' },
@@ -296,11 +299,14 @@ test('the bot’s connector: messages outside a turn reach the client; traces ne
     channelData: { clientActivityID: 'rrn-1' },
   });
   await client.waitFor((a) => a.replyToId === id);
-  const after = await eventually(async () => {
-    const { body } = await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token);
-    return JSON.stringify(body).includes('1234567') ? undefined : body;
-  });
-  expect(after.activities.find((a: ReceivedActivity) => a.id === id)).toEqual({
+  const logged = async () =>
+    (
+      (await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body
+        .activities as ReceivedActivity[]
+    ).find((a) => a.id === id);
+  expect((await logged())?.text).toBe('******-*******');
+  expect((await call('DELETE', `${connector}/${encodeURIComponent(id)}`, undefined)).status).toBe(200);
+  expect(await logged()).toEqual({
     id,
     type: 'message',
     channelId: 'directline',
@@ -391,76 +397,40 @@ test('a message outside a turn replies to nothing the client cannot have, or Web
   expect(everyReply.every((a) => client.received.some((b) => b.id === a.replyToId))).toBe(true);
 });
 
-test('upload: files reach the bot as attachments (at the menu it says it did not understand), and their bytes are not kept in the log', async () => {
+test('a file posted inline reaches the bot, which points to the secure page; its bytes are not kept in the log; there is no upload route', async () => {
   const grant = await generate('customer-8');
   const client = connect({ token: grant.token, webSocket: false });
   await client.waitFor(isWelcome);
   const inline = (bytes: string) => `data:application/octet-stream;base64,${Buffer.from(bytes).toString('base64')}`;
-  const id = await client.post({
+  const posted = await call('POST', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token, {
     type: 'message',
     from: { id: 'customer-8' },
-    channelData: { clientActivityID: 'upload-1' },
+    channelData: { clientActivityID: 'file-1' },
     attachments: [
       { contentType: 'application/x-x509-ca-cert', contentUrl: inline('certificate bytes'), name: 'signCert.der' },
       { contentType: 'application/octet-stream', contentUrl: inline('key bytes'), name: 'signPri.key' },
     ],
   });
+  expect(posted.status).toBe(200);
+  const { id } = posted.body as { id: string };
   const echo = await client.waitFor((a) => a.id === id);
-  expect(echo.channelData.clientActivityID).toBe('upload-1');
+  expect(echo.channelData.clientActivityID).toBe('file-1');
   expect(echo.attachments).toEqual([
     { contentType: 'application/x-x509-ca-cert', name: 'signCert.der' },
     { contentType: 'application/octet-stream', name: 'signPri.key' },
   ]);
-  expect(textOf(await client.waitFor((a) => a.replyToId === id))).toContain('이해하지 못했어요');
+  expect(shownIn([await client.waitFor((a) => a.replyToId === id)])).toContain(promptOf('secureStep.filesOnPage'));
   const log = JSON.stringify((await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token)).body);
   expect(log).not.toContain(Buffer.from('key bytes').toString('base64'));
-});
-
-test('upload: a file over 256 KB is refused with 413, as is a body over MAX_BODY_BYTES; other users and bodies are refused', async () => {
-  const grant = await generate('customer-9');
-  const upload = (form: FormData, userId = 'customer-9', token = grant.token) =>
-    fetch(`${bot.url}/v3/directline/conversations/${grant.conversationId}/upload?userId=${userId}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: form,
-    });
-  const big = new FormData();
-  big.append('file', new Blob([Buffer.alloc(300 * 1024)]), 'signCert.der');
-  const refused = await upload(big);
-  expect(refused.status).toBe(413);
-  expect(await refused.json()).toEqual({ error: { code: 'PayloadTooLarge', message: 'PayloadTooLarge' } });
-
-  // each file within 256 KB, together over MAX_BODY_BYTES (256 KiB by default), with and without a declared length
-  const twoFiles = () => {
-    const form = new FormData();
-    form.append('file', new Blob([Buffer.alloc(200 * 1024)]), 'signCert.der');
-    form.append('file', new Blob([Buffer.alloc(200 * 1024)]), 'signPri.key');
-    return form;
-  };
-  expect((await upload(twoFiles())).status).toBe(413);
-  const encoded = new Response(twoFiles());
-  const chunked = await fetch(`${bot.url}/v3/directline/conversations/${grant.conversationId}/upload?userId=customer-9`, {
+  // directlinejs uploads files through this route; files are chosen on the secure page now.
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from('ok')]), 'signCert.der');
+  const upload = await fetch(`${bot.url}/v3/directline/conversations/${grant.conversationId}/upload?userId=customer-8`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${grant.token}`, 'content-type': encoded.headers.get('content-type') as string },
-    body: encoded.body,
-    duplex: 'half',
-  } as RequestInit);
-  expect(chunked.status).toBe(413);
-
-  const small = new FormData();
-  small.append('file', new Blob([Buffer.from('ok')]), 'signCert.der');
-  expect((await upload(small, 'someone-else')).status).toBe(403);
-  expect((await upload(small, 'customer-9', 'forged')).status).toBe(403);
-  const notMultipart = await fetch(`${bot.url}/v3/directline/conversations/${grant.conversationId}/upload?userId=customer-9`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json' },
-    body: '{}',
+    headers: { authorization: `Bearer ${grant.token}` },
+    body: form,
   });
-  expect(notMultipart.status).toBe(415);
-  const badTemplate = new FormData();
-  badTemplate.append('activity', new Blob(['not json'], { type: 'application/vnd.microsoft.activity' }));
-  expect((await upload(badTemplate)).status).toBe(400);
-  expect((await upload(small)).status).toBe(200);
+  expect(upload.status).toBe(404);
 });
 
 test('the dev-token route does not exist when a secret is configured', async () => {

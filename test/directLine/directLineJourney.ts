@@ -1,5 +1,5 @@
-import { CUSTOMER } from '../support/journeys';
-import { CERT_PASSWORD, promptOf } from '../support/httpJourneys';
+import { CERT_PASSWORD, eventually, promptOf } from '../support/httpJourneys';
+import { identityDetails, SecurePage, secureLinkIn } from '../support/secureStepOverHttp';
 import { DirectLineTestClient, ReceivedActivity } from './directLineClient';
 
 /** Everything an activity shows: its text and the texts inside its cards and buttons. */
@@ -8,19 +8,32 @@ export const shownIn = (activities: readonly ReceivedActivity[]): string =>
 
 /** A customer on a Direct Line client: each message waits for the bot's reply that answers it. */
 export class DirectLineCustomer {
+  /** How many received activities `heard` has handed out so far. */
+  private heardUpTo = 0;
+
   constructor(
     readonly client: DirectLineTestClient,
     readonly userId: string,
   ) {}
 
+  /** What the bot says by itself (once a secure step ended) up to a message saying `key`; since the last call. */
+  async heard(key: string): Promise<ReceivedActivity[]> {
+    const expected = promptOf(key);
+    const says = (a: ReceivedActivity, i: number) => i >= this.heardUpTo && a.from?.id !== this.userId && shownIn([a]).includes(expected);
+    const found = await eventually(() => {
+      const at = this.client.received.findIndex(says);
+      return at >= 0 ? at : undefined;
+    }, 15_000).catch(() => {
+      throw new Error(`expected "${key}" from the bot, got since:\n${shownIn(this.client.received.slice(this.heardUpTo))}`);
+    });
+    const activities = this.client.received.slice(this.heardUpTo, found + 1);
+    this.heardUpTo = found + 1;
+    return activities;
+  }
+
   /** Posts `text` and returns the bot's replies to it once one of them says `key` (the start of its Korean text), or any when no key is given. */
   say(text: string, key?: string): Promise<ReceivedActivity[]> {
     return this.send({ text }, key);
-  }
-
-  /** A password card's submission: the password travels in `value`, as Web Chat posts it. */
-  submitSecret(secret: string, key: string): Promise<ReceivedActivity[]> {
-    return this.send({ value: { secret } }, key);
   }
 
   private async send(content: Record<string, unknown>, key?: string): Promise<ReceivedActivity[]> {
@@ -36,20 +49,26 @@ export class DirectLineCustomer {
   }
 }
 
-/** 발급 over Direct Line, with the sandbox's code shown in the chat; returns the code typed and the download link as the client received them. */
-export async function issueOverDirectLine(customer: DirectLineCustomer, rrn: string): Promise<{ code: string; downloadUrl: string }> {
-  await customer.say('인증서 발급', 'identity.askName');
-  await customer.say(CUSTOMER.name, 'identity.askRrn');
-  await customer.say(rrn, 'identity.askCarrier');
-  await customer.say(CUSTOMER.carrier, 'identity.askPhone');
-  const code = /인증번호: (\d{6})/.exec(shownIn(await customer.say(CUSTOMER.phone, 'identity.sandboxCode')))?.[1];
-  if (code === undefined) throw new Error('no sandbox code was shown');
-  await customer.say(code, 'issuance.terms');
+/**
+ * 발급 over Direct Line, each secure step done on its page (the link is the card's button): returns
+ * the codes the sandbox showed on the pages, the links the chat carried and the serial number the
+ * device kept.
+ */
+export async function issueOverDirectLine(
+  customer: DirectLineCustomer,
+  rrn: string,
+): Promise<{ codes: string[]; links: string[]; serialNumber: string }> {
+  const links: string[] = [];
+  const page = async (shown: readonly ReceivedActivity[]) => {
+    links.push(secureLinkIn(shownIn(shown)));
+    return SecurePage.open(links.at(-1) as string);
+  };
+  const identity = await (await page(await customer.say('인증서 발급', 'secureStep.open.identity'))).verifyIdentity(identityDetails(rrn));
+  const additional = await (await page(await customer.heard('secureStep.open.additional'))).verifyAdditional();
+  await customer.heard('issuance.terms');
   await customer.say('동의합니다', 'issuance.chooseType');
-  await customer.say('은행·신용카드·보험용 (무료)', 'issuance.askPassword');
-  await customer.submitSecret(CERT_PASSWORD, 'issuance.confirmPassword');
-  const issued = await customer.submitSecret(CERT_PASSWORD, 'issuance.download');
-  const downloadUrl = /https?:\/\/[^\s"]+\/certificates\/download\/[\w-]+/.exec(shownIn(issued))?.[0];
-  if (downloadUrl === undefined) throw new Error(`no download link in:\n${shownIn(issued)}`);
-  return { code, downloadUrl };
+  const issuance = await page(await customer.say('은행·신용카드·보험용 (무료)', 'secureStep.open.issuance'));
+  const { serialNumber } = await issuance.issue(CERT_PASSWORD);
+  await customer.heard('issuance.advice');
+  return { codes: [identity, additional], links, serialNumber };
 }

@@ -52,18 +52,18 @@ function connect(options: { token: string; webSocket: boolean; conversationId?: 
   return client;
 }
 
-test('the Direct Line log in Redis keeps no typed 주민등록번호, phone number or code, nor a working download link; the stream delivered them live once', async () => {
+test('the Direct Line log in Redis keeps no typed 주민등록번호, phone number, code or password, nor a working secure step link; the stream delivered the links live once', async () => {
   const { client, conversationId, token } = await start();
   await client.waitFor((a) => textOf(a).includes('무엇을 도와드릴까요'));
   const customer = new DirectLineCustomer(client, 'customer');
-  await customer.say('제 주민번호는 770707-1234567 이고 연락처는 010 5555 6666 이에요', 'misunderstood.retry');
+  await customer.say('제 주민번호는 770707-1234567 이고 연락처는 010 5555 6666 이에요');
   const rrn = freshRrn();
-  const { code, downloadUrl } = await issueOverDirectLine(customer, rrn);
-  const downloadToken = downloadUrl.split('/').at(-1) as string;
+  const { codes, links } = await issueOverDirectLine(customer, rrn);
+  const tickets = links.map((link) => link.split('/').at(-1) as string);
 
-  // live: the customer's client got the working link (and the code, which it typed back)
-  const download = await fetch(`${bot.url}${new URL(downloadUrl).pathname}`);
-  expect(download.status).toBe(200);
+  // live: the customer's client got the working links, each in its card's button
+  expect(links).toHaveLength(3);
+  for (const link of links) expect(shownIn(client.received)).toContain(link);
 
   const [logKey] = await keysMatching(admin, `${prefix}directline:{${conversationId}}:log`);
   const stored = (await admin.lrange(logKey as string, 0, -1)).join('\n');
@@ -79,24 +79,25 @@ test('the Direct Line log in Redis keeps no typed 주민등록번호, phone numb
     CUSTOMER.phoneDigits,
     '2468-1357',
     CERT_PASSWORD,
-    downloadToken,
+    ...tickets,
   ];
   for (const secret of secrets) expect({ leaked: stored.includes(secret) ? secret : undefined }).toEqual({ leaked: undefined });
-  expect(stored).not.toMatch(new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`));
-  // it is the log of this conversation, with what was said kept in masked form
+  for (const code of codes) expect(stored).not.toMatch(new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`));
+  // it is the log of this conversation, with what was said kept in masked form and the links dead
   expect(stored).toContain('제 주민번호는 ******-******* 이고 연락처는 ***-****-**** 이에요');
-  expect(stored).toContain('/certificates/download/delivered');
+  expect(stored).toContain('/secure/delivered');
   expect(stored).toContain('인증서가 발급되었어요');
 
   // history: a reloaded page (a new stream from the start) and a polling read both get the stored copy
   const reloaded = connect({ webSocket: true, conversationId, token });
-  await reloaded.waitFor((a) => shownIn([a]).includes('/certificates/download/delivered'));
+  await reloaded.waitFor((a) => shownIn([a]).includes('인증서가 발급되었어요'));
   const history = await fetch(`${bot.url}/v3/directline/conversations/${conversationId}/activities`, {
     headers: { authorization: `Bearer ${token}` },
   });
   for (const replayed of [shownIn(reloaded.received), JSON.stringify(await history.json())]) {
-    expect(replayed).not.toContain(downloadToken);
+    for (const ticket of tickets) expect(replayed).not.toContain(ticket);
     expect(replayed).not.toContain('770707-1234567');
+    expect(replayed).toContain('/secure/delivered');
     expect(replayed).toContain('인증서가 발급되었어요');
   }
 }, 60_000);

@@ -1,9 +1,9 @@
 import { loggedBotActivity, loggedCustomerActivity } from '../../src/directLine/loggedCopy';
 
-const TOKEN = 'q2Xw3_Ab-9cd8EfGh7IjKl6MnOp5QrSt4UvWx3Yz2A1';
-const LINK = `https://bank.example/certificates/download/${TOKEN}`;
+const TICKET = 'q2Xw3_Ab-9cd8EfGh7IjKl6MnOp5QrSt4UvWx3Yz2A1';
+const LINK = `https://secure.bank.example/secure/${TICKET}`;
 
-test('the download card is logged with the link’s token replaced, in its text and its button; the sandbox code masked', () => {
+test('the secure step card is logged with the link’s ticket replaced, in its text and its button; long digit runs masked', () => {
   const card = {
     type: 'message',
     conversation: { id: 'conv123456789' },
@@ -12,26 +12,26 @@ test('the download card is logged with the link’s token replaced, in its text 
       {
         contentType: 'application/vnd.microsoft.card.hero',
         content: {
-          text: `10분 안에 한 번만 내려받을 수 있어요: ${LINK}`,
-          buttons: [{ type: 'openUrl', title: '인증서 내려받기', value: `${LINK}?format=pfx` }],
+          text: `본인 인증은 보안 화면에서 해요.\n${LINK}`,
+          buttons: [{ type: 'openUrl', title: '본인 인증하기', value: LINK }],
         },
       },
     ],
   };
   const logged = loggedBotActivity(card);
-  expect(JSON.stringify(logged)).not.toContain(TOKEN);
+  expect(JSON.stringify(logged)).not.toContain(TICKET);
   expect(logged.attachments).toEqual([
     {
       contentType: 'application/vnd.microsoft.card.hero',
       content: {
-        text: '10분 안에 한 번만 내려받을 수 있어요: https://bank.example/certificates/download/delivered',
-        buttons: [{ type: 'openUrl', title: '인증서 내려받기', value: 'https://bank.example/certificates/download/delivered?format=pfx' }],
+        text: '본인 인증은 보안 화면에서 해요.\nhttps://secure.bank.example/secure/delivered',
+        buttons: [{ type: 'openUrl', title: '본인 인증하기', value: 'https://secure.bank.example/secure/delivered' }],
       },
     },
   ]);
   // addressing stays as it is, digits and all
   expect(logged).toMatchObject({ conversation: { id: 'conv123456789' }, replyToId: 'conv123456789|0000012' });
-  expect(loggedBotActivity({ type: 'message', text: '[샌드박스] 인증번호: 482913' }).text).toBe('[샌드박스] 인증번호: ******');
+  expect(loggedBotActivity({ type: 'message', text: '인증번호: 482913' }).text).toBe('인증번호: ******');
 });
 
 test('what the customer typed is logged masked, Web Chat’s echo key kept', () => {

@@ -10,12 +10,13 @@ import { DirectLineChannel, mountDirectLine } from '../../src/directLine/mountDi
 import { createLogger } from '../../src/logging/logger';
 import { useParsers } from '../../src/server/createServer';
 import { MemoryBroadcast } from '../../src/state/broadcast';
+import { SecretBox } from '../../src/state/secretBox';
 import WebSocket from 'ws';
 import { DirectLineTestClient } from './directLineClient';
 import { eventually } from '../support/httpJourneys';
 
 // The channel alone on a server set up as the app's (same parsers), with a bot that only
-// records what it is given: what exactly reaches the bot from directlinejs' multipart upload.
+// records what it is given: what exactly reaches the bot from a client's post.
 const SECRET = 'upload-test-secret-0123456789abcdefgh';
 const seen: Partial<Activity>[] = [];
 /** What the bot does during a turn besides replying; a test may set it. */
@@ -40,6 +41,7 @@ beforeAll(async () => {
     feed: new MemoryBroadcast(ACTIVITY_FEED),
     gateway: recordingBot,
     tokenKey: randomBytes(32),
+    box: new SecretBox(randomBytes(32)),
     logger: createLogger('silent'),
     keepAliveMs: 50,
   });
@@ -79,26 +81,28 @@ function openStream(conversationId: string, token: string): Promise<RawStream> {
   });
 }
 
-test('the bot gets the conversation start, then the uploaded files as data: URIs with their names, on the directline channel', async () => {
+test('the bot gets the conversation start, then a message with its inline attachments as posted, on the directline channel', async () => {
   const { token, conversationId } = await generate('customer');
   const client = new DirectLineTestClient({ domain: `${url}/v3/directline`, token, webSocket: false });
   try {
     const certificate = randomBytes(900);
-    const key = randomBytes(1200);
-    const inline = (bytes: Buffer) => `data:application/octet-stream;base64,${bytes.toString('base64')}`;
-    const id = await client.post({
-      type: 'message',
-      from: { id: 'customer' },
-      text: '파일 보내요',
-      channelData: { clientActivityID: 'up-1' },
-      attachments: [
-        { contentType: 'application/x-x509-ca-cert', contentUrl: inline(certificate), name: 'signCert.der' },
-        { contentType: 'application/octet-stream', contentUrl: inline(key), name: 'signPri.key' },
-      ],
+    const inline = `data:application/x-x509-ca-cert;base64,${certificate.toString('base64')}`;
+    // Posted as JSON (directlinejs would take attachments to the upload route, which is gone: files are chosen on the secure page).
+    const posted = await fetch(`${url}/v3/directline/conversations/${conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        from: { id: 'customer' },
+        text: '파일 보내요',
+        channelData: { clientActivityID: 'up-1' },
+        attachments: [{ contentType: 'application/x-x509-ca-cert', contentUrl: inline, name: 'signCert.der' }],
+      }),
     });
+    const { id } = (await posted.json()) as { id: string };
     await client.waitFor((a) => a.replyToId === id);
 
-    const [start, upload] = seen;
+    const [start, message] = seen;
     expect(start).toMatchObject({
       type: 'conversationUpdate',
       channelId: 'directline',
@@ -106,7 +110,7 @@ test('the bot gets the conversation start, then the uploaded files as data: URIs
       membersAdded: [{ id: 'customer' }, { id: 'joint-certificate-assistant' }],
       recipient: { id: 'joint-certificate-assistant' },
     });
-    expect(upload).toMatchObject({
+    expect(message).toMatchObject({
       type: 'message',
       id,
       text: '파일 보내요',
@@ -114,18 +118,7 @@ test('the bot gets the conversation start, then the uploaded files as data: URIs
       from: { id: 'customer', role: 'user' },
       channelData: { clientActivityID: 'up-1' },
       serviceUrl: `${url}/directline-connector`,
-      attachments: [
-        {
-          contentType: 'application/x-x509-ca-cert',
-          name: 'signCert.der',
-          contentUrl: `data:application/x-x509-ca-cert;base64,${certificate.toString('base64')}`,
-        },
-        {
-          contentType: 'application/octet-stream',
-          name: 'signPri.key',
-          contentUrl: `data:application/octet-stream;base64,${key.toString('base64')}`,
-        },
-      ],
+      attachments: [{ contentType: 'application/x-x509-ca-cert', name: 'signCert.der', contentUrl: inline }],
     });
   } finally {
     client.end();

@@ -5,11 +5,11 @@
  * Already proven elsewhere, not repeated here (test/server/httpServer.test.ts): malformed
  * activities (no conversation, no sender, a serviceUrl that is not a URL, text that is not a
  * string), an unknown activity type, a body that is not JSON (400), a body over MAX_BODY_BYTES
- * with a Content-Length (413); an upload URL outside the channel's origin is never fetched
- * (test/bot/attachmentDownloader.test.ts, at the unit level).
+ * with a Content-Length (413).
  *
  * Here: an oversized body sent chunked (no Content-Length); attachments at an unknown host over
- * HTTP, with a local server playing that host, which must see no request; and 10,000 random
+ * HTTP (files are chosen on the secure page now, so the bot fetches no attachment at all), with a
+ * local server playing that host, which must see no request; and 10,000 random
  * activities from fast-check: every answer 2xx or 4xx, never 5xx, the process alive and healthy
  * afterwards.
  */
@@ -97,8 +97,8 @@ test('attachments at an unknown host are never fetched, and the message is answe
     { name: 'signPri.key', contentType: 'application/octet-stream', contentUrl: `${unknownHostUrl}/signPri.key` },
   ];
   const conversation = { id: `drill-input-${randomUUID()}` };
-  // At the menu, and where files are expected (registration asks for them after 본인 인증; the
-  // attachments are looked at before the flow either way).
+  // At the menu, and at the start of registration, whose files are chosen on the secure page: a
+  // file sent to the chat is answered with where to choose it, never fetched.
   const answers = await Promise.all([
     post(bot.url, message({ conversation, attachments, text: undefined })),
     post(bot.url, message({ attachments, text: '인증서 등록' })),

@@ -1,14 +1,22 @@
 /**
- * Drill 4: the bot process killed (SIGKILL) while it issues a certificate, then started again.
+ * Drill 4: the bot process killed (SIGKILL) in the middle of issuances on the secure page, then
+ * started again.
  *
- * Each issuance is journaled under an idempotency key (src/certificates/issuanceJournal.ts):
- * started before the CA is asked, the serial recorded when it answers, delivered once the turn
- * carrying the link is saved. The process here pauses after the CA issued (JCA_TEST_ISSUE_DELAY_MS,
- * a test hook honoured only in the sandbox), so the kill lands between issuing and delivering.
+ * The device asks the CA itself; the step completes once the CA's notice is in and the device said
+ * it saved the files (`issuance/saved`). The kill lands after the CA issued to two customers'
+ * devices and before either said so, and after a third customer's device was authorised but before
+ * it asked the CA:
  *
- * - The customer who comes back is told the issuance did not complete (`issuance.interrupted`)
- *   and, sending the password again, gets a new certificate and its link; the first one is revoked.
- * - A customer who never comes back: the restarted process's sweep revokes it all the same.
+ * - a page that lives on saves its files through the restarted process: the step completes, the
+ *   certificate is delivered, the chat shows it by itself;
+ * - a page that was closed for good: once its ticket's time is up the restarted process's sweep ends
+ *   it, revokes what the CA issued on it (nothing is left valid with nobody holding its key) and
+ *   tells the customer (`secureStep.expired`, with a fresh link);
+ * - a device that asks the CA after its ticket ended gets a certificate nobody can take: it is
+ *   revoked at once.
+ *
+ * The ticket's 10 minutes are made to pass by moving its expiry into the past, sealed with the
+ * drill's SECRETS_KEY as the server seals it (TicketBook), and on the expiry schedule.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,26 +24,32 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { inspectCertificate } from '../../src/certificates/npki/certificateInspection';
+import { RedisSecureStore } from '../../src/secure/secureStore';
+import { hashOf, TicketBook } from '../../src/secure/ticketBook';
+import { TICKET_GRACE_MS } from '../../src/secure/ticketLifecycle';
+import { SecretBox } from '../../src/state/secretBox';
 import { BotProcess, startBotProcess } from '../support/botProcess';
 import { killBotProcess, stopBotProcess } from '../support/drills';
 import { HttpCustomer } from '../support/httpCustomer';
 import {
   CERT_PASSWORD,
-  downloadLinkIn,
   eventually,
   expectReply,
   freshRrn,
-  interruptedText,
-  issuanceUntilConfirmation,
+  HttpJourney,
   journaledIssuances,
   JournaledIssuance,
   ledgerEntry,
+  onInstance,
 } from '../support/httpJourneys';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
+import { secureLinkIn } from '../support/secureStepOverHttp';
 
-jest.setTimeout(90_000);
+jest.setTimeout(120_000);
 
 const PREFIX = 'drill-kill:';
+const SECRETS_KEY = randomBytes(32);
 let redisServer: TestRedisServer;
 let redis: Redis;
 let caDir: string;
@@ -56,120 +70,110 @@ afterAll(async () => {
   rmSync(caDir, { recursive: true, force: true });
 });
 
-const env = () => ({ REDIS_URL: redisServer.url, STATE_KEY_PREFIX: PREFIX, SECRETS_KEY: SECRETS_KEY, CA_DIR: caDir });
-const SECRETS_KEY = randomBytes(32).toString('base64');
-
-async function bot(extra: Record<string, string> = {}): Promise<BotProcess> {
-  const started = await startBotProcess({ ...env(), ...extra });
+async function bot(): Promise<BotProcess> {
+  const env = { REDIS_URL: redisServer.url, STATE_KEY_PREFIX: PREFIX, SECRETS_KEY: SECRETS_KEY.toString('base64'), CA_DIR: caDir };
+  const started = await startBotProcess(env);
   bots.push(started);
   return started;
 }
 
-async function customer(): Promise<HttpCustomer> {
-  const c = await HttpCustomer.start();
-  customers.push(c);
-  return c;
+async function journeyOn(url: string): Promise<HttpJourney> {
+  const customer = await HttpCustomer.start();
+  customers.push(customer);
+  return new HttpJourney(customer, onInstance(url));
 }
 
-/** The registry's entry for a journaled issuance's certificate, if it was registered. */
+/** The journal's record of the certificate with this serial number (the CA journals each issuance under its reference number). */
+async function journaled(serialNumber: string): Promise<JournaledIssuance | undefined> {
+  return (await journaledIssuances(redis, PREFIX)).find((record) => record.fields.serialNumber === serialNumber);
+}
+
+/** The registry's entry for a journaled issuance's certificate. */
 async function registered(record: JournaledIssuance): Promise<{ status?: string } | undefined> {
   const raw = await redis.hget(`${PREFIX}certificates/${record.fields.customerId}`, record.fields.fingerprint ?? '');
   return raw === null ? undefined : (JSON.parse(raw) as { status?: string });
 }
 
-/**
- * The journal record of an issuance past `CertificateService.issue` (the CA issued, the registry
- * lists it) and so paused before its link is offered; other than `known` ones.
- */
-const issuedRecord = (known: readonly string[]) => async (): Promise<JournaledIssuance | undefined> => {
-  for (const record of await journaledIssuances(redis, PREFIX)) {
-    if (record.fields.serialNumber !== undefined && !known.includes(record.key) && (await registered(record))?.status === 'active')
-      return record;
-  }
-  return undefined;
-};
+/** The ticket's 10 minutes pass: its expiry moves into the past, in its sealed record and on the schedule the sweep reads. */
+async function timeRunsOut(link: string): Promise<void> {
+  const id = hashOf(new URL(link).pathname.split('/').at(-1) ?? '');
+  const past = Date.now() - 1000;
+  const book = new TicketBook(new RedisSecureStore(redis, PREFIX), new SecretBox(SECRETS_KEY), TICKET_GRACE_MS);
+  expect(await book.change(id, (record) => ({ result: true, next: { ...record, expiresAt: past } }))).toEqual({ result: true });
+  await redis.zadd(`${PREFIX}secure/expiry`, past, id);
+}
 
-test('killed between issuing and delivering: the customer is told on the next turn and gets a new certificate; the first is revoked, also when nobody comes back', async () => {
-  const slow = await bot({ JCA_TEST_ISSUE_DELAY_MS: '4000' });
-  const returning = await customer();
-  const gone = await customer();
-  await issuanceUntilConfirmation(returning, () => slow.url, freshRrn());
-  await issuanceUntilConfirmation(gone, () => slow.url, freshRrn());
+test('killed after the CA issued and before the device said it saved: a page that lives on completes; closed ones expire on time, their customers told and nothing left valid', async () => {
+  const killed = await bot();
+  const [returning, gone, late] = await Promise.all([journeyOn(killed.url), journeyOn(killed.url), journeyOn(killed.url)]);
+  const returningPage = await returning.untilIssuancePage(freshRrn());
+  const gonePage = await gone.untilIssuancePage(freshRrn());
+  const latePage = await late.untilIssuancePage(freshRrn());
+  const kept = await returningPage.requestCertificate();
+  await gonePage.requestCertificate();
+  const lateAuthorization = await latePage.authorize();
+  const goneLink = gone.pages.at(-1)?.link as string;
+  const lateLink = late.pages.at(-1)?.link as string;
 
-  // Both send the password a second time; the CA issues, and the process is killed before the links go out.
-  const lost = [returning.say(slow.url, CERT_PASSWORD), gone.say(slow.url, CERT_PASSWORD)].map((p) =>
-    p.then(
-      () => 'answered',
-      () => 'connection lost',
-    ),
+  // The CA issued both and the registry lists them; nothing is settled yet.
+  const issued = await eventually(
+    async () => {
+      const records = (await journaledIssuances(redis, PREFIX)).filter((record) => record.fields.serialNumber !== undefined);
+      return records.length === 2 ? records : undefined;
+    },
+    10_000,
+    'the CA to issue both certificates',
   );
-  const first = await eventually(issuedRecord([]), 20_000, 'the first certificate issued');
-  const second = await eventually(issuedRecord([first.key]), 20_000, 'the second certificate issued');
-  await killBotProcess(slow);
-  expect(await Promise.all(lost)).toEqual(['connection lost', 'connection lost']);
-  for (const record of [first, second]) expect(record.fields.outcome).toBeUndefined();
+  for (const record of issued) {
+    expect(record.fields.outcome).toBeUndefined();
+    expect((await registered(record))?.status).toBe('active');
+  }
+  await killBotProcess(killed);
 
   const restarted = await bot();
-  // The customer who comes back sends the password again: told, and served at the saved step.
-  const replies = await returning.say(restarted.url, CERT_PASSWORD);
-  expect(replies[0]).toBe(await interruptedText());
-  expectReply(replies, 'issuance.issued');
-  const link = downloadLinkIn(replies);
-  expect(link).toBeDefined();
-  expect((await fetch(`${restarted.url}${new URL(link as string).pathname}`)).status).toBe(200);
+  // The page that lives on: the device saves the files and says so, to the restarted process (the same origin behind a proxy).
+  returningPage.moveTo(restarted.url);
+  const { serialNumber: keptSerial } = await returningPage.save(kept, CERT_PASSWORD);
+  const card = await returning.hear('issuance.advice');
+  expectReply(card, 'issuance.issued');
+  expect(card.join('\n')).toContain(keptSerial);
 
-  // Both interrupted certificates end revoked: the returning customer's by their turn or the
-  // sweep, the other's by the restarted process's sweep alone (nobody came back for it).
-  for (const record of [first, second]) {
-    const serial = record.fields.serialNumber as string;
-    // The journal settles last, after the CA ledger, the registry and the audit log.
-    await eventually(
-      async () => ((await redis.hget(record.key, 'outcome')) === 'revoked' ? true : undefined),
-      15_000,
-      `revocation of ${serial}`,
-    );
-    expect(await ledgerEntry(redis, PREFIX, serial)).toEqual(
-      expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }),
-    );
-    expect((await registered(record))?.status).toBe('revoked');
+  // The closed pages: their tickets' time runs out, and the restarted process's sweep (every 30 s) ends them.
+  await timeRunsOut(goneLink);
+  await timeRunsOut(lateLink);
+  for (const [journey, link] of [
+    [gone, goneLink],
+    [late, lateLink],
+  ] as const) {
+    await journey.hear('secureStep.expired', 45_000);
+    expect(secureLinkIn(await journey.hear('secureStep.open.issuance'))).not.toBe(link);
   }
-  // Published: the restarted instance's CRL lists the first serial.
+  const goneRecord = issued.find((record) => record.fields.serialNumber !== keptSerial) as JournaledIssuance;
+  const goneSerial = goneRecord.fields.serialNumber as string;
+  await eventually(async () => (await redis.hget(goneRecord.key, 'outcome')) === 'revoked', 10_000, `revocation of ${goneSerial}`);
+  expect(await ledgerEntry(redis, PREFIX, goneSerial)).toEqual(
+    expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }),
+  );
+  expect((await registered(goneRecord))?.status).toBe('revoked');
+  // The certificate whose files were saved stands.
+  expect((await journaled(keptSerial))?.fields.outcome).toBe('delivered');
+  expect((await ledgerEntry(redis, PREFIX, keptSerial))?.revokedAt).toBeUndefined();
+
+  // The late device asks the CA after its ticket ended: what it gets is nobody's, and is revoked at once.
+  latePage.moveTo(restarted.url);
+  // The CA is the restarted process now, at its own port.
+  const caEndpoint = `${restarted.url}${new URL(lateAuthorization.caEndpoint).pathname}`;
+  const orphan = await latePage.requestCertificate({ ...lateAuthorization, caEndpoint });
+  const orphanSerial = (await inspectCertificate(orphan.certificate)).serialNumber;
+  await eventually(async () => (await ledgerEntry(redis, PREFIX, orphanSerial))?.revokedAt, 10_000, `revocation of ${orphanSerial}`);
+
+  // Published: the restarted instance's CRL lists both revoked serials.
   const crl = Buffer.from(await (await fetch(`${restarted.url}/ca/bank.crl`)).arrayBuffer());
   const listed = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text'], { input: crl })
     .toString()
     .replace(/\s/g, '')
     .toLowerCase();
-  expect(listed).toContain((first.fields.serialNumber as string).toLowerCase());
-
-  // The new certificate was delivered; the returning customer is not told twice.
-  const records = await journaledIssuances(redis, PREFIX);
-  expect(records.filter((r) => r.fields.outcome === 'delivered')).toHaveLength(1);
-  expect(await returning.say(restarted.url, '처음으로')).not.toContain(await interruptedText());
+  for (const serial of [goneSerial, orphanSerial]) expect(listed).toContain(serial.toLowerCase());
+  expect(listed).not.toContain(keptSerial.toLowerCase());
   expect(restarted.output()).not.toContain('"turn failed"');
-});
-
-test('killed before the CA answered: nothing to revoke, and the customer is told all the same', async () => {
-  // The kill lands while the record says "started" but has no serial: right after it appears.
-  const slow = await bot({ JCA_TEST_ISSUE_DELAY_MS: '4000' });
-  const returning = await customer();
-  const known = (await journaledIssuances(redis, PREFIX)).map((r) => r.key);
-  await issuanceUntilConfirmation(returning, () => slow.url, freshRrn());
-  const lost = returning.say(slow.url, CERT_PASSWORD).then(
-    () => 'answered',
-    () => 'connection lost',
-  );
-  const started = await eventually(
-    async () => (await journaledIssuances(redis, PREFIX)).find((r) => !known.includes(r.key)),
-    20_000,
-    'the issuance to start',
-  );
-  await killBotProcess(slow);
-  expect(await lost).toBe('connection lost');
-
-  const restarted = await bot();
-  const replies = await returning.say(restarted.url, CERT_PASSWORD);
-  expect(replies[0]).toBe(await interruptedText());
-  expect(downloadLinkIn(replies)).toBeDefined();
-  // Settled either way: failed (killed before the CA answered) or revoked (the CA had answered after all).
-  expect(['failed', 'revoked']).toContain(await redis.hget(started.key, 'outcome'));
 });

@@ -1,33 +1,33 @@
 /**
- * Drill 3: Redis restarted in the middle of a journey, and again while a certificate is being
- * issued. The Redis here is started with `--appendonly yes --appendfsync always` in a temporary
- * folder, like a production Redis with persistence: without it a restart would lose every
- * conversation and the question would be moot. (test/state/conversationOnRedis.test.ts has the
- * same outage on a TestAdapter at the language step; this is the whole server over HTTP.)
+ * Drill 3: Redis restarted in the middle of a journey, and again while the secure page saves a new
+ * certificate. The Redis here is started with `--appendonly yes --appendfsync always` in a
+ * temporary folder, like a production Redis with persistence: without it a restart would lose
+ * every conversation and the question would be moot. (test/state/conversationOnRedis.test.ts has
+ * the same outage on a TestAdapter at the language step; this is the whole server over HTTP.)
  *
- * - While Redis is down the customer gets the apology with a reference (`system.error`, "문의 번호").
- * - Once it is back, the next message continues at the step saved before the outage.
- * - During issuance: the certificate the CA issued before Redis went away is revoked, the customer
- *   is told on their next turn (`issuance.interrupted`), and that turn continues at the saved step
- *   (the password again), issuing a new certificate.
+ * - While Redis is down the customer gets the apology with a reference (`system.error`, "문의 번호"),
+ *   and the page's calls a clear 503 `unavailable` (the page offers to try again).
+ * - Once it is back, the next message continues at the step saved before the outage, and the page's
+ *   call tried again completes the step: the certificate the CA issued before the outage is the
+ *   customer's, delivered, not revoked, and the chat shows it by itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { ApiError } from '../../src/secure/page/api';
 import { HttpCustomer } from '../support/httpCustomer';
 import { RunningBot, startHttpBot } from '../support/httpBot';
 import {
   CERT_PASSWORD,
-  downloadLinkIn,
   eventually,
   expectReply,
   freshRrn,
-  interruptedText,
+  HttpJourney,
   journaledIssuances,
   ledgerEntry,
+  onInstance,
 } from '../support/httpJourneys';
-import { CUSTOMER } from '../support/journeys';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 
 jest.setTimeout(90_000);
@@ -46,8 +46,7 @@ beforeAll(async () => {
   redisServer = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir]);
   redis = new Redis(redisServer.url, { retryStrategy: () => 100 });
   redis.on('error', () => undefined);
-  // The pause after the CA issued gives the drill its moment to take Redis away.
-  bot = await startHttpBot({ REDIS_URL: redisServer.url, STATE_KEY_PREFIX: PREFIX, CA_DIR: caDir, JCA_TEST_ISSUE_DELAY_MS: '2000' });
+  bot = await startHttpBot({ REDIS_URL: redisServer.url, STATE_KEY_PREFIX: PREFIX, CA_DIR: caDir });
   customer = await HttpCustomer.start();
 });
 
@@ -60,8 +59,6 @@ afterAll(async () => {
   rmSync(caDir, { recursive: true, force: true });
 });
 
-const say = (text: string) => customer.say(bot.url, text);
-
 async function restartRedis(): Promise<void> {
   await redisServer.start();
   await eventually(async () => ((await fetch(`${bot.url}/readyz`)).status === 200 ? true : undefined), 20_000, 'the bot to be ready again');
@@ -73,44 +70,37 @@ async function expectApology(reply: Promise<string[]>): Promise<void> {
   expect(texts[0]).toContain('문의 번호');
 }
 
-test('restarted mid-journey, then again during an issuance: apologies, and the journey resumes at the saved step each time', async () => {
-  expectReply(await say('인증서 발급'), 'identity.askName');
-  expectReply(await say(CUSTOMER.name), 'identity.askRrn');
-  expectReply(await say(freshRrn()), 'identity.askCarrier');
+test('restarted mid-journey, then again while the page saves the certificate: apologies, and the journey resumes where it was each time', async () => {
+  const journey = new HttpJourney(customer, onInstance(bot.url));
+  await journey.verify('인증서 발급', freshRrn(), 'issuance.terms');
 
-  // Mid-journey.
+  // Mid-journey, at a question in the chat.
   await redisServer.stop();
   expect((await fetch(`${bot.url}/readyz`)).status).toBe(503);
-  await expectApology(say(CUSTOMER.carrier));
+  await expectApology(journey.say('동의합니다'));
   await restartRedis();
-  expectReply(await say(CUSTOMER.carrier), 'identity.askPhone');
+  await journey.say('동의합니다', 'issuance.chooseType');
 
-  const sent = await say(CUSTOMER.phone);
-  const code = /인증번호: (\d{6})/.exec(sent.join('\n'))?.[1] ?? 'no code';
-  expectReply(await say(code), 'issuance.terms');
-  expectReply(await say('동의합니다'), 'issuance.chooseType');
-  expectReply(await say('은행·신용카드·보험용 (무료)'), 'issuance.askPassword');
-  expectReply(await say(CERT_PASSWORD), 'issuance.confirmPassword');
-
-  // During the issuance: once the CA has issued, Redis goes away.
-  const answer = say(CERT_PASSWORD);
-  const issued = await eventually(
-    async () => (await journaledIssuances(redis, PREFIX)).find((r) => r.fields.serialNumber !== undefined),
-    20_000,
-    'the CA to issue',
-  );
+  // On the page: the CA issued to the device, and Redis goes away before the device says it saved the files.
+  const page = await journey.page(await journey.say('은행·신용카드·보험용 (무료)', 'secureStep.open.issuance'));
+  const certificate = await page.requestCertificate();
   await redisServer.stop();
-  await expectApology(answer);
+  const refused = await page.save(certificate, CERT_PASSWORD).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(ApiError);
+  expect(refused).toMatchObject({ status: 503, code: 'unavailable' });
+  // The chat, meanwhile, apologizes too.
+  await expectApology(journey.say('진행 상황'));
   await restartRedis();
 
-  // The next message continues at the saved step (the password asked a second time): told, and issued anew.
-  const replies = await say(CERT_PASSWORD);
-  expect(replies[0]).toBe(await interruptedText());
+  // The page tries again (as its retry button does): the step completes, and the chat shows the card by itself.
+  const { serialNumber } = await page.save(certificate, CERT_PASSWORD);
+  const replies = await journey.hear('issuance.advice');
   expectReply(replies, 'issuance.issued');
-  expect(downloadLinkIn(replies)).toBeDefined();
-  const serial = issued.fields.serialNumber as string;
-  expect(await redis.hget(issued.key, 'outcome')).toBe('revoked');
-  expect(await ledgerEntry(redis, PREFIX, serial)).toEqual(
-    expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }),
+  expect(replies.join('\n')).toContain(serialNumber);
+  await eventually(
+    async () => (await journaledIssuances(redis, PREFIX)).find((r) => r.fields.outcome === 'delivered'),
+    10_000,
+    'the issuance to be delivered',
   );
+  expect((await ledgerEntry(redis, PREFIX, serialNumber))?.revokedAt).toBeUndefined();
 });

@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { HttpCustomer } from '../support/httpCustomer';
 import { RunningBot, startHttpBot } from '../support/httpBot';
-import { eventually, expectReply } from '../support/httpJourneys';
-import { CUSTOMER } from '../support/journeys';
+import { eventually, expectReply, promptOf } from '../support/httpJourneys';
 import { pingOnce, startRedisServer, TestRedisServer } from '../support/redisServer';
 
 jest.setTimeout(90_000);
 
 const CHANNEL_BUDGET_MS = 15_000;
+/** The waiting customer's answer at the secure step: a fresh link to the page. */
+const REOPEN = promptOf('secureStep.reopen');
 let redisServer: TestRedisServer;
 let caDir: string;
 let bot: RunningBot;
@@ -45,7 +46,7 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 test('a stalled Redis: every turn gets the apology within the budget, probes answer, and the conversation resumes afterwards', async () => {
   const waiting = await HttpCustomer.start();
   customers.push(waiting);
-  expectReply(await waiting.say(bot.url, '인증서 발급'), 'identity.askName');
+  expectReply(await waiting.say(bot.url, '인증서 발급'), 'secureStep.open.identity');
 
   const admin = new Redis(redisServer.url);
   const stall = admin.call('DEBUG', 'SLEEP', '20').catch(() => undefined);
@@ -55,7 +56,7 @@ test('a stalled Redis: every turn gets the apology within the budget, probes ans
   // Several customers at once, new and in the middle of a journey: all answered, none waits on Redis.
   const others = await Promise.all(Array.from({ length: 4 }, () => HttpCustomer.start()));
   customers.push(...others);
-  const turns = await Promise.all([waiting.say(bot.url, CUSTOMER.name), ...others.map((c) => c.say(bot.url, '안녕하세요'))].map(timed));
+  const turns = await Promise.all([waiting.say(bot.url, REOPEN), ...others.map((c) => c.say(bot.url, '안녕하세요'))].map(timed));
   for (const { value, ms } of turns) {
     expect(value).toHaveLength(1);
     expect(value[0]).toContain('문의 번호');
@@ -73,5 +74,5 @@ test('a stalled Redis: every turn gets the apology within the budget, probes ans
   await stall;
   admin.disconnect();
   await eventually(async () => ((await fetch(`${bot.url}/readyz`)).status === 200 ? true : undefined), 15_000, 'the bot to be ready again');
-  expectReply(await waiting.say(bot.url, CUSTOMER.name), 'identity.askRrn');
+  expectReply(await waiting.say(bot.url, REOPEN), 'secureStep.open.identity');
 });

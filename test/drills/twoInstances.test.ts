@@ -6,8 +6,9 @@
  *    several times: one answer, one state change. (Sequential redelivery and the two-instance
  *    case on TestAdapters are in test/state/conversationOnRedis.test.ts; the deduplicator's
  *    contract is in test/state/activityDeduplicator.test.ts.)
- * 2. One conversation's turns alternate between the two processes across a whole issuance, to
- *    the download link, fetched from the other instance: no step is lost.
+ * 2. One conversation's turns alternate between the two processes across a whole issuance, and
+ *    each secure step's page is served by the instance that did not make its link, while the chat
+ *    goes on on the other: no step is lost, and what the page completes reaches the chat by itself.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { BotProcess, startBotProcess } from '../support/botProcess';
 import { HttpCustomer } from '../support/httpCustomer';
-import { CERT_PASSWORD, downloadLinkIn, expectReply, freshRrn, issuanceUntilConfirmation } from '../support/httpJourneys';
+import { expectReply, freshRrn, HttpJourney, journaledIssuances, ledgerEntry } from '../support/httpJourneys';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 import { stopBotProcess } from '../support/drills';
 
@@ -83,7 +84,7 @@ describe('drill 1: the same activity delivered twice, concurrently and in sequen
       const answered = await duplicate.send(first.url, { id, text: '인증서 발급' });
       expectReply(
         answered.map((a: { text?: string }) => a.text ?? ''),
-        'identity.askName',
+        'secureStep.open.identity',
       );
       expect(await duplicate.send(second.url, { id, text: '인증서 발급' })).toEqual([]);
       expect(await duplicate.send(first.url, { id, text: '인증서 발급' })).toEqual([]);
@@ -101,7 +102,7 @@ describe('drill 1: the same activity delivered twice, concurrently and in sequen
       const answers = await Promise.all(Array.from({ length: 5 }, () => duplicate.send(second.url, { id, text: '인증서 발급' })));
       const answered = answers.filter((activities) => activities.length > 0);
       expect(answered).toHaveLength(1);
-      expectReply(answered[0]?.map((a: { text?: string }) => a.text ?? '') ?? [], 'identity.askName');
+      expectReply(answered[0]?.map((a: { text?: string }) => a.text ?? '') ?? [], 'secureStep.open.identity');
       expect(await customerLines(duplicate.conversationId)).toEqual(['안녕하세요', '인증서 발급']);
     } finally {
       await duplicate.close();
@@ -110,25 +111,21 @@ describe('drill 1: the same activity delivered twice, concurrently and in sequen
 });
 
 describe('drill 2: one conversation, turns alternating between two processes', () => {
-  test('a whole issuance to the download link, fetched from the other instance, loses no step', async () => {
+  test('a whole issuance, each page on the other instance than its link, loses no step', async () => {
     const bots = [first, second];
-    const urlFor = (turn: number) => (bots[turn % 2] as BotProcess).url;
-    await issuanceUntilConfirmation(customer, urlFor, freshRrn());
-    // The 10th turn (index 9) goes to the second instance; the link is then fetched from the first.
-    const issued = await customer.say(second.url, CERT_PASSWORD);
-    expectReply(issued, 'issuance.issued');
-    const link = downloadLinkIn(issued);
-    expect(link).toBeDefined();
-    const path = new URL(link as string).pathname;
-    const download = await fetch(`${first.url}${path}`);
-    expect(download.status).toBe(200);
-    expect(download.headers.get('content-type')).toBe('application/zip');
-    expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(1000);
-    // Single use across instances too.
-    expect((await fetch(`${second.url}${path}`)).status).toBe(410);
-    // Every issuance the journal saw was delivered.
-    const journal = await redis.keys(`${PREFIX}issuance/*`);
-    expect(journal).toHaveLength(1);
-    expect(await redis.hget(journal[0] as string, 'outcome')).toBe('delivered');
+    const other = (link: string) => (bots.find((bot) => new URL(bot.url).origin !== new URL(link).origin) as BotProcess).url;
+    const journey = new HttpJourney(customer, { chat: (turn) => (bots[turn % 2] as BotProcess).url, page: other });
+    const { serialNumber, replies } = await journey.issue(freshRrn());
+    expectReply(replies, 'issuance.issued');
+    expect(replies.join('\n')).toContain(serialNumber);
+    // Three pages (본인 인증, 추가 인증, 발급), their links made by both instances, each page served by the other one.
+    const origin = (url: string) => new URL(url).origin;
+    expect(journey.pages).toHaveLength(3);
+    expect(new Set(journey.pages.map((page) => origin(page.link)))).toEqual(new Set(bots.map((bot) => origin(bot.url))));
+    for (const page of journey.pages) expect(origin(page.via ?? page.link)).not.toBe(origin(page.link));
+    // Every issuance the journal saw was delivered, and the certificate stands.
+    const journal = await journaledIssuances(redis, PREFIX);
+    expect(journal.map((record) => record.fields.outcome)).toEqual(['delivered']);
+    expect((await ledgerEntry(redis, PREFIX, serialNumber))?.revokedAt).toBeUndefined();
   });
 });

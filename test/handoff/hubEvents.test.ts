@@ -4,7 +4,7 @@ import { CUSTOMER } from '../support/journeys';
 import { agentsConfig, DeskClient } from '../support/deskClient';
 import { HttpCustomer } from '../support/httpCustomer';
 import { RunningBot, startInstances } from '../support/httpBot';
-import { eventually } from '../support/httpJourneys';
+import { eventually, HttpJourney, onInstance, promptOf } from '../support/httpJourneys';
 import { deleteKeysMatching } from '../support/redisCleanup';
 import { RedisHandoffAudit } from '../../src/handoff/handoffAudit';
 import { DirectLineTestClient, textOf } from '../directLine/directLineClient';
@@ -44,45 +44,42 @@ const signIn = (bot: RunningBot) => DeskClient.signIn(bot.url, 'kim', 'kim-passw
 const hubAudit = async (channel: string) =>
   (await new RedisHandoffAudit(admin, prefix).recent(100)).filter((a) => a.action === 'hubStatus' && a.channel === channel);
 
-/** 본인 인증 on instance `bot`, with the code the sandbox shows; returns the replies to it. */
-async function verify(customer: HttpCustomer, bot: RunningBot, start: string): Promise<string[]> {
-  for (const text of [start, CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier]) await customer.say(bot.url, text);
-  const sent = (await customer.say(bot.url, CUSTOMER.phone)).join('\n');
-  const code = /인증번호: (\d{6})/.exec(sent)?.[1] ?? 'no code shown';
-  return customer.say(bot.url, code);
-}
-
-test('no secret typed during the journey reaches the handoff.initiate transcript or the agent', async () => {
+test('no secret typed into the chat anyway, nor any shown on the secure pages, reaches the handoff.initiate transcript or the agent', async () => {
   const customer = await customerOn(HUB);
-  await verify(customer, one, '인증서 발급');
-  await customer.say(one.url, '동의합니다');
-  await customer.say(one.url, '은행·신용카드·보험용 (무료)');
+  const journey = new HttpJourney(customer, onInstance(one.url));
+  await journey.untilIssuancePage(CUSTOMER.rrn);
   const password = 'Gildong#2026!';
-  await customer.say(one.url, password);
+  // Typed into the chat anyway, while the secure page is open: not echoed, the customer is sent back to the page.
+  await journey.say(`제 주민번호는 ${CUSTOMER.rrn}, 비밀번호는 ${password}이에요`);
   const turn = await customer.send(one.url, { text: '상담원' });
   const initiate = turn.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
   expect(initiate?.value).toMatchObject({
     journey: 'issuing',
-    step: 'creatingCertificate.confirmingPassword',
+    step: 'creatingCertificate.onSecurePage',
     maskedName: '홍*동',
     reason: 'customerAsked',
     language: 'ko',
   });
   const handedOver = JSON.stringify(initiate);
-  expect(handedOver).toContain('900101-1******');
+  expect(handedOver).toContain('[주민등록번호]');
   // secrets typed to the agent are masked too
-  await customer.say(one.url, `제 주민번호는 ${CUSTOMER.rrn}, 비밀번호는 ${password}, 인증번호는 482913 이에요`);
+  await customer.say(one.url, `제 주민번호는 ${CUSTOMER.rrn}, 비밀번호는 ${password}, 인증번호는 ${journey.codes[0]} 이에요`);
 
   const kim = await signIn(two);
-  const waiting = (await kim.call('GET', '/queue')).body.waiting.find((s: any) => s.step === 'creatingCertificate.confirmingPassword');
+  const waiting = (await kim.call('GET', '/queue')).body.waiting.find((s: any) => s.step === 'creatingCertificate.onSecurePage');
   const view = JSON.stringify((await kim.call('POST', `/conversations/${waiting.id}/take`)).body);
-  expect(view).toContain('[비밀번호 입력됨');
-  const codes = customer.proactive.join('\n') + handedOver;
-  for (const [where, text] of Object.entries({ handedOver, view, codes })) {
-    for (const secret of [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), CUSTOMER.phoneDigits, '2468-1357', password, '482913']) {
-      expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
-    }
+  expect(view).toContain('[비밀번호 형태]');
+  const tickets = journey.pages.map((page) => page.link.split('/').at(-1) as string);
+  const secrets = [CUSTOMER.rrn, CUSTOMER.rrn.replace('-', ''), CUSTOMER.phoneDigits, '2468-1357', password, ...journey.codes];
+  // The customer's own chat carried the links, live; nothing else secret.
+  for (const [where, text, leaks] of [
+    ['handedOver', handedOver, [...secrets, ...tickets]],
+    ['view', view, [...secrets, ...tickets]],
+    ['chat', customer.proactive.join('\n'), secrets],
+  ] as const) {
+    for (const secret of leaks) expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
   }
+  expect(journey.codes).toHaveLength(2);
   await kim.call('POST', `/conversations/${waiting.id}/end`, { mode: 'close' });
   expect(customer.proactive.at(-1)).toContain('상담이 종료되었어요');
 });
@@ -97,7 +94,7 @@ test('handoff.status from the hub: accepted, completed returns to the bot, faile
   expect((await kim.call('GET', '/queue')).body.waiting.find((s: any) => s.journey === 'issuing' && s.status === 'queued')).toBeUndefined();
   const completed = (await status('completed')).map((a) => a.text);
   expect(completed[0]).toContain('하시던 단계부터');
-  expect(completed.at(-1)).toContain('이름을 입력해 주세요');
+  expect(completed.at(-1)).toContain(promptOf('secureStep.open.identity'));
 
   await customer.say(one.url, '상담원');
   const failed = (await status('failed')).map((a) => a.text);
@@ -127,7 +124,7 @@ test("a customer's own channel is never told of the handoff, and its handoff.sta
   expect(waiting).toHaveLength(1);
   expect((await hubAudit('test')).map((a) => [a.state, a.outcome, a.conversation])).toEqual([['completed', 'refused', waiting[0].id]]);
   // still with the queue: the customer's next words stay with the waiting line, not the bot's flow
-  expect((await customer.say(one.url, '홍길동')).join('\n')).not.toContain('주민등록번호');
+  expect((await customer.say(one.url, '홍길동')).join('\n')).not.toContain(promptOf('secureStep.stillOnPage'));
   await kim.call('POST', `/conversations/${waiting[0].id}/take`);
   await kim.call('POST', `/conversations/${waiting[0].id}/end`, { mode: 'close' });
 });

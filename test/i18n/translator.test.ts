@@ -25,16 +25,6 @@ test('interpolations use the same parameters in both languages', () => {
 });
 
 describe('Korean particles follow the interpolated word', () => {
-  test.each([
-    ['인증서 발급', '인증서 발급을 확인'], // 급 ends in a consonant → 을
-    ['인증서 재발급 서비스', '인증서 재발급 서비스를 확인'], // 스 ends in a vowel → 를
-    ['상담원 연결', '상담원 연결을 확인'],
-    ['등록 해제', '등록 해제를 확인'],
-  ])('%s', async (masked, expected) => {
-    const t = (await createTranslator()).forLanguage('ko');
-    expect(t('identity.rrnReceived', { masked })).toContain(expected);
-  });
-
   test('no particle marker is ever left in a rendered Korean text', async () => {
     const t = (await createTranslator()).forLanguage('ko');
     for (const key of keysOf(ko)) expect(t(key, { masked: '발급', reference: 'abc' })).not.toMatch(/\[\[|\]\]/);

@@ -4,7 +4,7 @@ import { IdentityProvider, OtpSender, VerificationRequest } from '../../src/iden
 import { OTP_TTL_MS } from '../../src/identity/oneTimePassword';
 import { MobileNumber, parseMobileNumber } from '../../src/identity/phoneNumber';
 import { parseResidentRegistrationNumber } from '../../src/identity/residentRegistrationNumber';
-import { CapturingOtpSender, ChatDisplayOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
+import { CapturingOtpSender, PageDisplayOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
 
 const KEY = randomBytes(32);
 const NOW = new Date('2025-06-15T03:00:00Z');
@@ -142,12 +142,12 @@ describe('CapturingOtpSender', () => {
   });
 });
 
-describe('ChatDisplayOtpSender', () => {
+describe('PageDisplayOtpSender', () => {
   test('stores nothing and logs only the masked phone, never the code', async () => {
     let out = '';
     // No time or pid in the line, so no other number can contain a code by chance.
     const logger = pino({ base: undefined, timestamp: false }, { write: (line: string) => void (out += line) });
-    const sender = new ChatDisplayOtpSender(logger);
+    const sender = new PageDisplayOtpSender(logger);
     const provider = new SandboxIdentityProvider({ sender, key: KEY, revealCodes: true });
     const started = await provider.startVerification(request(), NOW);
     expect(started.sandboxCode).toMatch(/^\d{6}$/);
@@ -158,6 +158,6 @@ describe('ChatDisplayOtpSender', () => {
   });
 
   test('works without a logger', async () => {
-    await expect(new ChatDisplayOtpSender().send({ phone: phone(), code: '123456', purpose: 'identity' })).resolves.toBeUndefined();
+    await expect(new PageDisplayOtpSender().send({ phone: phone(), code: '123456', purpose: 'identity' })).resolves.toBeUndefined();
   });
 });

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificateService } from '../../src/certificates/certificateService';
+import { type CertificateFilesOnDevice, provePossession } from '../../src/device/possessionProof';
 import { memoryCertificateStores } from '../../src/stores';
-import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
 
 test('the "other bank" command makes files that the bot, sharing CA_DIR, registers for the right person only', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jca-other-bank-'));
@@ -29,19 +30,17 @@ test('the "other bank" command makes files that the bot, sharing CA_DIR, registe
   expect(printed).not.toContain('2345678');
 
   const service = await createCertificateService({ caDirectory, crlUrl: () => 'http://127.0.0.1/crl', stores: memoryCertificateStores() });
-  const files = readNpkiZip(readFileSync(join(out, 'NPKI.zip')));
-  if (!('signCert' in files)) throw new Error('no pair');
-  const registered = await service.register({ actor: 'customer', customerId: 'c1', files, password: 'Minji#2026x!', idn: '9505052345678' });
+  const challenge = randomBytes(32);
+  // The customer's device opens the files with the password and signs the bot's challenge; the bot checks the rest.
+  const register = async (files: CertificateFilesOnDevice, customerId: string, idn: string) => {
+    const result = await provePossession({ files, password: 'Minji#2026x!', challenge });
+    if (result.status !== 'signed') throw new Error(`expected a signed proof, got ${result.status}`);
+    return service.verifyPossession({ ...result.proof, challenge, actor: 'customer', customerId, idn, purpose: 'registration' });
+  };
+  const zip = { zip: readFileSync(join(out, 'NPKI.zip')) };
+  const registered = await register(zip, 'c1', '9505052345678');
   expect(registered).toMatchObject({ origin: 'registered', status: 'active' });
-  await expect(
-    service.register({ actor: 'customer', customerId: 'c2', files, password: 'Minji#2026x!', idn: '9001011234567' }),
-  ).rejects.toMatchObject({ reason: 'ownerMismatch' });
-  const viaPfx = await service.register({
-    actor: 'customer',
-    customerId: 'c1',
-    files: { pfx: readFileSync(join(out, 'certificate.pfx')) },
-    password: 'Minji#2026x!',
-    idn: '9505052345678',
-  });
+  await expect(register(zip, 'c2', '9001011234567')).rejects.toMatchObject({ reason: 'ownerMismatch' });
+  const viaPfx = await register({ pfx: readFileSync(join(out, 'certificate.pfx')) }, 'c1', '9505052345678');
   expect(viaPfx.fingerprintSha256).toBe(registered.fingerprintSha256);
 });

@@ -1,52 +1,41 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpkiZip } from '../../src/certificates/npki/npkiBundle';
-import { activity, post, RunningBot, startHttpBot } from '../support/httpBot';
-import { CUSTOMER } from '../support/journeys';
+import { RunningBot, startHttpBot } from '../support/httpBot';
+import { HttpCustomer } from '../support/httpCustomer';
+import { CERT_PASSWORD, expectReply, freshRrn, HttpJourney, onInstance } from '../support/httpJourneys';
 import { opensslDecryptsKey } from '../support/opensslFixtures';
+import { secureLinkIn } from '../support/secureStepOverHttp';
 
-const PASSWORD = 'Gildong#2026!';
 let bot: RunningBot;
+let customer: HttpCustomer;
 
 beforeAll(async () => {
   bot = await startHttpBot({ CA_DIR: join(tmpdir(), 'jca-test-ca') });
+  customer = await HttpCustomer.start();
 });
-afterAll(() => bot.app.close());
+afterAll(async () => {
+  await customer.close();
+  await bot.app.close();
+});
 
-test('a whole issuance over HTTP in the sandbox; the link serves a zip openssl and our reader accept, once', async () => {
-  const conversation = { id: `http-issuance-${randomUUID()}` };
-  const say = async (text: string): Promise<string[]> => {
-    const { status, body } = await post(bot.url, activity({ conversation, text }));
-    expect(status).toBe(200);
-    return (body.activities as Array<{ text?: string }>).map((a) => a.text ?? '');
-  };
-  for (const text of ['인증서 발급', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier]) await say(text);
-  const sent = await say(CUSTOMER.phone);
-  // the sandbox shows its code in the chat, labelled as sandbox
-  const code = /\[샌드박스\].*?(\d{6})/.exec(sent.join('\n'))?.[1];
-  expect(code).toBeDefined();
-  await say(code as string);
-  await say('동의합니다');
-  await say('은행·신용카드·보험용 (무료)');
-  await say(PASSWORD);
-  const issued = await say(PASSWORD);
-  const link = /(http:\/\/\S+\/certificates\/download\/[\w-]+)/.exec(issued.join('\n'))?.[1];
-  expect(link).toBeDefined();
-  const path = new URL(link as string).pathname;
+test('a whole issuance over HTTP in the sandbox: the files the device kept are accepted by openssl and our reader, and the chat shows the card by itself', async () => {
+  const journey = new HttpJourney(customer, onInstance(bot.url));
+  const page = await journey.untilIssuancePage(freshRrn());
+  const files = await page.issue(CERT_PASSWORD);
+  const replies = await journey.hear('issuance.advice');
+  expectReply(replies, 'issuance.issued');
+  expectReply(replies, 'issuance.savedOnDevice');
+  expect(replies.join('\n')).toContain(files.serialNumber);
 
-  const first = await fetch(`${bot.url}${path}`);
-  expect(first.status).toBe(200);
-  expect(first.headers.get('content-type')).toBe('application/zip');
-  const zip = Buffer.from(await first.arrayBuffer());
-  const files = readNpkiZip(zip);
-  if (!('signCert' in files)) throw new Error('no pair in the zip');
+  const kept = readNpkiZip(files.npkiZip);
+  if (!('signCert' in kept)) throw new Error('no pair in the zip');
+  expect(Buffer.from(kept.signPri)).toEqual(Buffer.from(files.signPri));
   const dir = mkdtempSync(join(tmpdir(), 'jca-http-issued-'));
-  writeFileSync(join(dir, 'NPKI.zip'), zip);
-  writeFileSync(join(dir, 'signCert.der'), files.signCert);
-  writeFileSync(join(dir, 'signPri.key'), files.signPri);
+  writeFileSync(join(dir, 'signCert.der'), kept.signCert);
+  writeFileSync(join(dir, 'signPri.key'), kept.signPri);
   expect(
     execFileSync(
       'openssl',
@@ -54,8 +43,22 @@ test('a whole issuance over HTTP in the sandbox; the link serves a zip openssl a
       { encoding: 'utf8' },
     ),
   ).toContain('CN=홍길동()');
-  expect(opensslDecryptsKey(join(dir, 'signPri.key'), PASSWORD)).toContain('BEGIN PRIVATE KEY');
+  expect(opensslDecryptsKey(join(dir, 'signPri.key'), CERT_PASSWORD)).toContain('BEGIN PRIVATE KEY');
+});
 
-  expect((await fetch(`${bot.url}${path}`)).status).toBe(410);
-  expect((await fetch(`${bot.url}/certificates/download/not-a-real-token`)).status).toBe(404);
+test('a secure step link works once: another browser gets 410 used, a made-up ticket 404', async () => {
+  const journey = new HttpJourney(customer, onInstance(bot.url));
+  const link = secureLinkIn(await journey.say('인증서 발급', 'secureStep.open.identity'));
+  const open = (ticket: string) =>
+    fetch(`${bot.url}/secure/api/open`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(bot.url).origin },
+      body: JSON.stringify({ ticket }),
+    });
+  // A link preview (a GET) uses nothing up.
+  expect((await fetch(link)).status).toBe(200);
+  expect((await open(new URL(link).pathname.split('/').at(-1) ?? '')).status).toBe(200);
+  const again = await open(new URL(link).pathname.split('/').at(-1) ?? '');
+  expect({ status: again.status, body: await again.json() }).toEqual({ status: 410, body: { error: 'used' } });
+  expect((await open('A'.repeat(43))).status).toBe(404);
 });

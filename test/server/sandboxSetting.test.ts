@@ -1,7 +1,9 @@
 import { networkInterfaces } from 'node:os';
-import { CUSTOMER } from '../support/journeys';
+import type { CodeSent } from '../../src/secure/secureApi';
 import { HttpCustomer } from '../support/httpCustomer';
 import { activity, post, RunningBot, startHttpBot } from '../support/httpBot';
+import { expectReply } from '../support/httpJourneys';
+import { identityDetails, SecurePage, secureLinkIn } from '../support/secureStepOverHttp';
 import { capturingLogger } from '../support/testBot';
 
 /** An address of this machine that is not loopback, as a caller from the network would have. */
@@ -13,10 +15,14 @@ function externalAddress(): string {
   return address;
 }
 
-/** 본인 인증 up to the code: what the customer is shown when the code is sent. */
-async function untilCodeSent(bot: RunningBot, customer: HttpCustomer): Promise<string> {
-  for (const text of ['인증서 발급', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier]) await customer.say(bot.url, text);
-  return (await customer.say(bot.url, CUSTOMER.phone)).join('\n');
+/** 본인 인증 on its page up to the code: what the chat showed, and what the page was told when the code went out. */
+async function untilCodeSent(bot: RunningBot, customer: HttpCustomer): Promise<{ chat: string; page: SecurePage; sent: CodeSent }> {
+  const replies = await customer.say(bot.url, '인증서 발급');
+  expectReply(replies, 'secureStep.open.identity');
+  const page = await SecurePage.open(secureLinkIn(replies));
+  await page.consent();
+  const sent = await page.api.startIdentity(identityDetails());
+  return { chat: [...replies, ...customer.proactive].join('\n'), page, sent };
 }
 
 describe('no MicrosoftAppId, listening on every interface: a deployment on its own Direct Line, not the sandbox', () => {
@@ -27,12 +33,14 @@ describe('no MicrosoftAppId, listening on every interface: a deployment on its o
   });
   afterAll(() => bot.app.close());
 
-  test('customers are not shown the one-time code', async () => {
+  test('customers are not shown the one-time code, on the page or in the chat', async () => {
     const customer = await HttpCustomer.start();
     try {
-      const sent = await untilCodeSent(bot, customer);
-      expect(sent).toContain('인증번호 6자리를 보냈어요');
-      expect(sent).not.toMatch(/샌드박스|인증번호: \d{6}/);
+      const { chat, page, sent } = await untilCodeSent(bot, customer);
+      expect(page.view.sandbox).toBe(false);
+      expect(sent).toEqual({ maskedPhone: expect.stringContaining('****') });
+      // The ticket in the link may hold six digits by chance; the rest of the chat may not.
+      expect(chat.replace(/https?:\/\/\S+/g, '')).not.toMatch(/샌드박스|\d{6}/);
     } finally {
       await customer.close();
     }
@@ -50,12 +58,15 @@ describe('no MicrosoftAppId, listening on every interface: a deployment on its o
   });
 });
 
-test('the sandbox (the default on loopback) shows codes, makes dev tokens and prints the throwaway agent', async () => {
+test('the sandbox (the default on loopback) shows codes on the page, never in the chat, makes dev tokens and prints the throwaway agent', async () => {
   const log = capturingLogger();
   const bot = await startHttpBot({}, log.logger);
   const customer = await HttpCustomer.start();
   try {
-    expect(await untilCodeSent(bot, customer)).toMatch(/\[샌드박스\].*인증번호: \d{6}/s);
+    const { chat, page, sent } = await untilCodeSent(bot, customer);
+    expect(page.view.sandbox).toBe(true);
+    expect(sent).toEqual({ maskedPhone: expect.stringContaining('****'), sandboxCode: expect.stringMatching(/^\d{6}$/) });
+    expect(chat).not.toContain((sent as { sandboxCode: string }).sandboxCode);
     expect((await fetch(`${bot.url}/directline/dev-token`, { method: 'POST' })).status).toBe(200);
     expect(log.lines.join('\n')).toContain('agent desk at /agent: sign in as');
   } finally {

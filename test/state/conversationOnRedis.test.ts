@@ -80,7 +80,7 @@ test('a turn that keeps losing the race is answered with a polite request to say
   // A storage where another turn always saved first.
   const storage = new FaultyStorage();
   storage.loseEveryWrite = true;
-  const customer = new Customer(await createTestBot({ storage }));
+  const customer = new Customer((await createTestBot({ storage })).adapter);
   expect(texts(await customer.say('처음으로'))).toEqual([
     '죄송해요, 동시에 여러 요청이 들어와 방금 말씀을 처리하지 못했어요. 한 번만 다시 말씀해 주세요.',
   ]);

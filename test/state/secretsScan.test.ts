@@ -3,123 +3,116 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { CapturingOtpSender } from '../../src/identity/sandboxIdentityProvider';
-import { Customer, SeenReply } from '../support/customer';
-import { CUSTOMER } from '../support/journeys';
-import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
-import { createRedisTestBot } from '../support/redisBot';
-import { capturingLogger, testCertificateService } from '../support/testBot';
-import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
+import { HttpCustomer } from '../support/httpCustomer';
 import { startHttpBot } from '../support/httpBot';
-import { freshRrn } from '../support/httpJourneys';
+import { freshRrn, HttpJourney, onInstance } from '../support/httpJourneys';
+import { CUSTOMER, OTHER_BANK_PASSWORD, otherBankFiles } from '../support/journeys';
+import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
+import { capturingLogger } from '../support/testBot';
 import { DirectLineTestClient, textOf } from '../directLine/directLineClient';
 import { DirectLineCustomer, issueOverDirectLine, shownIn } from '../directLine/directLineJourney';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
 
 const PASSWORD = 'Gildong#2026!';
-const OTHER_PASSWORD = 'Other#Bank2026';
 const NEW_PASSWORD = 'Newpass#7319!';
-const prefix = `jca-test-secrets-${randomUUID()}:`;
 
-test('after an issuance, a registration, a release and a reissue with Redis state, no 주민등록번호, password, one-time code or key is in the logs, Redis or the transcript', async () => {
+/** The secure step tickets of the links a customer was given. */
+const ticketsOf = (links: readonly string[]) => links.map((link) => link.split('/').at(-1) as string);
+
+test('after an issuance, a registration, a release and a reissue on the real server and its secure pages, no 주민등록번호, phone digits, code, password, key or ticket is in the logs, Redis or the transcript', async () => {
   const { logger, lines } = capturingLogger();
-  const otp = new CapturingOtpSender();
-  const bot = await createRedisTestBot(SHARED_REDIS_URL, prefix, logger, otp);
+  const prefix = `jca-test-secrets-${randomUUID()}:`;
+  // The test run's sandbox CAs (test/support/testBot.ts), so that the other bank's certificate is one the server trusts.
+  const bot = await startHttpBot({ REDIS_URL: SHARED_REDIS_URL, STATE_KEY_PREFIX: prefix, CA_DIR: join(tmpdir(), 'jca-test-ca') }, logger);
   const admin = new Redis(SHARED_REDIS_URL);
+  const customer = await HttpCustomer.start();
+  const stored: string[] = [];
+  const dump = async () => void stored.push(...(await dumpRedis(admin, prefix)));
   try {
-    const customer = new Customer(bot.adapter);
-    const transcript: SeenReply[] = [...(await customer.join())];
-    for (const text of ['인증서 발급', CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone])
-      transcript.push(...(await customer.say(text)));
-    const code = otp.lastCodeFor(CUSTOMER.phoneDigits) as string;
-    transcript.push(...(await customer.say('000000')), ...(await customer.say(code)));
-    for (const text of ['동의합니다', '은행·신용카드·보험용 (무료)', PASSWORD]) transcript.push(...(await customer.say(text)));
-    // mid-journey, between the two password turns, and again at the end
-    const stored = await dumpRedis(admin);
-    transcript.push(...(await customer.say(PASSWORD)));
-    expect(transcript.map((r) => r.text).join('\n')).toContain('인증서가 발급되었어요');
-    stored.push(...(await dumpRedis(admin)));
+    const journey = new HttpJourney(customer, onInstance(bot.url));
+    const seen: string[] = [];
+    const say = async (text: string, key: string) => void seen.push(...(await journey.say(text, key)));
+    const hear = async (key: string) => void seen.push(...(await journey.hear(key)));
 
-    // registration of another bank's certificate: files, its password, the 주민등록번호 again
-    const other = await (
-      await testCertificateService()
-    ).otherBankCa.issue({ realName: CUSTOMER.name, idn: CUSTOMER.rrn.replace('-', ''), type: 'personalGeneral' });
-    const signPri = Buffer.from(await encryptPrivateKeyFile(other.privateKeyInfo, OTHER_PASSWORD));
-    const codes = [code];
-    /** 본인 인증 and 추가 인증 at the start of a journey, every code kept for the scan. */
-    const verify = async (start: string) => {
-      for (const text of [start, CUSTOMER.name, CUSTOMER.rrn, CUSTOMER.carrier, CUSTOMER.phone])
-        transcript.push(...(await customer.say(text)));
-      for (let i = 0; i < 2; i++) {
-        codes.push(otp.lastCodeFor(CUSTOMER.phoneDigits) as string);
-        transcript.push(...(await customer.say(codes.at(-1) as string)));
-      }
-      stored.push(...(await dumpRedis(admin)));
-    };
-    await verify('타기관 인증서 등록');
-    transcript.push(...(await customer.say('인증서 등록하기')));
-    const upload = (name: string, bytes: Buffer) => ({
-      name,
-      contentType: 'application/octet-stream',
-      contentUrl: `data:;base64,${bytes.toString('base64')}`,
-    });
-    transcript.push(
-      ...(await customer.send({
-        type: 'message',
-        attachments: [upload('signCert.der', other.certificate), upload('signPri.key', signPri)],
-      })),
-    );
-    transcript.push(...(await customer.say(OTHER_PASSWORD)));
-    stored.push(...(await dumpRedis(admin))); // the files and R are held here, sealed
-    transcript.push(...(await customer.say(CUSTOMER.rrn)));
-    expect(transcript.map((r) => r.text).join('\n')).toContain('인증서를 등록했어요');
-    stored.push(...(await dumpRedis(admin)));
+    // 발급: the Redis dumps mid-step hold the open tickets (sealed) and the CA's registration
+    await journey.verifyIdentity('인증서 발급', CUSTOMER.rrn, 'secureStep.open.additional');
+    await dump();
+    await journey.verifyAdditional(customer.proactive, 'issuance.terms');
+    await say('동의합니다', 'issuance.chooseType');
+    const issuancePage = await journey.page(await journey.say('은행·신용카드·보험용 (무료)', 'secureStep.open.issuance'));
+    const certificate = await issuancePage.requestCertificate();
+    await dump();
+    const issued = await issuancePage.save(certificate, PASSWORD);
+    await hear('issuance.advice');
+    await dump();
+
+    // 타기관 인증서 등록: the files opened on the device with their password, possession proven
+    await journey.verify('타기관 인증서 등록', CUSTOMER.rrn, 'registration.chooseAction');
+    const registrationPage = await journey.page(await journey.say('인증서 등록하기', 'secureStep.open.registration'));
+    const files = await otherBankFiles();
+    await dump();
+    expect(await registrationPage.prove(files, OTHER_BANK_PASSWORD)).toEqual({ registered: true });
+    await hear('registration.registered');
+    await dump();
 
     // release it, then reissue the issued one with a new password
-    await verify('타기관 인증서 등록·해제');
-    for (const text of ['등록된 인증서 해제', '1', '네']) transcript.push(...(await customer.say(text)));
-    await verify('재발급');
-    for (const text of ['1', '인증서 분실', '네', NEW_PASSWORD]) transcript.push(...(await customer.say(text)));
-    stored.push(...(await dumpRedis(admin)));
-    transcript.push(...(await customer.say(NEW_PASSWORD)));
-    expect(transcript.map((r) => r.text).join('\n')).toMatch(/등록을 해제했어요[\s\S]*인증서를 재발급했어요/);
-    stored.push(...(await dumpRedis(admin)));
-    const keyBytes = signPri.toString('base64').slice(0, 40);
-    const haystacks = { logs: lines.join('\n'), redis: stored.join('\n'), transcript: transcript.map((r) => r.text).join('\n') };
+    await journey.verify('타기관 인증서 등록', CUSTOMER.rrn, 'registration.chooseAction');
+    await say('등록된 인증서 해제', 'release.pick');
+    await say('1', 'release.confirm');
+    await say('네', 'release.done');
+    await journey.verifyIdentity('재발급', CUSTOMER.rrn, 'reissue.pick');
+    await say('1', 'reissue.askReason');
+    await say('인증서 분실', 'reissue.confirmRevocation');
+    await journey.verifyAdditional(await journey.say('네', 'secureStep.open.additional'), 'secureStep.open.issuance');
+    const reissuePage = await journey.page(customer.proactive);
+    const reissued = await reissuePage.issue(NEW_PASSWORD);
+    await hear('reissue.oldRevoked');
+    await dump();
+
+    const transcript = [...seen, ...customer.proactive].join('\n');
+    expect(transcript).toMatch(/인증서가 발급되었어요[\s\S]*인증서를 등록했어요[\s\S]*등록을 해제했어요[\s\S]*인증서를 재발급했어요/);
+    const tickets = ticketsOf(journey.pages.map((page) => page.link));
     const secrets = [
       CUSTOMER.rrn,
       CUSTOMER.rrn.replace('-', ''),
       '1234567',
       PASSWORD,
-      OTHER_PASSWORD,
+      OTHER_BANK_PASSWORD,
       NEW_PASSWORD,
       CUSTOMER.phoneDigits,
+      CUSTOMER.phone,
       '2468-1357',
-      keyBytes,
+      // the private keys, encrypted on the device: not even their ciphertext reaches the server
+      Buffer.from(files.signPri).toString('base64').slice(0, 40),
+      Buffer.from(issued.signPri).toString('base64').slice(0, 40),
+      Buffer.from(reissued.signPri).toString('base64').slice(0, 40),
     ];
+    const haystacks = { logs: lines.join('\n'), redis: stored.join('\n'), transcript };
     // A 6-digit code counts as a token of its own: six digits may occur by chance inside a hex serial or fingerprint.
-    const codeTokens = codes.map((c) => new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`));
-    expect(codes).toEqual(Array.from({ length: 7 }, () => expect.stringMatching(/^\d{6}$/)));
+    const codeTokens = journey.codes.map((c) => new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`));
+    expect(journey.codes).toEqual(Array.from({ length: 8 }, () => expect.stringMatching(/^\d{6}$/)));
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const secret of secrets)
+      // The customer's own chat carries the links; nothing else keeps them.
+      for (const secret of where === 'transcript' ? secrets : [...secrets, ...tickets])
         expect({ where, leaked: text.includes(secret) ? secret : undefined }).toEqual({ where, leaked: undefined });
       for (const token of codeTokens)
         expect({ where, leaked: token.test(text) ? token.source : undefined }).toEqual({ where, leaked: undefined });
     }
-    // the scan sees real content: the masked forms are there, the secrets are not
-    expect(haystacks.transcript).toContain('900101-1******');
+    // the scan sees real content: the journeys' state, transcript and tickets, and the masked name
+    expect(transcript).toContain('홍*동');
     expect(haystacks.redis).toContain(`conversation/test/${customer.conversationId}`);
     expect(haystacks.redis).toContain(`transcript/test/${customer.conversationId}`);
-    expect(haystacks.redis).toContain('900101-1******'); // the masked form, kept while the journey runs
-    expect(stored.length).toBeGreaterThan(0);
+    expect(haystacks.redis).toContain(`${prefix}secure/ticket/`);
+    expect(haystacks.redis).toContain('[link]');
   } finally {
+    await customer.close();
+    await bot.app.close();
     await deleteKeysMatching(admin, `${prefix}*`);
     admin.disconnect();
-    bot.redis.disconnect();
   }
-});
+}, 60_000);
 
-test('after an issuance over Direct Line, with secrets typed as free text, none of them nor the download token is in Redis (the Direct Line log included) or the logs', async () => {
+test('after an issuance over Direct Line, with secrets typed as free text, none of them nor a secure step ticket is in Redis (the Direct Line log included) or the logs', async () => {
   const { logger, lines } = capturingLogger();
   const dlPrefix = `jca-test-secrets-dl-${randomUUID()}:`;
   const secret = 'secrets-scan-directline-0123456789abcdef';
@@ -147,7 +140,7 @@ test('after an issuance over Direct Line, with secrets typed as free text, none 
     await customer.say('제 주민번호는 770707-1234567, 연락처는 010-5555-6666, 비밀번호는 Gildong#2026! 이에요');
     const stored = await dumpRedis(admin, dlPrefix);
     const rrn = freshRrn();
-    const { code, downloadUrl } = await issueOverDirectLine(customer, rrn);
+    const { codes, links } = await issueOverDirectLine(customer, rrn);
     stored.push(...(await dumpRedis(admin, dlPrefix)));
     const haystacks = { logs: lines.join('\n'), redis: stored.join('\n') };
     const secrets = [
@@ -160,16 +153,17 @@ test('after an issuance over Direct Line, with secrets typed as free text, none 
       CUSTOMER.phoneDigits,
       '2468-1357',
       PASSWORD,
-      downloadUrl.split('/').at(-1) as string,
+      ...ticketsOf(links),
     ];
     for (const [where, text] of Object.entries(haystacks)) {
       for (const leak of secrets) expect({ where, leaked: text.includes(leak) ? leak : undefined }).toEqual({ where, leaked: undefined });
-      expect({ where, leaked: new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(text) }).toEqual({ where, leaked: false });
+      for (const code of codes)
+        expect({ where, leaked: new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(text) }).toEqual({ where, leaked: false });
     }
-    // the scan saw the Direct Line log, with the journey in it; the customer saw the code and the link live
+    // the scan saw the Direct Line log, with the journey in it; the customer saw the links live
     expect(haystacks.redis).toContain(`directline:{${conversationId}}:log`);
     expect(haystacks.redis).toContain('인증서가 발급되었어요');
-    expect(shownIn(client.received)).toContain(downloadUrl);
+    for (const link of links) expect(shownIn(client.received)).toContain(link);
   } finally {
     client?.end();
     await bot.app.close();
@@ -178,7 +172,8 @@ test('after an issuance over Direct Line, with secrets typed as free text, none 
   }
 }, 60_000);
 
-async function dumpRedis(admin: Redis, keyPrefix = prefix): Promise<string[]> {
+/** Every key under the prefix and every value in it, whatever its type. */
+async function dumpRedis(admin: Redis, keyPrefix: string): Promise<string[]> {
   const stored: string[] = [];
   for (const key of await keysMatching(admin, `${keyPrefix}*`)) {
     const type = await admin.type(key);

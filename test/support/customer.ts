@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Activity, TestAdapter } from 'botbuilder';
+import type { SecureInput } from '../../dialogs/contract/secure';
+import type { FakeSecurePages } from './securePagesFake';
 
 /** What the customer sees of one bot message. */
 export interface SeenReply {
@@ -16,6 +18,8 @@ export class Customer {
 
   constructor(
     private readonly adapter: TestAdapter,
+    /** The secure page the bot opens steps on, to finish them as the customer would there. */
+    readonly pages?: FakeSecurePages,
     conversationId = `conv-${randomUUID()}`,
     readonly userId = `customer-${randomUUID()}`,
   ) {
@@ -31,8 +35,14 @@ export class Customer {
   }
 
   /** Lets a test hand the same activity to another adapter (a restarted bot, a second instance). */
-  moveTo(adapter: TestAdapter): Customer {
-    return new Customer(adapter, this.conversationId, this.userId);
+  moveTo(adapter: TestAdapter, pages?: FakeSecurePages): Customer {
+    return new Customer(adapter, pages, this.conversationId, this.userId);
+  }
+
+  /** The customer ends the step the bot opened, on its page; returns what the chat then shows. */
+  async finishStep(event: SecureInput): Promise<SeenReply[]> {
+    if (this.pages === undefined) throw new Error('this customer has no secure page');
+    return (await this.pages.complete(event)).map(toSeen);
   }
 
   async send(partial: Partial<Activity>): Promise<SeenReply[]> {

@@ -11,6 +11,8 @@ export class HttpCustomer {
   /** Texts the bot sent proactively, in order. */
   readonly proactive: string[] = [];
   private waiters: (() => void)[] = [];
+  /** How many proactive messages `heard` has handed out so far. */
+  private heardUpTo = 0;
 
   private constructor(
     private readonly listener: ReplyListener,
@@ -60,6 +62,32 @@ export class HttpCustomer {
   async proactiveMessages(count: number): Promise<string[]> {
     while (this.proactive.length < count) await new Promise<void>((resolve) => this.waiters.push(resolve));
     return this.proactive.slice(0, count);
+  }
+
+  /**
+   * Waits for the next proactive message that `matches` (the bot speaking by itself, e.g. once a
+   * secure step ended); returns every proactive text since the last call, through that one.
+   */
+  async heard(matches: (text: string) => boolean, timeoutMs = 15_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.proactive.findIndex((text, i) => i >= this.heardUpTo && matches(text));
+      if (found >= 0) {
+        const texts = this.proactive.slice(this.heardUpTo, found + 1);
+        this.heardUpTo = found + 1;
+        return texts;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new Error(`no such proactive message; since the last one heard:\n${this.proactive.slice(this.heardUpTo).join('\n---\n')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   close(): Promise<void> {

@@ -2,10 +2,9 @@ import { randomInt } from 'node:crypto';
 import type Redis from 'ioredis';
 import ko from '../../locales/ko/translation.json';
 import { normalizeSerial } from '../../src/certificates/ca/certificateRevocationList';
-import { createTranslator } from '../../src/i18n/translator';
 import type { HttpCustomer } from './httpCustomer';
-import { CUSTOMER } from './journeys';
 import { keysMatching } from './redisCleanup';
+import { identityDetails, SecurePage, secureLinkIn } from './secureStepOverHttp';
 
 export const CERT_PASSWORD = 'Gildong#2026!';
 
@@ -23,11 +22,6 @@ export function promptOf(key: string): string {
   return template.split(/\{\{|\[\[|\n/)[0]?.trim() ?? template;
 }
 
-/** What the customer sees for `issuance.interrupted` now: its Korean text once translated, the key itself until then. */
-export async function interruptedText(): Promise<string> {
-  return (await createTranslator()).forLanguage('ko')('issuance.interrupted');
-}
-
 export function expectReply(texts: readonly string[], key: string): void {
   const prompt = promptOf(key);
   if (!texts.some((text) => text.startsWith(prompt) || text.includes(prompt))) {
@@ -35,28 +29,85 @@ export function expectReply(texts: readonly string[], key: string): void {
   }
 }
 
-export const downloadLinkIn = (texts: readonly string[]): string | undefined =>
-  /(https?:\/\/\S+\/certificates\/download\/[\w-]+)/.exec(texts.join('\n'))?.[1];
+/** Which instance serves the i-th turn of the chat, and the calls of the page a link opens (the link's own instance unless given). */
+export interface Route {
+  readonly chat: (turn: number) => string;
+  readonly page?: (link: string) => string | undefined;
+}
+
+/** Everything on one instance. */
+export const onInstance = (url: string): Route => ({ chat: () => url });
 
 /**
- * 발급 over HTTP up to the question that asks for the password a second time, checking every
- * step's question: `botUrl(i)` picks the instance for the i-th turn (round robin in a drill).
+ * One customer's journeys over HTTP: chat turns on the 'test' channel (no buttons there, so each
+ * secure step's link is in the text), every secure step done on its page through the page's API,
+ * and what the bot then says by itself awaited as it arrives.
  */
-export async function issuanceUntilConfirmation(customer: HttpCustomer, botUrl: (turn: number) => string, rrn: string): Promise<void> {
-  let turn = 0;
-  const say = (text: string) => customer.say(botUrl(turn++), text);
-  expectReply(await say('인증서 발급'), 'identity.askName');
-  expectReply(await say(CUSTOMER.name), 'identity.askRrn');
-  expectReply(await say(rrn), 'identity.askCarrier');
-  expectReply(await say(CUSTOMER.carrier), 'identity.askPhone');
-  const sent = await say(CUSTOMER.phone);
-  expectReply(sent, 'identity.sandboxCode');
-  const code = /인증번호: (\d{6})/.exec(sent.join('\n'))?.[1];
-  if (code === undefined) throw new Error(`no sandbox code in: ${sent.join(' | ')}`);
-  expectReply(await say(code), 'issuance.terms');
-  expectReply(await say('동의합니다'), 'issuance.chooseType');
-  expectReply(await say('은행·신용카드·보험용 (무료)'), 'issuance.askPassword');
-  expectReply(await say(CERT_PASSWORD), 'issuance.confirmPassword');
+export class HttpJourney {
+  /** The one-time codes the sandbox showed on the pages, in order. */
+  readonly codes: string[] = [];
+  /** Each page opened: its link, and the instance its calls went to when not the link's own. */
+  readonly pages: { readonly link: string; readonly via?: string }[] = [];
+  private turn = 0;
+
+  constructor(
+    readonly customer: HttpCustomer,
+    private readonly route: Route,
+  ) {}
+
+  /** One turn; its replies must include `key` when given. */
+  async say(text: string, key?: string): Promise<string[]> {
+    const replies = await this.customer.say(this.route.chat(this.turn++), text);
+    if (key !== undefined) expectReply(replies, key);
+    return replies;
+  }
+
+  /** What the bot says by itself up to a message saying `key`, within `timeoutMs`. */
+  hear(key: string, timeoutMs?: number): Promise<string[]> {
+    const prompt = promptOf(key);
+    return this.customer.heard((text) => text.includes(prompt), timeoutMs);
+  }
+
+  /** Opens the page of the last secure step link in `shown`. */
+  page(shown: readonly string[]): Promise<SecurePage> {
+    const link = secureLinkIn(shown);
+    const via = this.route.page?.(link);
+    this.pages.push({ link, via });
+    return SecurePage.open(link, { via });
+  }
+
+  /** Starts a journey and does 본인 인증 on its page; returns what the chat says by itself next, up to `then`. */
+  async verifyIdentity(start: string, rrn: string, then: string): Promise<string[]> {
+    const identity = await this.page(await this.say(start, 'secureStep.open.identity'));
+    this.codes.push(await identity.verifyIdentity(identityDetails(rrn)));
+    return this.hear(then);
+  }
+
+  /** 추가 인증 on the page the chat just offered (in `shown`); returns what the chat says by itself next, up to `then`. */
+  async verifyAdditional(shown: readonly string[], then: string): Promise<string[]> {
+    const additional = await this.page(shown);
+    this.codes.push(await additional.verifyAdditional());
+    return this.hear(then);
+  }
+
+  /** Starts a journey and does 본인 인증 and 추가 인증 on their pages; returns what the chat says by itself next, up to `then`. */
+  async verify(start: string, rrn: string, then: string): Promise<string[]> {
+    return this.verifyAdditional(await this.verifyIdentity(start, rrn, 'secureStep.open.additional'), then);
+  }
+
+  /** 발급 up to its secure page: verified, terms agreed, the free type chosen; returns the page, opened. */
+  async untilIssuancePage(rrn: string): Promise<SecurePage> {
+    await this.verify('인증서 발급', rrn, 'issuance.terms');
+    await this.say('동의합니다', 'issuance.chooseType');
+    return this.page(await this.say('은행·신용카드·보험용 (무료)', 'secureStep.open.issuance'));
+  }
+
+  /** A whole 발급; returns the serial number the device kept and what the chat said once it had. */
+  async issue(rrn: string, password = CERT_PASSWORD): Promise<{ serialNumber: string; replies: string[] }> {
+    const page = await this.untilIssuancePage(rrn);
+    const { serialNumber } = await page.issue(password);
+    return { serialNumber, replies: await this.hear('issuance.advice') };
+  }
 }
 
 export interface JournaledIssuance {
@@ -64,7 +115,7 @@ export interface JournaledIssuance {
   readonly fields: Record<string, string>;
 }
 
-/** The issuance journal's records under `prefix` (src/certificates/issuanceJournal.ts). */
+/** The issuance journal's records under `prefix` (src/certificates/ca/issuanceJournal.ts). */
 export async function journaledIssuances(redis: Redis, prefix: string): Promise<JournaledIssuance[]> {
   const keys = await keysMatching(redis, `${prefix}issuance/*`);
   return Promise.all(keys.map(async (key) => ({ key, fields: await redis.hgetall(key) })));

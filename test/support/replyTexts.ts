@@ -1,4 +1,5 @@
 import type { Language } from '../../dialogs/contract/events';
+import type { SecureStepKind } from '../../dialogs/contract/secure';
 import { createTranslator, type Translator } from '../../src/i18n/translator';
 
 /**
@@ -46,4 +47,13 @@ export function saysPattern(key: string, known: Params, unknown: readonly string
     })
     .join('');
   return new RegExp(`^${source}$`, 's');
+}
+
+/**
+ * The chat's way to a secure step, as a channel without buttons (the test channel, SMS) shows it:
+ * the step's text and the link to its page on a line of its own, unless the text already names it.
+ */
+export function opensPage(kind: SecureStepKind, url: string, language: Language = 'ko'): string {
+  const text = says(`secureStep.open.${kind}`, { url }, language);
+  return text.includes(url) ? text : `${text}\n${url}`;
 }

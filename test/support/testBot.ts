@@ -2,34 +2,36 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestAdapter } from 'botbuilder';
-import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
 import pino from 'pino';
+import type { VerifiedIdentity } from '../../dialogs/contract/domain';
 import { createCertificateBot } from '../../src/app';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
-import { memoryCertificateStores } from '../../src/stores';
-import { DownloadStore, MemoryDownloadStore } from '../../src/certificates/stores/downloadStore';
+import { createTranslator } from '../../src/i18n/translator';
 import { createLogger, Logger } from '../../src/logging/logger';
-import type { OtpSender } from '../../src/identity/identityProvider';
-import { MemoryVerificationLimits, VerificationLimits } from '../../src/identity/verificationLimits';
-import { CapturingOtpSender, SandboxIdentityProvider } from '../../src/identity/sandboxIdentityProvider';
 import { ActivityDeduplicator, MemoryActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { SecretBox } from '../../src/state/secretBox';
+import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
+import { memoryCertificateStores } from '../../src/stores';
 import { Customer } from './customer';
+import { FakeSecurePages } from './securePagesFake';
 
 export interface TestBotOptions {
   storage?: StateStorage;
   deduplicator?: ActivityDeduplicator;
   logger?: Logger;
   clock?: () => number;
-  /** Where the sandbox "sends" one-time codes; tests read them from a CapturingOtpSender. */
-  otpSender?: OtpSender;
-  downloads?: DownloadStore;
-  /** Where codes sent and typed are counted; in memory, one per bot, unless given (Redis, to outlive a bot). */
-  verificationLimits?: VerificationLimits;
-  /** The bot's SECRETS_KEY, which customer and phone ids derive from; random per bot unless given (a restarted bot keeps it). */
+  /** The bot's SECRETS_KEY, which customer ids derive from; random per bot unless given (a restarted bot keeps it). */
   secretsKey?: Buffer;
   /** Channels that play an external handoff hub (none by default). */
   hubChannels?: readonly string[];
+  /** The customer the bank's app vouches for, by conversation id (none unless given). */
+  appCustomers?: ReadonlyMap<string, VerifiedIdentity>;
+}
+
+export interface TestBot {
+  readonly adapter: TestAdapter;
+  /** Where the bot opens secure steps; a test completes them as the page would. */
+  readonly pages: FakeSecurePages;
 }
 
 let certificates: Promise<CertificateService> | undefined;
@@ -44,25 +46,24 @@ export function testCertificateService(): Promise<CertificateService> {
   return certificates;
 }
 
-/** The real bot on a TestAdapter; storage defaults to memory, logs are silent unless given a logger. */
-export async function createTestBot(options: TestBotOptions = {}): Promise<TestAdapter> {
+/** The real bot on a TestAdapter, with a fake secure page; storage defaults to memory, logs are silent unless given a logger. */
+export async function createTestBot(options: TestBotOptions = {}): Promise<TestBot> {
   const box = new SecretBox(options.secretsKey ?? randomBytes(32));
+  const pages = new FakeSecurePages(box);
   const bot = await createCertificateBot({
     storage: options.storage ?? new MemoryStateStorage(),
     deduplicator: options.deduplicator ?? new MemoryActivityDeduplicator({ ttlSeconds: 600 }),
     logger: options.logger ?? pino({ level: 'silent' }),
     clock: options.clock,
     box,
-    identity: new SandboxIdentityProvider({ sender: options.otpSender ?? new CapturingOtpSender(), key: randomBytes(32) }),
-    verificationLimits: options.verificationLimits ?? new MemoryVerificationLimits(),
     certificates: await testCertificateService(),
-    downloads: options.downloads ?? new MemoryDownloadStore(box),
-    publicBaseUrl: 'http://127.0.0.1:3978',
+    securePages: pages,
+    appCustomer: async (activity) => options.appCustomers?.get(activity.conversation.id),
     flowIdleMs: 10 * 60_000,
-    uploadHosts: [],
     hubChannels: options.hubChannels,
   });
-  return new TestAdapter((context) => bot.run(context));
+  pages.connect(bot, await createTranslator());
+  return { adapter: new TestAdapter((context) => bot.run(context)), pages };
 }
 
 /** A logger whose JSON lines are kept in memory, so a test can read what was logged. */
@@ -72,13 +73,10 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   return { logger, lines };
 }
 
-/** A customer who has joined a fresh bot, with the sender that captures the sandbox's codes. */
-export async function joinedCustomer(
-  options: TestBotOptions = {},
-): Promise<{ otp: CapturingOtpSender; adapter: TestAdapter; customer: Customer }> {
-  const otp = new CapturingOtpSender();
-  const adapter = await createTestBot({ otpSender: otp, ...options });
-  const customer = new Customer(adapter);
+/** A customer who has joined a fresh bot, with the secure page the bot opens steps on. */
+export async function joinedCustomer(options: TestBotOptions = {}): Promise<TestBot & { customer: Customer }> {
+  const testBot = await createTestBot(options);
+  const customer = new Customer(testBot.adapter, testBot.pages);
   await customer.join();
-  return { otp, adapter, customer };
+  return { ...testBot, customer };
 }

@@ -3,6 +3,7 @@ import { KoreanPostpositionProcessor } from 'i18next-korean-postposition-process
 import { desk as en } from '../../../locales/en/translation.json';
 import { desk as ko } from '../../../locales/ko/translation.json';
 import type { Language } from './deskTypes';
+import { showMarkedTexts } from '../../i18n/page/markedTexts';
 
 /** Every key under `desk` in the locales, as `desk.a.b`: a text the page asks for must exist. */
 type Keys<T, Prefix extends string> = {
@@ -55,14 +56,7 @@ export function labelOr(key: string, value: string): string {
 
 /** The page's fixed texts, named in index.html: data-i18n (content), data-i18n-aria-label, data-i18n-placeholder. */
 export function showPageTexts(): void {
-  document.documentElement.lang = language();
-  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n]')) node.textContent = i18n.t(node.dataset.i18n ?? '');
-  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n-aria-label]'))
-    node.setAttribute('aria-label', i18n.t(node.dataset.i18nAriaLabel ?? ''));
-  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n-placeholder]'))
-    node.setAttribute('placeholder', i18n.t(node.dataset.i18nPlaceholder ?? ''));
-  for (const button of document.querySelectorAll<HTMLElement>('[data-language]'))
-    button.setAttribute('aria-pressed', String(button.dataset.language === language()));
+  showMarkedTexts((key) => i18n.t(key), language());
 }
 
 const formats = (locale: string) => ({

@@ -10,7 +10,6 @@ const CHOICE_INTENTS: Readonly<Record<string, RecognizedInput>> = {
   'issuance.agree': { type: 'YES' },
   'language.choices.ko': { type: 'LANGUAGE', language: 'ko' },
   'language.choices.en': { type: 'LANGUAGE', language: 'en' },
-  'identity.resendChoice': { type: 'RESEND' },
   'menu.choices.whatIs': { type: 'WHAT_IS' },
   'menu.choices.agent': { type: 'AGENT' },
 };

@@ -1,11 +1,7 @@
 import { Activity, ActivityTypes, HandoffEventNames } from 'botbuilder';
-import { z } from 'zod';
 import type { ProtectedInput, RecognizedInput } from '../../../dialogs/contract/events';
 import type { Awaiting } from '../../../dialogs/contract/replies';
 import { HubState, HubStates } from '../../handoff/handoffAudit';
-import { parseCarrier } from '../../identity/phoneNumber';
-import { capabilitiesOf } from '../render/channelCapabilities';
-import { SECRET_INPUT_ID } from '../render/replyRenderer';
 import type { ChoiceReader } from './choiceReader';
 import { PersonalDataGuard } from './personalDataGuard';
 import { recognize } from './recognizer';
@@ -17,22 +13,14 @@ export type Decoded =
       readonly input: RecognizedInput | ProtectedInput;
       /** The message as typed; only ever kept redacted. */
       readonly typed?: string;
-      /** It answered a password question: kept nowhere, shown to people as "password entered". */
-      readonly secret: boolean;
-      /** It carried personal data or a secret: the channel is asked to delete it, where it can. */
-      readonly sensitive: boolean;
     }
   | { readonly kind: 'hub'; readonly state: HubState }
   | { readonly kind: 'none' };
 
-/** What a password card's Action.Submit posts: the masked field, and no text. */
-const CardSecret = z.object({ [SECRET_INPUT_ID]: z.string() });
-
 /**
  * The decode stage: an activity, read in the light of what the flow awaits (its last question),
- * becomes one input. A password question takes the text as typed; a question with choices takes
- * a number, a button's title or the choice's words; anything else is recognized (intents,
- * personal data made safe by the guard).
+ * becomes one input. A question with choices takes a number, a button's title or the choice's
+ * words; anything else is recognized (intents, personal data made safe by the guard).
  */
 export class ActivityDecoder {
   constructor(
@@ -49,57 +37,26 @@ export class ActivityDecoder {
       return customerJoined ? customer({ type: 'START' }) : { kind: 'none' };
     }
     if (activity.type !== ActivityTypes.Message) return { kind: 'none' };
-    const secret = cardSecretOf(activity);
-    // Taken as typed, never recognized: "취소" in a password field is a password.
-    if (secret !== undefined) return customer({ type: 'TEXT', text: secret }, { secret: true });
     if ((activity.attachments ?? []).length > 0) {
       const attachments = (activity.attachments ?? []).map((a) => ({ name: a.name, contentUrl: a.contentUrl }));
-      return customer(this.guard.protect({ type: 'ATTACHMENTS', attachments }), { sensitive: true });
+      // Never fetched: certificate files are read on the customer's device, on the secure page.
+      return customer({ type: 'ATTACHMENTS', attachments });
     }
     const text = activity.text ?? '';
-    if (awaiting?.asks === 'password') return this.passwordAnswer(text, activity.channelId);
     const chosen = this.readAnswer(text, awaiting);
-    if (chosen !== undefined) return customer(chosen, { typed: text });
-    const input = this.guard.protect(recognize(text));
-    return customer(input, { typed: text, sensitive: PersonalDataGuard.isSensitive(input) });
+    return customer(chosen ?? PersonalDataGuard.passwordLike(text) ?? this.guard.protect(recognize(text)), text);
   }
 
-  /**
-   * A message with a digit is the password as typed, even if it looks like a command ("Help#2026x");
-   * a valid password has digits, so a bare "취소" still cancels. Where the channel shows the
-   * password card, only the card's masked field may carry it: typed in the open it stays on screen.
-   */
-  private passwordAnswer(text: string, channelId: string): Decoded {
-    if (!/\d/.test(text)) return customer(recognize(text), { typed: text });
-    return customer(capabilitiesOf(channelId).adaptiveCards ? { type: 'SECRET_TYPED' } : { type: 'TEXT', text }, { secret: true });
-  }
-
-  /** The answer to a question with choices, or to one that asks for a carrier; undefined when the text is something else. */
+  /** The answer to a question with choices; undefined when the text is something else. */
   private readAnswer(text: string, awaiting: Awaiting | undefined): RecognizedInput | undefined {
     if (awaiting === undefined || awaiting.choices.length === 0) return undefined;
     const choice = this.choices.read(text, awaiting.choices);
-    if (awaiting.asks === 'carrier') {
-      const carrier = parseCarrier(choice === undefined ? text : this.choices.title(choice));
-      return carrier.ok ? { type: 'CARRIER', carrier: carrier.value } : undefined;
-    }
     return choice === undefined ? undefined : this.choices.asInput(choice, text);
   }
 }
 
-function customer(
-  input: RecognizedInput | ProtectedInput,
-  options: { typed?: string; secret?: boolean; sensitive?: boolean } = {},
-): Decoded {
-  const secret = options.secret ?? false;
-  return { kind: 'customer', input, typed: options.typed, secret, sensitive: secret || (options.sensitive ?? false) };
-}
-
-/** The password a customer submitted through a password card, if this activity is that submit. */
-function cardSecretOf(activity: Activity): string | undefined {
-  // Most messages are typed text with no value: nothing to parse.
-  if (typeof activity.value !== 'object' || activity.value === null) return undefined;
-  const parsed = CardSecret.safeParse(activity.value);
-  return parsed.success ? parsed.data[SECRET_INPUT_ID] : undefined;
+function customer(input: RecognizedInput | ProtectedInput, typed?: string): Decoded {
+  return { kind: 'customer', input, typed };
 }
 
 /** The hub's handoff.status state (accepted, completed, failed), or unknown. */

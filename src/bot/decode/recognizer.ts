@@ -277,7 +277,6 @@ const REGISTRATION = '(?<!주민)등록'; // 주민등록번호 / 주민등록�
  *  1. NO, 2. YES        whole-utterance answers only, so they cannot shadow anything longer;
  *                       NO first because "동의하지 않음" starts like "동의".
  *  3. LANGUAGE          only a bare language name or an explicit switch ("영어로 바꿔주세요").
- *  3a. RESEND           "인증번호 다시 보내 주세요": before the journeys, it mentions nothing else.
  *  4. REGISTER (release) "인증서 등록 취소/해제" is the 등록·해제 journey, not CANCEL of the flow.
  *  5. CANCEL            before AGENT and the journeys: "상담원 연결 취소", "발급 취소" stop things.
  *  6. AGENT             before the journeys: "발급이 안 돼서 상담원 연결" wants a person.
@@ -305,21 +304,6 @@ const RULES: Rule[] = [
     event: { type: 'LANGUAGE', language: 'en' },
     compact: [whole(one('영어', '잉글리시'), optional('로', '으로')), new RegExp(`(?:영어|english)${SWITCH_KO}`)],
     words: [/^(?:english|eng)(?: language)?(?: please)?$/, /\b(?:in|to|into) english\b/, /\benglish (?:please|version|mode)\b/],
-  },
-  {
-    event: { type: 'RESEND' },
-    compact: [
-      /재전송/,
-      /(?:인증)?(?:번호|코드|문자)(?:를|가)?(?:다시|재)(?:보내|발송|전송|받)/,
-      /다시(?:보내|발송|전송)/,
-      /(?:번호|코드|문자)(?:가|이)?(?:안|않)(?:와|오|왔)/,
-    ],
-    words: [
-      /\bresend\b/,
-      /\bsend (?:it |the code |a new code )?again\b/,
-      /\b(?:new|another) code\b/,
-      /\bcode (?:did not|didnt|never) (?:come|arrive)\b/,
-    ],
   },
   {
     event: { type: 'LANGUAGE', language: 'ko' },

@@ -1,10 +1,10 @@
-import { ActivityTypes, TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, TurnContext } from 'botbuilder';
 import type { Language } from '../../../dialogs/contract/events';
 import type { Reply } from '../../../dialogs/contract/replies';
 import { handoffInitiation } from '../../handoff/hubProtocol';
 import type { Translator } from '../../i18n/translator';
 import type { Logger } from '../../logging/logger';
-import type { HandoffRecord } from '../../state/handoffRecord';
+import type { HandoffRecord, StoredConversationReference } from '../../state/handoffRecord';
 import type { TranscriptEntry } from '../../state/transcriptEntry';
 import { capabilitiesOf } from '../render/channelCapabilities';
 import { renderReplies } from '../render/replyRenderer';
@@ -16,8 +16,6 @@ const TYPING_AFTER_MS = 300;
 export interface TurnOutcome {
   readonly replies: readonly Reply[];
   readonly language: Language;
-  /** The message carried personal data or a secret: the channel is asked to delete it. */
-  readonly sensitive?: boolean;
   /** The conversation was just queued for a person; a hub is told with handoff.initiate. */
   readonly handedOff?: { readonly handoff: HandoffRecord; readonly transcript: readonly TranscriptEntry[] };
 }
@@ -30,8 +28,7 @@ export interface DeliveryDependencies {
 }
 
 /**
- * The deliver stage: the replies rendered for the channel and sent; a hub told of a handoff; a
- * message that carried a secret deleted where the channel can.
+ * The deliver stage: the replies rendered for the channel and sent; a hub told of a handoff.
  */
 export async function deliverTurn(context: TurnContext, outcome: TurnOutcome, deps: DeliveryDependencies): Promise<void> {
   const activity = context.activity;
@@ -41,11 +38,6 @@ export async function deliverTurn(context: TurnContext, outcome: TurnOutcome, de
   if (outcome.handedOff !== undefined && deps.hubChannels.includes(activity.channelId)) {
     await context.sendActivity(handoffInitiation(context, outcome.handedOff.handoff, outcome.handedOff.transcript, t));
   }
-  if (outcome.sensitive && activity.id !== undefined) {
-    // Best effort and not awaited: many channels cannot delete a customer's message, and the
-    // connector's retries must neither fail nor slow the turn.
-    context.deleteActivity(activity.id).catch(() => deps.logger.debug('channel could not delete a sensitive message'));
-  }
 }
 
 /** A typing indicator once a turn has taken a moment (issuing a certificate); returns what stops it. */
@@ -53,4 +45,21 @@ export function typingWhileSlow(context: TurnContext): () => void {
   if (!capabilitiesOf(context.activity.channelId).typing) return () => undefined;
   const timer = setTimeout(() => void context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined), TYPING_AFTER_MS);
   return () => clearTimeout(timer);
+}
+
+/** Sends activities to a customer outside their turn, through a stored conversation reference. */
+export type ProactiveSend = (reference: StoredConversationReference, activities: Partial<Activity>[]) => Promise<void>;
+
+/**
+ * The deliver stage for an outcome that no activity of the customer's started (a secure step
+ * ended on its page): the replies rendered for the channel and sent proactively.
+ */
+export async function deliverProactively(
+  send: ProactiveSend,
+  reference: StoredConversationReference,
+  outcome: TurnOutcome,
+  deps: Pick<DeliveryDependencies, 'translator'>,
+): Promise<void> {
+  if (outcome.replies.length === 0) return;
+  await send(reference, renderReplies(outcome.replies, deps.translator.forLanguage(outcome.language), reference.channelId));
 }

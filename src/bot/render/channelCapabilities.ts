@@ -2,25 +2,23 @@ import { Channels } from 'botbuilder';
 
 /**
  * What a channel can show or collect, so the renderer can degrade a reply instead of sending
- * something the customer never sees (buttons on SMS, a card on Slack, an upload prompt on a
- * voice channel). New degradations add a field here and a row value per channel.
+ * something the customer never sees (buttons on SMS, a card on Slack). New degradations add a
+ * field here and a row value per channel.
  */
 export interface ChannelCapabilities {
   /** Renders suggested actions (buttons, quick replies, keyboards) under a message. */
   readonly suggestedActions: boolean;
-  /** Renders Adaptive Cards with inputs and posts their Action.Submit back as `activity.value`. */
+  /** Renders Adaptive Cards (the result card with its facts). */
   readonly adaptiveCards: boolean;
-  /** Lets a customer send files (certificate files, an NPKI zip) to the bot. */
-  readonly upload: boolean;
-  /** Shows hero cards with buttons (an openUrl button for a download link). */
+  /** Shows hero cards with buttons (an openUrl button for the secure page). */
   readonly heroCards: boolean;
   /** Shows a typing indicator while a slow step (issuance) runs. */
   readonly typing: boolean;
 }
 
 /** Unknown channels: plain text only, so nothing a customer needs can go missing. */
-const CONSERVATIVE: ChannelCapabilities = { suggestedActions: false, adaptiveCards: false, upload: false, heroCards: false, typing: false };
-const EVERYTHING: ChannelCapabilities = { suggestedActions: true, adaptiveCards: true, upload: true, heroCards: true, typing: true };
+const CONSERVATIVE: ChannelCapabilities = { suggestedActions: false, adaptiveCards: false, heroCards: false, typing: false };
+const EVERYTHING: ChannelCapabilities = { suggestedActions: true, adaptiveCards: true, heroCards: true, typing: true };
 
 // Why each row: what the Bot Framework connector for that channel delivers in a 1:1 chat.
 const TABLE: Readonly<Record<string, ChannelCapabilities>> = {
@@ -31,17 +29,17 @@ const TABLE: Readonly<Record<string, ChannelCapabilities>> = {
   // Personal chats show suggested actions (since 2023) and cards; files need supportsFiles in the app manifest.
   [Channels.Msteams]: EVERYTHING,
   // Slack gets no suggested actions and no Adaptive Cards from the connector, but file shares arrive.
-  [Channels.Slack]: { suggestedActions: false, adaptiveCards: false, upload: true, heroCards: true, typing: true },
+  [Channels.Slack]: { suggestedActions: false, adaptiveCards: false, heroCards: true, typing: true },
   // Telegram keyboards and Messenger quick replies carry suggested actions; cards become images or nothing.
-  [Channels.Telegram]: { suggestedActions: true, adaptiveCards: false, upload: true, heroCards: true, typing: true },
-  [Channels.Facebook]: { suggestedActions: true, adaptiveCards: false, upload: true, heroCards: true, typing: true },
+  [Channels.Telegram]: { suggestedActions: true, adaptiveCards: false, heroCards: true, typing: true },
+  [Channels.Facebook]: { suggestedActions: true, adaptiveCards: false, heroCards: true, typing: true },
   // LINE and Kik have quick replies/keyboards, but their connectors take images, not arbitrary files.
-  [Channels.Line]: { suggestedActions: true, adaptiveCards: false, upload: false, heroCards: true, typing: false },
-  [Channels.Kik]: { suggestedActions: true, adaptiveCards: false, upload: false, heroCards: true, typing: true },
+  [Channels.Line]: { suggestedActions: true, adaptiveCards: false, heroCards: true, typing: false },
+  [Channels.Kik]: { suggestedActions: true, adaptiveCards: false, heroCards: true, typing: true },
   // Email: plain mail, but attachments reach the bot.
-  [Channels.Email]: { suggestedActions: false, adaptiveCards: false, upload: true, heroCards: true, typing: false },
+  [Channels.Email]: { suggestedActions: false, adaptiveCards: false, heroCards: true, typing: false },
   // Skype is retired; kept to the text it surely rendered.
-  [Channels.Skype]: { suggestedActions: true, adaptiveCards: false, upload: false, heroCards: true, typing: true },
+  [Channels.Skype]: { suggestedActions: true, adaptiveCards: false, heroCards: true, typing: true },
   // Text or voice only.
   [Channels.Sms]: CONSERVATIVE,
   [Channels.Twilio]: CONSERVATIVE,
@@ -49,9 +47,9 @@ const TABLE: Readonly<Record<string, ChannelCapabilities>> = {
   [Channels.Alexa]: CONSERVATIVE,
   [Channels.Telephony]: CONSERVATIVE,
   // botbuilder's TestAdapter in our tests: reads suggested actions and attachments, no card renderer.
-  [Channels.Test]: { suggestedActions: true, adaptiveCards: false, upload: true, heroCards: false, typing: false },
+  [Channels.Test]: { suggestedActions: true, adaptiveCards: false, heroCards: false, typing: false },
   // Our terminal chat (src/chat/terminalChat.ts): numbers suggested actions itself and has /attach.
-  terminal: { suggestedActions: true, adaptiveCards: false, upload: true, heroCards: false, typing: false },
+  terminal: { suggestedActions: true, adaptiveCards: false, heroCards: false, typing: false },
 };
 
 export function capabilitiesOf(channelId: string): ChannelCapabilities {

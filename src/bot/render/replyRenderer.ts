@@ -4,9 +4,6 @@ import type { Reply, ReplyChoice } from '../../../dialogs/contract/replies';
 import { resolveParams } from '../../i18n/replyText';
 import { capabilitiesOf, ChannelCapabilities } from './channelCapabilities';
 
-/** The Adaptive Card input a password card posts back as `activity.value.secret`. */
-export const SECRET_INPUT_ID = 'secret';
-
 /** Turns a flow's reply keys into message activities in one language, shaped for the channel. */
 export function renderReplies(replies: readonly Reply[], t: TFunction, channelId: string): Partial<Activity>[] {
   const can = capabilitiesOf(channelId);
@@ -14,28 +11,24 @@ export function renderReplies(replies: readonly Reply[], t: TFunction, channelId
 }
 
 function renderReply(reply: Reply, t: TFunction, can: ChannelCapabilities): Partial<Activity> {
-  // A channel without upload gets a variant that says how to go on without sending files.
-  const key = reply.asks === 'files' && !can.upload ? `${reply.key}WithoutUpload` : reply.key;
-  let text = t(key, resolveParams(reply.params, t));
+  let text = t(reply.key, resolveParams(reply.params, t));
+  const link = reply.button === undefined ? undefined : String(reply.params?.[reply.button.param] ?? '');
+  // Where no button can carry the link (SMS …), the link goes into the text.
+  if (link !== undefined && !can.heroCards) text = `${text}\n${link}`;
   const choices = reply.choices ?? [];
   const actions = choices.map((choice) => toAction(choice, t));
   // Without buttons the choices go into the text, so the customer still sees what to answer.
   if (actions.length > 0 && !can.suggestedActions) text = `${text}\n\n${numberedLines(choices, actions).join('\n')}`;
   const activity = actions.length > 0 && can.suggestedActions ? MessageFactory.suggestedActions(actions, text) : MessageFactory.text(text);
-  // A card shows the text itself; the same text beside it would appear twice in Web Chat and Teams.
-  const card =
-    reply.asks === 'password' && can.adaptiveCards
-      ? passwordCard(text, t)
-      : reply.card === 'facts' && can.adaptiveCards
-        ? factsCard(text)
-        : reply.button !== undefined && can.heroCards
-          ? CardFactory.heroCard('', text, undefined, [
-              { type: ActionTypes.OpenUrl, title: t(reply.button.key), value: String(reply.params?.[reply.button.param] ?? '') },
-            ])
-          : undefined;
-  if (card !== undefined) {
+  if (reply.card === 'facts' && can.adaptiveCards) {
+    // The card shows the text itself; the same text beside it would appear twice in Web Chat and Teams.
     delete activity.text;
-    activity.attachments = [card];
+    activity.attachments = [factsCard(text)];
+  } else if (reply.button !== undefined && link !== undefined && can.heroCards) {
+    // The words stay in the message and the card carries only the button, titled by its label:
+    // Messenger's cards take titles of 80 characters at most, and some hosts drop a card's text.
+    const title = t(reply.button.key);
+    activity.attachments = [CardFactory.heroCard(title, undefined, [{ type: ActionTypes.OpenUrl, title, value: link }])];
   }
   return activity;
 }
@@ -78,28 +71,5 @@ function numberedLines(choices: readonly ReplyChoice[], actions: readonly CardAc
   return choices.map((choice, i) => {
     const title = String(actions[i]?.title ?? '');
     return `${typeof choice === 'string' ? i + 1 : choice.value}. ${title}`;
-  });
-}
-
-/** One card asking for a password in a masked field; its submit arrives as `value.secret`. */
-function passwordCard(prompt: string, t: TFunction): Attachment {
-  return CardFactory.adaptiveCard({
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5', // Input.Text style "password" is 1.5; older hosts show the fallback text
-    fallbackText: prompt,
-    body: [
-      { type: 'TextBlock', text: prompt, wrap: true },
-      // A required input needs a label and an error message, or Web Chat refuses to render the card.
-      {
-        type: 'Input.Text',
-        id: SECRET_INPUT_ID,
-        style: 'password',
-        isRequired: true,
-        label: t('cards.passwordLabel'),
-        errorMessage: t('cards.passwordRequired'),
-      },
-    ],
-    actions: [{ type: 'Action.Submit', title: t('cards.submit') }],
   });
 }

@@ -2,7 +2,8 @@ import { AnyStateMachine, createActor, waitFor } from 'xstate';
 import type { FlowEvent, Language } from '../../../dialogs/contract/events';
 import { awaitingAfter, FlowContext } from '../../../dialogs/flowSetup';
 import type { Awaiting, FlowEmitted, HandoffReason, Reply } from '../../../dialogs/contract/replies';
-import type { IssuanceJournalEntry } from '../../../dialogs/contract/services';
+import type { SecureStepSpec } from '../../../dialogs/contract/secure';
+import type { VerifiedIdentity } from '../../../dialogs/contract/domain';
 import { maskName } from '../../certificates/npki/distinguishedName';
 import type { FlowPosition } from '../../handoff/handoffTurns';
 import { ReplySchema } from '../../state/transcriptEntry';
@@ -22,8 +23,8 @@ export interface FlowStep {
   readonly handoff?: HandoffReason;
   /** Where the customer now is, for an agent: the journey, the step in it, and the masked name once given. */
   readonly position: FlowPosition;
-  /** The issuing step's journal, to settle once the turn is saved (or lost). */
-  readonly issuance?: IssuanceJournalEntry;
+  /** A step that needs a secret, for the secure page: the bot opens it and links the customer to it. */
+  readonly secureStep?: { readonly step: SecureStepSpec; readonly customer?: VerifiedIdentity };
 }
 
 /**
@@ -45,11 +46,19 @@ export class FlowRunner {
     return question.success ? awaitingAfter(question.data) : undefined;
   }
 
-  async step(previous: PersistedFlow | undefined, event: FlowEvent, options: { idleSince?: number } = {}): Promise<FlowStep> {
+  /**
+   * `idleSince`: the conversation sat idle past the limit, so the journey ends first. `appCustomer`:
+   * the customer the bank's app passed with the chat, told to a flow that does not know them yet.
+   */
+  async step(
+    previous: PersistedFlow | undefined,
+    event: FlowEvent,
+    options: { idleSince?: number; appCustomer?: VerifiedIdentity } = {},
+  ): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
     let handoff: HandoffReason | undefined;
-    let issuance: IssuanceJournalEntry | undefined;
+    let secureStep: FlowStep['secureStep'];
     const restored = previous?.version === this.version ? this.restore(previous.snapshot) : undefined;
     if (previous !== undefined && restored === undefined) {
       // An older or unreadable snapshot: start over, and say so rather than pretend.
@@ -61,12 +70,15 @@ export class FlowRunner {
     actor.on('*', (emitted: FlowEmitted) => {
       if (emitted.type === 'reply') replies.push(withoutType(emitted));
       else if (emitted.type === 'handoff') handoff = emitted.reason;
-      else if (emitted.type === 'issuance') issuance = { owner: emitted.owner, key: emitted.key, told: emitted.told };
+      else if (emitted.type === 'secureStep') secureStep = { step: emitted.step, customer: emitted.customer };
       else language = emitted.language;
     });
     try {
       actor.start();
       // A journey left idle too long ends before the new input is looked at.
+      if (options.appCustomer !== undefined && (actor.getSnapshot().context as FlowContext).appCustomer === undefined) {
+        actor.send({ type: 'APP_CUSTOMER', identity: options.appCustomer, at: event.at });
+      }
       if (options.idleSince !== undefined) actor.send({ type: 'IDLE_EXPIRED', at: event.at });
       actor.send(event);
       // States that wait on a service are tagged 'busy'; the turn ends when none is.
@@ -78,7 +90,7 @@ export class FlowRunner {
         replies,
         language,
         handoff,
-        issuance,
+        secureStep,
         // Only a handoff needs it: worked out when asked for, not on every turn.
         get position() {
           return positionOf(snapshot.value, snapshot.context as FlowContext);
@@ -105,7 +117,7 @@ function withoutType({ type: _type, ...reply }: Extract<FlowEmitted, { type: 're
 
 function positionOf(value: unknown, context: FlowContext): FlowPosition {
   const [journey = 'menu', ...step] = (stateIds('', value).at(-1) ?? '').split('.').filter(Boolean);
-  const name = context.identity?.name ?? context.identityDraft?.name;
+  const name = context.identity?.name;
   return { journey, step: step.join('.'), maskedName: name === undefined ? undefined : maskName(name) };
 }
 

@@ -13,9 +13,14 @@ export interface IssuanceStart {
   /** Who waits for the certificate (the conversation), opaque here; told on its next turn if it never came. */
   readonly owner: string;
   readonly startedAt: number;
+  /**
+   * How long the issuance is held without renewal; ISSUANCE_LEASE_MS unless given. An issuance
+   * whose delivery the device completes (the secure page) is held for its delivery window instead.
+   */
+  readonly leaseMs?: number;
 }
 
-export interface IssuanceRecord extends IssuanceStart {
+export interface IssuanceRecord extends Omit<IssuanceStart, 'leaseMs'> {
   /** Set once the CA issued the certificate. */
   readonly serialNumber?: string;
   readonly fingerprint?: string;
@@ -104,7 +109,7 @@ export class RedisIssuanceJournal implements IssuanceJournal {
     await this.redis
       .multi()
       .hset(this.recordKey(start.key), { customerId: start.customerId, owner: start.owner, startedAt: String(start.startedAt) })
-      .set(this.leaseKey(start.key), '1', 'PX', ISSUANCE_LEASE_MS)
+      .set(this.leaseKey(start.key), '1', 'PX', start.leaseMs ?? ISSUANCE_LEASE_MS)
       .zadd(this.openKey, start.startedAt, start.key)
       .sadd(owner, start.key)
       .expire(owner, OWNER_RETENTION_SECONDS)
@@ -219,9 +224,9 @@ export class MemoryIssuanceJournal implements IssuanceJournal {
     private readonly maxEntries = 10_000,
   ) {}
 
-  async begin(start: IssuanceStart): Promise<void> {
+  async begin({ leaseMs = ISSUANCE_LEASE_MS, ...start }: IssuanceStart): Promise<void> {
     if (this.records.size >= this.maxEntries) this.forgetOldestSettled();
-    this.records.set(start.key, { ...start, leaseUntil: this.now() + ISSUANCE_LEASE_MS });
+    this.records.set(start.key, { ...start, leaseUntil: this.now() + leaseMs });
     const keys = this.owners.get(start.owner) ?? new Set<string>();
     this.owners.set(start.owner, keys.add(start.key));
   }

@@ -1,4 +1,13 @@
-import { KeyObject, X509Certificate, createPublicKey, generateKeyPair, randomBytes, randomInt } from 'node:crypto';
+import {
+  KeyObject,
+  X509Certificate,
+  constants,
+  createPublicKey,
+  generateKeyPair,
+  privateDecrypt,
+  randomBytes,
+  randomInt,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { bufferOf } from '../bufferOf';
@@ -72,17 +81,26 @@ export interface IssueRequest {
   readonly now?: Date;
 }
 
-/** A fresh certificate and its key, before the key is encrypted with the customer's password. */
-export interface IssuedKeyPair {
+export interface CertifyRequest extends IssueRequest {
+  /** The customer's public key, from their certification request. */
+  readonly publicKey: KeyObject;
+  /** R, made on the customer's device: the VID binds the certificate to the 주민등록번호 through it. */
+  readonly randomNum: Uint8Array;
+}
+
+/** A certificate as the CA signed it. */
+export interface SignedCertificate {
   readonly certificate: Buffer;
-  /** DER PrivateKeyInfo carrying the randomNum R; the caller encrypts it and drops it. */
-  readonly privateKeyInfo: Buffer;
   readonly serialNumber: string;
   readonly subjectDn: string;
   readonly notBefore: Date;
   readonly notAfter: Date;
-  /** Where the time went, for the benchmark. */
-  readonly timings: { readonly keygenMs: number; readonly signMs: number };
+}
+
+/** A fresh certificate and its key, before the key is encrypted with the customer's password. */
+export interface IssuedKeyPair extends SignedCertificate {
+  /** DER PrivateKeyInfo carrying the randomNum R; the caller encrypts it and drops it. */
+  readonly privateKeyInfo: Buffer;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -99,6 +117,8 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000;
 export class SandboxCa {
   readonly rootCertificate: X509Certificate;
   readonly issuingCertificate: X509Certificate;
+  /** The issuing key's identifier (forge's binary string), every certificate's authorityKeyIdentifier: worked out once, not per issuance. */
+  private readonly issuingKeyIdentifier: string;
 
   private constructor(
     readonly profile: SandboxCaProfile,
@@ -108,6 +128,7 @@ export class SandboxCa {
   ) {
     this.rootCertificate = new X509Certificate(material.root.certificate);
     this.issuingCertificate = new X509Certificate(material.issuing.certificate);
+    this.issuingKeyIdentifier = keyIdentifier(this.issuingCertificate.publicKey).toString('binary');
   }
 
   /** Loads the CA from `folder`, creating it there on first start. */
@@ -116,30 +137,35 @@ export class SandboxCa {
     return new SandboxCa(options.profile, material, options.ledger, options.crlUrl);
   }
 
+  /** A key pair made here, for the sandbox's "other bank" and tests: customers' keys are made on their devices (certify). */
   async issue(request: IssueRequest): Promise<IssuedKeyPair> {
-    const now = request.now ?? new Date();
-    const started = performance.now();
     const { privateKey, publicKey } = await newRsaKeyPair();
-    const keygenMs = performance.now() - started;
-
     const randomNum = randomBytes(20);
+    const signed = await this.certify({ ...request, publicKey, randomNum });
+    return {
+      ...signed,
+      privateKeyInfo: bufferOf(buildPrivateKeyInfo(privateKey.export({ type: 'pkcs8', format: 'der' }), randomNum)),
+    };
+  }
+
+  /** Signs a certificate for a key made elsewhere (the customer's device), its VID from the 주민등록번호 and the device's R. */
+  async certify(request: CertifyRequest): Promise<SignedCertificate> {
+    const now = request.now ?? new Date();
     const subject = this.subjectFor(request.realName);
     const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
     const notAfter = request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS);
     const serialNumber = await this.reserveSerial(subject, notAfter, now);
-    const identifyData = await identifyDataExtension(request.realName, request.idn, randomNum, 'sha256');
-
-    const signStarted = performance.now();
+    const identifyData = await identifyDataExtension(request.realName, request.idn, request.randomNum, 'sha256');
     const certificate = signCertificate(
       {
         serialNumber,
         subject,
         issuerCertificate: this.material.issuing.certificate,
-        publicKey,
+        publicKey: request.publicKey,
         notBefore,
         notAfter,
         extensions: [
-          { name: 'authorityKeyIdentifier', keyIdentifier: keyIdentifier(this.issuingCertificate.publicKey).toString('binary') },
+          { name: 'authorityKeyIdentifier', keyIdentifier: this.issuingKeyIdentifier },
           { name: 'subjectKeyIdentifier' },
           { name: 'keyUsage', critical: true, digitalSignature: true, nonRepudiation: true },
           {
@@ -153,10 +179,8 @@ export class SandboxCa {
       },
       this.material.issuing.key,
     );
-    const signMs = performance.now() - signStarted;
     return {
       certificate,
-      privateKeyInfo: bufferOf(buildPrivateKeyInfo(privateKey.export({ type: 'pkcs8', format: 'der' }), randomNum)),
       serialNumber,
       subjectDn: [...subject]
         .reverse()
@@ -164,8 +188,15 @@ export class SandboxCa {
         .join(','),
       notBefore,
       notAfter,
-      timings: { keygenMs, signMs },
     };
+  }
+
+  /**
+   * RSA-OAEP-SHA256 decryption with the issuing CA's key: R, which the device encrypts to the CA
+   * certificate it is given (`issuingCertificate`). Throws when the ciphertext is not for this key.
+   */
+  decryptFromDevice(ciphertext: Uint8Array): Buffer {
+    return privateDecrypt({ key: this.material.issuing.key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, ciphertext);
   }
 
   /** True when this CA issued the certificate (its issuing key signed it). */

@@ -34,9 +34,9 @@ export class TrustStore {
    * The chain from `certificate` up to a trusted root (leaf first, root last), every link
    * signed by the next and valid at `now`; otherwise CertificateError('untrustedChain').
    */
-  chainOf(certificate: X509Certificate, now: Date, extra: readonly X509Certificate[] = []): X509Certificate[] {
+  chainOf(certificate: X509Certificate, now: Date): X509Certificate[] {
     const chain = [certificate];
-    const candidates = [...this.intermediates, ...extra, ...this.roots];
+    const candidates = [...this.intermediates, ...this.roots];
     for (let current = certificate; chain.length <= MAX_CHAIN_LENGTH;) {
       if (this.roots.some((root) => root.fingerprint256 === current.fingerprint256)) return chain;
       const issuer = candidates.find((c) => c.ca && current.checkIssued(c) && current.verify(c.publicKey) && validAt(c, now));

@@ -16,7 +16,9 @@ export type CertificateFailure =
   | 'missingKey' // e.g. a PFX without a private key
   | 'missingCertificate'
   | 'notPersonal' // a corporate (법인) or otherwise non-personal certificate
-  | 'ownerMismatch'; // the VID does not match the customer's 주민등록번호
+  | 'ownerMismatch' // the VID does not match the customer's 주민등록번호
+  | 'noRandom' // the key file kept no R (e.g. a PFX made by openssl), so the VID cannot be checked: the NPKI folder would do
+  | 'notRenewable'; // a renewal of a valid certificate that is not yet within the renewal window before its expiry
 
 /** Which of the customer's files the failure is about, so the bot can say which one is wrong. */
 export type CertificateFileRole = 'certificate' | 'privateKey' | 'pfx' | 'zip';

@@ -135,6 +135,45 @@ export function naturalNumberOf(node: Asn1 | undefined, what: string): number {
   return magnitude.reduce((value, byte) => value * 256 + byte, 0);
 }
 
+/**
+ * The encodings of a DER SEQUENCE's elements, byte for byte as they lie in `der`: a signature is
+ * checked over the to-be-signed part as it was sent, never over a re-encoding of it. Definite
+ * lengths only, as DER has them; anything else throws UnexpectedAsn1.
+ */
+export function sequenceElementBytes(der: Uint8Array): Uint8Array[] {
+  const outer = tlvBounds(der, 0);
+  if (der[0] !== 0x30 || outer.end !== der.length) throw new UnexpectedAsn1('expected one SEQUENCE');
+  const elements: Uint8Array[] = [];
+  for (let at = outer.contentStart; at < outer.end;) {
+    const { end } = tlvBounds(der, at);
+    if (end > outer.end) throw new UnexpectedAsn1('element runs past its SEQUENCE');
+    elements.push(der.subarray(at, end));
+    at = end;
+  }
+  return elements;
+}
+
+/** Where the contents of the tag-length-value at `at` start and where the value ends. */
+function tlvBounds(der: Uint8Array, at: number): { contentStart: number; end: number } {
+  const tag = der[at];
+  const first = der[at + 1];
+  if (tag === undefined || first === undefined) throw new UnexpectedAsn1('truncated');
+  if ((tag & 0x1f) === 0x1f) throw new UnexpectedAsn1('high tag number');
+  let length = first;
+  let contentStart = at + 2;
+  if (first >= 0x80) {
+    const count = first & 0x7f;
+    // 0: BER's indefinite length; more than 4 bytes of length: nothing we read is that large.
+    if (count === 0 || count > 4) throw new UnexpectedAsn1('length not in DER');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (der[contentStart + i] ?? Number.NaN);
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  if (!Number.isSafeInteger(end) || end > der.length) throw new UnexpectedAsn1('truncated');
+  return { contentStart, end };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Building
 

@@ -2,7 +2,7 @@
  * The key-derivation work a customer's key file asks for, and the most any file may ask.
  *
  * A password-based file names its own iteration count, so whoever wrote it chooses what opening it
- * costs. Real files ask for little: NPKI keys 2048 iterations, PKCS#12 files 3 × 2048 (OpenSSL)
+ * costs the device that opens it (the secure page, the terminal chat). Real files ask for little: NPKI keys 2048 iterations, PKCS#12 files 3 × 2048 (OpenSSL)
  * or 3 × 10,000 (Java). A file asking for more than MAX_KEY_DERIVATION_ITERATIONS in all is
  * refused while it is parsed, before any derivation runs.
  */
@@ -11,26 +11,6 @@ import { type Asn1, naturalNumberOf, UnexpectedAsn1 } from './der';
 
 /** The sum of the iteration counts one file may declare. */
 export const MAX_KEY_DERIVATION_ITERATIONS = 100_000;
-
-/**
- * What computes a derivation: native PBKDF2 (WebCrypto), or a JavaScript loop on the event loop
- * (our PBKDF1, node-forge's PKCS#12 KDF), several times slower a round.
- */
-export type DerivationCode = 'native' | 'javaScript';
-
-/** One derivation a file will need, as its parameters declare it. */
-export interface DeclaredDerivation {
-  readonly iterations: number;
-  readonly code: DerivationCode;
-}
-
-/** Cost of a round, in rounds of native PBKDF2 (measured: our PBKDF1 ≈ 6×, forge's PKCS#12 KDF ≈ 9×). */
-const ROUND_COST: Readonly<Record<DerivationCode, number>> = { native: 1, javaScript: 8 };
-
-/** What the derivations cost, in rounds of native PBKDF2: the unit of the customers' budget. */
-export function derivationCost(work: readonly DeclaredDerivation[]): number {
-  return work.reduce((sum, derivation) => sum + derivation.iterations * ROUND_COST[derivation.code], 0);
-}
 
 /** Throws 'excessiveKeyProtection' when the iteration counts declared so far add up past the cap. */
 export function assertIterationsWithinCap(declared: number, file: CertificateFileRole): void {

@@ -42,7 +42,7 @@ import {
   toDer,
   UnexpectedAsn1,
 } from './der';
-import { assertIterationsWithinCap, type DeclaredDerivation, readIterationCount } from './keyDerivationWork';
+import { assertIterationsWithinCap, readIterationCount } from './keyDerivationWork';
 import { nextTurn } from './nextTurn';
 import { OID } from './oids';
 import { derivePbes2Key, type Pbes2Parameters, readPbes2Parameters } from './pbes2';
@@ -117,21 +117,8 @@ const WRITE_SALT_BYTES = 8;
 export async function readPkcs12(file: Uint8Array, password: string): Promise<Pkcs12Contents> {
   try {
     const pfx = parsePfx(file);
-    visibleDerivations(pfx); // refuses a file asking too much before the MAC's derivation, the first one
+    assertVisibleIterationsWithinCap(pfx); // before the MAC's derivation, the first one
     return await new PfxReader(password).read(pfx);
-  } catch (error) {
-    throw asCertificateError(error);
-  }
-}
-
-/**
- * The key derivations opening a PKCS#12 file runs, as far as they can be seen without the password:
- * the MAC, the encrypted contents and the shrouded keys in plain ones (where every writer we know
- * puts them). Throws what readPkcs12 throws before it derives.
- */
-export function pkcs12Derivations(file: Uint8Array): DeclaredDerivation[] {
-  try {
-    return visibleDerivations(parsePfx(file));
   } catch (error) {
     throw asCertificateError(error);
   }
@@ -177,33 +164,23 @@ function parsePfx(file: Uint8Array): PfxStructure {
 }
 
 /**
- * The derivations in sight before any decryption, with their iteration counts checked against the
- * cap in all: a file asking too much is refused before anything is derived.
+ * The iteration counts in sight before any decryption, checked against the cap in all: a file
+ * asking too much is refused before anything is derived.
  */
-function visibleDerivations(pfx: PfxStructure): DeclaredDerivation[] {
-  const derivations: DeclaredDerivation[] = [];
-  if (pfx.macData !== undefined) derivations.push({ iterations: macParameters(pfx.macData).iterations, code: 'javaScript' });
+function assertVisibleIterationsWithinCap(pfx: PfxStructure): void {
+  let iterations = pfx.macData === undefined ? 0 : macParameters(pfx.macData).iterations;
   const bags = { count: 0 };
   for (const contentInfo of pfx.contentInfos) {
     const { type, content } = contentInfoParts(contentInfo);
     if (type === OID.encryptedData) {
-      derivations.push(derivationOf(pbeParameters(encryptedContent(content).algorithm)));
+      iterations += pbeParameters(encryptedContent(content).algorithm).iterations;
     } else if (type === OID.data) {
       for (const bag of safeBags(parseDer(berOctets(content)), bags)) {
-        if (bag.bagId === OID.pkcs8ShroudedKeyBag) derivations.push(derivationOf(pbeParameters(encryptedKey(bag.value).algorithm)));
+        if (bag.bagId === OID.pkcs8ShroudedKeyBag) iterations += pbeParameters(encryptedKey(bag.value).algorithm).iterations;
       }
     }
   }
-  assertIterationsWithinCap(
-    derivations.reduce((sum, derivation) => sum + derivation.iterations, 0),
-    'pfx',
-  );
-  return derivations;
-}
-
-/** PBES2 derives natively; the PKCS#12 KDF (PBE and MAC) is forge's JavaScript. */
-function derivationOf(pbe: PbeParameters): DeclaredDerivation {
-  return { iterations: pbe.iterations, code: pbe.kind === 'pbes2' ? 'native' : 'javaScript' };
+  assertIterationsWithinCap(iterations, 'pfx');
 }
 
 class PfxReader {

@@ -32,7 +32,7 @@ import {
   toDer,
   UnexpectedAsn1,
 } from './der';
-import { type DeclaredDerivation, MAX_KEY_DERIVATION_ITERATIONS, readIterationCount } from './keyDerivationWork';
+import { MAX_KEY_DERIVATION_ITERATIONS, readIterationCount } from './keyDerivationWork';
 import { OID } from './oids';
 import { derivePbes2Key, type Pbes2Parameters, readPbes2Parameters } from './pbes2';
 import { pbkdf1Sha1, sha1 } from './pbkdf1';
@@ -151,31 +151,6 @@ async function decryptWithScheme(scheme: EncryptionScheme, encryptedData: Uint8A
       const key = await derivePbes2Key(scheme, password);
       return privateKeyInfoOf(() => scheme.cipher.decrypt(key, scheme.iv, encryptedData));
     }
-  }
-}
-
-/**
- * The derivations opening signPri.key will run, read from its parameters without deriving anything.
- * Throws what decryptPrivateKeyFile throws before it derives.
- */
-export function privateKeyFileDerivations(file: Uint8Array): DeclaredDerivation[] {
-  let scheme: EncryptionScheme;
-  try {
-    ({ scheme } = readEncryptedPrivateKeyInfo(file));
-  } catch (error) {
-    throw asCertificateError(error);
-  }
-  switch (scheme.kind) {
-    case 'seedCbcWithSha1':
-      return [{ iterations: scheme.iterations, code: 'javaScript' }];
-    case 'legacySeedCbc':
-      // PBKDF1 first, then PBKDF2 when that key does not fit.
-      return [
-        { iterations: scheme.iterations, code: 'javaScript' },
-        { iterations: scheme.iterations, code: 'native' },
-      ];
-    case 'pbes2':
-      return [{ iterations: scheme.iterations, code: 'native' }];
   }
 }
 

@@ -15,16 +15,20 @@ import { bytesEqual } from './bytes';
 import { CertificateError } from './certificateError';
 import {
   type Asn1,
+  algorithmIdentifier,
   attribute,
   bitString,
   contextSpecific,
   contextSpecificOf,
+  integer,
   isContextSpecific,
   isUniversal,
+  octetString,
   octetsOf,
   oidOf,
   parseDer,
   primitiveBytes,
+  seq,
   sequenceOf,
   setOf,
   toDer,
@@ -125,6 +129,20 @@ export function buildPrivateKeyInfo(pkcs8: Uint8Array, randomNum?: Uint8Array): 
   // [0] IMPLICIT SET OF Attribute: context tag 0, constructed.
   fields.push(contextSpecific(0, [attribute(OID.npkiRandomNum, bitString(randomNum))]));
   return toDer(root);
+}
+
+/**
+ * The RSA key of a decrypted PrivateKeyInfo, alone in a clean one: version 0, rsaEncryption with NULL
+ * parameters, the RSAPrivateKey, no attributes. WebKit's PKCS#8 import is not reliable with
+ * attributes (R) present, and WebCrypto imports RSASSA keys under rsaEncryption only. Throws
+ * CertificateError ('unsupportedFile', 'privateKey') for a key that is not RSA, ('corruptFile') for
+ * one that does not parse.
+ */
+export function bareRsaPrivateKeyInfo(der: Uint8Array): Uint8Array {
+  const { algorithm } = readPrivateKeyInfo(der);
+  if (!isRsa(algorithm)) throw new CertificateError('unsupportedFile', 'privateKey', `key algorithm ${algorithm}`);
+  const [, , privateKey] = sequenceOf(parseDer(der), 'PrivateKeyInfo', 3, 5);
+  return toDer(seq([integer(0), algorithmIdentifier(OID.rsaEncryption, null), octetString(octetsOf(privateKey, 'privateKey'))]));
 }
 
 /**

@@ -37,6 +37,11 @@ export interface CertificateRegistry {
   list(customerId: string): Promise<RegisteredCertificate[]>;
   find(customerId: string, fingerprintSha256: string): Promise<RegisteredCertificate | undefined>;
   /**
+   * The entry of a certificate whoever's it is: renewal by key knows the certificate, not yet the
+   * customer. The last customer it was added for, when several were.
+   */
+  findByFingerprint(fingerprintSha256: string): Promise<RegisteredCertificate | undefined>;
+  /**
    * Sets the status (and `updatedAt`); `reason` is kept as `revocationReason` for 'revoked'.
    * Revocation is final: a revoked entry is returned unchanged when asked for another status.
    * Undefined when the customer has no such certificate.
@@ -117,6 +122,8 @@ export interface CertificateRegistryOptions {
 
 export class MemoryCertificateRegistry implements CertificateRegistry {
   private readonly customers = new Map<string, Map<string, RegisteredCertificate>>();
+  /** Fingerprint → the customer it was last added for. */
+  private readonly owners = new Map<string, string>();
   private readonly now: () => Date;
 
   constructor(options: CertificateRegistryOptions = {}) {
@@ -128,6 +135,7 @@ export class MemoryCertificateRegistry implements CertificateRegistry {
     const entries = this.customers.get(checked.customerId) ?? new Map<string, RegisteredCertificate>();
     entries.set(checked.fingerprintSha256, checked);
     this.customers.set(checked.customerId, entries);
+    this.owners.set(checked.fingerprintSha256, checked.customerId);
   }
 
   async list(customerId: string): Promise<RegisteredCertificate[]> {
@@ -137,6 +145,11 @@ export class MemoryCertificateRegistry implements CertificateRegistry {
   async find(customerId: string, fingerprintSha256: string): Promise<RegisteredCertificate | undefined> {
     const entry = this.customers.get(customerId)?.get(normalizeFingerprint(fingerprintSha256));
     return entry && { ...entry };
+  }
+
+  async findByFingerprint(fingerprintSha256: string): Promise<RegisteredCertificate | undefined> {
+    const owner = this.owners.get(normalizeFingerprint(fingerprintSha256));
+    return owner === undefined ? undefined : this.find(owner, fingerprintSha256);
   }
 
   async updateStatus(
@@ -165,7 +178,8 @@ return 1
 const MAX_UPDATE_ATTEMPTS = 5;
 
 /**
- * One Redis hash per customer, `<prefix>certificates/<customerId>`, fingerprint → JSON. Durable: no
+ * One Redis hash per customer, `<prefix>certificates/<customerId>`, fingerprint → JSON, and one
+ * index, `<prefix>certificate-owners`, fingerprint → customerId, written with every entry. Durable: no
  * TTL. A value that does not validate is skipped (and logged, without its content), never fatal.
  * Redis errors are not caught: they reject.
  */
@@ -188,9 +202,21 @@ export class RedisCertificateRegistry implements CertificateRegistry {
     return `${this.prefix}certificates/${customerId}`;
   }
 
+  /** The Redis key of the fingerprint → customerId index (not under `certificates/`, where any name may be a customer's). */
+  get ownersKey(): string {
+    return `${this.prefix}certificate-owners`;
+  }
+
   async add(certificate: RegisteredCertificate): Promise<void> {
     const checked = validated(certificate);
-    await this.redis.hset(this.keyOf(checked.customerId), checked.fingerprintSha256, JSON.stringify(checked));
+    const written = await this.redis
+      .multi()
+      .hset(this.keyOf(checked.customerId), checked.fingerprintSha256, JSON.stringify(checked))
+      .hset(this.ownersKey, checked.fingerprintSha256, checked.customerId)
+      .exec();
+    // A transaction reports a failed command in its results instead of rejecting.
+    const failed = written?.find(([err]) => err !== null)?.[0];
+    if (failed) throw failed;
   }
 
   async list(customerId: string): Promise<RegisteredCertificate[]> {
@@ -210,6 +236,11 @@ export class RedisCertificateRegistry implements CertificateRegistry {
     return this.parse(key, field, await this.redis.hget(key, field));
   }
 
+  async findByFingerprint(fingerprintSha256: string): Promise<RegisteredCertificate | undefined> {
+    const owner = await this.redis.hget(this.ownersKey, normalizeFingerprint(fingerprintSha256));
+    return owner === null ? undefined : this.find(owner, fingerprintSha256);
+  }
+
   async updateStatus(
     customerId: string,
     fingerprintSha256: string,
@@ -225,7 +256,11 @@ export class RedisCertificateRegistry implements CertificateRegistry {
       const next = withStatus(current, status, reason, this.now());
       if (next === current) return current;
       const written = await this.redis.eval(COMPARE_AND_SET, 1, key, field, raw, JSON.stringify(next));
-      if (written === 1) return next;
+      if (written === 1) {
+        // An entry kept from before the index existed is found by its fingerprint from its first change on.
+        await this.redis.hsetnx(this.ownersKey, field, customerId);
+        return next;
+      }
     }
     throw new Error('certificate registry: too many concurrent updates');
   }

@@ -1,4 +1,6 @@
 // The customer's chat page: Web Chat on this bot's own Direct Line endpoint (/v3/directline).
+import { showMarkedTexts } from '../../i18n/page/markedTexts';
+import { secureStepInOverlay } from './secureOverlay';
 import { isLanguage, Language, PAGE_TEXTS } from './texts';
 import { directLineToken } from './token';
 import { DirectLine, Store, styleOptions, WEB_CHAT_LOCALES, webChat } from './webChat';
@@ -9,15 +11,8 @@ const SWITCH: Readonly<Record<Language, string>> = { ko: '한국어', en: 'Engli
 let language: Language = 'ko';
 
 function showTexts(): void {
-  const texts = PAGE_TEXTS[language];
-  document.documentElement.lang = language;
-  for (const element of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    const key = element.dataset.i18n;
-    element.textContent = key !== undefined && key in texts ? texts[key as keyof typeof texts] : '';
-  }
-  for (const button of document.querySelectorAll<HTMLElement>('[data-language]')) {
-    button.setAttribute('aria-pressed', String(button.dataset.language === language));
-  }
+  const texts: Readonly<Record<string, string>> = PAGE_TEXTS[language];
+  showMarkedTexts((key) => texts[key] ?? '', language);
 }
 
 function renderChat(directLine: DirectLine, store: Store): void {
@@ -25,7 +20,8 @@ function renderChat(directLine: DirectLine, store: Store): void {
   const element = document.getElementById('webchat');
   if (element === null) return;
   const look = styleOptions({ bot: botInitials, user: userInitials });
-  webChat().renderWebChat({ directLine, store, locale: WEB_CHAT_LOCALES[language], styleOptions: look }, element);
+  const cardActionMiddleware = secureStepInOverlay(() => PAGE_TEXTS[language]);
+  webChat().renderWebChat({ directLine, store, locale: WEB_CHAT_LOCALES[language], styleOptions: look, cardActionMiddleware }, element);
 }
 
 function showFailure(): void {

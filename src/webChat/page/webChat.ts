@@ -1,4 +1,5 @@
 import type { createDirectLine, createStore, StyleOptions } from 'botframework-webchat';
+import type { CardActionMiddleware } from './secureOverlay';
 import type { Language } from './texts';
 
 /** Web Chat's full bundle, served from npm by the bot itself (/webchat/webchat.js), sets this global. */
@@ -16,6 +17,7 @@ export interface WebChatProps {
   readonly store: Store;
   readonly locale: string;
   readonly styleOptions: StyleOptions;
+  readonly cardActionMiddleware?: CardActionMiddleware;
 }
 
 declare global {
@@ -43,6 +45,7 @@ export function styleOptions(initials: { readonly bot: string; readonly user: st
     suggestedActionLayout: 'flow',
     primaryFont: "'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'NanumGothic', system-ui, sans-serif",
     sendBoxTextWrap: true,
-    hideUploadButton: false,
+    // Files are chosen on the secure page, where they stay on the device.
+    hideUploadButton: true,
   };
 }
