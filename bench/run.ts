@@ -56,9 +56,13 @@ const PLAN = {
   cpuIssuances: QUICK ? 20 : 200,
 };
 
-/** Conversational turns: greeting, a question, then 본인 인증's first steps, and back to the menu. No cryptography beyond sealing the typed numbers. */
+/**
+ * Conversational turns: greeting, a question, 발급 (which opens a secure page: a ticket stored), then
+ * what customers type at it anyway (words, a 주민등록번호 the guard masks and answers with the page),
+ * and back to the menu.
+ */
 const CONVERSATION = ['안녕하세요', '공동인증서란?', '인증서 발급', '홍길동', '900101-1234567', 'SKT', '취소'];
-/** Three turns, then the conversation sits idle at the 주민등록번호 question. */
+/** Three turns, then the conversation sits idle at 본인 인증's secure page. */
 const THREE_TURNS = ['안녕하세요', '인증서 발급', '홍길동'];
 
 const TARGETS = {
