@@ -57,7 +57,8 @@ export type SecureFailure =
 export type SecureInput =
   | { type: 'IDENTITY_VERIFIED'; identity: VerifiedIdentity }
   | { type: 'ADDITIONAL_VERIFIED' }
-  | { type: 'CERTIFICATE_ISSUED'; issued: IssuedCertificate }
+  // oldStillValid: a renewal's new certificate was delivered, but revoking the old one failed (ours to fix).
+  | { type: 'CERTIFICATE_ISSUED'; issued: IssuedCertificate; oldStillValid?: true }
   | { type: 'CERTIFICATE_REGISTERED'; registered: RegisteredCertificate }
   | { type: 'SECURE_FAILED'; step: SecureStepKind; reason: SecureFailure }
   | { type: 'SECURE_CANCELLED'; step: SecureStepKind }

@@ -1,10 +1,12 @@
-import { enqueueActions } from 'xstate';
+import { emit, enqueueActions } from 'xstate';
 import type { FlowEmitted } from '../contract/replies';
 import type { IssuedCertificate } from '../contract/secure';
 import type { Replacement } from '../contract/domain';
 import { flow, onSecurePage } from '../flowSetup';
 
 const failed = { target: '#root.menu', actions: 'explainFailure' } as const;
+/** Ours to fix: the new certificate is saved, the old one still works; an agent revokes it. */
+const OLD_NOT_REVOKED = { type: 'reply', key: 'reissue.oldNotRevoked', choices: ['menu.choices.agent'] } as const;
 
 /**
  * The renewal page: the device proves it holds the certificate being renewed, and makes the new
@@ -16,7 +18,9 @@ function renewalPage(journey: string) {
     // Transition actions run after the journey's exit cleared its context: use the event only.
     CERTIFICATE_ISSUED: {
       target: '#root.menu',
-      actions: enqueueActions(({ enqueue, event }) => issuedReplies(event.issued, 'renewal').forEach((reply) => enqueue.emit(reply))),
+      actions: enqueueActions(({ enqueue, event }) =>
+        issuedReplies(event.issued, 'renewal', event.oldStillValid !== true).forEach((reply) => enqueue.emit(reply)),
+      ),
     },
     SECURE_FAILED: failed,
   });
@@ -92,15 +96,15 @@ export function replacementOnDevice(journey: string) {
               issuedReplies(event.output.issued, event.output.replaced).forEach((reply) => enqueue.emit(reply)),
             ),
           },
-          // The new certificate is on the device; the old one is revoked by an agent or the next try.
-          onError: { target: '#root.menu', actions: 'apologize' },
+          // The new certificate is on the device; the old one still works until an agent revokes it: said, with an agent offered.
+          onError: { target: '#root.menu', actions: emit(OLD_NOT_REVOKED) },
         },
       },
     },
   });
 }
 
-function issuedReplies(issued: IssuedCertificate, replaced?: Replacement['mode']): FlowEmitted[] {
+function issuedReplies(issued: IssuedCertificate, replaced?: Replacement['mode'], oldRevoked = true): FlowEmitted[] {
   const card: FlowEmitted = {
     type: 'reply',
     card: 'facts',
@@ -118,9 +122,11 @@ function issuedReplies(issued: IssuedCertificate, replaced?: Replacement['mode']
   const old: FlowEmitted[] =
     replaced === undefined
       ? []
-      : [
-          { type: 'reply', key: 'reissue.oldRevoked' },
-          { type: 'reply', key: 'reissue.otherDevices' },
-        ];
+      : oldRevoked
+        ? [
+            { type: 'reply', key: 'reissue.oldRevoked' },
+            { type: 'reply', key: 'reissue.otherDevices' },
+          ]
+        : [OLD_NOT_REVOKED];
   return [card, { type: 'reply', key: 'issuance.savedOnDevice' }, ...old, { type: 'reply', key: 'issuance.advice' }];
 }

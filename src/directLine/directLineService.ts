@@ -221,7 +221,8 @@ export class DirectLineService {
       type: outgoing.type ?? 'message',
       channelId: CHANNEL_ID,
       conversation: { id: conversationId },
-      from: outgoing.from ?? this.bot(),
+      // Whatever the bot sends is the bot's, a message outside a turn too (its reference's `bot` has no role).
+      from: { ...this.bot(), ...(typeof outgoing.from === 'object' ? outgoing.from : {}), role: 'bot' },
       timestamp: outgoing.timestamp ?? new Date(this.deps.clock()).toISOString(),
     };
   }

@@ -165,12 +165,15 @@ export class TicketLifecycle {
       return false;
     });
     if (!kept) return { type: 'SECURE_EXPIRED', step: record.step.kind };
-    if (record.step.kind === 'renewal' && record.renewing !== undefined) await this.revokeRenewed(record, record.renewing, log);
-    return end.event;
+    const event = end.event;
+    if (record.step.kind === 'renewal' && record.renewing !== undefined && event?.type === 'CERTIFICATE_ISSUED') {
+      if (!(await this.revokeRenewed(record, record.renewing, log))) return { ...event, oldStillValid: true };
+    }
+    return event;
   }
 
-  /** The renewed certificate, at the CA (so in the CRL) and in the registry, audited; a failure is left to an agent, logged. */
-  private async revokeRenewed(record: TicketRecord, renewing: RenewingRecord, log: Logger): Promise<void> {
+  /** The renewed certificate, at the CA (so in the CRL) and in the registry, audited; false when it could not be (logged; the chat says so). */
+  private async revokeRenewed(record: TicketRecord, renewing: RenewingRecord, log: Logger): Promise<boolean> {
     const { customerId, serialNumber, replaces } = renewing;
     const actor = { actor: 'customer', conversationId: record.conversation.reference.conversation.id };
     const revoked = await this.deps.certificates.revoke(customerId, replaces.fingerprint, replaces.reason, actor).catch((err: unknown) => {
@@ -178,6 +181,7 @@ export class TicketLifecycle {
       return null;
     });
     if (revoked === undefined) log.error({ serialNumber }, 'renewed certificate not revoked: not active at the CA');
+    return revoked !== null && revoked !== undefined;
   }
 }
 

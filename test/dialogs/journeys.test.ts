@@ -357,7 +357,7 @@ describe('재발급', () => {
     ]);
   });
 
-  test('the old certificate of a reissue not revoked (the CA down) is apologized for, and a person offered', async () => {
+  test('the old certificate of a reissue not revoked (the CA down): the new one is saved, the old one still works, sorry, and a person offered', async () => {
     await upToThePick();
     await session.send(choice('1'));
     await session.send(choice('reissue.reasons.lost'));
@@ -365,7 +365,7 @@ describe('재발급', () => {
     await session.send(ADDITIONAL_VERIFIED);
     session.script.plan('revokeReplaced', 'unavailable');
     const failedRevocation = await session.send(CERTIFICATE_ISSUED);
-    expect(said(failedRevocation)).toEqual(['system.stepFailed', 'menu.prompt']);
+    expect(said(failedRevocation)).toEqual(['reissue.oldNotRevoked', 'menu.prompt']);
     expect(failedRevocation.replies[0]?.choices).toEqual(['menu.choices.agent']);
   });
 
@@ -421,6 +421,19 @@ describe('갱신 authorised by the current key alone', () => {
     ]);
     expect(renewed.replies[0]).toEqual(expect.objectContaining({ card: 'facts', params: ISSUED_CARD }));
     expect(renewed.calls).toEqual([]);
+  });
+
+  test('a renewal whose old certificate the server could not revoke: the new one is saved, the old one still works, sorry, and a person offered', async () => {
+    await session.send(RENEW);
+    const renewed = await session.send({ ...CERTIFICATE_ISSUED, oldStillValid: true });
+    expect(said(renewed)).toEqual([
+      'reissue.done.renewal',
+      'issuance.savedOnDevice',
+      'reissue.oldNotRevoked',
+      'issuance.advice',
+      'menu.prompt',
+    ]);
+    expect(renewed.replies.find((reply) => reply.key === 'reissue.oldNotRevoked')?.choices).toEqual(['menu.choices.agent']);
   });
 
   test("a customer of the bank's app asking for 갱신 picks the certificate from the list, as for a reissue", async () => {

@@ -284,7 +284,13 @@ test('the bot’s connector: messages outside a turn reach the client; traces ne
   });
   expect(agent.body.id).toMatch(/\|\d{7}$/);
   const received = await client.waitFor((a) => a.id === agent.body.id);
-  expect(received).toMatchObject({ text: '[상담원] 안녕하세요', channelId: 'directline', conversation: { id: grant.conversationId } });
+  // The bot's even outside a turn: clients other than Web Chat tell the bot by its role.
+  expect(received).toMatchObject({
+    text: '[상담원] 안녕하세요',
+    channelId: 'directline',
+    conversation: { id: grant.conversationId },
+    from: { id: 'joint-certificate-assistant', role: 'bot' },
+  });
   expect(received.serviceUrl).toBeUndefined();
   const page = await call('GET', `/v3/directline/conversations/${grant.conversationId}/activities`, grant.token);
   expect(page.body.activities.filter((a: ReceivedActivity) => a.type === 'trace')).toEqual([]);

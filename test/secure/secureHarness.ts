@@ -32,6 +32,8 @@ export interface Harness {
   readonly abandoned: string[];
   /** Whether the journal still has an issuance to confirm (false once its window passed). */
   journalKeeps: boolean;
+  /** Whether revoking through the certificate service fails (the CA down). */
+  revokeFails: boolean;
   readonly codes: CapturingOtpSender;
   readonly consents: ConsentLog;
   readonly ca: CertificateAuthority & { registered: number };
@@ -111,6 +113,7 @@ export function harness(options: HarnessOptions = {}): Harness {
         return 'revoked' as const;
       },
       revoke: async (customerId: string, fingerprint: string, reason: string, actor: Actor) => {
+        if (h.revokeFails) throw new Error('the CA is down');
         h.revoked.push({ customerId, fingerprint, reason, actor, deliveredBefore: h.delivered.length });
         return { customerId, fingerprintSha256: fingerprint, status: 'revoked', revocationReason: reason } as RegisteredCertificate;
       },
@@ -135,6 +138,7 @@ export function harness(options: HarnessOptions = {}): Harness {
     caRequests: [],
     revoked: [],
     journalKeeps: true,
+    revokeFails: false,
     possessionRequests: [],
     verify: async () => {
       throw new Error('no possession check was expected');

@@ -408,6 +408,20 @@ describe('renewal by key, without 본인 인증', () => {
     expect(JSON.stringify(h.caRequests)).not.toContain('9001011234567');
   });
 
+  test('a renewal whose old certificate cannot be revoked is still delivered, and the chat is told the old one still works', async () => {
+    const h = harness();
+    h.revokeFails = true;
+    const { page, summary } = await renewed(h);
+    expect(await h.steps.issuance.saved(await page.session(), summary.serialNumber)).toEqual({ done: true });
+    expect(h.delivered.map((d) => d.event)).toEqual([
+      {
+        type: 'CERTIFICATE_ISSUED',
+        issued: expect.objectContaining({ serialNumber: summary.serialNumber }) as object,
+        oldStillValid: true,
+      },
+    ]);
+  });
+
   test('once the new certificate is delivered, the old one is revoked as superseded, and then the chat hears it was renewed', async () => {
     const h = harness();
     const { page, summary } = await renewed(h);
@@ -515,6 +529,15 @@ describe('issuance with keys made on the device', () => {
       caEndpoint: 'https://ca.bank.example/ca/v1/certificates',
       caCertificate: Buffer.from([48, 3, 2, 1, 1]).toString('base64'),
     });
+  });
+
+  test('a serial whose first byte is below 0x10 (1 in 8 of the CA’s) is the same serial when the device says it was kept', async () => {
+    const h = harness();
+    const { page, notice } = await authorized(h);
+    await h.steps.onIssued({ ...notice, serialNumber: '0f338a01' });
+    expect(await h.steps.issuance.saved(await page.session(), '0F338A01')).toEqual({ done: true });
+    expect(h.confirmed).toEqual([{ referenceNumber: 'reference-1', serialNumber: '0f338a01' }]);
+    expect(h.delivered.map((d) => d.event.type)).toEqual(['CERTIFICATE_ISSUED']);
   });
 
   test('the step completes once the CA told the RA what it issued and the device kept the files, in either order', async () => {
