@@ -235,7 +235,7 @@ export class CertificateBot {
       { ...decoded.input, at },
       {
         idleSince,
-        appCustomer: await this.deps.appCustomer(activity),
+        appCustomer: () => this.deps.appCustomer(activity),
         reference: TurnContext.getConversationReference(activity),
         said,
       },
@@ -262,7 +262,12 @@ export class CertificateBot {
     address: StateAddress,
     loaded: LoadedState,
     event: FlowEvent,
-    options: { idleSince?: number; appCustomer?: VerifiedIdentity; reference: Partial<ConversationReference>; said?: TranscriptEntry },
+    options: {
+      idleSince?: number;
+      appCustomer?: () => Promise<VerifiedIdentity | undefined>;
+      reference: Partial<ConversationReference>;
+      said?: TranscriptEntry;
+    },
   ): Promise<PlannedTurn> {
     const at = event.at;
     const step = await this.deps.flow.step(loaded.conversation?.flow, event, {

@@ -44,9 +44,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
     `${BASE}/tokens/generate`,
     json,
     route(async (req, res) => {
-      const principal = identify(req, res, auth);
-      if (principal === undefined) return;
-      if (principal.kind !== 'secret') return sendError(res, 'Forbidden', 'secret required');
+      if (!bankBackend(req, res, auth)) return;
       const body = TokenRequest.safeParse(req.body);
       // Only the field is named: a message could echo part of what the customer's claims held.
       if (!body.success) return sendError(res, 'BadArgument', body.error.issues[0]?.path.join('.') || 'body');
@@ -63,9 +61,7 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
     `${BASE}/tokens/revoke`,
     json,
     route(async (req, res) => {
-      const principal = identify(req, res, auth);
-      if (principal === undefined) return;
-      if (principal.kind !== 'secret') return sendError(res, 'Forbidden', 'secret required');
+      if (!bankBackend(req, res, auth)) return;
       const body = RevokeRequest.safeParse(req.body);
       if (!body.success) return sendError(res, 'BadArgument', 'conversationId required');
       await service.revoke(body.data.conversationId);
@@ -173,6 +169,15 @@ export function registerClientRoutes(server: Server, deps: ClientRouteDependenci
 }
 
 /** The caller, or undefined once it was refused. */
+/** The bank's backend, by the secret; anyone else is answered (401, 403) and refused. */
+function bankBackend(req: Request, res: Response, auth: ClientAuth): boolean {
+  const principal = identify(req, res, auth);
+  if (principal === undefined) return false;
+  if (principal.kind === 'secret') return true;
+  sendError(res, 'Forbidden', 'secret required');
+  return false;
+}
+
 function identify(req: Request, res: Response, auth: ClientAuth): Principal | undefined {
   const identified = auth.identify(req.header('authorization'));
   if (identified.ok) return identified.principal;

@@ -48,12 +48,13 @@ export class FlowRunner {
 
   /**
    * `idleSince`: the conversation sat idle past the limit, so the journey ends first. `appCustomer`:
-   * the customer the bank's app passed with the chat, told to a flow that does not know them yet.
+   * the customer the bank's app passed with the chat, asked for (a read) and told only while the flow
+   * does not know them yet.
    */
   async step(
     previous: PersistedFlow | undefined,
     event: FlowEvent,
-    options: { idleSince?: number; appCustomer?: VerifiedIdentity } = {},
+    options: { idleSince?: number; appCustomer?: () => Promise<VerifiedIdentity | undefined> } = {},
   ): Promise<FlowStep> {
     const replies: Reply[] = [];
     let language: Language | undefined;
@@ -75,10 +76,11 @@ export class FlowRunner {
     });
     try {
       actor.start();
-      // A journey left idle too long ends before the new input is looked at.
       if (options.appCustomer !== undefined && (actor.getSnapshot().context as FlowContext).appCustomer === undefined) {
-        actor.send({ type: 'APP_CUSTOMER', identity: options.appCustomer, at: event.at });
+        const identity = await options.appCustomer();
+        if (identity !== undefined) actor.send({ type: 'APP_CUSTOMER', identity, at: event.at });
       }
+      // A journey left idle too long ends before the new input is looked at.
       if (options.idleSince !== undefined) actor.send({ type: 'IDLE_EXPIRED', at: event.at });
       actor.send(event);
       // States that wait on a service are tagged 'busy'; the turn ends when none is.
