@@ -4,14 +4,13 @@
  * the RA's registration with the CA before it, checking a proof of possession, and RSA-2048 key
  * generation natively versus node-forge's pure JavaScript (the device's work, for scale).
  *
- *   npm run bench:cert -- --redis     the certificate core's stores on Redis (REDIS_URL, else 127.0.0.1:6379), as deployed
+ *   npm run bench:cert -- --database  the certificate core's records in the system of record (DATABASE_URL, else PGlite in memory), as deployed
  */
-import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
 import forge from 'node-forge';
 import type { CaAuthorization } from '../src/certificates/ca/certificateAuthority';
 import type { IssuanceRequestBody } from '../src/device/issuanceProtocol';
@@ -22,7 +21,8 @@ import { requestCertificate } from '../src/device/caClient';
 import { generateDeviceKeyPair, newRandomNum } from '../src/device/deviceKeys';
 import { provePossession } from '../src/device/possessionProof';
 import { SecretBox } from '../src/state/secretBox';
-import { memoryCertificateStores, redisCertificateStores } from '../src/stores';
+import { databaseCertificateStores, memoryCertificateStores } from '../src/stores';
+import { openBenchDatabase } from './benchDatabase';
 import { median, percentile, timeEach } from './stats';
 
 const ISSUANCES = 200;
@@ -43,11 +43,10 @@ interface Row {
 
 async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'jca-bench-ca-'));
-  const redis = process.argv.includes('--redis') ? new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
-  const prefix = `jca-bench-cert-${randomUUID()}:`;
+  const database = process.argv.includes('--database') ? await openBenchDatabase() : undefined;
   try {
-    const stores: CertificateStores = redis
-      ? redisCertificateStores(redis, prefix, new SecretBox(randomBytes(32)))
+    const stores: CertificateStores = database
+      ? databaseCertificateStores(database, new SecretBox(randomBytes(32)))
       : memoryCertificateStores();
     const service = await createCertificateService({ caDirectory: folder, crlUrl: () => 'http://127.0.0.1/ca.crl', stores });
     const rows: Row[] = [];
@@ -61,16 +60,13 @@ async function main(): Promise<void> {
       { what: 'RSA-2048 keygen, native (the device’s; crypto.generateKeyPair)', samples: native },
       { what: 'RSA-2048 keygen, node-forge pure JS', samples: pureJs },
     );
-    process.stdout.write(`certificate core's stores: ${redis ? 'Redis' : 'memory'}\n`);
+    process.stdout.write(`certificate core's stores: ${database ? database.kind : 'memory'}\n`);
     print(rows);
     process.stdout.write(
       `\nnode-forge pure-JS keygen is ${(median(pureJs) / median(native)).toFixed(1)}× slower than native (median over median).\n`,
     );
   } finally {
-    if (redis) {
-      await deleteKeys(redis, `${prefix}*`);
-      redis.disconnect();
-    }
+    await database?.close();
     rmSync(folder, { recursive: true, force: true });
   }
 }
@@ -178,15 +174,6 @@ async function inBatches<T, R>(items: readonly T[], concurrency: number, work: (
   const results: R[] = [];
   for (let i = 0; i < items.length; i += concurrency) results.push(...(await Promise.all(items.slice(i, i + concurrency).map(work))));
   return results;
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(keys);
-  } while (cursor !== '0');
 }
 
 function forgeKeygen(): Promise<unknown> {

@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createCertificateService } from '../src/certificates/certificateService';
 import { SecretBox } from '../src/state/secretBox';
-import { redisCertificateStores } from '../src/stores';
+import { databaseCertificateStores } from '../src/stores';
+import { openBenchDatabase } from './benchDatabase';
 import { measureServerIssuance } from './certificateBench';
 import { BotClient, ChannelStub, closedLoop, LoadResult } from './load';
 import { median, percentile, Percentiles, percentilesOf } from './stats';
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     const redisRoundTrips = await roundTripsByMonitor(bot, admin, prefix);
     const idle = await bytesPerIdleConversation(bot, admin, prefix);
     const memory = await rssOverConversations(bot);
-    const issuanceCpu = await serverIssuanceCpu(caDir, prefix);
+    const issuanceCpu = await serverIssuanceCpu(caDir);
 
     const results = {
       plan: PLAN,
@@ -508,19 +509,20 @@ function rssMb(pid: number): number {
 
 /**
  * What one issuance costs the server now that keys are made on devices: the CA's endpoint checking
- * and signing a request and storing it (ledger, registry, journal, audit) on the same Redis as the
- * bot, in this process, with the CA the bot loaded from caDir. See measureServerIssuance.
+ * and signing a request and storing it (ledger, registry, journal, audit in one transaction) in the
+ * system of record (DATABASE_URL, else PGlite in memory), in this process, with the CA the bot
+ * loaded from caDir. See measureServerIssuance.
  */
-async function serverIssuanceCpu(caDir: string, prefix: string) {
+async function serverIssuanceCpu(caDir: string) {
   log(
     `server-side CPU per issuance: ${PLAN.cpuIssuances} requests made by the device code first, then handed to the CA's endpoint one by one`,
   );
-  const redis = new Redis(REDIS_URL);
+  const database = await openBenchDatabase();
   try {
     const service = await createCertificateService({
       caDirectory: caDir,
       crlUrl: () => 'http://127.0.0.1/ca.crl',
-      stores: redisCertificateStores(redis, prefix, new SecretBox(randomBytes(32))),
+      stores: databaseCertificateStores(database, new SecretBox(randomBytes(32))),
     });
     const cost = await measureServerIssuance(service, PLAN.cpuIssuances);
     const summary = (samples: number[]) => ({ median: round(median(samples), 2), p95: round(percentile(samples, 95), 2) });
@@ -531,7 +533,7 @@ async function serverIssuanceCpu(caDir: string, prefix: string) {
       registrationCpuMs: summary(cost.registrationCpuMs),
     };
   } finally {
-    redis.disconnect();
+    await database.close();
   }
 }
 

@@ -11,6 +11,8 @@ import { BUILT_PAGES } from '../src/server/staticFiles';
 interface Page {
   /** The module whose `page` folder holds the sources, and the output folder's name. */
   readonly module: string;
+  /** A further page of the module: a folder inside its `page` folder, built into a folder of that name inside the module's. */
+  readonly subpage?: string;
   /** The name of the script and stylesheet the page's index.html loads (`<name>.js`, `<name>.css`). */
   readonly name: string;
 }
@@ -18,6 +20,7 @@ interface Page {
 const PAGES: readonly Page[] = [
   { module: 'webChat', name: 'chat' },
   { module: 'agentDesk', name: 'desk' },
+  { module: 'agentDesk', subpage: 'ops', name: 'ops' },
   { module: 'secure', name: 'secure' },
 ];
 
@@ -27,9 +30,9 @@ export async function buildPages(): Promise<void> {
   await Promise.all(PAGES.map(buildPage));
 }
 
-async function buildPage({ module, name }: Page): Promise<void> {
-  const source = join(ROOT, 'src', module, 'page');
-  const out = join(BUILT_PAGES, module);
+async function buildPage({ module, subpage = '', name }: Page): Promise<void> {
+  const source = join(ROOT, 'src', module, 'page', subpage);
+  const out = join(BUILT_PAGES, module, subpage);
   const result = await build({
     entryPoints: [
       { in: join(source, 'main.ts'), out: name },

@@ -10,6 +10,7 @@ import { ActivityDecoder } from './bot/decode/decodeActivity';
 import { ChoiceReader } from './bot/decode/choiceReader';
 import { PageDisplayOtpSender, SandboxIdentityProvider } from './identity/sandboxIdentityProvider';
 import { SecretBox } from './state/secretBox';
+import { keyProviderFor } from './keys/keyProviderFor';
 import { FlowRunner } from './bot/step/flowRunner';
 import type { Config } from './config/config';
 import { CertificateService, createCertificateService } from './certificates/certificateService';
@@ -23,8 +24,12 @@ import { createBotAdapter } from './server/botAdapter';
 import { registerCertificateRoutes } from './server/certificateRoutes';
 import { registerCaRoutes } from './server/caRoutes';
 import { CA_ISSUANCE_PATH } from './certificates/ca/issuanceEndpoint';
-import { createServer } from './server/createServer';
-import { HandoffBoard, MemoryHandoffBoard } from './handoff/handoffBoard';
+import type { Server } from 'restify';
+import { createListenerServer, createServer } from './server/createServer';
+import { closeGracefully, listenOn } from './server/listening';
+import { registerMetricsRoute } from './server/metricsRoute';
+import { createProcessMetrics } from './metrics/processMetrics';
+import { HandoffBoard, MemoryHandoffBoard, queueLength } from './handoff/handoffBoard';
 import { DESK_EVENTS, DeskEvents } from './handoff/handoffEvents';
 import { MemoryBroadcast } from './state/broadcast';
 import { AgentDirectory } from './agentDesk/agentAccounts';
@@ -40,11 +45,19 @@ import { ServiceHours } from './handoff/serviceHours';
 import { createInProcessGateway } from './directLine/botGateway';
 import { DirectLineChannel, mountDirectLine } from './directLine/mountDirectLine';
 import { createStores } from './stores';
+import { openRecords } from './records/openRecords';
+import { startDailyRetention } from './records/dailyRetention';
 import { CodeVerification } from './identity/codeVerification';
 import { registerSecureRoutes } from './secure/secureRoutes';
 import { SecureSteps } from './secure/secureSteps';
 import { builtPage } from './server/staticFiles';
 import { deliverProactively } from './bot/deliver/deliverTurn';
+import { createMetrics, type Metrics, unrecordedMetrics } from './metrics/metrics';
+import { observedDatabase } from './records/observedDatabase';
+import { SqlJourneyEventLog } from './records/sqlJourneyEventLog';
+import { registerOpsRoutes } from './agentDesk/opsRoutes';
+import { JourneyTracker } from './metrics/journeyTracker';
+import type { JourneyEventLog } from './metrics/journeyEvents';
 
 /** A turn must end well inside a channel's 15 s budget, even when a service stalls. */
 const SETTLE_TIMEOUT_MS = 6_000;
@@ -54,18 +67,25 @@ const STARTUP_REDIS_WAIT_MS = 3_000;
 export interface App {
   /** Starts listening; resolves with the bound port (useful with port 0 in tests). */
   listen(): Promise<number>;
+  /** The port the desk's own listener is bound to once listening (DESK_PORT); undefined when the desk is on the customer's. */
+  deskPort(): number | undefined;
   /** Stops taking requests, lets in-flight turns finish, then closes Redis. */
   close(): Promise<void>;
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
+  // Served at /metrics: the process's own metrics and the bot's counters (no personal data in any label).
+  const registry = createProcessMetrics();
+  // Read at each scrape, once the stores (made below, on the Redis this instruments) exist.
+  const metrics = createMetrics(registry, { handoffQueueLength: () => queueLength(stores.handoffBoard), logger });
   const redis =
     config.redis === undefined
       ? undefined
-      : createRedisClient(config.redis.url, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
-  const box = new SecretBox(config.secretsKey ?? ephemeralSecretsKey(logger));
+      : createRedisClient(config.redis.url, logger, { commandTimeoutMs: config.redis.commandTimeoutMs, metrics });
+  const box = await SecretBox.load(await keyProviderFor(config, config.secretsKey ?? ephemeralSecretsKey(logger)));
   const sessionTtlSeconds = config.agentDesk.sessionMinutes * 60;
-  const stores = createStores(redis, {
+  const database = observedDatabase(await openRecords(config.database, logger), (failure) => metrics.storeFailed('postgres', failure));
+  const stores = createStores(redis, database, {
     prefix: config.state.keyPrefix,
     stateTtlSeconds: config.state.ttlSeconds,
     dedupTtlSeconds: config.state.dedupTtlSeconds,
@@ -86,6 +106,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     stores: stores.certificates,
   });
   const { handoffBoard: board, deskEvents, handoffAudit: audit } = stores;
+  const journeyLog = new SqlJourneyEventLog(database);
   // Every step that needs a secret happens on the secure page; its outcome reaches the conversation through the bot.
   const secure = new SecureSteps({
     store: stores.secure,
@@ -127,6 +148,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
     box,
     securePages: secure,
+    metrics,
+    journeyLog,
     // Only the bank's app can vouch for a customer, through the Direct Line token it asked for.
     appCustomer: async (activity) =>
       activity.channelId === 'directline' ? directLine?.appIdentityOf(activity.conversation.id) : undefined,
@@ -148,9 +171,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     messenger,
     translator,
     audit,
+    access: stores.staffAccess,
     scope,
     logger,
     clock: Date.now,
+    metrics,
     handBack: (id, mode, agentId) => bot.handBack(id, mode, agentId),
   });
   let streams: DeskStreams | undefined;
@@ -158,7 +183,32 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   adapter.onTurnError = async (_context, error) => {
     logger.error({ err: { name: error.name, message: error.message } }, 'unhandled turn error');
   };
+  // The desk acts only on requests from its own page, at the address of the listener it is on.
+  const mountDesk = (routes: Server, publicUrl: string) => {
+    const ownOrigin = () => publicOrigin(publicUrl, (routes.address() as AddressInfo).port);
+    registerSessionRoutes(routes, {
+      directory,
+      sessions,
+      throttle,
+      events: deskEvents,
+      ownOrigin,
+      secureCookies: publicUrl.startsWith('https:'),
+      sessionTtlSeconds,
+      logger,
+    });
+    streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents, scope, ownOrigin });
+    registerOpsRoutes(routes, { sessions, directory, scope, journeyEvents: journeyLog });
+  };
+  // With a listener of its own (DESK_PORT), the desk and /metrics are served there, on an internal network, and nowhere else.
+  const listener = config.agentDesk.listener;
+  const ownDesk = listener && { ...listener, server: createListenerServer(listener.publicUrl) };
+  if (ownDesk !== undefined) {
+    mountDesk(ownDesk.server, ownDesk.publicUrl);
+    registerMetricsRoute(ownDesk.server, { registry });
+  }
+  let deskBoundPort: number | undefined;
   let closing = false;
+  let stopRetention = (): void => undefined;
   const server = createServer({
     config,
     adapter,
@@ -174,19 +224,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         // The device calls the CA from the secure page, which may have an origin of its own.
         allowedOrigins: otherOrigins(new URL(certificates.authority.endpoint.url).origin, [config.secure.origin]),
       });
-      // The desk acts only on requests from its own page, at PUBLIC_BASE_URL.
-      const ownOrigin = () => publicOrigin(config.publicBaseUrl, (server.address() as AddressInfo).port);
-      registerSessionRoutes(routes, {
-        directory,
-        sessions,
-        throttle,
-        events: deskEvents,
-        ownOrigin,
-        secureCookies: config.publicBaseUrl.startsWith('https:'),
-        sessionTtlSeconds,
-        logger,
-      });
-      streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents, scope, ownOrigin });
+      if (ownDesk === undefined) mountDesk(routes, config.publicBaseUrl);
+      // Scrapers from outside reach /metrics here only with the token.
+      if (config.metricsToken !== undefined) registerMetricsRoute(routes, { registry, bearerToken: config.metricsToken });
       registerWebChatRoutes(routes, config.chatFrameAncestors);
       registerSecureRoutes(routes, {
         steps: secure,
@@ -218,18 +258,15 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           logger.warn('Redis is not reachable yet; starting unready and retrying in the background'),
         );
       }
-      // restify re-emits the HTTP server's 'error'; a port in use must fail startup with a message.
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.removeListener('error', reject);
-          resolve();
-        });
-      });
-      const port = (server.address() as AddressInfo).port;
+      const port = await listenOn(server, config.port, config.host);
       boundPort = port;
+      if (ownDesk !== undefined) {
+        deskBoundPort = await listenOn(ownDesk.server, ownDesk.port, ownDesk.host);
+        logger.info({ host: ownDesk.host, port: deskBoundPort, url: ownDesk.publicUrl }, 'agent desk and /metrics on their own listener');
+      }
       // Tickets a killed predecessor left open end on time: their customers are told, what they were issued is revoked.
       secure.startSweeping();
+      if (config.retention.daily) stopRetention = startDailyRetention(database, config.retention, logger);
       logger.info(
         {
           host: config.host,
@@ -246,22 +283,17 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       );
       return port;
     },
+    deskPort: () => deskBoundPort,
     async close() {
       closing = true;
       secure.stopSweeping();
+      stopRetention();
       streams?.closeAll();
       await directLine?.close();
-      await new Promise<void>((resolve) => {
-        // Keep-alive connections would hold close() open; each is dropped once its turn is answered.
-        const dropIdle = setInterval(() => server.server.closeIdleConnections(), 50);
-        server.server.close(() => {
-          clearInterval(dropIdle);
-          resolve();
-        });
-        server.server.closeIdleConnections();
-      });
+      await Promise.all([server, ...(ownDesk === undefined ? [] : [ownDesk.server])].map(closeGracefully));
       stores.close();
       if (redis !== undefined) await redis.quit().catch(() => redis.disconnect());
+      await database.close();
     },
   };
 }
@@ -298,11 +330,15 @@ export interface BotServices {
   /** Channels of an external handoff hub (none unless given), and the audit its events go to (memory unless given). */
   readonly hubChannels?: readonly string[];
   readonly audit?: HandoffAudit;
+  /** Where turns and journeys are counted (nowhere read unless given), and where journey events are kept (nowhere unless given). */
+  readonly metrics?: Metrics;
+  readonly journeyLog?: JourneyEventLog;
 }
 
 /** The bot with its flow, services and translations, on whatever storage the caller gives it. */
 export async function createCertificateBot(deps: BotServices): Promise<CertificateBot> {
   const clock = deps.clock ?? Date.now;
+  const metrics = deps.metrics ?? unrecordedMetrics();
   const machine = provideFlowServices({
     ...deps,
     serviceHours: deps.serviceHours ?? ServiceHours.always(),
@@ -322,6 +358,8 @@ export async function createCertificateBot(deps: BotServices): Promise<Certifica
     hub: { channels: deps.hubChannels ?? [], audit: deps.audit ?? new MemoryHandoffAudit() },
     securePages: deps.securePages,
     appCustomer: deps.appCustomer ?? (async () => undefined),
+    metrics,
+    journeys: new JourneyTracker({ metrics, logger: deps.logger, log: deps.journeyLog }),
   });
 }
 

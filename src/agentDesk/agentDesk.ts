@@ -13,6 +13,8 @@ import type { Logger } from '../logging/logger';
 import type { ConversationStore } from '../state/conversationStore';
 import type { HandBackMode, HandoffAudit } from '../handoff/handoffAudit';
 import type { DeskScope } from './deskScope';
+import type { StaffAccess, StaffAccessLog } from './staffAccessLog';
+import type { Metrics } from '../metrics/metrics';
 
 /** Sends activities to a customer outside their turn, through the stored conversation reference. */
 export interface ProactiveMessenger {
@@ -26,12 +28,16 @@ export interface AgentDeskDependencies {
   readonly messenger: ProactiveMessenger;
   readonly translator: Translator;
   readonly audit: HandoffAudit;
+  /** Every opening of a transcript: who, what, when and why. */
+  readonly access: StaffAccessLog;
   /** Which conversations each agent may see. */
   readonly scope: DeskScope;
   readonly logger: Logger;
   readonly clock: () => number;
   /** The bot takes the conversation back (at the step, at the menu, or closed). */
   readonly handBack: (id: string, mode: HandBackMode, agentId: string) => Promise<HandedBack | undefined>;
+  /** Where the time a customer waited for an agent is counted; nowhere unless given. */
+  readonly metrics?: Pick<Metrics, 'handoffTaken'>;
 }
 
 /** What an agent sees of a conversation: its summary, the redacted transcript in the customer's language, and the notes. */
@@ -64,8 +70,26 @@ export class AgentDesk {
     const address = addressOfDeskHandle(id);
     if (summary === undefined || address === undefined) return { ok: false, error: 'notFound' };
     if (!this.deps.scope.maySee(summary, agentId)) return { ok: false, error: 'notYours' };
+    const why = summary.status === 'queued' ? 'queued' : summary.agentId === agentId ? 'assigned' : 'supervision';
+    return { ok: true, value: await this.transcriptOf(summary, address, agentId, why) };
+  }
+
+  /** The summary with its transcript, the opening logged first: nobody reads a transcript unrecorded. */
+  private async transcriptOf(
+    summary: HandoffSummary,
+    address: NonNullable<ReturnType<typeof addressOfDeskHandle>>,
+    agentId: string,
+    why: StaffAccess['why'],
+  ): Promise<ConversationView> {
+    await this.deps.access.record({
+      at: new Date(this.deps.clock()),
+      staffId: agentId,
+      conversationId: summary.id,
+      what: 'transcript',
+      why,
+    });
     const t = this.deps.translator.forLanguage(summary.language);
-    return { ok: true, value: { ...summary, transcript: renderTranscript(await this.deps.store.transcript(address), t) } };
+    return { ...summary, transcript: renderTranscript(await this.deps.store.transcript(address), t) };
   }
 
   async take(id: string, agentId: string): Promise<DeskOutcome<ConversationView>> {
@@ -81,6 +105,7 @@ export class AgentDesk {
       },
     );
     if (!changed.ok) return changed;
+    this.deps.metrics?.handoffTaken(changed.value.reason, (at - changed.value.queuedAt) / 1000);
     await this.updateBoard(id, changed.value, {});
     await this.deps.audit.record({ action: 'take', agentId, conversation: id, at });
     await this.tell(changed.value, [{ key: 'handoff.agentJoined' }]);
@@ -96,6 +121,8 @@ export class AgentDesk {
       entry,
     );
     if (!changed.ok) return changed;
+    // That the agent wrote, not what: the words stay in the transcript, whose retention is shorter.
+    await this.deps.audit.record({ action: 'reply', agentId, conversation: id, at });
     await this.tell(changed.value, [{ key: 'handoff.agentSays', params: { text } }]);
     await this.deps.events.publish({ type: 'message', id, entry });
     return { ok: true, value: entry };

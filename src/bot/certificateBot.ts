@@ -22,6 +22,8 @@ import {
 import { botEntry, customerEntry } from '../handoff/transcript';
 import { DEFAULT_LANGUAGE, Translator } from '../i18n/translator';
 import type { Logger } from '../logging/logger';
+import type { FlowTurn, JourneyTracker } from '../metrics/journeyTracker';
+import type { Metrics, TurnOutcomeLabel } from '../metrics/metrics';
 import type { ActivityDeduplicator } from '../state/activityDeduplicator';
 import {
   ConversationDoc,
@@ -57,6 +59,10 @@ export interface CertificateBotDependencies {
   readonly securePages: SecurePages;
   /** The customer the bank's app passed with this conversation's token, if any (src/secure). */
   readonly appCustomer: (activity: Activity) => Promise<VerifiedIdentity | undefined>;
+  /** Turns by outcome, the time of each stage, lost compare-and-sets. */
+  readonly metrics: Metrics;
+  /** What each saved turn did to the customer's journey. */
+  readonly journeys: JourneyTracker;
 }
 
 /** A turn's plan, made on the state it read and saved with compare-and-set against it. */
@@ -67,6 +73,8 @@ interface PlannedTurn extends TurnOutcome {
   /** Set when the customer switched language (saved as their preference). */
   readonly switchedTo?: Language;
   readonly afterSave?: AfterSave;
+  /** What the flow did, tracked once the turn is saved (not for an attempt that lost the race). */
+  readonly flowTurn?: FlowTurn;
 }
 
 /** The secure page, as the turn needs it: a one-use link for a step (src/secure implements it). */
@@ -101,28 +109,43 @@ export class CertificateBot {
   constructor(private readonly deps: CertificateBotDependencies) {}
 
   async run(context: TurnContext): Promise<void> {
+    const started = performance.now();
+    let outcome: TurnOutcomeLabel = 'failed';
+    try {
+      outcome = await this.answer(context);
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.deps.metrics.turnEnded({ channel: context.activity.channelId, outcome, seconds });
+    }
+  }
+
+  /** The turn itself; says how it ended, for the count of turns. */
+  private async answer(context: TurnContext): Promise<TurnOutcomeLabel> {
     const activity = context.activity;
     const log = this.deps.logger.child({ channel: activity.channelId, conversation: activity.conversation.id });
     const address = stateAddress(activity.channelId, activity.conversation.id, activity.from.id);
     let outcome: TurnOutcome | undefined;
+    let ended: TurnOutcomeLabel;
     let stopTyping = (): void => undefined;
     try {
       // Claim and read are issued together, so Redis gets them in one round trip (auto-pipelining).
       const claimed =
         activity.id === undefined || this.deps.deduplicator.claim(`${activity.channelId}/${activity.conversation.id}/${activity.id}`);
-      const loading = this.deps.store.load(address);
+      const loading = this.deps.metrics.timeStage('load', () => this.deps.store.load(address));
       loading.catch(() => undefined);
       if (!(await claimed)) {
         // A channel retried an activity we already answered: acknowledge it and do nothing twice.
         log.info({ activityId: activity.id }, 'duplicate activity skipped');
-        return;
+        return 'duplicate';
       }
       const at = this.deps.clock();
       const decode = (loaded: LoadedState): Decoded =>
-        this.deps.decoder.decode(activity, this.deps.flow.awaiting(loaded.conversation?.flow));
+        this.deps.metrics.timeStageSync('decode', () =>
+          this.deps.decoder.decode(activity, this.deps.flow.awaiting(loaded.conversation?.flow)),
+        );
       const loaded = await loading;
       const decoded = decode(loaded);
-      if (decoded.kind === 'none') return;
+      if (decoded.kind === 'none') return 'ignored';
       // A slow step (issuing a certificate) shows the customer that something is happening.
       stopTyping = typingWhileSlow(context);
       outcome =
@@ -132,16 +155,24 @@ export class CertificateBot {
               const input = state === loaded ? decoded : decode(state);
               return input.kind === 'customer' ? this.customerTurn(address, state, input, activity, at) : undefined;
             });
+      ended = outcome === undefined ? 'ignored' : outcome.handedOff === undefined ? 'answered' : 'handedOff';
     } catch (err) {
       const reference = randomUUID().slice(0, 8);
       log.error({ reference, err: describe(err) }, 'turn failed');
       await this.noteFailure(address, reference).catch(() => undefined);
       outcome = { replies: [{ key: 'system.error', params: { reference }, choices: ['menu.choices.agent'] }], language: DEFAULT_LANGUAGE };
+      ended = 'failed';
     } finally {
       stopTyping();
     }
     if (outcome !== undefined)
-      await deliverTurn(context, outcome, { translator: this.deps.translator, logger: log, hubChannels: this.deps.hub.channels });
+      await deliverTurn(context, outcome, {
+        translator: this.deps.translator,
+        logger: log,
+        hubChannels: this.deps.hub.channels,
+        stages: this.deps.metrics,
+      });
+    return ended;
   }
 
   /**
@@ -187,19 +218,18 @@ export class CertificateBot {
       try {
         planned = await plan(loaded);
         if (planned === undefined) return undefined;
-        await this.deps.store.save(address, loaded, {
-          conversation: planned.conversation,
-          lines: planned.lines,
-          language: planned.switchedTo,
-        });
+        const change = { conversation: planned.conversation, lines: planned.lines, language: planned.switchedTo };
+        await this.deps.metrics.timeStage('persist', () => this.deps.store.save(address, loaded, change));
       } catch (err) {
         const replayed = err instanceof StateConflictError;
         if (!replayed) throw err;
         log.warn({ attempt }, 'concurrent turn detected');
+        this.deps.metrics.stateConflict(attempt >= attempts ? 'gaveUp' : 'retried');
         if (attempt >= attempts)
           return { replies: [{ key: 'system.sayAgain' }], language: planned?.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE };
         continue;
       }
+      if (planned.flowTurn !== undefined) void this.deps.journeys.track(planned.flowTurn);
       // The desk hears of it once the state is saved, and a failure there does not undo the turn.
       await planned.afterSave?.().catch((err: unknown) => log.error({ err: describe(err) }, 'agent desk update failed'));
       return planned;
@@ -216,14 +246,17 @@ export class CertificateBot {
   ): Promise<PlannedTurn> {
     const previous = loaded.conversation;
     if (previous?.handoff !== undefined) {
-      const routed = await customerMessageDuringHandoff(this.deps.handoff, {
-        id: deskHandleOf(address),
-        conversation: previous,
-        handoff: previous.handoff,
-        event: decoded.input,
-        typed: decoded.typed,
-        at,
-      });
+      const handoff = previous.handoff;
+      const routed = await this.deps.metrics.timeStage('route', () =>
+        customerMessageDuringHandoff(this.deps.handoff, {
+          id: deskHandleOf(address),
+          conversation: previous,
+          handoff,
+          event: decoded.input,
+          typed: decoded.typed,
+          at,
+        }),
+      );
       return routed.backToBot === undefined ? this.withPerson(loaded, routed, at) : this.backToBot(address, loaded, routed, at);
     }
     const lastTurnAt = previous?.lastTurnAt;
@@ -270,10 +303,16 @@ export class CertificateBot {
     },
   ): Promise<PlannedTurn> {
     const at = event.at;
-    const step = await this.deps.flow.step(loaded.conversation?.flow, event, {
-      idleSince: options.idleSince,
-      appCustomer: options.appCustomer,
-    });
+    const step = await this.deps.metrics.timeStage('step', () =>
+      this.deps.flow.step(loaded.conversation?.flow, event, { idleSince: options.idleSince, appCustomer: options.appCustomer }),
+    );
+    const flowTurn: FlowTurn = {
+      before: loaded.conversation?.flow,
+      after: step.persisted,
+      event,
+      idleExpired: options.idleSince !== undefined,
+      replies: step.replies,
+    };
     const language = step.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
     const replies =
       step.secureStep === undefined
@@ -282,13 +321,15 @@ export class CertificateBot {
     const conversation: ConversationDoc = { ...loaded.conversation, flow: step.persisted, lastTurnAt: at };
     const said = options.said === undefined ? [] : [options.said];
     const base = { language, switchedTo: step.language };
-    if (step.handoff === undefined) return { ...base, conversation, replies, lines: [...said, ...optional(botEntry(replies, at))] };
+    if (step.handoff === undefined)
+      return { ...base, conversation, replies, lines: [...said, ...optional(botEntry(replies, at))], flowTurn };
     // The flow asked for a person: the transcript is read only now, for the agent or hub and for why.
     const earlier = await this.deps.store.transcript(address);
+    const reason = reasonFor(step.handoff, earlier);
     const queued = await beginHandoff(this.deps.handoff, {
       id: deskHandleOf(address),
       conversation,
-      reason: reasonFor(step.handoff, earlier),
+      reason,
       position: step.position,
       reference: options.reference,
       language,
@@ -303,6 +344,7 @@ export class CertificateBot {
       lines: [...said, ...optional(botEntry(all, at))],
       afterSave: queued.afterSave,
       handedOff: handoff && { handoff, transcript: earlier },
+      flowTurn: { ...flowTurn, handoff: reason },
     };
   }
 
@@ -369,7 +411,8 @@ export class CertificateBot {
   private async backToBot(address: StateAddress, loaded: LoadedState, turn: HandoffTurn, at: number): Promise<PlannedTurn> {
     const handoff = loaded.conversation?.handoff;
     const language = handoff?.language ?? loaded.user?.language ?? DEFAULT_LANGUAGE;
-    const step = turn.backToBot === undefined ? undefined : await this.deps.flow.step(turn.conversation.flow, { type: turn.backToBot, at });
+    const event = turn.backToBot === undefined ? undefined : ({ type: turn.backToBot, at } as const);
+    const step = event && (await this.deps.metrics.timeStage('step', () => this.deps.flow.step(turn.conversation.flow, event)));
     // Back at a step on the secure page: a fresh link, as any turn that opens one gets.
     const stepReplies =
       step?.secureStep === undefined || handoff === undefined
@@ -382,6 +425,7 @@ export class CertificateBot {
       replies,
       language,
       afterSave: turn.afterSave,
+      flowTurn: step && event && { before: turn.conversation.flow, after: step.persisted, event, replies: step.replies },
     };
   }
 

@@ -8,8 +8,10 @@ import type { CertificateRegistry, RegisteredCertificate } from './stores/certif
 import type { IssuanceJournal, IssuanceOutcome } from './ca/issuanceJournal';
 import { type KeyProof, RegistrationVerifier } from './registrationVerifier';
 import { CrlFolderRevocation, SandboxCaRevocation } from './ca/revocation';
-import { BANK_CA_PROFILE, OTHER_BANK_CA_PROFILE, SandboxCa } from './ca/sandboxCa';
+import { BANK_CA_PROFILE, OTHER_BANK_CA_PROFILE, SandboxCa, type SignedCertificate } from './ca/sandboxCa';
+import { type IssuanceRecording, UNDELIVERED_AUDIT_REASON } from './stores/issuanceRecording';
 import type { CaRegistrations } from './ca/caRegistrations';
+import type { CaSubscribers } from './ca/caSubscribers';
 import type { IssuedNotice } from './ca/certificateAuthority';
 import { CA_ISSUANCE_PATH, IssuanceEndpoint, IssuanceJournaling, IssuanceRecords } from './ca/issuanceEndpoint';
 import { SandboxAuthority } from './ca/sandboxAuthority';
@@ -28,7 +30,7 @@ export interface Actor {
  * it). Not `superseded`: the customer may never ask again, so there
  * need be no successor; not `keyCompromise`: that would tell relying parties something false.
  */
-const UNDELIVERED_REVOCATION_REASON: RevocationReason = 'cessationOfOperation';
+export const UNDELIVERED_REVOCATION_REASON: RevocationReason = 'cessationOfOperation';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -66,6 +68,9 @@ export class CertificateService implements IssuanceRecords {
     /** The bank CA behind the gateway (the RA registers customers with it), and its registrations. */
     readonly authority: SandboxAuthority,
     private readonly caRegistrations: CaRegistrations,
+    private readonly caSubscribers: CaSubscribers,
+    /** Writes a signed certificate's records together. */
+    private readonly recording: IssuanceRecording,
   ) {}
 
   /**
@@ -73,32 +78,36 @@ export class CertificateService implements IssuanceRecords {
    * for an issuance given up on meanwhile is revoked), signed by the CA through `sign`, put in the
    * registry and audited, a failure too.
    */
-  async issueRecorded<T extends { readonly certificate: Buffer }>(
+  async issueRecorded<T extends SignedCertificate>(
     request: Actor & { readonly customerId: string; readonly issuance?: IssuanceJournaling },
     sign: () => Promise<T>,
   ): Promise<{ readonly summary: CertificateSummary; readonly signed: T }> {
     try {
-      const { issuance } = request;
-      if (issuance) await this.issuances.begin({ ...issuance, customerId: request.customerId, startedAt: Date.now() });
+      const { issuance, customerId } = request;
+      if (issuance) await this.issuances.begin({ ...issuance, customerId, startedAt: Date.now() });
       const signed = await sign();
       const summary = await inspectCertificate(signed.certificate);
-      if (
-        issuance &&
-        !(await this.issuances.issued(issuance.key, { serialNumber: summary.serialNumber, fingerprint: summary.fingerprintSha256 }))
-      ) {
-        // Given up on while the CA worked (the step ended without the files saved): nobody will receive it.
-        await this.revokeUndelivered(request.customerId, summary.serialNumber);
-        throw new Error('the issuance was given up on while the CA issued');
-      }
-      await this.registry.add(this.registryEntry(request.customerId, summary, 'issued'));
-      await this.audit.record({
-        ...actorOf(request),
-        action: 'issue',
-        outcome: 'success',
-        customerId: request.customerId,
-        serialNumber: summary.serialNumber,
-        issuerDn: summary.issuerDn,
+      const recorded = await this.recording.recordIssued({
+        caId: this.bankCa.profile.id,
+        ledger: {
+          serialNumber: signed.serialNumber,
+          subjectDn: signed.subjectDn,
+          notAfter: signed.notAfter.toISOString(),
+          issuedAt: new Date().toISOString(),
+        },
+        journalKey: issuance?.key,
+        registry: this.registryEntry(customerId, summary, 'issued'),
+        audit: {
+          ...actorOf(request),
+          action: 'issue',
+          outcome: 'success',
+          customerId,
+          serialNumber: summary.serialNumber,
+          issuerDn: summary.issuerDn,
+        },
       });
+      // Given up on while the CA worked (the step ended without the files saved): recorded revoked, nobody receives it.
+      if (recorded === 'givenUp') throw new Error('the issuance was given up on while the CA issued');
       return { summary, signed };
     } catch (err) {
       await this.audit.record({
@@ -117,6 +126,7 @@ export class CertificateService implements IssuanceRecords {
     return new IssuanceEndpoint({
       ca: this.bankCa,
       registrations: this.caRegistrations,
+      subscribers: this.caSubscribers,
       records: this,
       audit: this.audit,
       validityDays: this.validityDays,
@@ -263,7 +273,7 @@ export class CertificateService implements IssuanceRecords {
       outcome: 'success',
       customerId,
       serialNumber,
-      reason: 'issuanceInterrupted',
+      reason: UNDELIVERED_AUDIT_REASON,
     });
   }
 
@@ -290,7 +300,7 @@ export class CertificateService implements IssuanceRecords {
   }
 }
 
-/** Where the certificate core keeps its records: in Redis, durable and shared by every instance, or in memory (see createStores). */
+/** Where the certificate core keeps its records: in the system of record (PostgreSQL or PGlite), or in memory for tests and tools (see createStores). */
 export interface CertificateStores {
   /** Each CA's serial numbers and revocations. */
   readonly caLedger: (caId: string) => CaLedger;
@@ -299,6 +309,10 @@ export interface CertificateStores {
   readonly issuances: IssuanceJournal;
   /** The bank CA's registrations, one use each (its 주민등록번호 sealed). */
   readonly caRegistrations: CaRegistrations;
+  /** Whom each certificate the bank CA issued named (sealed), for a renewal by key. */
+  readonly caSubscribers: CaSubscribers;
+  /** Writes a signed certificate's ledger entry, journal mark, registry entry and audit together. */
+  readonly recording: IssuanceRecording;
 }
 
 export interface CertificateServiceOptions {
@@ -332,7 +346,12 @@ export async function createCertificateService(options: CertificateServiceOption
     new SandboxCaRevocation([bankCa, otherBankCa]),
     await CrlFolderRevocation.load(options.crlDirectory),
   ]);
-  const authority = new SandboxAuthority(bankCa, stores.caRegistrations, options.caEndpointUrl ?? (() => CA_ISSUANCE_PATH));
+  const authority = new SandboxAuthority(
+    bankCa,
+    stores.caRegistrations,
+    stores.caSubscribers,
+    options.caEndpointUrl ?? (() => CA_ISSUANCE_PATH),
+  );
   return new CertificateService(
     bankCa,
     otherBankCa,
@@ -343,6 +362,8 @@ export async function createCertificateService(options: CertificateServiceOption
     stores.issuances,
     authority,
     stores.caRegistrations,
+    stores.caSubscribers,
+    stores.recording,
   );
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentHours, parseAgentHours } from './agentHours';
 import { AgentAccount, parseAgentAccounts } from './agents';
+import type { RetentionSchedule } from './retentionSchedule';
 
 /** Raised when an environment variable has a bad value; the message names the variable. */
 export class ConfigError extends Error {
@@ -39,6 +40,28 @@ const flag = z
   .refine((v) => v === undefined || v === 'true' || v === 'false', 'must be true or false')
   .transform((v) => (v === undefined ? undefined : v === 'true'));
 
+const base64Key = optionalText.refine(
+  (v) => v === undefined || Buffer.from(v, 'base64').length >= 32,
+  'must be at least 32 bytes, base64-encoded',
+);
+
+const base64KeyList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== ''),
+  )
+  .superRefine((keys, ctx) => {
+    // The position, never the value: these are keys.
+    keys.forEach((key, i) => {
+      if (Buffer.from(key, 'base64').length < 32)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `key ${i + 1} is not 32+ bytes of base64` });
+    });
+  });
+
 /** `https://bank.example` or `http://127.0.0.1:8080`: a scheme, a host and maybe a port, nothing else. */
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/;
 
@@ -60,6 +83,19 @@ const EnvSchema = z.object({
   LOCAL_SERVICE_URL_HOSTS: hostList.default('localhost,127.0.0.1,::1'),
   REDIS_URL: redisUrl,
   REDIS_COMMAND_TIMEOUT_MS: integer(50, 60000).default('2000'),
+  // The system of record (src/records): PostgreSQL when DATABASE_URL is set, else PGlite in PGLITE_DIR.
+  DATABASE_URL: optionalText.refine(
+    (v) => v === undefined || /^postgres(?:ql)?:\/\//.test(v),
+    'must start with postgres:// or postgresql://',
+  ),
+  PGLITE_DIR: z.string().trim().min(1).default('var/records'),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default('10000'),
+  // How long records are kept (days), and whether the bot purges daily itself (else `npm run retention` on a schedule).
+  RETENTION_RECORDS_DAYS: integer(1, 36_500).default('1826'),
+  RETENTION_STAFF_ACCESS_DAYS: integer(1, 36_500).default('731'),
+  RETENTION_TRANSCRIPT_DAYS: integer(1, 36_500).default('90'),
+  RETENTION_CONSENT_DAYS: integer(1, 36_500).default('1826'),
+  RETENTION_DAILY: flag,
   STATE_KEY_PREFIX: z.string().min(1).default('jca:'),
   STATE_TTL_SECONDS: integer(60, 30 * 24 * 3600).default('1800'),
   DEDUP_TTL_SECONDS: integer(30, 24 * 3600).default('600'),
@@ -70,10 +106,13 @@ const EnvSchema = z.object({
   CERT_VALIDITY_DAYS: integer(1, 825).default('365'),
   TRUSTED_ROOTS_DIR: optionalText,
   CRL_DIR: optionalText,
-  SECRETS_KEY: optionalText.refine(
-    (v) => v === undefined || Buffer.from(v, 'base64').length >= 32,
-    'must be at least 32 bytes, base64-encoded',
-  ),
+  SECRETS_KEY: base64Key,
+  // Sealing keys (src/keys): they rotate; SECRETS_KEY, the root of customer ids, does not.
+  KEY_PROVIDER: z.enum(['env', 'sandbox-kms']).default('env'),
+  SEALING_KEY: base64Key,
+  SEALING_PREVIOUS_KEYS: base64KeyList,
+  KEYRING_FILE: z.string().trim().min(1).default('var/keys/keyring.json'),
+  SANDBOX_KMS_KEY_FILE: z.string().trim().min(1).default('var/keys/sandbox-kms.key'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AGENTS: parsedWith(parseAgentAccounts),
   AGENT_SESSION_MINUTES: integer(5, 24 * 60).default('480'),
@@ -98,6 +137,12 @@ const EnvSchema = z.object({
     for (const channel of channels.filter((c) => CUSTOMER_CHANNELS.includes(c)))
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${channel} is a customer channel, not a hub` });
   }),
+  // The agent desk on a listener of its own, apart from the customer's (DESK_PORT turns it on), and where browsers open it.
+  DESK_HOST: optionalText,
+  DESK_PORT: optionalText.pipe(integer(0, 65535).optional()),
+  DESK_PUBLIC_URL: optionalText.refine((v) => v === undefined || ORIGIN.test(v.toLowerCase()), 'must be an origin (https://host[:port])'),
+  // Wanted as a bearer token by /metrics on the customer's listener; without it /metrics is served only on the desk's.
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
 });
 
 /** Channels that belong to customers' own clients: never a handoff hub. */
@@ -147,6 +192,10 @@ export interface Config {
   /** Hosts an unauthenticated (loopback) caller may name as serviceUrl; replies go nowhere else. */
   readonly localServiceUrlHosts: readonly string[];
   readonly redis?: { readonly url: string; readonly commandTimeoutMs: number };
+  /** The system of record: a PostgreSQL server, or PGlite keeping its files in `pgliteDir` (one process only). */
+  readonly database: { readonly url?: string; readonly pgliteDir: string; readonly statementTimeoutMs: number };
+  /** How long each kind of record is kept; `daily`: the bot purges once a day itself. */
+  readonly retention: RetentionSchedule & { readonly daily: boolean };
   readonly state: { readonly keyPrefix: string; readonly ttlSeconds: number; readonly dedupTtlSeconds: number };
   readonly maxBodyBytes: number;
   readonly logLevel: string;
@@ -154,6 +203,16 @@ export interface Config {
   readonly flowIdleMinutes: number;
   /** Seals values a flow carries between turns and keys customer ids; shared by every instance. */
   readonly secretsKey?: Buffer;
+  /** What seals (src/keys): SECRETS_KEY until a rotation, then SEALING_KEY, from the environment or a KMS's keyring. */
+  readonly keys: {
+    readonly provider: 'env' | 'sandbox-kms';
+    readonly sealingKey?: Buffer;
+    /** Keys that only open values sealed before a rotation, until `npm run keys:rotate` reseals them. */
+    readonly previousSealingKeys: readonly Buffer[];
+    /** The wrapped data keys of the KMS provider. */
+    readonly keyringFile: string;
+    readonly sandboxKmsKeyFile: string;
+  };
   /** How customers and channels reach this bot: links (downloads, CRLs) are built on it. */
   readonly publicBaseUrl: string;
   readonly certificates: {
@@ -175,7 +234,11 @@ export interface Config {
     /** When agents take conversations, in `timeZone`; outside them customers are told when to come back. Always, when undefined. */
     readonly hours?: AgentHours;
     readonly timeZone: string;
+    /** The desk's own listener, apart from the customer's, and the URL its page is opened at; on the customer's listener when undefined. */
+    readonly listener?: DeskListener;
   };
+  /** The bearer token /metrics wants on the customer's listener; there is no /metrics there without one. */
+  readonly metricsToken?: string;
   /** The built-in Direct Line endpoint: the secret the bank's backend uses to make tokens, and how long tokens live. */
   readonly directLine: { readonly secret?: string; readonly tokenMinutes: number };
   /** Origins (the bank's app) that may frame the chat page; none but our own by default. */
@@ -193,6 +256,13 @@ export interface Config {
   readonly hubChannels: readonly string[];
 }
 
+export interface DeskListener {
+  readonly host: string;
+  readonly port: number;
+  /** The desk page's origin as browsers see it: its cookies, HSTS and the Origin its actions must carry follow it. */
+  readonly publicUrl: string;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -208,7 +278,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       `Invalid configuration. SANDBOX: the sandbox shows one-time codes on the secure page and makes tokens for anyone; it runs only on a loopback HOST (HOST is ${e.HOST}). Set SANDBOX=false`,
     );
   }
+  // Transcripts live in Redis with the conversation's state: its time to live is their retention's upper bound.
+  if (e.STATE_TTL_SECONDS > e.RETENTION_TRANSCRIPT_DAYS * 24 * 3600)
+    throw new ConfigError(
+      'Invalid configuration. STATE_TTL_SECONDS: longer than RETENTION_TRANSCRIPT_DAYS; transcripts would outlive their retention',
+    );
   if (sandbox && production) throw new ConfigError('Invalid configuration. SANDBOX: refused when NODE_ENV=production. Set SANDBOX=false');
+  // Keyed hashes hang on SECRETS_KEY: without it they would change at every restart, whatever SEALING_KEY says.
+  if (e.SECRETS_KEY === undefined && (e.SEALING_KEY !== undefined || e.SEALING_PREVIOUS_KEYS.length > 0 || e.KEY_PROVIDER !== 'env'))
+    throw new ConfigError(
+      'Invalid configuration. SECRETS_KEY: required with SEALING_KEY, SEALING_PREVIOUS_KEYS or KEY_PROVIDER=sandbox-kms',
+    );
   const strangers = e.SUPERVISORS.filter((id) => !e.AGENTS.some((account) => account.id === id));
   if (e.AGENTS.length > 0 && strangers.length > 0)
     throw new ConfigError(`Invalid configuration. SUPERVISORS: ${strangers.join(', ')} not in AGENTS`);
@@ -225,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       `Invalid configuration. SECURE_ORIGIN: the secure page needs https outside loopback (WebCrypto works only in a secure context); it is ${secureOrigin}${e.SECURE_ORIGIN === undefined ? ' (from PUBLIC_BASE_URL)' : ''}`,
     );
   }
+  const deskListener = deskListenerOf(e, sandbox);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -238,11 +319,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     localServiceUrlHosts: e.LOCAL_SERVICE_URL_HOSTS,
     redis: e.REDIS_URL === undefined ? undefined : { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    database: { url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
+    retention: {
+      recordsDays: e.RETENTION_RECORDS_DAYS,
+      staffAccessDays: e.RETENTION_STAFF_ACCESS_DAYS,
+      transcriptDays: e.RETENTION_TRANSCRIPT_DAYS,
+      consentDaysAfterRelationship: e.RETENTION_CONSENT_DAYS,
+      daily: e.RETENTION_DAILY ?? false,
+    },
     state: { keyPrefix: e.STATE_KEY_PREFIX, ttlSeconds: e.STATE_TTL_SECONDS, dedupTtlSeconds: e.DEDUP_TTL_SECONDS },
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     flowIdleMinutes: e.FLOW_IDLE_MINUTES,
     secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
+    keys: {
+      provider: e.KEY_PROVIDER,
+      sealingKey: e.SEALING_KEY === undefined ? undefined : Buffer.from(e.SEALING_KEY, 'base64'),
+      previousSealingKeys: e.SEALING_PREVIOUS_KEYS.map((key) => Buffer.from(key, 'base64')),
+      keyringFile: e.KEYRING_FILE,
+      sandboxKmsKeyFile: e.SANDBOX_KMS_KEY_FILE,
+    },
     publicBaseUrl,
     agentDesk: {
       accounts: e.AGENTS,
@@ -250,7 +346,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       sessionMinutes: e.AGENT_SESSION_MINUTES,
       hours: e.AGENT_HOURS,
       timeZone: e.AGENT_TIMEZONE,
+      listener: deskListener,
     },
+    metricsToken: e.METRICS_TOKEN,
     certificates: {
       caDirectory: e.CA_DIR,
       trustedRootsDirectory: e.TRUSTED_ROOTS_DIR,
@@ -262,6 +360,49 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     secure: { origin: secureOrigin, appLink: e.BANK_APP_LINK },
     hubChannels: e.HUB_CHANNELS,
   };
+}
+
+/** The desk's own listener, when DESK_PORT is set: on loopback unless DESK_HOST says otherwise. */
+function deskListenerOf(e: z.infer<typeof EnvSchema>, sandbox: boolean): DeskListener | undefined {
+  if (e.DESK_PORT === undefined) {
+    const orphan = e.DESK_HOST !== undefined ? 'DESK_HOST' : e.DESK_PUBLIC_URL !== undefined ? 'DESK_PUBLIC_URL' : undefined;
+    if (orphan !== undefined)
+      throw new ConfigError(`Invalid configuration. DESK_PORT: required when ${orphan} is set (the desk's own listener)`);
+    return undefined;
+  }
+  const host = e.DESK_HOST ?? '127.0.0.1';
+  if (e.DESK_PORT !== 0 && e.DESK_PORT === e.PORT && sameInterface(host, e.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration. DESK_PORT: the desk's listener needs a port of its own; PORT is also ${e.PORT} on ${e.HOST} (DESK_HOST is ${host})`,
+    );
+  }
+  if (sandbox && !isLoopback(host)) {
+    throw new ConfigError(
+      `Invalid configuration. SANDBOX: the sandbox's throwaway agent runs only on a loopback DESK_HOST (DESK_HOST is ${host}). Set SANDBOX=false`,
+    );
+  }
+  if (e.DESK_PUBLIC_URL === undefined && isWildcard(host)) {
+    throw new ConfigError(
+      `Invalid configuration. DESK_PUBLIC_URL: required when DESK_HOST is ${host}, which is no address a browser opens (the desk acts only on requests from its own origin)`,
+    );
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { host, port: e.DESK_PORT, publicUrl: (e.DESK_PUBLIC_URL ?? `http://${urlHost}:${e.DESK_PORT}`).toLowerCase() };
+}
+
+/** Whether two listeners on these hosts would take the same port on the same interface. */
+function sameInterface(one: string, other: string): boolean {
+  const address = (host: string) =>
+    host
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '')
+      .replace(/^localhost$/, '127.0.0.1');
+  return address(one) === address(other) || isWildcard(one) || isWildcard(other);
+}
+
+/** Every interface: 0.0.0.0 or ::. */
+function isWildcard(host: string): boolean {
+  return ['0.0.0.0', '::', '[::]'].includes(host);
 }
 
 /** 127.0.0.1 (any 127/8), ::1 or localhost: reachable from this machine only. */

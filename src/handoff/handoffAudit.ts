@@ -1,6 +1,4 @@
-import type Redis from 'ioredis';
 import { z } from 'zod';
-import { parseStored } from '../state/storedJson';
 
 /** How an agent ends a conversation: back to the flow's step, back to the menu, or closed. */
 export const HAND_BACK_MODES = ['resume', 'menu', 'close'] as const;
@@ -11,11 +9,11 @@ export const HubStates = z.enum(['accepted', 'completed', 'failed', 'unknown']);
 export type HubState = z.infer<typeof HubStates>;
 
 /**
- * Who took, transferred or ended which conversation, and when, and every hub event (obeyed or
+ * Who took, answered, transferred or ended which conversation, and when, and every hub event (obeyed or
  * refused). Notes are agents' words, kept for supervisors.
  */
 export const HandoffAuditRecordSchema = z.object({
-  action: z.enum(['take', 'transfer', 'end', 'hubStatus']),
+  action: z.enum(['take', 'reply', 'transfer', 'end', 'hubStatus']),
   agentId: z.string(),
   conversation: z.string(),
   at: z.number(),
@@ -47,30 +45,5 @@ export class MemoryHandoffAudit implements HandoffAudit {
 
   async recent(limit: number): Promise<HandoffAuditRecord[]> {
     return this.entries.slice(0, limit);
-  }
-}
-
-/** A capped Redis list, shared by every instance. */
-export class RedisHandoffAudit implements HandoffAudit {
-  private readonly key: string;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-  ) {
-    this.key = `${prefix}handoff:audit`;
-  }
-
-  async record(entry: HandoffAuditRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .lpush(this.key, JSON.stringify(entry))
-      .ltrim(this.key, 0, KEEP - 1)
-      .exec();
-  }
-
-  async recent(limit: number): Promise<HandoffAuditRecord[]> {
-    const raw = await this.redis.lrange(this.key, 0, limit - 1);
-    return raw.flatMap((line) => parseStored(HandoffAuditRecordSchema, line) ?? []);
   }
 }

@@ -33,6 +33,11 @@ export interface HandoffBoard {
   list(): Promise<HandoffSummary[]>;
 }
 
+/** How many conversations wait for a person, not yet taken (for every instance: the board is shared). */
+export async function queueLength(board: HandoffBoard): Promise<number> {
+  return (await board.list()).filter((summary) => summary.status === 'queued').length;
+}
+
 export class MemoryHandoffBoard implements HandoffBoard {
   private readonly entries = new Map<string, HandoffSummary>();
 

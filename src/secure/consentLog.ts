@@ -1,6 +1,4 @@
-import type Redis from 'ioredis';
 import { z } from 'zod';
-import { parseStored } from '../state/storedJson';
 
 /**
  * One consent given on the secure page: which text (id and version), when, for which step of
@@ -18,7 +16,7 @@ export interface ConsentRecord {
   readonly fee?: { readonly amount: number; readonly account: string };
 }
 
-const ConsentRecordSchema = z
+export const ConsentRecordSchema = z
   .object({
     at: z.string().datetime({ offset: true }),
     consent: z.enum(['personalData', 'uniqueIdentifier', 'phoneVerification', 'fee']),
@@ -55,32 +53,6 @@ export class MemoryConsentLog implements ConsentLog {
   }
 
   async recent(limit: number): Promise<ConsentRecord[]> {
-    return this.records.slice(-Math.max(0, limit)).reverse();
-  }
-}
-
-/** A Redis Stream (`<prefix>consents`), one JSON record per entry in field `r`, trimmed near `maxLength`. */
-export class RedisConsentLog implements ConsentLog {
-  private readonly key: string;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-    private readonly maxLength = MAX_LENGTH,
-  ) {
-    this.key = `${prefix}consents`;
-  }
-
-  async record(record: ConsentRecord): Promise<void> {
-    const checked = ConsentRecordSchema.parse(record);
-    await this.redis.xadd(this.key, 'MAXLEN', '~', String(this.maxLength), '*', 'r', JSON.stringify(checked));
-  }
-
-  async recent(limit: number): Promise<ConsentRecord[]> {
-    if (limit <= 0) return [];
-    const entries = await this.redis.xrevrange(this.key, '+', '-', 'COUNT', limit);
-    return entries
-      .map(([, fields]) => parseStored(ConsentRecordSchema, fields[fields.indexOf('r') + 1]))
-      .filter((record): record is ConsentRecord => record !== undefined);
+    return limit <= 0 ? [] : this.records.slice(-limit).reverse();
   }
 }

@@ -151,15 +151,21 @@ export class TicketLifecycle {
    * old certificate is superseded once its successor is delivered: revoked before the chat is told.
    */
   private async settleIssued(record: TicketRecord, end: TicketEnd, log: Logger): Promise<SecureInput | undefined> {
-    const issued = record.issuance?.issued;
+    const issuance = record.issuance;
+    if (issuance === undefined) return end.event;
+    const issued = end.how === 'completed' ? issuance.issued : undefined;
+    // Every other authorisation of the step ends too: one issued and never saved is revoked, one whose
+    // process died before the CA's commit (nothing issued) is settled failed.
+    const abandoned = new Set([...issuance.referenceNumbers, ...(issuance.issued ? [issuance.issued.referenceNumber] : [])]);
+    if (issued !== undefined) abandoned.delete(issued.referenceNumber);
+    for (const reference of abandoned)
+      await this.deps.certificates
+        .abandonIssuance(reference)
+        .catch((err: unknown) =>
+          log.error({ err: describe(err), serialNumber: issuance.issued?.serialNumber }, 'unsaved certificate not abandoned'),
+        );
     if (issued === undefined) return end.event;
     const { serialNumber, referenceNumber } = issued;
-    if (end.how !== 'completed') {
-      await this.deps.certificates
-        .abandonIssuance(referenceNumber)
-        .catch((err: unknown) => log.error({ err: describe(err), serialNumber }, 'unsaved certificate not abandoned'));
-      return end.event;
-    }
     const kept = await this.deps.certificates.confirmDelivery(referenceNumber, serialNumber).catch((err: unknown) => {
       log.error({ err: describe(err), serialNumber }, 'certificate delivery not confirmed');
       return false;

@@ -19,20 +19,28 @@ export interface ServerDependencies {
 }
 
 export function createServer(deps: ServerDependencies): Server {
-  // Conversation handles on the agent desk name their state documents, longer than the default 100.
-  const server = restify.createServer({ name: 'joint-certificate-assistant', handleUncaughtExceptions: false, maxParamLength: 512 });
-  useSecurityHeaders(server, deps.config.publicBaseUrl);
-  useParsers(server);
-
+  const server = createListenerServer(deps.config.publicBaseUrl);
   registerMessagesRoute(server, deps);
-  server.get('/healthz', async (_req, res) => {
-    res.send(200, { status: 'ok' });
-  });
   server.get('/readyz', async (_req, res) => {
     const ready = await deps.isReady();
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
   });
   deps.mount?.(server);
+  return server;
+}
+
+/**
+ * What every listener of the app has (the customer's, and the agent desk's when it has its own):
+ * security headers for the address it is reached at, the shared parsers, and /healthz.
+ */
+export function createListenerServer(publicUrl: string): Server {
+  // Conversation handles on the agent desk name their state documents, longer than the default 100.
+  const server = restify.createServer({ name: 'joint-certificate-assistant', handleUncaughtExceptions: false, maxParamLength: 512 });
+  useSecurityHeaders(server, publicUrl);
+  useParsers(server);
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
   return server;
 }
 

@@ -1,11 +1,14 @@
-import Redis from 'ioredis';
+import Redis, { type Command } from 'ioredis';
 import type { Logger } from '../logging/logger';
+import type { Metrics, StoreFailure } from '../metrics/metrics';
 
 export interface RedisClientOptions {
   /** A command that gets no answer within this time rejects (default 2000 ms). */
   commandTimeoutMs?: number;
   /** Giving up on one connection attempt after this time (default 1000 ms); reconnects go on. */
   connectTimeoutMs?: number;
+  /** Where failed commands are counted, by why; nowhere unless given. */
+  metrics?: Pick<Metrics, 'storeFailed'>;
 }
 
 /** Reconnect delay: grows by 200 ms per attempt, never more than 2 s, never gives up. */
@@ -32,6 +35,8 @@ export function createRedisClient(url: string, logger: Logger, options: RedisCli
     // Commands issued in the same tick (a turn's claim and read; many turns' saves under load)
     // leave in one write: fewer round trips and far fewer system calls.
     enableAutoPipelining: true,
+    // Not CLIENT SETINFO on each connection: Redis before 7.2 answers it with an error, which would count as a failed command.
+    disableClientInfo: true,
   });
 
   // Log on state changes only: while Redis is down every reconnect attempt emits an error,
@@ -47,7 +52,37 @@ export function createRedisClient(url: string, logger: Logger, options: RedisCli
     down = false;
     logger.info('redis connection restored');
   });
+  if (options.metrics !== undefined) countFailedCommands(redis, options.metrics);
   return redis;
+}
+
+/**
+ * Every command goes through `sendCommand`, whichever store sent it: failures are counted there,
+ * by why. The caller still gets the rejection; this only looks at it.
+ */
+function countFailedCommands(redis: Redis, metrics: Pick<Metrics, 'storeFailed'>): void {
+  const send = redis.sendCommand.bind(redis);
+  // A command may pass through twice (a script resent as EVAL) and fail with the same error: counted once.
+  const counted = new WeakSet<Error>();
+  redis.sendCommand = (command: Command, stream) => {
+    command.promise.catch((err: unknown) => {
+      if (err instanceof Error) {
+        if (counted.has(err)) return;
+        counted.add(err);
+      }
+      metrics.storeFailed('redis', failureOf(err));
+    });
+    return send(command, stream);
+  };
+}
+
+/** Why a command failed: no answer within the command timeout, no connection to send it on, or Redis's own error. */
+function failureOf(err: unknown): StoreFailure {
+  if (!(err instanceof Error)) return 'error';
+  if (err.message === 'Command timed out') return 'timeout';
+  // Not connected (enableOfflineQueue is off), or the connection dropped with the command in flight (maxRetriesPerRequest 0).
+  if (err.name === 'MaxRetriesPerRequestError' || /enableOfflineQueue|Connection is closed/.test(err.message)) return 'unavailable';
+  return 'error';
 }
 
 /** Resolves once the client is connected and ready; rejects after `timeoutMs`. */

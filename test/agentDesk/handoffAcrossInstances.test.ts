@@ -6,8 +6,10 @@ import { agentsConfig, DeskClient } from '../support/deskClient';
 import { HttpCustomer } from '../support/httpCustomer';
 import { RunningBot, startHttpBot, startInstances } from '../support/httpBot';
 import { deleteKeysMatching } from '../support/redisCleanup';
-import { RedisHandoffAudit } from '../../src/handoff/handoffAudit';
+import { connectPostgres, type Database } from '../../src/records/database';
+import { SqlHandoffAudit } from '../../src/records/sqlAuditLog';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
+import { fileDatabaseUrl } from '../support/testDatabase';
 
 const REDIS_URL = SHARED_REDIS_URL;
 const prefix = `jca-test-handoff-${randomUUID()}:`;
@@ -16,14 +18,18 @@ let one: RunningBot;
 let two: RunningBot;
 let customer: HttpCustomer;
 const admin = new Redis(REDIS_URL);
+/** The records the instances share (startHttpBot gives them the test file's database). */
+let records: Database;
 
 beforeAll(async () => {
   ({ env, one, two } = await startInstances({ REDIS_URL, STATE_KEY_PREFIX: prefix, AGENTS: await agentsConfig(['kim', 'lee']) }));
+  records = connectPostgres(await fileDatabaseUrl(), { asBot: true });
 });
 
 afterAll(async () => {
   await one.app.close();
   await two.app.close();
+  await records.close();
   await deleteKeysMatching(admin, `${prefix}*`);
   admin.disconnect();
 });
@@ -96,12 +102,15 @@ test('queued on instance 1, taken and answered from instance 2, transferred, han
   expect(types[0]).toContain('어떤 인증서를 발급할까요?');
   expect((await kim.call('GET', '/queue')).body.waiting.filter((s: any) => s.id === waiting.id)).toEqual([]);
 
-  const audit = (await new RedisHandoffAudit(admin, prefix).recent(100)).reverse();
+  const audit = (await new SqlHandoffAudit(records).recent(100)).reverse();
   expect(audit.filter((a) => a.conversation === waiting.id).map((a) => [a.action, a.agentId, a.to ?? a.mode])).toEqual([
     ['take', 'kim', undefined],
+    ['reply', 'kim', undefined],
     ['transfer', 'kim', 'lee'],
     ['end', 'lee', 'resume'],
   ]);
+  // That the agent wrote is audited, not what: the words stay in the transcript.
+  expect(JSON.stringify(audit)).not.toContain('상담원 김민지');
 });
 
 test('취소 while queued leaves the queue and resumes; while with an agent, the agent sees the customer left', async () => {

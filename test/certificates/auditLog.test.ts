@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
-import { AuditLog, AuditRecord, MemoryAuditLog, RedisAuditLog } from '../../src/certificates/stores/auditLog';
-import { SHARED_REDIS_URL } from '../support/sharedRedis';
+import { AuditLog, AuditRecord, MemoryAuditLog } from '../../src/certificates/stores/auditLog';
+import type { Database } from '../../src/records/database';
+import { SqlAuditLog } from '../../src/records/sqlAuditLog';
+import { verifyAuditChain } from '../../src/records/auditChain';
+import { RECORD_DATABASES } from '../support/recordDatabases';
 
-const REDIS_URL = SHARED_REDIS_URL;
-const PREFIX = `test:auditLog:${randomBytes(6).toString('hex')}:`;
 const ALLOWED_FIELDS = ['at', 'action', 'outcome', 'customerId', 'serialNumber', 'issuerDn', 'reason', 'actor', 'conversationId'];
 
 let tick = 0;
@@ -24,39 +24,16 @@ function issued(serial: number): Omit<AuditRecord, 'at'> {
   };
 }
 
-let redis: Redis;
-const logs: RedisAuditLog[] = [];
-
-beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-});
-
-afterAll(async () => {
-  if (logs.length > 0) await redis.del(...logs.map((log) => log.key));
-  redis.disconnect();
-});
-
-let instance = 0;
-function redisLog(maxLength: number): RedisAuditLog {
-  instance += 1;
-  const log = new RedisAuditLog(redis, { prefix: `${PREFIX}${instance}:`, maxLength, now });
-  logs.push(log);
-  return log;
-}
-
-describe.each<[string, (maxLength: number) => AuditLog]>([
-  ['MemoryAuditLog', (maxLength) => new MemoryAuditLog({ maxLength, now })],
-  ['RedisAuditLog', redisLog],
-])('%s', (_name, create) => {
+/** What every audit log does; `create` gives one, perhaps holding records of earlier tests. */
+function behavesAsAnAuditLog(create: () => AuditLog): void {
   it('round-trips records, newest first, stamped with the time', async () => {
-    const log = create(100);
+    const log = create();
     tick = 0;
     await log.record(issued(1));
     await log.record({ action: 'revoke', outcome: 'failure', serialNumber: '02', reason: 'not found', actor: 'agent-7' });
     await log.record({ action: 'renew', outcome: 'success', customerId, actor: 'system' });
 
-    const records = await log.recent(10);
+    const records = await log.recent(3);
     expect(records).toEqual([
       { at: '2025-03-01T09:00:02.000Z', action: 'renew', outcome: 'success', customerId, actor: 'system' },
       { at: '2025-03-01T09:00:01.000Z', action: 'revoke', outcome: 'failure', serialNumber: '02', reason: 'not found', actor: 'agent-7' },
@@ -66,15 +43,9 @@ describe.each<[string, (maxLength: number) => AuditLog]>([
     expect(await log.recent(0)).toEqual([]);
   });
 
-  it('is bounded: only the newest maxLength records are returned', async () => {
-    const log = create(5);
-    for (let i = 0; i < 12; i += 1) await log.record(issued(i));
-    const records = await log.recent(100);
-    expect(records.map((record) => record.serialNumber)).toEqual([11, 10, 9, 8, 7].map((i) => i.toString(16).padStart(16, '0')));
-  });
-
   it('holds no secret fields: unknown fields are refused, 주민등록번호 and PEM blocks scrubbed', async () => {
-    const log = create(100);
+    const log = create();
+    const before = (await log.recent(1000)).length;
     await expect(log.record({ ...issued(1), password: 'hunter2' } as Omit<AuditRecord, 'at'>)).rejects.toThrow();
     await expect(log.record({ ...issued(1), rrn: '9001011234567' } as Omit<AuditRecord, 'at'>)).rejects.toThrow();
     await expect(log.record({ ...issued(1), customerId: '900101-1234567' })).rejects.toThrow(/keyed hash/);
@@ -89,8 +60,9 @@ describe.each<[string, (maxLength: number) => AuditLog]>([
     const long = await log.recent(1);
     expect(long[0]?.reason).toHaveLength(500);
 
-    const records = (await log.recent(100)).slice(1);
-    expect(records).toHaveLength(2);
+    // The refused ones left nothing behind.
+    expect(await log.recent(1000)).toHaveLength(before + 3);
+    const records = (await log.recent(3)).slice(1);
     expect(records[1]?.reason).toBe('idn [redacted] did not match');
     expect(records[0]?.reason).toBe('bad file [redacted] given');
     for (const record of records) {
@@ -98,9 +70,18 @@ describe.each<[string, (maxLength: number) => AuditLog]>([
       expect(JSON.stringify(record)).not.toMatch(/hunter2|1234567|PRIVATE KEY|MIIB/);
     }
   });
-});
+}
 
 describe('MemoryAuditLog', () => {
+  behavesAsAnAuditLog(() => new MemoryAuditLog({ maxLength: 100, now }));
+
+  it('is bounded: only the newest maxLength records are returned', async () => {
+    const log = new MemoryAuditLog({ maxLength: 5, now });
+    for (let i = 0; i < 12; i += 1) await log.record(issued(i));
+    const records = await log.recent(100);
+    expect(records.map((record) => record.serialNumber)).toEqual([11, 10, 9, 8, 7].map((i) => i.toString(16).padStart(16, '0')));
+  });
+
   it('holds at most maxLength records, 10,000 by default', async () => {
     const log = new MemoryAuditLog({ maxLength: 5, now });
     for (let i = 0; i < 12; i += 1) await log.record(issued(i));
@@ -112,24 +93,41 @@ describe('MemoryAuditLog', () => {
   });
 });
 
-describe('RedisAuditLog on Redis', () => {
-  it('trims the stream with MAXLEN ~', async () => {
-    const log = redisLog(10);
-    for (let i = 0; i < 300; i += 1) await log.record(issued(i));
-    const length = await redis.xlen(log.key);
-    expect(length).toBeGreaterThanOrEqual(10);
-    expect(length).toBeLessThan(300);
-    expect(await log.recent(1000)).toHaveLength(10);
+describe.each(RECORD_DATABASES)('SqlAuditLog on %s', (_name, openDatabase) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase();
+  });
+  afterAll(async () => {
+    await db.close();
   });
 
-  it('skips entries that do not validate', async () => {
-    const log = redisLog(100);
+  behavesAsAnAuditLog(() => new SqlAuditLog(db, now));
+
+  it('keeps every record (the retention purge, not a cap, removes them), each chained to the one before', async () => {
+    const log = new SqlAuditLog(db, now);
+    for (let i = 0; i < 12; i += 1) await log.record(issued(i));
+    const records = await log.recent(12);
+    expect(records.map((record) => record.serialNumber)).toEqual([...Array(12).keys()].reverse().map((i) => issued(i).serialNumber));
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, firstSeq: 1 });
+  });
+
+  it('chains records appended at once one after another, none lost', async () => {
+    const log = new SqlAuditLog(db, now);
+    const [head] = await db.query<{ seq: number }>('SELECT seq FROM audit_head');
+    await Promise.all([...Array(10).keys()].map((i) => log.record(issued(100 + i))));
+    expect((await log.recent(10)).map((record) => record.serialNumber).sort()).toEqual(
+      [...Array(10).keys()].map((i) => issued(100 + i).serialNumber).sort(),
+    );
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, lastSeq: (head?.seq ?? Number.NaN) + 10 });
+  });
+
+  it('may not be altered or deleted by the bot: its role only appends', async () => {
+    const log = new SqlAuditLog(db, now);
     await log.record(issued(1));
-    await redis.xadd(log.key, '*', 'r', '{not json');
-    await redis.xadd(log.key, '*', 'r', JSON.stringify({ action: 'steal', outcome: 'success', actor: 'x', at: new Date().toISOString() }));
-    await redis.xadd(log.key, '*', 'other', 'field');
-    await log.record(issued(2));
-    const records = await log.recent(10);
-    expect(records.map((record) => record.serialNumber)).toEqual([issued(2).serialNumber, issued(1).serialNumber]);
+    await expect(db.query(`UPDATE audit_log SET outcome = 'failure'`)).rejects.toThrow(/permission denied/);
+    await expect(db.query('DELETE FROM audit_log')).rejects.toThrow(/permission denied/);
+    expect(await log.recent(1)).toEqual([expect.objectContaining({ outcome: 'success', serialNumber: issued(1).serialNumber })]);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 });

@@ -5,7 +5,6 @@ import {
   MemoryCaRegistrations,
   RedisCaRegistrations,
   StoredRegistration,
-  Subscriber,
 } from '../../src/certificates/ca/caRegistrations';
 import { SecretBox } from '../../src/state/secretBox';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
@@ -21,7 +20,6 @@ const registration: StoredRegistration = {
   notAfter: new Date('2027-03-31T23:59:59Z'),
   macKey: randomBytes(32),
 };
-const subscriber: Subscriber = { customerId: 'customer-1', realName: '홍길동', idn: IDN, type: 'personalGeneral' };
 let redis: Redis;
 
 beforeAll(() => {
@@ -55,17 +53,6 @@ describe.each<[string, () => CaRegistrations]>([
     expect(await registrations.find('ref-short')).toEqual({ status: 'expired' });
     expect(await registrations.use('ref-short')).toBe(false);
   });
-
-  test('keep the subscriber of each certificate issued, by its serial, until the certificate expires', async () => {
-    const registrations = make();
-    await registrations.keepSubscriber('0a1b', subscriber, Date.now() + 60_000);
-    await registrations.keepSubscriber('0a1c', subscriber, Date.now() + 50);
-    expect(await registrations.subscriber('0a1b')).toEqual(subscriber);
-    expect(await registrations.subscriber('0a1d')).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(await registrations.subscriber('0a1c')).toBeUndefined();
-    expect(await registrations.subscriber('0a1b')).toEqual(subscriber);
-  });
 });
 
 test('Redis holds the registration sealed: no 주민등록번호, name or MAC key in clear', async () => {
@@ -79,16 +66,4 @@ test('Redis holds the registration sealed: no 주민등록번호, name or MAC ke
   // Under another key the record does not open: the device is told it lapsed, and nothing is misread.
   const otherKey = new RedisCaRegistrations(redis, new SecretBox(randomBytes(32)), own);
   expect(await otherKey.find('ref-sealed')).toEqual({ status: 'expired' });
-});
-
-test('Redis holds the subscriber records sealed: no 주민등록번호, name or customer in clear; under another key none opens', async () => {
-  const own = `${prefix}subscribers:`;
-  const box = new SecretBox(randomBytes(32));
-  await new RedisCaRegistrations(redis, box, own).keepSubscriber('0a1b', subscriber, Date.now() + 60_000);
-  const keys = await keysMatching(redis, `${own}*`);
-  const dump = (await Promise.all(keys.map(async (key) => `${key}=${await redis.get(key)}`))).join('\n');
-  expect(dump).toContain('0a1b');
-  for (const secret of [IDN, '900101', '홍길동', 'customer-1']) expect(dump).not.toContain(secret);
-  expect(await redis.pttl(keys[0] ?? '')).toBeGreaterThan(50_000);
-  expect(await new RedisCaRegistrations(redis, new SecretBox(randomBytes(32)), own).subscriber('0a1b')).toBeUndefined();
 });

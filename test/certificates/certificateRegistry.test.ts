@@ -1,17 +1,13 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import {
   certificateFingerprint,
   CertificateRegistry,
   MemoryCertificateRegistry,
-  RedisCertificateRegistry,
   RegisteredCertificate,
 } from '../../src/certificates/stores/certificateRegistry';
-import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
-import { SHARED_REDIS_URL } from '../support/sharedRedis';
-
-const REDIS_URL = SHARED_REDIS_URL;
-const PREFIX = `test:certificateRegistry:${randomBytes(6).toString('hex')}:`;
+import type { Database } from '../../src/records/database';
+import { SqlCertificateRegistry } from '../../src/records/sqlCertificateRegistry';
+import { RECORD_DATABASES } from '../support/recordDatabases';
 
 const clock = { now: new Date('2025-03-01T09:00:00.000Z') };
 const now = (): Date => clock.now;
@@ -39,30 +35,8 @@ function certificate(owner: string, overrides: Partial<RegisteredCertificate> = 
   };
 }
 
-async function everythingUnder(redis: Redis, prefix: string): Promise<string> {
-  const parts: string[] = [];
-  for (const key of await keysMatching(redis, `${prefix}*`)) {
-    parts.push(key, ...Object.entries(await redis.hgetall(key)).flat());
-  }
-  return parts.join('\n');
-}
-
-let redis: Redis;
-
-beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-});
-
-afterAll(async () => {
-  await deleteKeysMatching(redis, `${PREFIX}*`);
-  redis.disconnect();
-});
-
-describe.each<[string, () => CertificateRegistry]>([
-  ['MemoryCertificateRegistry', () => new MemoryCertificateRegistry({ now })],
-  ['RedisCertificateRegistry', () => new RedisCertificateRegistry(redis, { prefix: PREFIX, now })],
-])('%s', (_name, create) => {
+/** What every registry does; `create` gives one, perhaps holding other customers' certificates. */
+function behavesAsARegistry(create: () => CertificateRegistry): void {
   let registry: CertificateRegistry;
   beforeEach(() => {
     registry = create();
@@ -126,6 +100,31 @@ describe.each<[string, () => CertificateRegistry]>([
     expect(await registry.updateStatus(customerId(), entry.fingerprintSha256, 'released')).toBeUndefined();
   });
 
+  it('finds a certificate registered again by another customer as theirs, the first customer’s entry kept as it is', async () => {
+    const [first, second] = [customerId(), customerId()];
+    const entry = certificate(first);
+    await registry.add(entry);
+    await registry.updateStatus(first, entry.fingerprintSha256, 'released');
+    const theirs = { ...entry, customerId: second, registeredAt: '2025-04-01T00:00:00.000Z', updatedAt: '2025-04-01T00:00:00.000Z' };
+    await registry.add(theirs);
+    expect(await registry.findByFingerprint(entry.fingerprintSha256)).toEqual(theirs);
+    expect(await registry.find(first, entry.fingerprintSha256)).toMatchObject({ customerId: first, status: 'released' });
+  });
+
+  it('applies concurrent status updates without losing one', async () => {
+    const owner = customerId();
+    const entry = certificate(owner);
+    await registry.add(entry);
+    const results = await Promise.all(
+      (['released', 'active', 'released', 'active', 'revoked'] as const).map((status) =>
+        registry.updateStatus(owner, entry.fingerprintSha256, status),
+      ),
+    );
+    expect(results.every((result) => result !== undefined)).toBe(true);
+    const final = await registry.find(owner, entry.fingerprintSha256);
+    expect(['released', 'active', 'revoked']).toContain(final?.status);
+  });
+
   it('replaces an entry added again with the same fingerprint (re-registration after release)', async () => {
     const owner = customerId();
     const entry = certificate(owner);
@@ -154,77 +153,41 @@ describe.each<[string, () => CertificateRegistry]>([
     const revoked = await registry.updateStatus(owner, entry.fingerprintSha256, 'revoked', 'owner 900101-1234567 reported loss');
     expect(revoked?.revocationReason).toBe('owner [redacted] reported loss');
   });
+}
+
+describe('MemoryCertificateRegistry', () => {
+  behavesAsARegistry(() => new MemoryCertificateRegistry({ now }));
 });
 
-describe('RedisCertificateRegistry on Redis', () => {
-  let registry: RedisCertificateRegistry;
-  beforeEach(() => {
-    registry = new RedisCertificateRegistry(redis, { prefix: PREFIX, now });
+describe.each(RECORD_DATABASES)('SqlCertificateRegistry on %s', (_name, openDatabase) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase();
+  });
+  afterAll(async () => {
+    await db.close();
   });
 
-  it('skips a corrupt value instead of failing', async () => {
+  behavesAsARegistry(() => new SqlCertificateRegistry(db, { now }));
+
+  it('refuses a row of an unknown status or origin, whoever writes it', async () => {
+    const registry = new SqlCertificateRegistry(db, { now });
     const owner = customerId();
     const good = certificate(owner);
     await registry.add(good);
-    const key = registry.keyOf(owner);
-    const notJson = 'ab'.repeat(32);
-    const wrongShape = 'cd'.repeat(32);
-    const misfiled = 'ef'.repeat(32);
-    await redis.hset(key, notJson, '{not json');
-    await redis.hset(key, wrongShape, JSON.stringify({ ...good, fingerprintSha256: wrongShape, status: 'lost' }));
-    await redis.hset(key, misfiled, JSON.stringify(good));
-
+    const insert = (fingerprint: string, origin: string, status: string) =>
+      db.query(
+        `INSERT INTO certificates (customer_id, fingerprint, serial_number, issuer_dn, subject_dn, not_before, not_after, origin, status, registered_at, updated_at)
+         VALUES ($1, $2, '01', 'cn=x', 'cn=y', now(), now(), $3, $4, now(), now())`,
+        [owner, fingerprint, origin, status],
+      );
+    await expect(insert('cd'.repeat(32), 'registered', 'lost')).rejects.toThrow(/check constraint/);
+    await expect(insert('ef'.repeat(32), 'stolen', 'active')).rejects.toThrow(/check constraint/);
     expect(await registry.list(owner)).toEqual([good]);
-    expect(await registry.find(owner, notJson)).toBeUndefined();
-    expect(await registry.find(owner, wrongShape)).toBeUndefined();
-    expect(await registry.find(owner, misfiled)).toBeUndefined();
-    expect(await registry.updateStatus(owner, notJson, 'released')).toBeUndefined();
-    expect(await redis.hget(key, notJson)).toBe('{not json');
-  });
-
-  it('keeps the data durable: no TTL', async () => {
-    const owner = customerId();
-    await registry.add(certificate(owner));
-    expect(await redis.ttl(registry.keyOf(owner))).toBe(-1);
-    expect(await redis.ttl(registry.ownersKey)).toBe(-1);
-  });
-
-  it('indexes each fingerprint to its customer only; an entry kept before the index is found from its first status change', async () => {
-    const owner = customerId();
-    const entry = certificate(owner, { origin: 'issued' });
-    await registry.add(entry);
-    expect(await redis.hget(registry.ownersKey, entry.fingerprintSha256)).toBe(owner);
-
-    const older = certificate(owner, { origin: 'issued' });
-    await redis.hset(registry.keyOf(owner), older.fingerprintSha256, JSON.stringify(older));
-    expect(await registry.findByFingerprint(older.fingerprintSha256)).toBeUndefined();
-    await registry.updateStatus(owner, older.fingerprintSha256, 'released');
-    expect(await registry.findByFingerprint(older.fingerprintSha256)).toMatchObject({ customerId: owner, status: 'released' });
-  });
-
-  it('does not follow the index to an entry that is not there, or not that customer’s', async () => {
-    const owner = customerId();
-    const entry = certificate(owner);
-    await registry.add(entry);
-    await redis.hset(registry.ownersKey, entry.fingerprintSha256, customerId());
-    expect(await registry.findByFingerprint(entry.fingerprintSha256)).toBeUndefined();
-  });
-
-  it('applies concurrent status updates without losing one', async () => {
-    const owner = customerId();
-    const entry = certificate(owner);
-    await registry.add(entry);
-    const results = await Promise.all(
-      (['released', 'active', 'released', 'active', 'revoked'] as const).map((status) =>
-        registry.updateStatus(owner, entry.fingerprintSha256, status),
-      ),
-    );
-    expect(results.every((result) => result !== undefined)).toBe(true);
-    const final = await registry.find(owner, entry.fingerprintSha256);
-    expect(['released', 'active', 'revoked']).toContain(final?.status);
   });
 
   it('writes nothing that looks like private key material', async () => {
+    const registry = new SqlCertificateRegistry(db, { now });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -238,7 +201,7 @@ describe('RedisCertificateRegistry on Redis', () => {
     ).rejects.toThrow();
     await expect(registry.add(certificate(owner, { revocationReason: pem }))).resolves.toBeUndefined();
 
-    const dump = await everythingUnder(redis, PREFIX);
+    const dump = JSON.stringify(await db.query('SELECT * FROM certificates'));
     expect(dump).toContain(entry.fingerprintSha256);
     expect(dump).not.toMatch(/PRIVATE KEY/);
     // A stretch of the key's secret part, in the encodings it could be stored in.

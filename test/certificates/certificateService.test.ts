@@ -13,13 +13,16 @@ import { generateDeviceKeyPair, newRandomNum } from '../../src/device/deviceKeys
 import { writeIssuedFiles } from '../../src/device/issuedFiles';
 import { type CertificateFilesOnDevice, provePossession } from '../../src/device/possessionProof';
 import { SecretBox } from '../../src/state/secretBox';
-import { redisCertificateStores } from '../../src/stores';
+import { connectPostgres, type Database } from '../../src/records/database';
+import { databaseCertificateStores } from '../../src/stores';
 import { fetchInProcess } from '../device/deviceSupport';
-import { keysMatching, useSharedRedis } from '../support/redisCleanup';
+import { ownerDatabase } from '../support/recordDatabases';
+import { freshDatabaseUrl } from '../support/testDatabase';
 
 /**
- * The certificate core on Redis, as the app runs it: what the CA issued for keys made on devices,
- * and what customers proved they hold, kept where every instance sees it, and nothing secret kept.
+ * The certificate core on the system of record (PostgreSQL), as the app runs it: what the CA
+ * issued for keys made on devices, and what customers proved they hold, kept where every instance
+ * sees it, and nothing secret kept.
  * The device's side of each step is test/device's; here it only supplies the requests and proofs.
  */
 const PASSWORD = 'Gildong#2026!';
@@ -27,30 +30,35 @@ const IDN = '9001011234567';
 const OTHER_IDN = '0203044123456';
 const CUSTOMER = 'customer-hash-1';
 const CHALLENGE = randomBytes(32);
-const prefix = `jca-test-certsvc-${process.pid}:`;
-const redis = useSharedRedis(prefix);
 const dir = mkdtempSync(join(tmpdir(), 'jca-certsvc-'));
 const box = new SecretBox(randomBytes(32));
 const actor = { actor: 'customer', conversationId: 'conv-1' };
-/** Secrets the device held, each of which must be absent from Redis at the end. */
+/** Secrets the device held, each of which must be absent from the records at the end. */
 const secretsOfDevices: string[] = [];
+let databaseUrl: string;
+const connections: Database[] = [];
 let service: CertificateService;
 let endpoint: IssuanceEndpoint;
 
-/** One instance of the app's certificate core: the same CA folder and Redis prefix as every other. */
-const instance = () =>
-  createCertificateService({
+/** One instance of the app's certificate core: the same CA folder and database as every other, through its own connections. */
+const instance = () => {
+  const db = connectPostgres(databaseUrl, { asBot: true });
+  connections.push(db);
+  return createCertificateService({
     caDirectory: join(dir, 'ca'),
     crlUrl: (caId) => `http://127.0.0.1:3978/ca/${caId}.crl`,
-    stores: redisCertificateStores(redis(), prefix, box),
+    stores: databaseCertificateStores(db, box),
   });
+};
 
 beforeAll(async () => {
+  databaseUrl = await freshDatabaseUrl();
   service = await instance();
   endpoint = service.issuanceEndpoint(async () => undefined);
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await Promise.all(connections.map((db) => db.close()));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -209,15 +217,16 @@ describe('renewal by key: a proof of possession with no customer known', () => {
 });
 
 test('nothing the service stored holds a password, a 주민등록번호, an authorisation code, R or a private key', async () => {
+  // Every table, read as their owner: the bot's role may not read them all.
+  const owner = await ownerDatabase(databaseUrl);
   const dump: string[] = [];
-  for (const key of await keysMatching(redis(), `${prefix}*`)) {
-    const type = await redis().type(key);
-    if (type === 'hash') dump.push(...Object.entries(await redis().hgetall(key)).flat());
-    else if (type === 'stream') dump.push(...(await redis().xrange(key, '-', '+')).flatMap(([, fields]) => fields));
-    else if (type === 'string') dump.push((await redis().get(key)) ?? '');
-    else if (type === 'zset') dump.push(...(await redis().zrange(key, 0, -1)));
-    else if (type === 'set') dump.push(...(await redis().smembers(key)));
-    else if (type === 'list') dump.push(...(await redis().lrange(key, 0, -1)));
+  try {
+    const tables = await owner.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
+    for (const { table_name } of tables) dump.push(JSON.stringify(await owner.query(`SELECT * FROM ${table_name}`)));
+  } finally {
+    await owner.close();
   }
   const everything = dump.join('\n');
   expect(everything).toContain('"action":"issue"'); // the audit log is there

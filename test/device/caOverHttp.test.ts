@@ -5,28 +5,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import restify from 'restify';
+import { RedisCaRegistrations } from '../../src/certificates/ca/caRegistrations';
 import { CA_ISSUANCE_PATH } from '../../src/certificates/ca/issuanceEndpoint';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
 import { inspectCertificate } from '../../src/certificates/npki/certificateInspection';
 import { CaRefusal, requestCertificate } from '../../src/device/caClient';
 import { generateDeviceKeyPair, newRandomNum } from '../../src/device/deviceKeys';
 import { registerCaRoutes } from '../../src/server/caRoutes';
+import { connectPostgres, type Database } from '../../src/records/database';
 import { SecretBox } from '../../src/state/secretBox';
-import { memoryCertificateStores, redisCertificateStores } from '../../src/stores';
+import { databaseCertificateStores, memoryCertificateStores } from '../../src/stores';
 import { RunningBot, startHttpBot } from '../support/httpBot';
 import { deleteKeysMatching, keysMatching } from '../support/redisCleanup';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
+import { fileDatabaseUrl } from '../support/testDatabase';
 import { CUSTOMER_ID, IDN, registration } from './deviceSupport';
 
 /**
  * The CA's route on the running app: the bank's side (here, the test's own certificate core on the
- * same Redis, CA folder and secrets key, as another instance would be) registers the customer; the
- * device asks the app's endpoint over HTTP.
+ * same Redis, database, CA folder and secrets key, as another instance would be) registers the
+ * customer; the device asks the app's endpoint over HTTP.
  */
 const prefix = `jca-test-device-http-${process.pid}:`;
 const secretsKey = randomBytes(32);
 const caDirectory = mkdtempSync(join(tmpdir(), 'jca-device-http-'));
 let redis: Redis;
+let records: Database;
 let bot: RunningBot;
 let ra: CertificateService;
 let endpointUrl: string;
@@ -40,15 +44,19 @@ beforeAll(async () => {
     CA_DIR: caDirectory,
   });
   endpointUrl = `${bot.url}${CA_ISSUANCE_PATH}`;
+  // The app's records are the test file's database; the CA's registrations are Redis's, as the app keeps them.
+  records = connectPostgres(await fileDatabaseUrl(), { asBot: true });
+  const box = new SecretBox(secretsKey);
   ra = await createCertificateService({
     caDirectory,
     crlUrl: (caId) => `${bot.url}/ca/${caId}.crl`,
-    stores: redisCertificateStores(redis, prefix, new SecretBox(secretsKey)),
+    stores: { ...databaseCertificateStores(records, box), caRegistrations: new RedisCaRegistrations(redis, box, prefix) },
   });
 }, 60_000);
 
 afterAll(async () => {
   await bot?.app.close();
+  await records?.close();
   await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 });

@@ -83,7 +83,7 @@ test("the app's customer reaches the bot as a verified identity, and rests seale
 
   const keys = await keysMatching(redis(), `${prefix}*`);
   const conversationKey = keys.find((key) => key.endsWith(`{${body.conversationId as string}}`)) as string;
-  expect(await redis().hget(conversationKey, 'customer')).toMatch(/^[A-Za-z0-9_-]+$/);
+  expect(await redis().hget(conversationKey, 'customer')).toMatch(/^[0-9a-f]{16}\.[A-Za-z0-9_-]+$/);
   const stored = (
     await Promise.all(keys.map(async (key) => ((await redis().type(key)) === 'hash' ? JSON.stringify(await redis().hgetall(key)) : key)))
   ).join('\n');

@@ -19,6 +19,7 @@
  * drill's SECRETS_KEY as the server seals it (TicketBook), and on the expiry schedule.
  */
 import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,19 @@ import {
 } from '../support/httpJourneys';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 import { secureLinkIn } from '../support/secureStepOverHttp';
+import { fileDatabaseUrl } from '../support/testDatabase';
+import { ownerDatabase } from '../support/recordDatabases';
+import type { Database } from '../../src/records/database';
+
+let recordsDatabase: Database | undefined;
+/** The system of record the bot processes of this file share (the file's database), read as its owner. */
+async function records(): Promise<Database> {
+  recordsDatabase ??= await ownerDatabase(await fileDatabaseUrl());
+  return recordsDatabase;
+}
+afterAll(async () => {
+  await recordsDatabase?.close();
+});
 
 jest.setTimeout(120_000);
 
@@ -85,13 +99,18 @@ async function journeyOn(url: string): Promise<HttpJourney> {
 
 /** The journal's record of the certificate with this serial number (the CA journals each issuance under its reference number). */
 async function journaled(serialNumber: string): Promise<JournaledIssuance | undefined> {
-  return (await journaledIssuances(redis, PREFIX)).find((record) => record.fields.serialNumber === serialNumber);
+  return (await journaledIssuances(await records())).find((record) => record.fields.serialNumber === serialNumber);
 }
 
 /** The registry's entry for a journaled issuance's certificate. */
 async function registered(record: JournaledIssuance): Promise<{ status?: string } | undefined> {
-  const raw = await redis.hget(`${PREFIX}certificates/${record.fields.customerId}`, record.fields.fingerprint ?? '');
-  return raw === null ? undefined : (JSON.parse(raw) as { status?: string });
+  const [row] = await (
+    await records()
+  ).query<{ status: string }>('SELECT status FROM certificates WHERE customer_id = $1 AND fingerprint = $2', [
+    record.fields.customerId,
+    record.fields.fingerprint ?? '',
+  ]);
+  return row;
 }
 
 /** The ticket's 10 minutes pass: its expiry moves into the past, in its sealed record and on the schedule the sweep reads. */
@@ -118,8 +137,8 @@ test('killed after the CA issued and before the device said it saved: a page tha
   // The CA issued both and the registry lists them; nothing is settled yet.
   const issued = await eventually(
     async () => {
-      const records = (await journaledIssuances(redis, PREFIX)).filter((record) => record.fields.serialNumber !== undefined);
-      return records.length === 2 ? records : undefined;
+      const withSerial = (await journaledIssuances(await records())).filter((record) => record.fields.serialNumber !== undefined);
+      return withSerial.length === 2 ? withSerial : undefined;
     },
     10_000,
     'the CA to issue both certificates',
@@ -150,14 +169,14 @@ test('killed after the CA issued and before the device said it saved: a page tha
   }
   const goneRecord = issued.find((record) => record.fields.serialNumber !== keptSerial) as JournaledIssuance;
   const goneSerial = goneRecord.fields.serialNumber as string;
-  await eventually(async () => (await redis.hget(goneRecord.key, 'outcome')) === 'revoked', 10_000, `revocation of ${goneSerial}`);
-  expect(await ledgerEntry(redis, PREFIX, goneSerial)).toEqual(
+  await eventually(async () => (await journaled(goneSerial))?.fields.outcome === 'revoked', 10_000, `revocation of ${goneSerial}`);
+  expect(await ledgerEntry(await records(), goneSerial)).toEqual(
     expect.objectContaining({ reason: 'cessationOfOperation', revokedAt: expect.any(String) }),
   );
   expect((await registered(goneRecord))?.status).toBe('revoked');
   // The certificate whose files were saved stands.
   expect((await journaled(keptSerial))?.fields.outcome).toBe('delivered');
-  expect((await ledgerEntry(redis, PREFIX, keptSerial))?.revokedAt).toBeUndefined();
+  expect((await ledgerEntry(await records(), keptSerial))?.revokedAt).toBeUndefined();
 
   // The late device asks the CA after its ticket ended: what it gets is nobody's, and is revoked at once.
   latePage.moveTo(restarted.url);
@@ -165,7 +184,7 @@ test('killed after the CA issued and before the device said it saved: a page tha
   const caEndpoint = `${restarted.url}${new URL(lateAuthorization.caEndpoint).pathname}`;
   const orphan = await latePage.requestCertificate({ ...lateAuthorization, caEndpoint });
   const orphanSerial = (await inspectCertificate(orphan.certificate)).serialNumber;
-  await eventually(async () => (await ledgerEntry(redis, PREFIX, orphanSerial))?.revokedAt, 10_000, `revocation of ${orphanSerial}`);
+  await eventually(async () => (await ledgerEntry(await records(), orphanSerial))?.revokedAt, 10_000, `revocation of ${orphanSerial}`);
 
   // Published: the restarted instance's CRL lists both revoked serials.
   const crl = Buffer.from(await (await fetch(`${restarted.url}/ca/bank.crl`)).arrayBuffer());
@@ -176,4 +195,66 @@ test('killed after the CA issued and before the device said it saved: a page tha
   for (const serial of [goneSerial, orphanSerial]) expect(listed).toContain(serial.toLowerCase());
   expect(listed).not.toContain(keptSerial.toLowerCase());
   expect(restarted.output()).not.toContain('"turn failed"');
+});
+
+test('killed between the CA’s signature and the commit: nothing is half-written, and the journal settles the issuance that never was', async () => {
+  // Alone on the database: the first drill's processes would wait on the audit too.
+  await Promise.all(bots.splice(0).map((running) => stopBotProcess(running)));
+  const db = await records();
+  const count = async (table: string) => ((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0] as { n: number }).n;
+  const written = async () => ({
+    ledger: await count('ca_certificates'),
+    registry: await count('certificates'),
+    // Consents given on the page are audited as it goes; the certificate's own rows are what must not be there.
+    audit: await count("audit_log WHERE category = 'certificate'"),
+  });
+  const before = await written();
+  const earlier = new Set((await journaledIssuances(db)).map((record) => record.key));
+  const killed = await bot();
+  const journey = await journeyOn(killed.url);
+  const page = await journey.untilIssuancePage(freshRrn());
+  const link = journey.pages.at(-1)?.link as string;
+  // Authorised first: consents given on the page are audited too.
+  const authorization = await page.authorize();
+
+  // Holding the audit's head keeps the issuance's transaction waiting inside it: the CA has signed, nothing is committed.
+  const holder = new Client({ connectionString: await fileDatabaseUrl() });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('SELECT * FROM audit_head FOR UPDATE');
+  const request = page.requestCertificate(authorization).then(
+    () => 'answered',
+    () => 'cut off',
+  );
+  await eventually(
+    async () =>
+      (await journaledIssuances(db)).some((record) => !earlier.has(record.key)) &&
+      (
+        await db.query(
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%audit_head%' AND pid <> pg_backend_pid()",
+        )
+      ).length > 0,
+    10_000,
+    'the issuance to wait for its commit',
+  );
+  await killBotProcess(killed);
+  await holder.query('ROLLBACK');
+  await holder.end();
+  expect(await request).toBe('cut off');
+
+  // Nothing half-written: no ledger entry, no registry entry, no audit row; the journal's record has no certificate.
+  const open = (await journaledIssuances(db)).find((record) => !earlier.has(record.key));
+  expect(open?.fields).toEqual({ customerId: expect.any(String) });
+  expect(await written()).toEqual(before);
+
+  // The restarted process ends the ticket on time and settles the issuance: failed, nothing to revoke.
+  await bot();
+  await timeRunsOut(link);
+  await journey.hear('secureStep.expired', 45_000);
+  await eventually(
+    async () => (await journaledIssuances(db)).find((record) => record.key === open?.key)?.fields.outcome === 'failed',
+    10_000,
+    'the journal to settle the interrupted issuance',
+  );
+  expect(await count('ca_certificates')).toBe(before.ledger);
 });

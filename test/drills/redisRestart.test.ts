@@ -29,6 +29,19 @@ import {
   onInstance,
 } from '../support/httpJourneys';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
+import { fileDatabaseUrl } from '../support/testDatabase';
+import { ownerDatabase } from '../support/recordDatabases';
+import type { Database } from '../../src/records/database';
+
+let recordsDatabase: Database | undefined;
+/** The system of record the bot processes of this file share (the file's database), read as its owner. */
+async function records(): Promise<Database> {
+  recordsDatabase ??= await ownerDatabase(await fileDatabaseUrl());
+  return recordsDatabase;
+}
+afterAll(async () => {
+  await recordsDatabase?.close();
+});
 
 jest.setTimeout(90_000);
 
@@ -98,9 +111,9 @@ test('restarted mid-journey, then again while the page saves the certificate: ap
   expectReply(replies, 'issuance.issued');
   expect(replies.join('\n')).toContain(serialNumber);
   await eventually(
-    async () => (await journaledIssuances(redis, PREFIX)).find((r) => r.fields.outcome === 'delivered'),
+    async () => (await journaledIssuances(await records())).find((r) => r.fields.outcome === 'delivered'),
     10_000,
     'the issuance to be delivered',
   );
-  expect((await ledgerEntry(redis, PREFIX, serialNumber))?.revokedAt).toBeUndefined();
+  expect((await ledgerEntry(await records(), serialNumber))?.revokedAt).toBeUndefined();
 });

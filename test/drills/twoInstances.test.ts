@@ -20,6 +20,19 @@ import { HttpCustomer } from '../support/httpCustomer';
 import { expectReply, freshRrn, HttpJourney, journaledIssuances, ledgerEntry } from '../support/httpJourneys';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 import { stopBotProcess } from '../support/drills';
+import { fileDatabaseUrl } from '../support/testDatabase';
+import { ownerDatabase } from '../support/recordDatabases';
+import type { Database } from '../../src/records/database';
+
+let recordsDatabase: Database | undefined;
+/** The system of record the bot processes of this file share (the file's database), read as its owner. */
+async function records(): Promise<Database> {
+  recordsDatabase ??= await ownerDatabase(await fileDatabaseUrl());
+  return recordsDatabase;
+}
+afterAll(async () => {
+  await recordsDatabase?.close();
+});
 
 jest.setTimeout(60_000);
 
@@ -124,8 +137,8 @@ describe('drill 2: one conversation, turns alternating between two processes', (
     expect(new Set(journey.pages.map((page) => origin(page.link)))).toEqual(new Set(bots.map((bot) => origin(bot.url))));
     for (const page of journey.pages) expect(origin(page.via ?? page.link)).not.toBe(origin(page.link));
     // Every issuance the journal saw was delivered, and the certificate stands.
-    const journal = await journaledIssuances(redis, PREFIX);
+    const journal = await journaledIssuances(await records());
     expect(journal.map((record) => record.fields.outcome)).toEqual(['delivered']);
-    expect((await ledgerEntry(redis, PREFIX, serialNumber))?.revokedAt).toBeUndefined();
+    expect((await ledgerEntry(await records(), serialNumber))?.revokedAt).toBeUndefined();
   });
 });

@@ -6,9 +6,11 @@ import { HttpCustomer } from '../support/httpCustomer';
 import { RunningBot, startInstances } from '../support/httpBot';
 import { eventually, HttpJourney, onInstance, promptOf } from '../support/httpJourneys';
 import { deleteKeysMatching } from '../support/redisCleanup';
-import { RedisHandoffAudit } from '../../src/handoff/handoffAudit';
+import { connectPostgres, type Database } from '../../src/records/database';
+import { SqlHandoffAudit } from '../../src/records/sqlAuditLog';
 import { DirectLineTestClient, textOf } from '../directLine/directLineClient';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
+import { fileDatabaseUrl } from '../support/testDatabase';
 
 /** An external handoff hub (Omnichannel, LivePerson …) speaks on its own channel; customers on theirs. */
 const HUB = 'omnichannel';
@@ -17,15 +19,19 @@ const prefix = `jca-test-hub-${randomUUID()}:`;
 let one: RunningBot;
 let two: RunningBot;
 const admin = new Redis(REDIS_URL);
+/** The records the instances share (startHttpBot gives them the test file's database). */
+let records: Database;
 const customers: HttpCustomer[] = [];
 
 beforeAll(async () => {
   ({ one, two } = await startInstances({ REDIS_URL, STATE_KEY_PREFIX: prefix, AGENTS: await agentsConfig(['kim']), HUB_CHANNELS: HUB }));
+  records = connectPostgres(await fileDatabaseUrl(), { asBot: true });
 });
 
 afterAll(async () => {
   await one.app.close();
   await two.app.close();
+  await records.close();
   await deleteKeysMatching(admin, `${prefix}*`);
   admin.disconnect();
 });
@@ -42,7 +48,7 @@ async function customerOn(channelId: string): Promise<HttpCustomer> {
 
 const signIn = (bot: RunningBot) => DeskClient.signIn(bot.url, 'kim', 'kim-password-123');
 const hubAudit = async (channel: string) =>
-  (await new RedisHandoffAudit(admin, prefix).recent(100)).filter((a) => a.action === 'hubStatus' && a.channel === channel);
+  (await new SqlHandoffAudit(records).recent(100)).filter((a) => a.action === 'hubStatus' && a.channel === channel);
 
 test('no secret typed into the chat anyway, nor any shown on the secure pages, reaches the handoff.initiate transcript or the agent', async () => {
   const customer = await customerOn(HUB);

@@ -8,19 +8,23 @@ import type { SecureStepSpec } from '../../dialogs/contract/secure';
 import { PageDisplayOtpSender } from '../../src/identity/sandboxIdentityProvider';
 import { RedisVerificationLimits } from '../../src/identity/verificationLimits';
 import { createLogger } from '../../src/logging/logger';
-import { RedisConsentLog } from '../../src/secure/consentLog';
+import { connectPostgres, type Database } from '../../src/records/database';
+import { SqlConsentLog } from '../../src/records/sqlConsentLog';
 import { registerSecureRoutes } from '../../src/secure/secureRoutes';
 import { RedisSecureStore } from '../../src/secure/secureStore';
 import { useParsers } from '../../src/server/createServer';
 import { useSecurityHeaders } from '../../src/server/securityHeaders';
 import { keysMatching, useSharedRedis } from '../support/redisCleanup';
+import { fileDatabaseUrl } from '../support/testDatabase';
 import { CUSTOMER, harness, SECURE_ORIGIN, type Harness } from './secureHarness';
 
-// The page's API over HTTP, on a server set up as the app's, with everything on the shared Redis:
-// what a browser (or a messenger's link preview) can do with a ticket, and what is left behind.
+// The page's API over HTTP, on a server set up as the app's, with its state on the shared Redis and
+// its consents in the system of record: what a browser (or a messenger's link preview) can do with
+// a ticket, and what is left behind.
 const prefix = `jca-test-secure-${randomUUID()}:`;
 const redis = useSharedRedis(prefix);
 const logLines: string[] = [];
+let records: Database;
 let h: Harness;
 let server: Server;
 let url: string;
@@ -34,9 +38,10 @@ beforeAll(async () => {
   writeFileSync(join(page, 'secure.css'), '');
   // Every level, so that whatever any part would log is seen.
   const logger = createLogger('trace', { write: (line: string) => void logLines.push(line) });
+  records = connectPostgres(await fileDatabaseUrl(), { asBot: true });
   h = harness({
     store: (clock) => new RedisSecureStore(redis(), prefix, clock),
-    consents: new RedisConsentLog(redis(), prefix),
+    consents: new SqlConsentLog(records),
     limits: new RedisVerificationLimits(redis(), { prefix }),
     logger,
   });
@@ -59,6 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await records.close();
 });
 
 interface Answer {
@@ -145,7 +151,7 @@ test('every call but open and continue needs the cookie', async () => {
   expect((await call('continue', { code: 'ABCDEFGH' })).status).toBe(404);
 });
 
-test('a whole 본인 인증 leaves no ticket, 주민등록번호, code or phone number in the logs or in Redis', async () => {
+test('a whole 본인 인증 leaves no ticket, 주민등록번호, code or phone number in the logs, in Redis or in the records', async () => {
   const ticket = await h.open(IDENTITY, { conversation: 'scan' });
   await fetch(`${url}/secure/${ticket}`);
   const { cookie, answer } = await open(ticket);
@@ -175,7 +181,11 @@ test('a whole 본인 인증 leaves no ticket, 주민등록번호, code or phone 
       return '';
     }),
   );
-  const stored = [...keys, ...values].join('\n');
+  const consents = JSON.stringify(await records.query(`SELECT * FROM consents`));
+  const audit = JSON.stringify(await records.query(`SELECT * FROM audit_log WHERE category = 'consent'`));
+  // The consents given on the page are on record.
+  expect(consents).toContain('"consent":"personalData"');
+  const stored = [...keys, ...values, consents, audit].join('\n');
   for (const secret of [...secrets, CUSTOMER.name]) expect(stored).not.toContain(secret);
 });
 

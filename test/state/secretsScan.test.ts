@@ -12,6 +12,8 @@ import { capturingLogger } from '../support/testBot';
 import { DirectLineTestClient, textOf } from '../directLine/directLineClient';
 import { DirectLineCustomer, issueOverDirectLine, shownIn } from '../directLine/directLineJourney';
 import { SHARED_REDIS_URL } from '../support/sharedRedis';
+import { ownerDatabase } from '../support/recordDatabases';
+import { freshDatabaseUrl } from '../support/testDatabase';
 
 const PASSWORD = 'Gildong#2026!';
 const NEW_PASSWORD = 'Newpass#7319!';
@@ -19,11 +21,35 @@ const NEW_PASSWORD = 'Newpass#7319!';
 /** The secure step tickets of the links a customer was given. */
 const ticketsOf = (links: readonly string[]) => links.map((link) => link.split('/').at(-1) as string);
 
-test('after an issuance, a registration, a release and a reissue on the real server and its secure pages, no 주민등록번호, phone digits, code, password, key or ticket is in the logs, Redis or the transcript', async () => {
+const METRICS_TOKEN = 'metrics-scraper-token-0123456789abcdef';
+
+/** Every row of every table of the system of record, as text. */
+async function dumpDatabase(url: string): Promise<string> {
+  const db = await ownerDatabase(url);
+  try {
+    const tables = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    const rows = await Promise.all(tables.map(async ({ table_name }) => JSON.stringify(await db.query(`SELECT * FROM ${table_name}`))));
+    return rows.join('\n');
+  } finally {
+    await db.close();
+  }
+}
+
+test('after an issuance, a registration, a release and a reissue on the real server and its secure pages, no 주민등록번호, phone digits, code, password, key or ticket is in the logs, Redis, the system of record, /metrics or the transcript', async () => {
   const { logger, lines } = capturingLogger();
   const prefix = `jca-test-secrets-${randomUUID()}:`;
+  const databaseUrl = await freshDatabaseUrl();
   // The test run's sandbox CAs (test/support/testBot.ts), so that the other bank's certificate is one the server trusts.
-  const bot = await startHttpBot({ REDIS_URL: SHARED_REDIS_URL, STATE_KEY_PREFIX: prefix, CA_DIR: join(tmpdir(), 'jca-test-ca') }, logger);
+  const bot = await startHttpBot(
+    {
+      REDIS_URL: SHARED_REDIS_URL,
+      STATE_KEY_PREFIX: prefix,
+      CA_DIR: join(tmpdir(), 'jca-test-ca'),
+      DATABASE_URL: databaseUrl,
+      METRICS_TOKEN,
+    },
+    logger,
+  );
   const admin = new Redis(SHARED_REDIS_URL);
   const customer = await HttpCustomer.start();
   const stored: string[] = [];
@@ -87,7 +113,14 @@ test('after an issuance, a registration, a release and a reissue on the real ser
       Buffer.from(issued.signPri).toString('base64').slice(0, 40),
       Buffer.from(reissued.signPri).toString('base64').slice(0, 40),
     ];
-    const haystacks = { logs: lines.join('\n'), redis: stored.join('\n'), transcript };
+    const scraped = await (await fetch(`${bot.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const haystacks = {
+      logs: lines.join('\n'),
+      redis: stored.join('\n'),
+      database: await dumpDatabase(databaseUrl),
+      metrics: scraped,
+      transcript,
+    };
     // A 6-digit code counts as a token of its own: six digits may occur by chance inside a hex serial or fingerprint.
     const codeTokens = journey.codes.map((c) => new RegExp(`(?<![0-9A-Za-z])${c}(?![0-9A-Za-z])`));
     expect(journey.codes).toEqual(Array.from({ length: 8 }, () => expect.stringMatching(/^\d{6}$/)));
@@ -104,6 +137,14 @@ test('after an issuance, a registration, a release and a reissue on the real ser
     expect(haystacks.redis).toContain(`transcript/test/${customer.conversationId}`);
     expect(haystacks.redis).toContain(`${prefix}secure/ticket/`);
     expect(haystacks.redis).toContain('[link]');
+    expect(haystacks.database).toContain(issued.serialNumber.toLowerCase().replace(/^0+/, '').slice(0, 8));
+    // The counters hold the whole journeys, by journey and step names only.
+    for (const journey of ['issuing', 'registering', 'reissuing'])
+      expect(scraped).toMatch(new RegExp(`jca_journeys_started_total\\{journey="${journey}"[^}]*\\} [1-9]`));
+    expect(scraped).toMatch(/jca_journeys_completed_total\{journey="issuing"[^}]*\} [1-9]/);
+    expect(scraped).toMatch(/jca_journeys_completed_total\{journey="reissuing"[^}]*\} [1-9]/);
+    expect(scraped).toMatch(/jca_turns_total\{channel="test",outcome="answered"\} [1-9]/);
+    expect(scraped).toMatch(/jca_turn_stage_duration_seconds_bucket\{[^}]*stage="step"/);
   } finally {
     await customer.close();
     await bot.app.close();

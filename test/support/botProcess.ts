@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileDatabaseUrl } from './testDatabase';
 
 const ENTRY = join(__dirname, '..', '..', 'dist', 'src', 'index.js');
 
@@ -16,7 +17,7 @@ export interface BotProcess {
  * Resolves once it logs that it is listening.
  */
 export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
-  const { child, output: read, exited } = spawnBot(env);
+  const { child, output: read, exited } = spawnBot(await withDatabase(env));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bot did not start:\n${read()}`)), 20_000);
     const check = (): void => {
@@ -37,9 +38,15 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
 
 /** Runs the built bot expecting it to stop by itself (e.g. on bad configuration). */
 export async function runBotProcessToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const { output, exited } = spawnBot(env);
+  const { output, exited } = spawnBot(await withDatabase(env));
   const code = await exited;
   return { code, output: output() };
+}
+
+/** The test file's database, unless the test chose its own (DATABASE_URL) or PGlite (PGLITE_DIR). */
+async function withDatabase(env: Record<string, string>): Promise<Record<string, string>> {
+  if (env.DATABASE_URL !== undefined || env.PGLITE_DIR !== undefined) return env;
+  return { DATABASE_URL: await fileDatabaseUrl(), ...env };
 }
 
 function spawnBot(env: Record<string, string>): Pick<BotProcess, 'child' | 'output' | 'exited'> {

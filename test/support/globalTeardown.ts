@@ -1,18 +1,22 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootMachine } from '../../dialogs/rootMachine';
-import { startedRedis } from './globalSetup';
+import { started } from './globalSetup';
+import { dropRunDatabases } from './testDatabase';
 import { coverageOf, parseTaken } from './flowCoverage';
 
 /** The machine tests (test/dialogs) must enter every state and take nearly every transition. */
 const REQUIRED = { states: 1, transitions: 0.95 } as const;
 
-/** Stops the Redis the run started, if any; prints flow coverage and fails a full run that falls short of it. */
+/** Stops the Redis and PostgreSQL the run started, if any; prints flow coverage and fails a full run that falls short of it. */
 export default async function globalTeardown(globalConfig: {
   testNamePattern?: string;
   testPathPatterns?: { patterns?: unknown[] };
 }): Promise<void> {
-  await startedRedis.server?.stop();
+  await started.redis?.stop();
+  // A server of our own goes whole; on a given one (DATABASE_URL), only this run's databases.
+  if (started.postgres !== undefined) await started.postgres.stop();
+  else await dropRunDatabases();
   const dir = process.env.JCA_FLOW_COVERAGE_DIR;
   if (dir === undefined) return;
   const taken = parseTaken(readdirSync(dir).flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n')));

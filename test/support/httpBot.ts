@@ -6,6 +6,7 @@ import { createApp, App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import type { Logger } from '../../src/logging/logger';
 import { createLogger } from '../../src/logging/logger';
+import { fileDatabaseUrl } from './testDatabase';
 
 export interface RunningBot {
   readonly app: App;
@@ -14,7 +15,7 @@ export interface RunningBot {
 
 /** The whole server on an ephemeral loopback port, configured as from the environment. */
 export async function startHttpBot(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<RunningBot> {
-  const app = await createApp(loadConfig({ PORT: '0', ...env }), logger);
+  const app = await createApp(loadConfig({ PORT: '0', DATABASE_URL: await fileDatabaseUrl(), ...env }), logger);
   const port = await app.listen();
   return { app, url: `http://127.0.0.1:${port}` };
 }

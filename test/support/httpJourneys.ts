@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import type Redis from 'ioredis';
 import ko from '../../locales/ko/translation.json';
 import { normalizeSerial } from '../../src/certificates/ca/certificateRevocationList';
+import type { Queryable } from '../../src/records/database';
+import { SqlCaLedger } from '../../src/records/sqlCaLedger';
 import type { HttpCustomer } from './httpCustomer';
-import { keysMatching } from './redisCleanup';
 import { identityDetails, SecurePage, secureLinkIn } from './secureStepOverHttp';
 
 export const CERT_PASSWORD = 'Gildong#2026!';
@@ -115,10 +115,24 @@ export interface JournaledIssuance {
   readonly fields: Record<string, string>;
 }
 
-/** The issuance journal's records under `prefix` (src/certificates/ca/issuanceJournal.ts). */
-export async function journaledIssuances(redis: Redis, prefix: string): Promise<JournaledIssuance[]> {
-  const keys = await keysMatching(redis, `${prefix}issuance/*`);
-  return Promise.all(keys.map(async (key) => ({ key, fields: await redis.hgetall(key) })));
+/** The issuance journal's records in the system of record (table issuances; src/records/sqlIssuanceJournal.ts). */
+export async function journaledIssuances(db: Queryable): Promise<JournaledIssuance[]> {
+  const rows = await db.query<{
+    key: string;
+    customer_id: string;
+    serial_number: string | null;
+    fingerprint: string | null;
+    outcome: string | null;
+  }>('SELECT key, customer_id, serial_number, fingerprint, outcome FROM issuances ORDER BY started_at');
+  return rows.map((row) => ({
+    key: row.key,
+    fields: {
+      customerId: row.customer_id,
+      ...(row.serial_number !== null && { serialNumber: row.serial_number }),
+      ...(row.fingerprint !== null && { fingerprint: row.fingerprint }),
+      ...(row.outcome !== null && { outcome: row.outcome }),
+    },
+  }));
 }
 
 /** Polls `probe` until it returns something (not undefined or false), or fails after the deadline: no fixed sleeps in tests. */
@@ -136,12 +150,7 @@ export async function eventually<T>(
   }
 }
 
-/** The CA ledger's entry for a serial (RedisCaLedger), as stored. */
-export async function ledgerEntry(
-  redis: Redis,
-  prefix: string,
-  serialNumber: string,
-): Promise<{ revokedAt?: string; reason?: string } | undefined> {
-  const raw = await redis.hget(`${prefix}ca/bank/certificates`, normalizeSerial(serialNumber));
-  return raw === null ? undefined : (JSON.parse(raw) as { revokedAt?: string; reason?: string });
+/** The bank CA ledger's entry for a serial, as stored. */
+export async function ledgerEntry(db: Queryable, serialNumber: string): Promise<{ revokedAt?: string; reason?: string } | undefined> {
+  return new SqlCaLedger(db, 'bank').find(normalizeSerial(serialNumber));
 }

@@ -52,7 +52,7 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
   return { port, url: `redis://127.0.0.1:${port}`, start, stop };
 }
 
-function findFreePort(): Promise<number> {
+export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -15,6 +15,7 @@ import { writeNpkiZip } from '../../src/certificates/npki/npkiBundle';
 import { writePkcs12 } from '../../src/certificates/npki/pkcs12';
 import { encryptPrivateKeyFile } from '../../src/certificates/npki/privateKeyFile';
 import { loadConfig } from '../../src/config/config';
+import { fileDatabaseUrl } from './testDatabase';
 import type { SecureStepKind } from '../../dialogs/contract/secure';
 import { createLogger } from '../../src/logging/logger';
 import { memoryCertificateStores } from '../../src/stores';
@@ -88,6 +89,7 @@ export async function startE2eApp(env: Record<string, string> = {}): Promise<E2e
       CA_DIR: caDirectory,
       TRUSTED_ROOTS_DIR: trusted,
       CRL_DIR: join(fixtureDir(), 'crl'),
+      DATABASE_URL: await fileDatabaseUrl(),
       ...env,
     }),
     logger,

@@ -7,7 +7,10 @@ import type { VerifiedIdentity } from '../../dialogs/contract/domain';
 import { createCertificateBot } from '../../src/app';
 import { CertificateService, createCertificateService } from '../../src/certificates/certificateService';
 import { createTranslator } from '../../src/i18n/translator';
+import type { HandoffBoard } from '../../src/handoff/handoffBoard';
 import { createLogger, Logger } from '../../src/logging/logger';
+import type { JourneyEventLog } from '../../src/metrics/journeyEvents';
+import type { Metrics } from '../../src/metrics/metrics';
 import { ActivityDeduplicator, MemoryActivityDeduplicator } from '../../src/state/activityDeduplicator';
 import { SecretBox } from '../../src/state/secretBox';
 import { MemoryStateStorage, StateStorage } from '../../src/state/stateStorage';
@@ -26,6 +29,11 @@ export interface TestBotOptions {
   hubChannels?: readonly string[];
   /** The customer the bank's app vouches for, by conversation id (none unless given). */
   appCustomers?: ReadonlyMap<string, VerifiedIdentity>;
+  /** The agent desk's board, to share with a desk (in memory, the bot's own, unless given). */
+  board?: HandoffBoard;
+  /** Where turns and journeys are counted, and journey events kept (nowhere read unless given). */
+  metrics?: Metrics;
+  journeyLog?: JourneyEventLog;
 }
 
 export interface TestBot {
@@ -61,6 +69,9 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestB
     appCustomer: async (activity) => options.appCustomers?.get(activity.conversation.id),
     flowIdleMs: 10 * 60_000,
     hubChannels: options.hubChannels,
+    board: options.board,
+    metrics: options.metrics,
+    journeyLog: options.journeyLog,
   });
   pages.connect(bot, await createTranslator());
   return { adapter: new TestAdapter((context) => bot.run(context)), pages };

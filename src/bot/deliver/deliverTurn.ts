@@ -4,6 +4,7 @@ import type { Reply } from '../../../dialogs/contract/replies';
 import { handoffInitiation } from '../../handoff/hubProtocol';
 import type { Translator } from '../../i18n/translator';
 import type { Logger } from '../../logging/logger';
+import type { StageTimer } from '../../metrics/metrics';
 import type { HandoffRecord, StoredConversationReference } from '../../state/handoffRecord';
 import type { TranscriptEntry } from '../../state/transcriptEntry';
 import { capabilitiesOf } from '../render/channelCapabilities';
@@ -25,6 +26,8 @@ export interface DeliveryDependencies {
   readonly logger: Logger;
   /** Channels of the external handoff hub: only they are told of a handoff. */
   readonly hubChannels: readonly string[];
+  /** Times the render and deliver stages. */
+  readonly stages: StageTimer;
 }
 
 /**
@@ -33,7 +36,10 @@ export interface DeliveryDependencies {
 export async function deliverTurn(context: TurnContext, outcome: TurnOutcome, deps: DeliveryDependencies): Promise<void> {
   const activity = context.activity;
   const t = deps.translator.forLanguage(outcome.language);
-  if (outcome.replies.length > 0) await context.sendActivities(renderReplies(outcome.replies, t, activity.channelId));
+  if (outcome.replies.length > 0) {
+    const activities = deps.stages.timeStageSync('render', () => renderReplies(outcome.replies, t, activity.channelId));
+    await deps.stages.timeStage('deliver', () => context.sendActivities(activities));
+  }
   // On a customer's own channel the event would hand them the transcript and our internals.
   if (outcome.handedOff !== undefined && deps.hubChannels.includes(activity.channelId)) {
     await context.sendActivity(handoffInitiation(context, outcome.handedOff.handoff, outcome.handedOff.transcript, t));

@@ -8,19 +8,6 @@ export interface StoredRegistration extends CaRegistration {
   readonly macKey: Uint8Array;
 }
 
-/**
- * Whom the CA named in a certificate it issued, kept per serial number while the certificate is
- * valid (a real CA's subscriber record): a renewal is registered from it, without the 주민등록번호
- * from the RA.
- */
-export interface Subscriber {
-  readonly customerId: string;
-  readonly realName: string;
-  /** The 주민등록번호 (13 digits), for the VID of the renewed certificate; sealed at rest. */
-  readonly idn: string;
-  readonly type: CaRegistration['type'];
-}
-
 export type RegistrationLookup =
   | { readonly status: 'open'; readonly registration: StoredRegistration }
   | { readonly status: 'used' }
@@ -38,16 +25,11 @@ export interface CaRegistrations {
   find(referenceNumber: string): Promise<RegistrationLookup>;
   /** Uses the registration up, its record dropped; false when it was used or expired meanwhile (another request won). */
   use(referenceNumber: string): Promise<boolean>;
-  /** Keeps the subscriber record of the certificate with this serial number until `until` (epoch ms, its expiry). */
-  keepSubscriber(serialNumber: string, subscriber: Subscriber, until: number): Promise<void>;
-  /** The subscriber record of a certificate the CA issued, while it is kept. */
-  subscriber(serialNumber: string): Promise<Subscriber | undefined>;
 }
 
 /** How long a reference's fate (used, expired) is remembered after its authorisation lapses. */
 const FATE_MEMORY_MS = 24 * 3600 * 1000;
 const SEAL_PURPOSE = 'ca-registration';
-const SUBSCRIBER_SEAL_PURPOSE = 'ca-subscriber';
 
 const Sealed = z.object({
   customerId: z.string(),
@@ -56,13 +38,6 @@ const Sealed = z.object({
   type: z.enum(['personalBanking', 'personalGeneral']),
   notAfter: z.string().datetime().optional(),
   macKey: z.string(),
-});
-
-const SealedSubscriber = z.object({
-  customerId: z.string(),
-  realName: z.string(),
-  idn: z.string(),
-  type: z.enum(['personalBanking', 'personalGeneral']),
 });
 
 /** Drops the record and marks the reference used, only if the record was still there. */
@@ -78,7 +53,7 @@ interface WithScripts {
 
 /**
  * `<prefix>ca/registration/<ref>` (sealed, for the authorisation's life), `<prefix>ca/registration-fate/<ref>`
- * ('open' or 'used') and `<prefix>ca/subscriber/<serial>` (sealed, until the certificate expires).
+ * ('open' or 'used').
  */
 export class RedisCaRegistrations implements CaRegistrations {
   private readonly redis: Redis & WithScripts;
@@ -109,24 +84,6 @@ export class RedisCaRegistrations implements CaRegistrations {
 
   async use(referenceNumber: string): Promise<boolean> {
     return (await this.redis.caRegistrationUse(this.recordKey(referenceNumber), this.fateKey(referenceNumber), FATE_MEMORY_MS)) === 1;
-  }
-
-  async keepSubscriber(serialNumber: string, subscriber: Subscriber, until: number): Promise<void> {
-    const plain: z.infer<typeof SealedSubscriber> = {
-      customerId: subscriber.customerId,
-      realName: subscriber.realName,
-      idn: subscriber.idn,
-      type: subscriber.type,
-    };
-    const sealed = this.box.seal(SUBSCRIBER_SEAL_PURPOSE, Buffer.from(JSON.stringify(plain)));
-    await this.redis.set(this.subscriberKey(serialNumber), sealed, 'PX', Math.max(1, until - Date.now()));
-  }
-
-  async subscriber(serialNumber: string): Promise<Subscriber | undefined> {
-    const sealed = await this.redis.get(this.subscriberKey(serialNumber));
-    const plain = sealed === null ? undefined : this.box.open(SUBSCRIBER_SEAL_PURPOSE, sealed);
-    const parsed = plain === undefined ? undefined : SealedSubscriber.safeParse(JSON.parse(plain.toString('utf8')));
-    return parsed?.success ? parsed.data : undefined;
   }
 
   private seal(registration: StoredRegistration): string {
@@ -161,16 +118,11 @@ export class RedisCaRegistrations implements CaRegistrations {
   private fateKey(referenceNumber: string): string {
     return `${this.prefix}ca/registration-fate/${referenceNumber}`;
   }
-
-  private subscriberKey(serialNumber: string): string {
-    return `${this.prefix}ca/subscriber/${serialNumber}`;
-  }
 }
 
 /** For one process without Redis: the same answers, bounded. */
 export class MemoryCaRegistrations implements CaRegistrations {
   private readonly entries = new Map<string, { registration?: StoredRegistration; expiresAt: number; used: boolean; forgetAt: number }>();
-  private readonly subscribers = new Map<string, { subscriber: Subscriber; until: number }>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -202,25 +154,11 @@ export class MemoryCaRegistrations implements CaRegistrations {
     return true;
   }
 
-  async keepSubscriber(serialNumber: string, subscriber: Subscriber, until: number): Promise<void> {
-    this.prune();
-    this.subscribers.delete(serialNumber);
-    // Full: the oldest record goes (its certificate is then renewed after 본인 인증, as a reissue is).
-    if (this.subscribers.size >= this.maxEntries) this.subscribers.delete(this.subscribers.keys().next().value as string);
-    this.subscribers.set(serialNumber, { subscriber, until });
-  }
-
-  async subscriber(serialNumber: string): Promise<Subscriber | undefined> {
-    this.prune();
-    return this.subscribers.get(serialNumber)?.subscriber;
-  }
-
   private prune(): void {
     const now = this.now();
     for (const [referenceNumber, entry] of this.entries) {
       if (entry.forgetAt <= now) this.entries.delete(referenceNumber);
       else if (entry.expiresAt <= now) entry.registration = undefined; // the 주민등록번호 goes with the authorisation
     }
-    for (const [serialNumber, { until }] of this.subscribers) if (until <= now) this.subscribers.delete(serialNumber);
   }
 }

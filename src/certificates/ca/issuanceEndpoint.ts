@@ -15,16 +15,11 @@ import type { AuditLog } from '../stores/auditLog';
 import type { IssuedNotice } from './certificateAuthority';
 import { readCertificationRequest, CertificationRequestRefused } from './certificationRequestReader';
 import type { CaRegistrations, StoredRegistration } from './caRegistrations';
+import type { CaSubscribers } from './caSubscribers';
 import type { SandboxCa, SignedCertificate } from './sandboxCa';
 
 /** The route's path; the CA's endpoint URL is the public base URL and this. */
 export const CA_ISSUANCE_PATH = '/ca/v1/certificates';
-
-/**
- * How long an issued certificate waits for the device to save it: the RA settles it delivered
- * (CertificateService.confirmDelivery) or abandons it; unsettled, the journal's sweep revokes it.
- */
-export const DELIVERY_WINDOW_MS = 10 * 60_000;
 
 export type IssuanceRefusal =
   | 'malformedRequest'
@@ -44,7 +39,7 @@ export type IssuanceResult =
  * signed by `sign`, put in the registry and audited; revoked if it was given up on meanwhile.
  */
 export interface IssuanceRecords {
-  issueRecorded<T extends { readonly certificate: Buffer }>(
+  issueRecorded<T extends SignedCertificate>(
     request: { readonly actor: string; readonly customerId: string; readonly issuance?: IssuanceJournaling },
     sign: () => Promise<T>,
   ): Promise<{ readonly summary: CertificateSummary; readonly signed: T }>;
@@ -53,12 +48,13 @@ export interface IssuanceRecords {
 export interface IssuanceJournaling {
   readonly key: string;
   readonly owner: string;
-  readonly leaseMs?: number;
 }
 
 export interface IssuanceEndpointDependencies {
   readonly ca: SandboxCa;
   readonly registrations: CaRegistrations;
+  /** Whom each certificate named, for a renewal by key. */
+  readonly subscribers: CaSubscribers;
   readonly records: IssuanceRecords;
   readonly audit: AuditLog;
   /** Validity of a certificate whose registration names no last day. */
@@ -167,10 +163,10 @@ export class IssuanceEndpoint {
     const { customerId, realName, idn, type } = registration;
     const notAfter = registration.notAfter ?? new Date(Date.now() + validityDays * 24 * 3600 * 1000);
     const { summary, signed } = await records.issueRecorded<SignedCertificate>(
-      { actor: ACTOR, customerId, issuance: { key: referenceNumber, owner: customerId, leaseMs: DELIVERY_WINDOW_MS } },
-      () => ca.certify({ realName, idn, type, notAfter, publicKey, randomNum }),
+      { actor: ACTOR, customerId, issuance: { key: referenceNumber, owner: customerId } },
+      () => ca.sign({ realName, idn, type, notAfter, publicKey, randomNum }),
     );
-    await this.deps.registrations.keepSubscriber(summary.serialNumber, { customerId, realName, idn, type }, summary.notAfter.getTime());
+    await this.deps.subscribers.keep(summary.serialNumber, { customerId, realName, idn, type }, summary.notAfter.getTime());
     await onIssued({
       referenceNumber,
       customerId,

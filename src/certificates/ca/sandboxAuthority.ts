@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { issuanceMacKey } from '../../device/issuanceProtocol';
 import type { CaAuthorization, CaEndpoint, CaRegistration, CaRenewal, CertificateAuthority } from './certificateAuthority';
 import type { CaRegistrations } from './caRegistrations';
+import type { CaSubscribers } from './caSubscribers';
 import { normalizeSerial } from './certificateRevocationList';
 import type { SandboxCa } from './sandboxCa';
 
@@ -22,6 +23,7 @@ export class SandboxAuthority implements CertificateAuthority {
   constructor(
     private readonly ca: SandboxCa,
     private readonly registrations: CaRegistrations,
+    private readonly subscribers: CaSubscribers,
     /** Where the device reaches the issuance endpoint; asked each time, since the port may be known only once listening. */
     private readonly endpointUrl: () => string,
   ) {
@@ -49,7 +51,7 @@ export class SandboxAuthority implements CertificateAuthority {
 
   async renew(renewal: CaRenewal): Promise<CaAuthorization> {
     const serialNumber = normalizeSerial(renewal.previousSerial);
-    const subscriber = await this.registrations.subscriber(serialNumber);
+    const subscriber = await this.subscribers.find(serialNumber);
     // The CA renews only what it issued to that customer, and only while it is still good.
     if (subscriber === undefined || subscriber.customerId !== renewal.customerId)
       throw new Error('the CA has no subscriber record of that certificate for that customer');

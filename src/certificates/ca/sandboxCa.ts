@@ -148,13 +148,35 @@ export class SandboxCa {
     };
   }
 
-  /** Signs a certificate for a key made elsewhere (the customer's device), its VID from the 주민등록번호 and the device's R. */
+  /**
+   * Signs a certificate for a key made elsewhere and enters it in the ledger at once (the sandbox's
+   * tools; the bank's issuances are recorded by IssuanceRecording, with the rest, in one commit).
+   */
   async certify(request: CertifyRequest): Promise<SignedCertificate> {
+    const now = request.now ?? new Date();
+    for (;;) {
+      const signed = await this.sign({ ...request, now });
+      const entry = {
+        serialNumber: signed.serialNumber,
+        subjectDn: signed.subjectDn,
+        notAfter: signed.notAfter.toISOString(),
+        issuedAt: now.toISOString(),
+      };
+      if (await this.ledger.recordIssued(entry)) return signed;
+    }
+  }
+
+  /**
+   * Signs a certificate for a key made elsewhere (the customer's device), its VID from the
+   * 주민등록번호 and the device's R; not yet in the ledger: the caller records it. Serials are 127
+   * random bits, so the ledger's uniqueness is a check, not a lottery.
+   */
+  async sign(request: CertifyRequest): Promise<SignedCertificate> {
     const now = request.now ?? new Date();
     const subject = this.subjectFor(request.realName);
     const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
     const notAfter = request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS);
-    const serialNumber = await this.reserveSerial(subject, notAfter, now);
+    const serialNumber = randomSerialNumber();
     const identifyData = await identifyDataExtension(request.realName, request.idn, request.randomNum, 'sha256');
     const certificate = signCertificate(
       {
@@ -236,18 +258,6 @@ export class SandboxCa {
       { type: 'OU', value: this.profile.bankUnit },
       { type: 'CN', value: `${realName}()${this.profile.serialPrefix}${digits}` },
     ];
-  }
-
-  private async reserveSerial(subject: NameAttribute[], notAfter: Date, now: Date): Promise<string> {
-    for (;;) {
-      const serialNumber = randomSerialNumber();
-      const subjectDn = [...subject]
-        .reverse()
-        .map((a) => `${a.type.toLowerCase()}=${a.value}`)
-        .join(',');
-      if (await this.ledger.recordIssued({ serialNumber, subjectDn, notAfter: notAfter.toISOString(), issuedAt: now.toISOString() }))
-        return serialNumber;
-    }
   }
 }
 

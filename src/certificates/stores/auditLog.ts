@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import { z } from 'zod';
 
 export type AuditAction = 'issue' | 'register' | 'release' | 'revoke' | 'renew';
@@ -62,7 +61,8 @@ export function assertNotRawRrn(customerId: string): void {
   if (/^\d{6}\s*(?:-\s*)?\d{7}$/.test(customerId)) throw new Error('customerId must be the keyed hash, never the 주민등록번호 itself');
 }
 
-function prepare(record: Omit<AuditRecord, 'at'>, now: Date): AuditRecord {
+/** Checked and cleaned before it is kept: exactly the known fields, free text scrubbed, never a raw 주민등록번호. */
+export function prepare(record: Omit<AuditRecord, 'at'>, now: Date): AuditRecord {
   const candidate = typeof record.reason === 'string' ? { ...record, reason: scrubFreeText(record.reason) } : record;
   const checked = newRecordSchema.parse(candidate);
   if (checked.customerId !== undefined) assertNotRawRrn(checked.customerId);
@@ -110,53 +110,5 @@ export class MemoryAuditLog implements AuditLog {
       .slice(-count)
       .reverse()
       .map((record) => ({ ...record }));
-  }
-}
-
-/**
- * A Redis Stream (`<prefix>audit`), one JSON record per entry in field `r`, trimmed with
- * `XADD … MAXLEN ~ maxLength` (so Redis may keep slightly more; `recent` never returns more than
- * `maxLength`). Entries that do not validate on read are skipped.
- */
-export class RedisAuditLog implements AuditLog {
-  readonly key: string;
-  private readonly maxLength: number;
-  private readonly now: () => Date;
-
-  constructor(
-    private readonly redis: Redis,
-    options: AuditLogOptions & { prefix: string },
-  ) {
-    this.key = `${options.prefix}audit`;
-    this.maxLength = options.maxLength ?? DEFAULT_AUDIT_LOG_LENGTH;
-    this.now = options.now ?? (() => new Date());
-  }
-
-  async record(record: Omit<AuditRecord, 'at'>): Promise<void> {
-    const prepared = prepare(record, this.now());
-    await this.redis.xadd(this.key, 'MAXLEN', '~', String(this.maxLength), '*', 'r', JSON.stringify(prepared));
-  }
-
-  async recent(limit: number): Promise<AuditRecord[]> {
-    const count = clampLimit(limit, this.maxLength);
-    if (count === 0) return [];
-    const entries = await this.redis.xrevrange(this.key, '+', '-', 'COUNT', count);
-    const records: AuditRecord[] = [];
-    for (const [, fields] of entries) {
-      let raw: string | undefined;
-      for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'r') raw = fields[i + 1];
-      const record = raw === undefined ? undefined : parseRecord(raw);
-      if (record !== undefined) records.push(record);
-    }
-    return records;
-  }
-}
-
-function parseRecord(raw: string): AuditRecord | undefined {
-  try {
-    const parsed = auditRecordSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
 import { z } from 'zod';
-import type { Logger } from '../../logging/logger';
 import { assertNotRawRrn, scrubFreeText } from './auditLog';
 
 export type CertificateOrigin = 'issued' | 'registered';
@@ -88,7 +86,8 @@ export function normalizeFingerprint(fingerprint: string): string {
   return fingerprint.replace(/[:\s]/g, '').toLowerCase();
 }
 
-function validated(certificate: RegisteredCertificate): RegisteredCertificate {
+/** Checked and cleaned before it is stored: exactly the known fields, free text scrubbed, never a raw 주민등록번호. */
+export function validated(certificate: RegisteredCertificate): RegisteredCertificate {
   const candidate: RegisteredCertificate = { ...certificate, fingerprintSha256: normalizeFingerprint(certificate.fingerprintSha256) };
   if (typeof candidate.revocationReason === 'string') candidate.revocationReason = scrubFreeText(candidate.revocationReason);
   const checked = newCertificateSchema.parse(candidate);
@@ -96,7 +95,8 @@ function validated(certificate: RegisteredCertificate): RegisteredCertificate {
   return checked;
 }
 
-function withStatus(
+/** The entry with its new status; revocation is final. */
+export function withStatus(
   current: RegisteredCertificate,
   status: CertificateStatus,
   reason: string | undefined,
@@ -165,117 +165,5 @@ export class MemoryCertificateRegistry implements CertificateRegistry {
     const next = withStatus(current, status, reason, this.now());
     entries.set(fingerprint, next);
     return { ...next };
-  }
-}
-
-/** Sets a hash field only if it still holds the value read before; 1 when written. */
-const COMPARE_AND_SET = `
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-return 1
-`;
-
-const MAX_UPDATE_ATTEMPTS = 5;
-
-/**
- * One Redis hash per customer, `<prefix>certificates/<customerId>`, fingerprint → JSON, and one
- * index, `<prefix>certificate-owners`, fingerprint → customerId, written with every entry. Durable: no
- * TTL. A value that does not validate is skipped (and logged, without its content), never fatal.
- * Redis errors are not caught: they reject.
- */
-export class RedisCertificateRegistry implements CertificateRegistry {
-  private readonly prefix: string;
-  private readonly now: () => Date;
-  private readonly logger: Logger | undefined;
-
-  constructor(
-    private readonly redis: Redis,
-    options: CertificateRegistryOptions & { prefix: string; logger?: Logger },
-  ) {
-    this.prefix = options.prefix;
-    this.now = options.now ?? (() => new Date());
-    this.logger = options.logger;
-  }
-
-  /** The Redis key of a customer's hash. */
-  keyOf(customerId: string): string {
-    return `${this.prefix}certificates/${customerId}`;
-  }
-
-  /** The Redis key of the fingerprint → customerId index (not under `certificates/`, where any name may be a customer's). */
-  get ownersKey(): string {
-    return `${this.prefix}certificate-owners`;
-  }
-
-  async add(certificate: RegisteredCertificate): Promise<void> {
-    const checked = validated(certificate);
-    const written = await this.redis
-      .multi()
-      .hset(this.keyOf(checked.customerId), checked.fingerprintSha256, JSON.stringify(checked))
-      .hset(this.ownersKey, checked.fingerprintSha256, checked.customerId)
-      .exec();
-    // A transaction reports a failed command in its results instead of rejecting.
-    const failed = written?.find(([err]) => err !== null)?.[0];
-    if (failed) throw failed;
-  }
-
-  async list(customerId: string): Promise<RegisteredCertificate[]> {
-    const key = this.keyOf(customerId);
-    const all = await this.redis.hgetall(key);
-    const entries: RegisteredCertificate[] = [];
-    for (const [field, raw] of Object.entries(all)) {
-      const entry = this.parse(key, field, raw);
-      if (entry !== undefined) entries.push(entry);
-    }
-    return entries.sort(byRegistration);
-  }
-
-  async find(customerId: string, fingerprintSha256: string): Promise<RegisteredCertificate | undefined> {
-    const key = this.keyOf(customerId);
-    const field = normalizeFingerprint(fingerprintSha256);
-    return this.parse(key, field, await this.redis.hget(key, field));
-  }
-
-  async findByFingerprint(fingerprintSha256: string): Promise<RegisteredCertificate | undefined> {
-    const owner = await this.redis.hget(this.ownersKey, normalizeFingerprint(fingerprintSha256));
-    return owner === null ? undefined : this.find(owner, fingerprintSha256);
-  }
-
-  async updateStatus(
-    customerId: string,
-    fingerprintSha256: string,
-    status: CertificateStatus,
-    reason?: string,
-  ): Promise<RegisteredCertificate | undefined> {
-    const key = this.keyOf(customerId);
-    const field = normalizeFingerprint(fingerprintSha256);
-    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {
-      const raw = await this.redis.hget(key, field);
-      const current = this.parse(key, field, raw);
-      if (raw === null || current === undefined) return undefined;
-      const next = withStatus(current, status, reason, this.now());
-      if (next === current) return current;
-      const written = await this.redis.eval(COMPARE_AND_SET, 1, key, field, raw, JSON.stringify(next));
-      if (written === 1) {
-        // An entry kept from before the index existed is found by its fingerprint from its first change on.
-        await this.redis.hsetnx(this.ownersKey, field, customerId);
-        return next;
-      }
-    }
-    throw new Error('certificate registry: too many concurrent updates');
-  }
-
-  private parse(key: string, field: string, raw: string | null): RegisteredCertificate | undefined {
-    if (raw === null) return undefined;
-    let entry: RegisteredCertificate | undefined;
-    try {
-      const parsed = registeredCertificateSchema.safeParse(JSON.parse(raw));
-      // The field is the fingerprint: an entry filed under another one is not to be trusted either.
-      if (parsed.success && parsed.data.fingerprintSha256 === field && this.keyOf(parsed.data.customerId) === key) entry = parsed.data;
-    } catch {
-      entry = undefined;
-    }
-    if (entry === undefined) this.logger?.warn({ key, field }, 'certificate registry: skipping an entry that does not validate');
-    return entry;
   }
 }

@@ -1,0 +1,21 @@
+import type { Config } from '../config/config';
+import { keyProviderFor } from '../keys/keyProviderFor';
+import type { Resealable } from '../keys/rotation';
+import { SecretBox } from '../state/secretBox';
+import { connectPostgres, openPglite } from './database';
+import { migrate } from './migrate';
+import { SqlCaSubscribers } from './sqlCaSubscribers';
+
+/**
+ * Every store that keeps sealed values beyond a conversation's life (a certificate's subscriber
+ * record lives as long as the certificate), for `npm run keys:rotate` to reseal. Values that live
+ * minutes (a flow's state, the CA's registrations) need no resealing: the previous key opens them
+ * until they expire. The database is left open: the command exits when done.
+ */
+export async function resealablesFor(config: Config, secretsKey: Buffer): Promise<Resealable[]> {
+  const { database } = config;
+  const db = database.url === undefined ? await openPglite(database.pgliteDir) : connectPostgres(database.url, { asBot: false });
+  await migrate(db);
+  const box = await SecretBox.load(await keyProviderFor(config, secretsKey));
+  return [new SqlCaSubscribers(db, box)];
+}
