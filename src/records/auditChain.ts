@@ -28,9 +28,13 @@ export const GENESIS_HASH = '0'.repeat(64);
  * changing, removing or reordering any row breaks every hash after it.
  */
 export function rowHash(prevHash: string, seq: number, entry: AuditEntry): string {
-  const fields = [
-    seq,
-    entry.at.toISOString(),
+  const fields = [seq, entry.at.toISOString(), ...storedFields(entry)];
+  return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** The entry's columns after `at`, in the order of the table and of the hash. */
+function storedFields(entry: AuditEntry): (string | null)[] {
+  return [
     entry.category,
     entry.action,
     entry.outcome,
@@ -40,7 +44,6 @@ export function rowHash(prevHash: string, seq: number, entry: AuditEntry): strin
     entry.serialNumber ?? null,
     JSON.stringify(entry.details),
   ];
-  return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 
 /**
@@ -55,20 +58,7 @@ export async function appendAudit(tx: Queryable, entry: AuditEntry): Promise<Aud
   await tx.query(
     `INSERT INTO audit_log (seq, at, category, action, outcome, actor, customer_id, conversation_id, serial_number, details, prev_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      seq,
-      entry.at,
-      entry.category,
-      entry.action,
-      entry.outcome,
-      entry.actor,
-      entry.customerId ?? null,
-      entry.conversationId ?? null,
-      entry.serialNumber ?? null,
-      JSON.stringify(entry.details),
-      head.hash,
-      hash,
-    ],
+    [seq, entry.at, ...storedFields(entry), head.hash, hash],
   );
   await tx.query('UPDATE audit_head SET seq = $1, hash = $2', [seq, hash]);
   return { ...entry, seq, prevHash: head.hash, hash };

@@ -111,6 +111,18 @@ test('queued on instance 1, taken and answered from instance 2, transferred, han
   ]);
   // That the agent wrote is audited, not what: the words stay in the transcript.
   expect(JSON.stringify(audit)).not.toContain('상담원 김민지');
+  // Every opening of the transcript is logged, who and why, before it was shown, and chained in the audit.
+  const opened = await records.query<{ staff_id: string; what: string; why: string }>(
+    'SELECT staff_id, what, why FROM staff_access WHERE conversation_id = $1 ORDER BY id',
+    [waiting.id],
+  );
+  expect(opened).toEqual(expect.arrayContaining([{ staff_id: 'kim', what: 'transcript', why: 'assigned' }]));
+  expect(opened.length).toBeGreaterThan(0);
+  const viewsAudited = await records.query(
+    "SELECT 1 FROM audit_log WHERE category = 'staffAccess' AND action = 'view' AND conversation_id = $1",
+    [waiting.id],
+  );
+  expect(viewsAudited).toHaveLength(opened.length);
 });
 
 test('취소 while queued leaves the queue and resumes; while with an agent, the agent sees the customer left', async () => {

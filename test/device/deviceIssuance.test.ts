@@ -153,7 +153,9 @@ describe('a whole issuance with the key made on the device', () => {
     expect(await core['audit'].recent(10)).toContainEqual(
       expect.objectContaining({ action: 'issue', outcome: 'success', customerId: CUSTOMER_ID, serialNumber: summary.serialNumber }),
     );
-    expect(await core.issuances.find(referenceNumber)).toMatchObject({ serialNumber: summary.serialNumber, leased: true });
+    const journaled = await core.issuances.find(referenceNumber);
+    expect(journaled).toMatchObject({ serialNumber: summary.serialNumber });
+    expect(journaled?.outcome).toBeUndefined();
     expect(await core.confirmDelivery(referenceNumber, 'ffff')).toBe(false);
     expect(await core.confirmDelivery(referenceNumber, summary.serialNumber)).toBe(true);
     expect(await core.issuances.find(referenceNumber)).toMatchObject({ outcome: 'delivered' });

@@ -47,18 +47,10 @@ import {
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 import { secureLinkIn } from '../support/secureStepOverHttp';
 import { fileDatabaseUrl } from '../support/testDatabase';
-import { ownerDatabase } from '../support/recordDatabases';
-import type { Database } from '../../src/records/database';
+import { fileRecords } from '../support/recordDatabases';
 
-let recordsDatabase: Database | undefined;
-/** The system of record the bot processes of this file share (the file's database), read as its owner. */
-async function records(): Promise<Database> {
-  recordsDatabase ??= await ownerDatabase(await fileDatabaseUrl());
-  return recordsDatabase;
-}
-afterAll(async () => {
-  await recordsDatabase?.close();
-});
+/** The system of record the bot processes of this file share, read as its owner. */
+const records = fileRecords();
 
 jest.setTimeout(120_000);
 

@@ -20,19 +20,10 @@ import { HttpCustomer } from '../support/httpCustomer';
 import { expectReply, freshRrn, HttpJourney, journaledIssuances, ledgerEntry } from '../support/httpJourneys';
 import { startRedisServer, TestRedisServer } from '../support/redisServer';
 import { stopBotProcess } from '../support/drills';
-import { fileDatabaseUrl } from '../support/testDatabase';
-import { ownerDatabase } from '../support/recordDatabases';
-import type { Database } from '../../src/records/database';
+import { fileRecords } from '../support/recordDatabases';
 
-let recordsDatabase: Database | undefined;
-/** The system of record the bot processes of this file share (the file's database), read as its owner. */
-async function records(): Promise<Database> {
-  recordsDatabase ??= await ownerDatabase(await fileDatabaseUrl());
-  return recordsDatabase;
-}
-afterAll(async () => {
-  await recordsDatabase?.close();
-});
+/** The system of record the bot processes of this file share, read as its owner. */
+const records = fileRecords();
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,7 @@
 import type { Database } from '../../src/records/database';
 import { connectPostgres, openPglite } from '../../src/records/database';
 import { migrate } from '../../src/records/migrate';
-import { freshDatabaseUrl } from './testDatabase';
+import { fileDatabaseUrl, freshDatabaseUrl } from './testDatabase';
 
 /**
  * The two homes of the system of record, for store contracts: PGlite in memory (what `npm start`
@@ -24,4 +24,13 @@ export const RECORD_DATABASES: readonly [string, () => Promise<Database>][] = [
 /** The test server's database as its owner (migrations, retention, tampering in tests). */
 export async function ownerDatabase(url?: string): Promise<Database> {
   return connectPostgres(url ?? (await freshDatabaseUrl()), { asBot: false });
+}
+
+/** The test file's database (the one its apps and bot processes share) as its owner: opened on first use, closed after the file. */
+export function fileRecords(): () => Promise<Database> {
+  let db: Promise<Database> | undefined;
+  afterAll(async () => {
+    await (await db)?.close();
+  });
+  return () => (db ??= fileDatabaseUrl().then((url) => ownerDatabase(url)));
 }
