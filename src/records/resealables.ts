@@ -1,6 +1,6 @@
 import type { Config } from '../config/config';
 import { keyProviderFor } from '../keys/keyProviderFor';
-import type { Resealable } from '../keys/rotation';
+import type { Resealable } from './keyRotation';
 import { SecretBox } from '../state/secretBox';
 import { connectPostgres, openPglite } from './database';
 import { migrate } from './migrate';

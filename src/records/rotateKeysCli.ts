@@ -3,7 +3,7 @@ import { loadConfig } from '../config/config';
 import { createLogger, Logger } from '../logging/logger';
 import { keyProviderFor } from '../keys/keyProviderFor';
 import { resealablesFor } from './resealables';
-import { rotateKeys } from '../keys/rotation';
+import { rotateKeys } from './keyRotation';
 
 const USAGE = 'usage: rotateKeysCli [--new-key]\n';
 

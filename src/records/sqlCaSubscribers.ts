@@ -5,7 +5,7 @@ import {
   type Subscriber,
   SUBSCRIBER_SEAL_PURPOSE,
 } from '../certificates/ca/caSubscribers';
-import type { Resealable } from '../keys/rotation';
+import type { Resealable } from './keyRotation';
 import type { SecretBox } from '../state/secretBox';
 import type { Queryable } from './database';
 

@@ -68,7 +68,9 @@ test('a supervisor picks a week at /agent/ops and sees each journey funnel drawn
   page.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
   page.on('pageerror', (error) => problems.push(error.message));
 
-  await page.goto(`${bot.url}/agent/ops`);
+  // The desk shows a supervisor the way to the funnel.
+  await page.locator('#ops-link').click();
+  await page.waitForURL(`${bot.url}/agent/ops`);
   // This week has no journeys yet.
   await page.getByText('이 기간에 시작되거나 진행된 여정이 없습니다.').waitFor();
 
@@ -144,6 +146,12 @@ test('an agent who is not a supervisor is refused the funnel, and the page says 
   expect(await kim.call('GET', '/ops/funnel?from=2025-03-01&to=2025-03-08')).toEqual({ status: 403, body: { error: 'supervisorsOnly' } });
 
   const page = await signedInPage('kim');
+  // The desk shows no way there to an agent who is not a supervisor.
+  const queueLoaded = page.waitForResponse((response) => response.url().endsWith('/agent/api/queue'));
+  await page.reload();
+  await queueLoaded;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  expect(await page.locator('#ops-link').isHidden()).toBe(true);
   await page.goto(`${bot.url}/agent/ops`);
   await page.getByTestId('ops-error').getByText('퍼널은 관리자만 볼 수 있습니다.').waitFor();
   expect(await page.getByTestId('funnel').count()).toBe(0);

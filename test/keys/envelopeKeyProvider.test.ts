@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvelopeKeyProvider } from '../../src/keys/envelopeKeyProvider';
-import { rotateKeys } from '../../src/keys/rotation';
+import { rotateKeys } from '../../src/records/keyRotation';
 import { SandboxKms } from '../../src/keys/sandboxKms';
 import { WrappedKeyFile } from '../../src/keys/wrappedKeyFile';
 import { createLogger } from '../../src/logging/logger';

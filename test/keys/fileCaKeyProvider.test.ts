@@ -7,7 +7,7 @@ import { BANK_CA_PROFILE, SandboxCa } from '../../src/certificates/ca/sandboxCa'
 import { parseDer } from '../../src/certificates/npki/der';
 import { OID } from '../../src/certificates/npki/oids';
 import { readCertificateStructure } from '../../src/certificates/npki/x509Structure';
-import { FileCaKeyProvider } from '../../src/keys/fileCaKeyProvider';
+import { FileCaKeyProvider } from '../../src/certificates/ca/fileCaKeyProvider';
 
 let dir: string;
 

@@ -1,4 +1,4 @@
-import type { Resealable } from '../../src/keys/rotation';
+import type { Resealable } from '../../src/records/keyRotation';
 import type { SecretBox } from '../../src/state/secretBox';
 
 /** Durable sealed values in memory, resealable as a store of the system of record would be. */

@@ -1,7 +1,7 @@
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { EnvKeyProvider } from '../../src/keys/envKeyProvider';
 import { sealingKeyId } from '../../src/keys/keyProvider';
-import { rotateKeys } from '../../src/keys/rotation';
+import { rotateKeys } from '../../src/records/keyRotation';
 import { createLogger } from '../../src/logging/logger';
 import { SecretBox } from '../../src/state/secretBox';
 import { MemoryVault } from './memoryVault';

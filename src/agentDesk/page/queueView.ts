@@ -31,6 +31,8 @@ export function renderLists(): void {
   ui.mineCount.textContent = String(state.mine.length);
   ui.othersCount.textContent = String(state.others?.length ?? 0);
   ui.othersSection.hidden = state.others === null;
+  // Only a supervisor is given the others' list, and only a supervisor may open the funnel.
+  ui.opsLink.hidden = state.others === null;
   ui.waitingEmpty.hidden = state.waiting.length > 0;
   ui.mineEmpty.hidden = state.mine.length > 0;
   showUnreadInTitle();

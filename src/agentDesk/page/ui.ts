@@ -26,6 +26,8 @@ export const ui = {
   mineCount: byId('mine-count'),
   mineEmpty: byId('mine-empty'),
   othersSection: byId('others-section'),
+  /** Supervisors' way to the journey funnel (/agent/ops). */
+  opsLink: byId('ops-link'),
   othersList: byId('others-list', HTMLUListElement),
   othersCount: byId('others-count'),
 

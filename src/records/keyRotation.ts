@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import { SecretBox } from '../state/secretBox';
-import type { KeyProvider } from './keyProvider';
+import type { KeyProvider } from '../keys/keyProvider';
 
 /** A store of durable sealed values that can move them to the current key. */
 export interface Resealable {

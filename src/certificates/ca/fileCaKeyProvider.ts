@@ -1,9 +1,9 @@
 import { X509Certificate, sign } from 'node:crypto';
-import { CaMaterial, loadOrCreateCaMaterial } from '../certificates/ca/caKeyFolder';
-import { keyIdentifier } from '../certificates/ca/x509Building';
-import { octetsOf, parseDer } from '../certificates/npki/der';
-import { readCertificateStructure } from '../certificates/npki/x509Structure';
-import type { CaKeyProvider, CaSigner } from './keyProvider';
+import { CaMaterial, loadOrCreateCaMaterial } from './caKeyFolder';
+import { keyIdentifier } from './x509Building';
+import { octetsOf, parseDer } from '../npki/der';
+import { readCertificateStructure } from '../npki/x509Structure';
+import type { CaKeyProvider, CaSigner } from '../../keys/keyProvider';
 
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 
