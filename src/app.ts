@@ -47,6 +47,7 @@ import { DirectLineChannel, mountDirectLine } from './directLine/mountDirectLine
 import { createStores } from './stores';
 import { openRecords } from './records/openRecords';
 import { startDailyRetention } from './records/dailyRetention';
+import { auditConfiguration } from './records/configurationAudit';
 import { CodeVerification } from './identity/codeVerification';
 import { registerSecureRoutes } from './secure/secureRoutes';
 import { SecureSteps } from './secure/secureSteps';
@@ -267,6 +268,18 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       // Tickets a killed predecessor left open end on time: their customers are told, what they were issued is revoked.
       secure.startSweeping();
       if (config.retention.daily) stopRetention = startDailyRetention(database, config.retention, logger);
+      await auditConfiguration(database, 'started', {
+        sandbox: config.sandbox,
+        botAuthenticated: config.botAuthenticated,
+        records: database.kind,
+        state: config.redis ? 'redis' : 'memory',
+        keyProvider: config.keys.provider,
+        sealingKeyId: box.currentKeyId,
+        retention: config.retention,
+        deskListener: ownDesk !== undefined,
+        metricsOnCustomerListener: config.metricsToken !== undefined,
+        hubChannels: config.hubChannels,
+      });
       logger.info(
         {
           host: config.host,

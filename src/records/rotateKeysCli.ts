@@ -36,7 +36,9 @@ export async function runRotateKeysCli(args: readonly string[], env: NodeJS.Proc
     log.info({ keyId }, 'a new sealing key is current: restart every instance, then run npm run keys:rotate to reseal');
     return 0;
   }
-  const report = await rotateKeys(provider, await resealablesFor(config, config.secretsKey), log);
+  const { stores, audit } = await resealablesFor(config, config.secretsKey);
+  const report = await rotateKeys(provider, stores, log);
+  await audit(report);
   return report.unreadable > 0 ? 1 : 0;
 }
 

@@ -78,6 +78,10 @@ test('a rotation in the system of record: subscriber records sealed under the ol
       await SecretBox.load(new EnvKeyProvider({ secretsKey, sealingKey: newKey, previousSealingKeys: [] })),
     );
     for (const [n, subscriber] of subscribers.entries()) expect(await newOnly.find(`serial-${n}`)).toEqual(subscriber);
+    const [rotation] = await db.query<{ details: string }>(
+      "SELECT details FROM audit_log WHERE category = 'configuration' AND action = 'keysRotated'",
+    );
+    expect(JSON.parse(rotation?.details ?? '{}')).toEqual({ keyId: ids[0], resealed: 3, unreadable: 0 });
     const text = JSON.stringify(await db.query('SELECT * FROM ca_subscribers'));
     for (const { idn } of subscribers) expect(text).not.toContain(idn);
   } finally {

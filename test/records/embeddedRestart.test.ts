@@ -42,6 +42,20 @@ test('no DATABASE_URL: PGlite keeps the registry across a restart', async () => 
       ]);
       expect(await new SqlCaLedger(db, 'bank').find(normalizeSerial(serialNumber))).toMatchObject({ subjectDn: expect.any(String) });
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+      // Each start is a configuration event in the audit: what it ran with, the sealing key by its id only.
+      const starts = await db.query<{ details: string }>(
+        "SELECT details FROM audit_log WHERE category = 'configuration' AND action = 'started'",
+      );
+      expect(starts.map((row) => JSON.parse(row.details))).toEqual([
+        expect.objectContaining({
+          sandbox: true,
+          records: 'pglite',
+          state: 'memory',
+          sealingKeyId: expect.stringMatching(/^[0-9a-f]{16}$/),
+        }),
+        expect.objectContaining({ sandbox: true, records: 'pglite' }),
+      ]);
+      expect(JSON.stringify(starts)).not.toContain(env.SECRETS_KEY);
     } finally {
       await db.close();
     }
