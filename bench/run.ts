@@ -6,7 +6,7 @@
  *   npm run bench -- --cpu-prof            profile the bot process (node --cpu-prof) and print its hottest functions
  *
  * The real server runs as a child process on the shared Redis (127.0.0.1:6379, REDIS_URL to
- * override) under a unique STATE_KEY_PREFIX whose keys are deleted afterwards; the echo bot
+ * override) and the system of record at DATABASE_URL (else PGlite), under a unique STATE_KEY_PREFIX whose keys are deleted afterwards; the echo bot
  * (bench/echoBot.ts) runs as a second child; this process is the load generator. Figures:
  * conversational turns at 1, 16 and 64 concurrent conversations against the echo ceiling; the
  * server-side CPU per issuance (the CA's endpoint signing and storing a request the device made);
@@ -105,14 +105,18 @@ async function main(): Promise<void> {
       SECRETS_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'info',
     };
-    const bot = await startNode(join(DIST, 'src', 'index.js'), botEnv, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
+    const bot = await startNode(
+      join(DIST, 'src', 'index.js'),
+      withRecords(botEnv),
+      profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    );
     children.push(bot);
     const serverInfo = await admin.info('server');
     redisPid = Number(/^process_id:(\d+)/m.exec(serverInfo)?.[1]) || undefined;
     const rssAtStartMb = rssMb(bot.pid);
     log(`bot pid ${bot.pid} at ${bot.url} (RSS ${rssAtStartMb} MB), echo pid ${echo.pid} at ${echo.url}, Redis prefix ${prefix}`);
 
-    const turns = await conversationalTurns(bot, echo, admin, () => startNode(join(DIST, 'src', 'index.js'), botEnv));
+    const turns = await conversationalTurns(bot, echo, admin, () => startNode(join(DIST, 'src', 'index.js'), withRecords(botEnv)));
     const redisRoundTrips = await roundTripsByMonitor(bot, admin, prefix);
     const idle = await bytesPerIdleConversation(bot, admin, prefix);
     const memory = await rssOverConversations(bot);
@@ -143,6 +147,12 @@ async function main(): Promise<void> {
     rmSync(caDir, { recursive: true, force: true });
     if (profileDir) printProfile(profileDir);
   }
+}
+
+/** The system of record at DATABASE_URL, as deployed; else a PGlite folder of its own for each process (PGlite serves one). */
+function withRecords(env: Record<string, string>): Record<string, string> {
+  const url = process.env.DATABASE_URL;
+  return { ...env, ...(url === undefined ? { PGLITE_DIR: mkdtempSync(join(tmpdir(), 'jca-bench-records-')) } : { DATABASE_URL: url }) };
 }
 
 // ---------------------------------------------------------------- conversational turns
@@ -655,7 +665,7 @@ function printReport(r: Record<string, any>): void {
   const c = r.issuanceCpu;
   out.push(
     '',
-    `Server-side CPU per issuance (sign + store): the CA's endpoint alone (MAC, R, proof of possession, VID, sign; ledger, registry, journal and audit on Redis), ${c.runs} requests made beforehand by the device code (its keygen not counted), process CPU time around each`,
+    `Server-side CPU per issuance (sign + store): the CA's endpoint alone (MAC, R, proof of possession, VID, sign; ledger, registry, journal and audit in one transaction in the system of record), ${c.runs} requests made beforehand by the device code (its keygen not counted), process CPU time around each`,
   );
   table(
     ['figure', 'median ms', 'p95 ms'],

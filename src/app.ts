@@ -56,6 +56,7 @@ import { deliverProactively } from './bot/deliver/deliverTurn';
 import { createMetrics, type Metrics, unrecordedMetrics } from './metrics/metrics';
 import { observedDatabase } from './records/observedDatabase';
 import { SqlJourneyEventLog } from './records/sqlJourneyEventLog';
+import { BatchedJourneyEventLog } from './records/batchedJourneyEventLog';
 import { registerOpsRoutes } from './agentDesk/opsRoutes';
 import { JourneyTracker } from './metrics/journeyTracker';
 import type { JourneyEventLog } from './metrics/journeyEvents';
@@ -107,7 +108,14 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     stores: stores.certificates,
   });
   const { handoffBoard: board, deskEvents, handoffAudit: audit } = stores;
-  const journeyLog = new SqlJourneyEventLog(database);
+  const journeyEvents = new SqlJourneyEventLog(database);
+  const journeyLog = new BatchedJourneyEventLog(journeyEvents, {
+    flushMs: 1_000,
+    maxBatch: 500,
+    maxPending: 50_000,
+    logger,
+    onLost: () => metrics.journeyRecordingFailed(),
+  });
   // Every step that needs a secret happens on the secure page; its outcome reaches the conversation through the bot.
   const secure = new SecureSteps({
     store: stores.secure,
@@ -198,7 +206,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       logger,
     });
     streams = registerDeskRoutes(routes, { desk, sessions, directory, events: deskEvents, scope, ownOrigin });
-    registerOpsRoutes(routes, { sessions, directory, scope, journeyEvents: journeyLog });
+    registerOpsRoutes(routes, { sessions, directory, scope, journeyEvents });
   };
   // With a listener of its own (DESK_PORT), the desk and /metrics are served there, on an internal network, and nowhere else.
   const listener = config.agentDesk.listener;
@@ -306,6 +314,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       await Promise.all([server, ...(ownDesk === undefined ? [] : [ownDesk.server])].map(closeGracefully));
       stores.close();
       if (redis !== undefined) await redis.quit().catch(() => redis.disconnect());
+      await journeyLog.flush();
       await database.close();
     },
   };

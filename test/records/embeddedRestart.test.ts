@@ -42,6 +42,9 @@ test('no DATABASE_URL: PGlite keeps the registry across a restart', async () => 
       ]);
       expect(await new SqlCaLedger(db, 'bank').find(normalizeSerial(serialNumber))).toMatchObject({ subjectDn: expect.any(String) });
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+      // The journey's progress, kept for the supervisors' funnel (written in batches, the last on shutdown).
+      const funnel = await db.query<{ event: string }>("SELECT DISTINCT event FROM journey_events WHERE journey = 'issuing'");
+      expect(funnel.map((row) => row.event).sort()).toEqual(['completed', 'reached', 'started']);
       // Each start is a configuration event in the audit: what it ran with, the sealing key by its id only.
       const starts = await db.query<{ details: string }>(
         "SELECT details FROM audit_log WHERE category = 'configuration' AND action = 'started'",
