@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { HAND_BACK_MODES } from '../handoff/handoffAudit';
@@ -6,7 +5,7 @@ import type { DeskEvents } from '../handoff/handoffEvents';
 import { FORM_BODY_BYTES, jsonBody } from '../server/jsonBody';
 import { noStore, routeParam, sendError } from '../server/routeHelpers';
 import { pageHeaders } from '../server/securityHeaders';
-import { builtPage, serveStatic } from '../server/staticFiles';
+import { builtPage, pageFiles, serveStatic } from '../server/staticFiles';
 import type { AgentDirectory } from './agentAccounts';
 import { agentFromRequest, AgentRequest, requireAgent } from './agentAuth';
 import type { AgentSessions } from './agentSessions';
@@ -49,16 +48,7 @@ export function registerDeskRoutes(server: Server, deps: DeskRouteDependencies):
   const agentOf = (req: Request) => (req as AgentRequest).agentId;
   const id = (req: Request) => routeParam(req, 'id');
 
-  const page = builtPage('agentDesk');
-  serveStatic(
-    server,
-    [
-      { path: '/agent', file: join(page, 'index.html'), type: 'text/html; charset=utf-8' },
-      { path: '/agent/desk.js', file: join(page, 'desk.js'), type: 'text/javascript; charset=utf-8' },
-      { path: '/agent/desk.css', file: join(page, 'desk.css'), type: 'text/css; charset=utf-8' },
-    ],
-    pageHeaders({ framing: 'nobody' }),
-  );
+  serveStatic(server, pageFiles(builtPage('agentDesk'), 'desk', { page: '/agent', assets: '/agent' }), pageHeaders({ framing: 'nobody' }));
 
   server.get('/agent/api/agents', signedIn, async (_req, res) => {
     res.send(200, { agents: deps.directory.ids().map((agentId) => ({ id: agentId })) });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { JourneyEventLog } from '../metrics/journeyEvents';
 import { noStore, refuse, sendError } from '../server/routeHelpers';
 import { pageHeaders } from '../server/securityHeaders';
-import { builtPage, serveStatic } from '../server/staticFiles';
+import { builtPage, pageFiles, serveStatic } from '../server/staticFiles';
 import type { AgentDirectory } from './agentAccounts';
 import { type AgentRequest, requireAgent } from './agentAuth';
 import type { AgentSessions } from './agentSessions';
@@ -43,14 +43,9 @@ export function registerOpsRoutes(server: Server, deps: OpsRouteDependencies): v
     else refuse(res, next, 403, 'supervisorsOnly');
   };
 
-  const page = builtPage(join('agentDesk', 'ops'));
   serveStatic(
     server,
-    [
-      { path: '/agent/ops', file: join(page, 'index.html'), type: 'text/html; charset=utf-8' },
-      { path: '/agent/ops.js', file: join(page, 'ops.js'), type: 'text/javascript; charset=utf-8' },
-      { path: '/agent/ops.css', file: join(page, 'ops.css'), type: 'text/css; charset=utf-8' },
-    ],
+    pageFiles(builtPage(join('agentDesk', 'ops')), 'ops', { page: '/agent/ops', assets: '/agent' }),
     pageHeaders({ framing: 'nobody' }),
   );
 

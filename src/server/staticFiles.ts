@@ -23,6 +23,15 @@ export function builtPage(module: string): string {
   return folder;
 }
 
+/** A built page's own files: its index.html at `at.page`, its `<name>.js` and `<name>.css` under `at.assets`. */
+export function pageFiles(folder: string, name: string, at: { readonly page: string; readonly assets: string }): StaticFile[] {
+  return [
+    { path: at.page, file: join(folder, 'index.html'), type: 'text/html; charset=utf-8' },
+    { path: `${at.assets}/${name}.js`, file: join(folder, `${name}.js`), type: 'text/javascript; charset=utf-8' },
+    { path: `${at.assets}/${name}.css`, file: join(folder, `${name}.css`), type: 'text/css; charset=utf-8' },
+  ];
+}
+
 /** Serves files read once and kept in memory; they are small, except Web Chat's bundle, read once too. */
 export function serveStatic(server: Server, files: readonly StaticFile[], headers: Readonly<Record<string, string>> = {}): void {
   const cache = new Map<string, Buffer>();

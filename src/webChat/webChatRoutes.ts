@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Server } from 'restify';
 import { pageHeaders } from '../server/securityHeaders';
-import { builtPage, serveStatic } from '../server/staticFiles';
+import { builtPage, pageFiles, serveStatic } from '../server/staticFiles';
 
 /**
  * What Web Chat needs beyond this origin's files; no inline script, no eval. Its styles go into
@@ -30,9 +30,7 @@ export function registerWebChatRoutes(server: Server, frameAncestors: readonly s
   serveStatic(
     server,
     [
-      { path: '/', file: join(page, 'index.html'), type: 'text/html; charset=utf-8' },
-      { path: '/webchat/chat.js', file: join(page, 'chat.js'), type: 'text/javascript; charset=utf-8' },
-      { path: '/webchat/chat.css', file: join(page, 'chat.css'), type: 'text/css; charset=utf-8' },
+      ...pageFiles(page, 'chat', { page: '/', assets: '/webchat' }),
       {
         path: '/webchat/webchat.js',
         file: join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js'),

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { agentsConfig } from '../support/deskClient';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { deskPageSignedIn, launchChromium, screenshotPath } from '../support/browser';
 import { HttpCustomer } from '../support/httpCustomer';
 import { RunningBot, startHttpBot } from '../support/httpBot';
 
@@ -90,12 +90,4 @@ test('the desk speaks Korean first, and English once the agent picks it, remembe
 });
 
 /** A desk page signed in as `id`. */
-async function signedInPage(id: string) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${bot.url}/agent`);
-  await page.getByTestId('login-id').fill(id);
-  await page.getByTestId('login-password').fill(`${id}-password-123`);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-as').filter({ hasText: id }).waitFor();
-  return page;
-}
+const signedInPage = (id: string) => deskPageSignedIn(browser, bot.url, id, { viewport: { width: 1280, height: 800 } });

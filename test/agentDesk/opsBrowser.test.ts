@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { JourneyEvent } from '../../src/metrics/journeyEvents';
 import { SqlJourneyEventLog } from '../../src/records/sqlJourneyEventLog';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { deskPageSignedIn, launchChromium, screenshotPath } from '../support/browser';
 import { agentsConfig, DeskClient } from '../support/deskClient';
 import { RunningBot, startHttpBot } from '../support/httpBot';
 import { ownerDatabase } from '../support/recordDatabases';
@@ -167,16 +167,8 @@ test('without a session the page sends the visitor to sign in at the desk', asyn
 });
 
 /** A page signed in at the desk as `id`, in Seoul's time zone. */
-async function signedInPage(id: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Seoul' });
-  const page = await context.newPage();
-  await page.goto(`${bot.url}/agent`);
-  await page.getByTestId('login-id').fill(id);
-  await page.getByTestId('login-password').fill(`${id}-password-123`);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-as').filter({ hasText: id }).waitFor();
-  return page;
-}
+const signedInPage = (id: string): Promise<Page> =>
+  deskPageSignedIn(browser, bot.url, id, { viewport: { width: 1200, height: 900 }, timezoneId: 'Asia/Seoul' });
 
 /** The page's fixed texts (data-i18n) the locales left empty or untranslated (i18next shows a missing key as itself). */
 function untranslated(page: Page): Promise<string[]> {
