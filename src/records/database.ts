@@ -1,3 +1,4 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { Pool, types, type PoolClient } from 'pg';
 
@@ -81,8 +82,13 @@ export function connectPostgres(url: string, options: DatabaseOptions): Database
  * statement at a time, so transactions queue.
  */
 export async function openPglite(dataDir: string): Promise<Database> {
+  const inMemory = dataDir === 'memory://';
+  const unlock = inMemory ? async () => undefined : await lockFolder(dataDir);
   const { PGlite: Pglite } = await import('@electric-sql/pglite');
-  const db: PGlite = await Pglite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const db: PGlite = await Pglite.create(inMemory ? undefined : dataDir).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const queryOn = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     query: async <Row extends object>(text: string, params?: readonly unknown[]) =>
       (await client.query<Row>(text, params as unknown[] | undefined)).rows,
@@ -92,6 +98,42 @@ export async function openPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     ...queryOn(db),
     transaction: (work) => db.transaction((tx) => work(queryOn(tx))),
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      await unlock();
+    },
   };
+}
+
+/**
+ * PGlite's files take one process: a second one (another `npm start`, or a tool while the bot runs)
+ * is refused with a message, not let in to corrupt them. A lock left by a process that died is taken over.
+ */
+async function lockFolder(dataDir: string): Promise<() => Promise<void>> {
+  const lock = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (Number.isInteger(holder) && holder > 0 && isRunning(holder))
+        throw new Error(
+          `the records in ${dataDir} are open in process ${holder}: PGlite serves one process (stop it, or set DATABASE_URL)`,
+          { cause: error },
+        );
+      await rm(lock, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${lock}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
