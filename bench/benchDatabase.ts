@@ -1,10 +1,7 @@
-import { connectPostgres, type Database, openPglite } from '../src/records/database';
-import { migrate } from '../src/records/migrate';
+import { type Database, IN_MEMORY } from '../src/records/database';
+import { openAsOwner } from '../src/records/openRecords';
 
 /** The system of record for a bench: the server at DATABASE_URL (its schema migrated), else PGlite in memory. */
 export async function openBenchDatabase(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  const db = url === undefined ? await openPglite('memory://') : connectPostgres(url, { asBot: false });
-  await migrate(db);
-  return db;
+  return (await openAsOwner({ url: process.env.DATABASE_URL, pgliteDir: IN_MEMORY, statementTimeoutMs: 60_000 })).db;
 }

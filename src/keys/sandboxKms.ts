@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { gcmOpen, gcmSeal } from './aesGcm';
 import { readFile } from 'node:fs/promises';
 import { writeFileOnce } from './atomicFile';
 import type { KeyManagementService } from './envelopeKeyProvider';
@@ -28,17 +29,12 @@ export class SandboxKms implements KeyManagementService {
   async generateDataKey(masterKeyId: string): Promise<{ plaintext: Buffer; wrapped: Buffer }> {
     this.check(masterKeyId);
     const plaintext = randomBytes(32);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv);
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return { plaintext, wrapped: Buffer.concat([iv, cipher.getAuthTag(), body]) };
+    return { plaintext, wrapped: gcmSeal(this.masterKey, plaintext) };
   }
 
   async decrypt(masterKeyId: string, wrapped: Buffer): Promise<Buffer> {
     this.check(masterKeyId);
-    const decipher = createDecipheriv('aes-256-gcm', this.masterKey, wrapped.subarray(0, 12));
-    decipher.setAuthTag(wrapped.subarray(12, 28));
-    return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+    return gcmOpen(this.masterKey, wrapped);
   }
 
   private check(masterKeyId: string): void {

@@ -54,9 +54,11 @@ export class JourneyTracker {
    */
   async track(turn: FlowTurn): Promise<void> {
     try {
-      const moments = journeyMoments(turn);
+      // Both readings of the turn look at the same two places: worked out once.
+      const places = placesOf(turn);
+      const moments = journeyMoments(turn, places);
       moments.forEach((moment) => this.count(moment));
-      const missed = misunderstoodAt(turn);
+      const missed = misunderstoodAt(turn, places);
       if (missed !== undefined) this.deps.metrics.misunderstood(missed);
       if (turn.handoff !== undefined) this.deps.metrics.handoffRequested(turn.handoff);
       if (this.deps.log !== undefined && moments.length > 0) await this.deps.log.record(moments.map(eventAt(new Date(turn.event.at))));
@@ -98,9 +100,7 @@ const eventAt =
  * is seen: a journey begun and ended within one turn (nothing to pick, for a customer the bank's
  * app vouched for) is not, nor one left and begun again by its own start.
  */
-export function journeyMoments(turn: FlowTurn): JourneyMoment[] {
-  const before = whereIs(turn.before);
-  const after = whereIs(turn.after);
+export function journeyMoments(turn: FlowTurn, { before, after }: TurnPlaces = placesOf(turn)): JourneyMoment[] {
   const moments: JourneyMoment[] = [];
   const stayed = before?.inJourney === true && after.place.journey === before.place.journey;
   if (before?.inJourney === true && !stayed) moments.push(endingOf(turn, before.place, after.place));
@@ -112,9 +112,7 @@ export function journeyMoments(turn: FlowTurn): JourneyMoment[] {
 }
 
 /** Where a step could not use the turn's input: its count of misses grew, or reached the limit (a person is offered). */
-export function misunderstoodAt(turn: FlowTurn): FlowPlace | undefined {
-  const before = whereIs(turn.before);
-  const after = whereIs(turn.after);
+export function misunderstoodAt(turn: FlowTurn, { before, after }: TurnPlaces = placesOf(turn)): FlowPlace | undefined {
   if (after.misses > (before?.misses ?? 0)) return after.place;
   const limitReached =
     before !== undefined &&
@@ -169,6 +167,16 @@ interface FlowAt {
   readonly inJourney: boolean;
   /** Misunderstood inputs in a row, as the flow counts them. */
   readonly misses: number;
+}
+
+/** Where the flow was before the turn (none in a new conversation) and after it. */
+interface TurnPlaces {
+  readonly before: FlowAt | undefined;
+  readonly after: FlowAt;
+}
+
+function placesOf(turn: FlowTurn): TurnPlaces {
+  return { before: whereIs(turn.before), after: whereIs(turn.after) };
 }
 
 function whereIs(flow: KeptFlow): FlowAt;

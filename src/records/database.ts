@@ -81,8 +81,11 @@ export function connectPostgres(url: string, options: DatabaseOptions): Database
  * connecting user until told `SET ROLE`. One process at a time may open a folder; PGlite runs one
  * statement at a time, so transactions queue.
  */
+/** PGlite's name for a database kept in memory only (tests, benches). */
+export const IN_MEMORY = 'memory://';
+
 export async function openPglite(dataDir: string): Promise<Database> {
-  const inMemory = dataDir === 'memory://';
+  const inMemory = dataDir === IN_MEMORY;
   const unlock = inMemory ? async () => undefined : await lockFolder(dataDir);
   const { PGlite: Pglite } = await import('@electric-sql/pglite');
   const db: PGlite = await Pglite.create(inMemory ? undefined : dataDir).catch(async (error: unknown) => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/config';
-import { connectPostgres, type Database, openPglite } from './database';
-import { migrate } from './migrate';
+import type { Database } from './database';
+import { openAsOwner } from './openRecords';
 
 /**
  * The system of record as the operator's tools open it: the server at DATABASE_URL, or the
@@ -9,13 +9,8 @@ import { migrate } from './migrate';
  */
 export async function openRecordsAsOwner(): Promise<Database> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const { database } = loadConfig(process.env);
-  const db =
-    database.url === undefined
-      ? await openPglite(database.pgliteDir)
-      : connectPostgres(database.url, { asBot: false, maxConnections: 1, statementTimeoutMs: 600_000 });
-  await migrate(db);
-  return db;
+  // A purge or a walk of the whole chain may take minutes.
+  return (await openAsOwner(loadConfig(process.env).database, { maxConnections: 1, statementTimeoutMs: 600_000 })).db;
 }
 
 /** Runs an operator's command: its result printed as JSON, its failure as one line, exit code 1 for a failed check. */

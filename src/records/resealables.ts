@@ -3,8 +3,7 @@ import { keyProviderFor } from '../keys/keyProviderFor';
 import { auditConfiguration } from './configurationAudit';
 import type { Resealable, RotationReport } from './keyRotation';
 import { SecretBox } from '../state/secretBox';
-import { connectPostgres, openPglite } from './database';
-import { migrate } from './migrate';
+import { openAsOwner } from './openRecords';
 import { SqlCaSubscribers } from './sqlCaSubscribers';
 
 /**
@@ -17,9 +16,7 @@ export async function resealablesFor(
   config: Config,
   secretsKey: Buffer,
 ): Promise<{ readonly stores: Resealable[]; readonly audit: (report: RotationReport) => Promise<void> }> {
-  const { database } = config;
-  const db = database.url === undefined ? await openPglite(database.pgliteDir) : connectPostgres(database.url, { asBot: false });
-  await migrate(db);
+  const { db } = await openAsOwner(config.database);
   const box = await SecretBox.load(await keyProviderFor(config, secretsKey));
   return { stores: [new SqlCaSubscribers(db, box)], audit: (report) => auditConfiguration(db, 'keysRotated', { ...report }) };
 }

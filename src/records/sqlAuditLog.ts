@@ -1,5 +1,5 @@
 import type { AuditLog, AuditRecord } from '../certificates/stores/auditLog';
-import { prepare } from '../certificates/stores/auditLog';
+import { auditRecordSchema, prepare } from '../certificates/stores/auditLog';
 import type { HandoffAudit, HandoffAuditRecord } from '../handoff/handoffAudit';
 import { HandoffAuditRecordSchema } from '../handoff/handoffAudit';
 import { type AuditEntry, appendAudit, recentAudit } from './auditChain';
@@ -34,16 +34,19 @@ export class SqlAuditLog implements AuditLog {
   }
 
   async recent(limit: number): Promise<AuditRecord[]> {
-    return (await recentAudit(this.db, ['certificate'], limit)).map((row) => ({
-      at: row.at.toISOString(),
-      action: row.action as AuditRecord['action'],
-      outcome: row.outcome as AuditRecord['outcome'],
-      actor: row.actor,
-      ...(row.customerId !== undefined && { customerId: row.customerId }),
-      ...(row.conversationId !== undefined && { conversationId: row.conversationId }),
-      ...(row.serialNumber !== undefined && { serialNumber: row.serialNumber }),
-      ...(row.details as Pick<AuditRecord, 'issuerDn' | 'reason'>),
-    }));
+    return (await recentAudit(this.db, ['certificate'], limit)).flatMap((row) => {
+      const parsed = auditRecordSchema.safeParse({
+        ...row.details,
+        at: row.at.toISOString(),
+        action: row.action,
+        outcome: row.outcome,
+        actor: row.actor,
+        customerId: row.customerId,
+        conversationId: row.conversationId,
+        serialNumber: row.serialNumber,
+      });
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 }
 

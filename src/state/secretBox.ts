@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import { gcmOpen, gcmSeal } from '../keys/aesGcm';
 import { Keyring, KeyProvider, SealingKey, sealingKeyId } from '../keys/keyProvider';
 
 /** Between a sealed value's key id and its bytes; base64url never contains it. */
@@ -48,11 +49,9 @@ export class SecretBox {
 
   seal(purpose: string, plaintext: Buffer): string {
     const { id, secret } = this.current;
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.derive(secret, `seal:${purpose}`), iv);
-    cipher.setAAD(Buffer.from(id)); // the id is bound to the value: changed, the value no longer opens
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return `${id}${ID_SEPARATOR}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+    // The id is bound to the value: changed, the value no longer opens.
+    const sealed = gcmSeal(this.derive(secret, `seal:${purpose}`), plaintext, Buffer.from(id));
+    return `${id}${ID_SEPARATOR}${sealed.toString('base64url')}`;
   }
 
   /** Undefined when the value was not sealed by a key of this keyring for this purpose, or was altered. */
@@ -87,11 +86,7 @@ export class SecretBox {
 
   private decrypt(secret: Buffer, purpose: string, body: string, aad?: Buffer): Buffer | undefined {
     try {
-      const bytes = Buffer.from(body, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', this.derive(secret, `seal:${purpose}`), bytes.subarray(0, 12));
-      if (aad !== undefined) decipher.setAAD(aad);
-      decipher.setAuthTag(bytes.subarray(12, 28));
-      return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
+      return gcmOpen(this.derive(secret, `seal:${purpose}`), Buffer.from(body, 'base64url'), aad);
     } catch {
       return undefined;
     }

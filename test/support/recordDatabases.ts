@@ -1,6 +1,7 @@
 import type { Database } from '../../src/records/database';
-import { connectPostgres, openPglite } from '../../src/records/database';
-import { migrate } from '../../src/records/migrate';
+import { connectPostgres, IN_MEMORY } from '../../src/records/database';
+import { createLogger } from '../../src/logging/logger';
+import { openRecords } from '../../src/records/openRecords';
 import { fileDatabaseUrl, freshDatabaseUrl } from './testDatabase';
 
 /**
@@ -9,15 +10,7 @@ import { fileDatabaseUrl, freshDatabaseUrl } from './testDatabase';
  * both acting as the bot's role, as the app does.
  */
 export const RECORD_DATABASES: readonly [string, () => Promise<Database>][] = [
-  [
-    'PGlite',
-    async () => {
-      const db = await openPglite('memory://');
-      await migrate(db);
-      await db.exec('SET ROLE jca_bot');
-      return db;
-    },
-  ],
+  ['PGlite', () => openRecords({ pgliteDir: IN_MEMORY, statementTimeoutMs: 10_000 }, createLogger('silent'))],
   ['PostgreSQL', async () => connectPostgres(await freshDatabaseUrl(), { asBot: true })],
 ];
 

@@ -30,7 +30,8 @@ export interface AuditLog {
 
 const MAX_REASON_LENGTH = 500;
 
-const auditRecordSchema = z.object({
+/** A record as kept; what is read back is parsed with it, and one that does not fit is skipped. */
+export const auditRecordSchema = z.object({
   at: z.string().datetime({ offset: true }),
   action: z.enum(['issue', 'register', 'release', 'revoke', 'renew']),
   outcome: z.enum(['success', 'failure']),
